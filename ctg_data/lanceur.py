@@ -1,0 +1,122 @@
+"""Lanceur du tableau de bord : prépare l'environnement puis lance l'application ou les tests.
+
+Ce module n'utilise que la bibliothèque standard : il s'exécute avec le Python du système,
+avant que les dépendances ne soient installées.
+
+    python3 -m ctg_data.lanceur app      # lance l'application (http://localhost:8501)
+    python3 -m ctg_data.lanceur tests    # lance toute la suite de tests
+
+Ce qu'il fait, dans l'ordre :
+1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
+2. y installe les paquets figés (``requirements.txt``, plus ``tests/requirements.txt`` pour
+   les tests), seulement quand ces fichiers ont changé depuis la dernière installation ;
+3. pour les tests, installe Chromium (paquet Debian) s'il manque ;
+4. remplace son propre processus par Streamlit ou pytest.
+
+Les arguments qui suivent ``app`` ou ``tests`` sont transmis à Streamlit ou à pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("CTG_VENV", RACINE / ".venv"))
+EXIGENCES_APP = RACINE / "requirements.txt"
+EXIGENCES_TESTS = RACINE / "tests" / "requirements.txt"
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Paquets Debian nécessaires aux tests, par catégorie : (exécutable attendu, paquets apt).
+PAQUETS_SYSTEME = {
+    "navigateur": (CHROMIUM, ["chromium", "fonts-dejavu-core"]),
+}
+
+
+def dire(message: str) -> None:
+    print(f"[ctg] {message}", flush=True)
+
+
+def python_venv() -> Path:
+    return VENV / "bin" / "python"
+
+
+def empreinte(*fichiers: Path) -> str:
+    h = hashlib.sha256()
+    h.update(sys.version.encode())
+    for f in fichiers:
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def preparer_venv(*fichiers_exigences: Path) -> Path:
+    """Crée .venv et installe les exigences, sauf si elles sont déjà installées à l'identique."""
+    py = python_venv()
+    if not py.exists():
+        dire(f"Création de l'environnement virtuel {VENV} …")
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    marque = VENV / f".installe-{empreinte(*fichiers_exigences)}"
+    if marque.exists():
+        return py
+    for ancien in VENV.glob(".installe-*"):
+        ancien.unlink()
+    args = [str(py), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
+    for f in fichiers_exigences:
+        args += ["-r", str(f)]
+    dire("Installation des paquets Python (une seule fois, quelques minutes) …")
+    subprocess.run(args, check=True)
+    marque.write_text("ok\n")
+    dire("Paquets installés.")
+    return py
+
+
+def installer_paquets_debian(categorie: str) -> None:
+    executable, paquets = PAQUETS_SYSTEME[categorie]
+    if executable.exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        dire(
+            f"ATTENTION : {executable} est absent et ne peut pas être installé ici "
+            f"(il faut apt-get et les droits root : apt-get install {' '.join(paquets)}). "
+            "Les tests de cette catégorie seront sautés."
+        )
+        return
+    dire(f"Installation des paquets Debian {', '.join(paquets)} …")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *paquets], check=True, env=env)
+
+
+def lancer_app(args: list[str]) -> None:
+    py = preparer_venv(EXIGENCES_APP)
+    os.chdir(RACINE)
+    commande = [str(py), "-m", "streamlit", "run", str(RACINE / "app.py"), *args]
+    dire("Lancement de l'application : ouvrez l'adresse affichée ci-dessous dans un navigateur.")
+    os.execv(str(py), commande)
+
+
+def lancer_tests(args: list[str]) -> None:
+    py = preparer_venv(EXIGENCES_APP, EXIGENCES_TESTS)
+    for categorie in PAQUETS_SYSTEME:
+        installer_paquets_debian(categorie)
+    os.chdir(RACINE)
+    os.execv(str(py), [str(py), "-m", "pytest", *args])
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in {"app", "tests"}:
+        print(__doc__)
+        sys.exit(2)
+    if argv[0] == "app":
+        lancer_app(argv[1:])
+    else:
+        lancer_tests(argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

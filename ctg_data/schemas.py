@@ -1,0 +1,131 @@
+"""Schémas déclarés des jeux de données (pandera).
+
+Chaque fichier de ``data/`` est validé contre son schéma au chargement. Les messages des
+contrôles sont en français : ils remontent tels quels à l'utilisateur, avec le fichier,
+la ligne et la colonne (voir ``validation.py``).
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+OUI_NON = ["oui", "non"]
+
+CATEGORIES_EQUIPEMENTS = [
+    "EAJE",
+    "RPE",
+    "ALSH",
+    "LAEP",
+    "Ludothèque",
+    "Centre social / MEP",
+    "Médiathèque",
+    "Autre",
+]
+
+THEMES_PORTRAIT = [
+    "Population",
+    "Niveau de vie et pauvreté",
+    "Allocataires Caf et prestations",
+    "Minima sociaux",
+    "Structure par âge",
+    "Ménages et familles",
+    "Familles monoparentales",
+    "Mineurs et naissances",
+    "Scolarité",
+    "Activité des parents",
+    "Jeunesse",
+    "Autre",
+]
+
+
+def parmi(valeurs: list[str]) -> pa.Check:
+    return pa.Check.isin(valeurs, error=f"valeur inconnue ; valeurs admises : {', '.join(valeurs)}")
+
+
+def motif(regex: str, attendu: str) -> pa.Check:
+    return pa.Check.str_matches(regex, error=f"format invalide ; attendu : {attendu}")
+
+
+def texte(obligatoire: bool = True, checks=None, unique: bool = False) -> pa.Column:
+    return pa.Column(str, nullable=not obligatoire, checks=checks, unique=unique)
+
+
+SOURCE = {
+    "source_fichier": texte(),
+    "source_section": texte(),
+}
+
+PORTRAIT = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^P\d{3,}$", "P suivi de chiffres, par ex. P012"), unique=True),
+        "theme": texte(checks=parmi(THEMES_PORTRAIT)),
+        "code": texte(checks=motif(r"^[a-z0-9_]+$", "minuscules, chiffres et _ (par ex. taux_pauvrete)")),
+        "indicateur": texte(),
+        "territoire": texte(),
+        "annee": pa.Column(
+            "Int64",
+            nullable=True,
+            coerce=True,
+            checks=pa.Check.in_range(1900, 2100, error="année hors de l'intervalle 1900-2100"),
+        ),
+        "periode": texte(False, checks=motif(r"^\d{4}-\d{4}$", "AAAA-AAAA, par ex. 2014-2020")),
+        "valeur": pa.Column(float, coerce=True),
+        "unite": texte(),
+        "qualificatif": texte(False),
+        **SOURCE,
+        "citation": texte(),
+        "note": texte(False),
+    },
+    strict=True,
+    unique=["code", "territoire", "annee", "periode"],
+    name="portrait",
+)
+
+EQUIPEMENTS = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^EQ\d{3,}$", "EQ suivi de chiffres, par ex. EQ012"), unique=True),
+        "nom": texte(),
+        "categorie": texte(checks=parmi(CATEGORIES_EQUIPEMENTS)),
+        "sous_type": texte(False),
+        "gestionnaire": texte(False),
+        "gestion_ville": texte(checks=parmi(["oui", "non", "non précisé"])),
+        "annexe": texte(checks=parmi(["2", "2 bis"])),
+        "adresse": texte(False),
+        "code_postal": texte(False, checks=motif(r"^\d{5}$", "5 chiffres, par ex. 21000")),
+        "commune": texte(False),
+        "quartier": texte(False),
+        "capacite": pa.Column(
+            "Int64",
+            nullable=True,
+            coerce=True,
+            checks=pa.Check.ge(0, error="une capacité ne peut pas être négative"),
+        ),
+        **SOURCE,
+        "note": texte(False),
+    },
+    strict=True,
+    name="equipements",
+)
+
+QUARTIERS = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^[a-z0-9-]+$", "minuscules, chiffres et tirets"), unique=True),
+        "nom": texte(unique=True),
+        "nom_court": texte(),
+        "ordre_calendrier": pa.Column("Int64", nullable=True, coerce=True),
+        "qpv": texte(checks=parmi(OUI_NON)),
+        "code_qpv_2024": texte(False, checks=motif(r"^QN\d{5}[A-Z]$", "code QPV 2024, par ex. QN02103M")),
+        "nom_qpv": texte(False),
+        "cite_educative": texte(checks=parmi(OUI_NON)),
+        **SOURCE,
+        "note": texte(False),
+    },
+    strict=True,
+    name="quartiers",
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "portrait": PORTRAIT,
+    "equipements": EQUIPEMENTS,
+    "quartiers": QUARTIERS,
+}
