@@ -1,0 +1,32 @@
+"""Données et sources : chaque jeu de données, sa provenance, son contenu et ses téléchargements."""
+
+import streamlit as st
+
+from ctg_data import exports
+from ctg_data import format as fmt
+from ctg_data.portrait import tableau_lisible
+from pages import ui
+
+st.title("Données et sources")
+st.markdown(
+    "Chaque chiffre du tableau de bord vient d'un des jeux de données ci-dessous. Pour chacun : "
+    "le document d'origine et la section, qui l'a produit, sous quelle licence, comment nous l'avons "
+    "constitué, puis le contenu complet, à télécharger en CSV ou en Excel. "
+    "Les tableaux de cette page sont complets : le filtre de quartier ne s'y applique pas."
+)
+
+jeux = ui.catalogue()
+onglets = st.tabs([jeu.titre for jeu in jeux.values()])
+for onglet, jeu in zip(onglets, jeux.values()):
+    with onglet:
+        df = ui.donnees(jeu.id)
+        st.subheader(jeu.titre)
+        st.markdown(jeu.description)
+        st.caption(f"{fmt.nombre(len(df))} lignes — fichier data/{jeu.fichier}")
+        st.table(exports.provenance(jeu).set_index("Champ"))
+        if jeu.id == "portrait":
+            st.markdown("**Aperçu lisible** (valeurs mises en forme, source sur chaque ligne)")
+            st.dataframe(tableau_lisible(df), hide_index=True)
+        st.markdown("**Données brutes**")
+        st.dataframe(df, hide_index=True)
+        ui.telechargements(df, f"ctg-dijon-{jeu.id}", jeu=jeu, cle=jeu.id)

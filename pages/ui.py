@@ -1,0 +1,120 @@
+"""Aides d'interface partagées par les pages : chargement en cache, filtres, sources, téléchargements.
+
+Seul module de ``pages/`` qui n'est pas une page. Toute la logique de données est dans ``ctg_data``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ctg_data import catalogue as cat
+from ctg_data import config, exports
+from ctg_data.erreurs import ErreurDonnees
+
+TOUT_DIJON = "Tout Dijon"
+CLE_QUARTIER = "quartier"
+CLE_AVERTISSEMENT = "_avertissement_quartier"
+
+
+@st.cache_data(show_spinner=False)
+def _charger(id_jeu: str, dossier: str, empreinte: tuple) -> pd.DataFrame:
+    # « empreinte » (dates de modification des fichiers) sert de clé : un fichier modifié est relu.
+    return cat.charger(id_jeu, Path(dossier))
+
+
+@st.cache_data(show_spinner=False)
+def _catalogue(dossier: str, empreinte: tuple) -> dict[str, cat.JeuDeDonnees]:
+    return cat.lire_catalogue(Path(dossier))
+
+
+def arreter_sur_erreur(erreur: ErreurDonnees) -> None:
+    st.error(
+        "**Les données n'ont pas pu être chargées.**\n\n"
+        + erreur.message().replace("\n", "  \n")
+        + "\n\nCorrigez le fichier puis rechargez la page. Rien n'a été modifié."
+    )
+    st.stop()
+
+
+def donnees(id_jeu: str) -> pd.DataFrame:
+    """Un jeu de données validé ; en cas d'erreur, affiche le message en français et arrête la page."""
+    dossier = config.dossier_donnees()
+    try:
+        return _charger(id_jeu, str(dossier), cat.empreinte(dossier)).copy()
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def catalogue() -> dict[str, cat.JeuDeDonnees]:
+    dossier = config.dossier_donnees()
+    try:
+        return _catalogue(str(dossier), cat.empreinte(dossier))
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def filtres_partages() -> None:
+    """Filtre de quartier dans la barre latérale, gardé dans la session et dans l'adresse (?quartier=…)."""
+    quartiers = donnees("quartiers").sort_values("nom")
+    par_id = dict(zip(quartiers["id"], quartiers["nom"]))
+    id_par_nom = {nom: id_ for id_, nom in par_id.items()}
+    if CLE_QUARTIER not in st.session_state:
+        demande = st.query_params.get(CLE_QUARTIER)
+        if demande is None:
+            st.session_state[CLE_QUARTIER] = TOUT_DIJON
+        elif demande in par_id:
+            st.session_state[CLE_QUARTIER] = par_id[demande]
+        else:
+            st.session_state[CLE_QUARTIER] = TOUT_DIJON
+            st.session_state[CLE_AVERTISSEMENT] = (
+                f"Le quartier « {demande} » indiqué dans l'adresse n'existe pas : "
+                "la page affiche tout Dijon."
+            )
+    with st.sidebar:
+        st.selectbox(
+            "Quartier",
+            [TOUT_DIJON, *quartiers["nom"]],
+            key=CLE_QUARTIER,
+            help="Les 9 quartiers de la coordination territoriale de la CTG (Annexe 4). "
+            "Le choix est gardé dans l'adresse de la page : copiez-la pour partager cette vue.",
+        )
+        st.caption("Données : CTG 2024-2027 et annexes. Détail dans « Données et sources ».")
+    choix = st.session_state[CLE_QUARTIER]
+    if choix == TOUT_DIJON:
+        st.query_params.pop(CLE_QUARTIER, None)
+    else:
+        st.query_params[CLE_QUARTIER] = id_par_nom[choix]
+    if CLE_AVERTISSEMENT in st.session_state:
+        st.warning(st.session_state.pop(CLE_AVERTISSEMENT), icon=":material/warning:")
+
+
+def quartier_selectionne() -> str | None:
+    """Nom du quartier choisi, ou None pour tout Dijon."""
+    choix = st.session_state.get(CLE_QUARTIER, TOUT_DIJON)
+    return None if choix == TOUT_DIJON else choix
+
+
+def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | None = None, cle: str = "") -> None:
+    """Deux boutons : CSV (pour tableur français) et Excel (avec une feuille « Source »)."""
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Télécharger en CSV",
+        exports.en_csv(df),
+        file_name=f"{nom_fichier}.csv",
+        mime="text/csv",
+        key=f"csv-{cle or nom_fichier}",
+        help="Séparateur point-virgule, virgule décimale : s'ouvre directement dans un tableur en français.",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        "Télécharger en Excel",
+        exports.en_xlsx(df, jeu=jeu),
+        file_name=f"{nom_fichier}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{cle or nom_fichier}",
+        help="Classeur XLSX, avec une feuille « Source » qui dit d'où viennent les données.",
+        icon=":material/download:",
+    )
