@@ -54,23 +54,30 @@ def empreinte(*fichiers: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def preparer_venv(*fichiers_exigences: Path) -> Path:
-    """Crée .venv et installe les exigences, sauf si elles sont déjà installées à l'identique."""
+def marque(*fichiers: Path) -> Path:
+    return VENV / f".installe-{empreinte(*fichiers)}"
+
+
+def preparer_venv(*fichiers_exigences: Path, deja_couverts_par: tuple[Path, ...] = ()) -> Path:
+    """Crée .venv et installe les exigences, sauf si elles sont déjà installées à l'identique.
+
+    ``deja_couverts_par`` : un ensemble plus large d'exigences dont l'installation suffit aussi
+    (les paquets des tests comprennent ceux de l'application).
+    """
     py = python_venv()
     if not py.exists():
         dire(f"Création de l'environnement virtuel {VENV} …")
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    marque = VENV / f".installe-{empreinte(*fichiers_exigences)}"
-    if marque.exists():
+    if marque(*fichiers_exigences).exists() or (deja_couverts_par and marque(*deja_couverts_par).exists()):
         return py
-    for ancien in VENV.glob(".installe-*"):
-        ancien.unlink()
     args = [str(py), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"]
     for f in fichiers_exigences:
         args += ["-r", str(f)]
     dire("Installation des paquets Python (une seule fois, quelques minutes) …")
     subprocess.run(args, check=True)
-    marque.write_text("ok\n")
+    for ancienne in VENV.glob(".installe-*"):
+        ancienne.unlink()
+    marque(*fichiers_exigences).write_text("ok\n")
     dire("Paquets installés.")
     return py
 
@@ -93,7 +100,7 @@ def installer_paquets_debian(categorie: str) -> None:
 
 
 def lancer_app(args: list[str]) -> None:
-    py = preparer_venv(EXIGENCES_APP)
+    py = preparer_venv(EXIGENCES_APP, deja_couverts_par=(EXIGENCES_APP, EXIGENCES_TESTS))
     os.chdir(RACINE)
     commande = [str(py), "-m", "streamlit", "run", str(RACINE / "app.py"), *args]
     dire("Lancement de l'application : ouvrez l'adresse affichée ci-dessous dans un navigateur.")
@@ -105,7 +112,8 @@ def lancer_tests(args: list[str]) -> None:
     for categorie in PAQUETS_SYSTEME:
         installer_paquets_debian(categorie)
     os.chdir(RACINE)
-    os.execv(str(py), [str(py), "-m", "pytest", *args])
+    # -ra : le résumé final liste les tests sautés et pourquoi.
+    os.execv(str(py), [str(py), "-m", "pytest", "-ra", *(args or ["tests"])])
 
 
 def main(argv: list[str]) -> None:

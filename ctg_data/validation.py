@@ -94,11 +94,15 @@ def valider(df: pd.DataFrame, schema: pa.DataFrameSchema, nom_fichier: str) -> p
 def traduire(cas: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Probleme]:
     problemes: list[Probleme] = []
     deja: set[tuple] = set()
+    mal_typees = set(cas.loc[cas["check"].astype(str).str.startswith("coerce_dtype"), "column"])
     for _, cas_ in cas.iterrows():
         controle = str(cas_["check"])
         colonne = cas_["column"] if isinstance(cas_["column"], str) else None
         valeur = cas_["failure_case"]
         ligne = ligne_fichier(cas_["index"])
+        if ligne is None and colonne in mal_typees:
+            # Contrôle de valeurs impossible sur une colonne mal typée : déjà signalé cellule par cellule.
+            continue
         if controle == "column_in_dataframe":
             cle, p = ("absente", valeur), Probleme("colonne obligatoire absente", colonne=str(valeur))
         elif controle == "column_in_schema":

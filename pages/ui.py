@@ -15,7 +15,8 @@ from ctg_data import config, exports
 from ctg_data.erreurs import ErreurDonnees
 
 TOUT_DIJON = "Tout Dijon"
-CLE_QUARTIER = "quartier"
+CLE_QUARTIER = "quartier"  # choix durable (survit aux pages qui n'affichent pas la barre latérale)
+CLE_WIDGET_QUARTIER = "_widget_quartier"  # état du menu déroulant, recopié dans CLE_QUARTIER
 CLE_AVERTISSEMENT = "_avertissement_quartier"
 
 
@@ -73,11 +74,13 @@ def filtres_partages() -> None:
                 f"Le quartier « {demande} » indiqué dans l'adresse n'existe pas : "
                 "la page affiche tout Dijon."
             )
+    st.session_state[CLE_WIDGET_QUARTIER] = st.session_state[CLE_QUARTIER]
     with st.sidebar:
         st.selectbox(
             "Quartier",
             [TOUT_DIJON, *quartiers["nom"]],
-            key=CLE_QUARTIER,
+            key=CLE_WIDGET_QUARTIER,
+            on_change=lambda: st.session_state.update({CLE_QUARTIER: st.session_state[CLE_WIDGET_QUARTIER]}),
             help="Les 9 quartiers de la coordination territoriale de la CTG (Annexe 4). "
             "Le choix est gardé dans l'adresse de la page : copiez-la pour partager cette vue.",
         )

@@ -1,0 +1,108 @@
+"""Chaque page, exécutée par AppTest : ce qu'elle affiche, le filtre de quartier, les erreurs de données."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ctg_data.catalogue import charger
+from tests.conftest import RACINE, modifier_cellule
+
+E = "\u00a0"
+
+
+def lancer(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    for cle, valeur in query.items():
+        at.query_params[cle] = valeur
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def textes(at: AppTest) -> str:
+    return "\n".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.metric]
+        + [i.value for i in at.info] + [w.value for w in at.warning] + [e.value for e in at.error]
+    )
+
+
+def test_accueil_chiffres_cles():
+    at = lancer()
+    assert at.title[0].value == "Convention Territoriale Globale de Dijon"
+    assert at.metric[0].value == f"159{E}106"
+    contenu = textes(at)
+    assert "**Habitants**" in contenu
+    assert "personnes — **Dijon, 2020**" in contenu
+    assert f"Côte-d'Or : 11,5{E}%" in contenu and f"France métropolitaine : 14,4{E}%" in contenu
+    assert "Source : CTG Dijon 2024-2027, Préambule" in contenu
+    assert f"1{E}807{E}naissances en 2008" in contenu
+
+
+def test_accueil_equipements_par_categorie():
+    at = lancer()
+    tableau = at.dataframe[0].value
+    assert dict(zip(tableau["Catégorie"], tableau["Nombre"]))[
+        "Établissements d'accueil du jeune enfant (EAJE)"
+    ] == 30
+    assert tableau["Nombre"].sum() == len(charger("equipements"))
+    assert "**60** équipements et services" in textes(at)
+
+
+def test_filtre_quartier_depuis_l_adresse():
+    at = lancer(quartier="gresilles")
+    assert at.selectbox(key="_widget_quartier").value == "Grésilles"
+    contenu = textes(at)
+    assert "la convention ne les donne pas pour le quartier Grésilles" in contenu
+    assert "**1** équipement(s) ou service(s) rattaché(s) au quartier **Grésilles**" in contenu
+    assert "Le quartier n'est connu que pour 3 des 60 équipements" in contenu
+    assert at.query_params["quartier"] == "gresilles"
+
+
+def test_filtre_quartier_applique_apres_changement_de_page():
+    # Le choix fait dans la barre latérale et son écriture dans l'adresse sont vérifiés dans un vrai
+    # navigateur (test_navigateur.py) : AppTest ne rend pas la barre latérale après la première
+    # exécution d'une application à st.navigation. Ici : l'état de session suit le changement de page.
+    at = lancer(quartier="fontaine-d-ouche")
+    at.switch_page("pages/donnees.py").run()
+    assert not at.exception
+    assert at.session_state["quartier"] == "Fontaine d'Ouche"
+    at.switch_page("pages/accueil.py").run()
+    assert "au quartier **Fontaine d'Ouche**" in textes(at)
+
+
+def test_quartier_inconnu_dans_l_adresse():
+    at = lancer(quartier="atlantide")
+    assert at.selectbox(key="_widget_quartier").value == "Tout Dijon"
+    assert "Le quartier « atlantide » indiqué dans l'adresse n'existe pas" in at.warning[0].value
+
+
+def test_page_donnees_et_sources():
+    at = lancer("donnees")
+    assert at.title[0].value == "Données et sources"
+    assert [t.label for t in at.tabs] == [
+        "Portrait de territoire de Dijon",
+        "Équipements et services soutenus par la Ville",
+        "Les 9 quartiers de Dijon",
+    ]
+    contenu = textes(at)
+    assert "59 lignes — fichier data/portrait.csv" in contenu
+    assert "60 lignes — fichier data/equipements.csv" in contenu
+    provenance = at.table[0].value
+    assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
+    boutons = [b.label for b in at.get("download_button")]
+    assert boutons.count("Télécharger en CSV") == 3 and boutons.count("Télécharger en Excel") == 3
+
+
+@pytest.mark.parametrize("page", [None, "donnees"])
+def test_fichier_casse_message_en_francais(dossier_donnees, page):
+    ligne = modifier_cellule(dossier_donnees / "equipements.csv", "EQ007", "categorie", "Garderie")
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60).run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    (erreur,) = at.error
+    assert "Les données n'ont pas pu être chargées" in erreur.value
+    assert "equipements.csv" in erreur.value
+    assert f"ligne {ligne}, colonne « categorie » : « Garderie »" in erreur.value
+    assert "Traceback" not in erreur.value
