@@ -10,7 +10,7 @@ import yaml
 
 from . import config
 from .erreurs import ErreurDonnees, Probleme
-from .schemas import SCHEMAS
+from .schemas import PROPRIETES_GEO, SCHEMAS
 from .validation import lire_csv, valider
 
 FICHIER_CATALOGUE = "catalogue.yaml"
@@ -36,6 +36,7 @@ class JeuDeDonnees:
     annee: int
     licence: str
     methode: str
+    format: str = "csv"  # "csv" (tableau validé par un schéma) ou "geojson" (contours)
 
 
 def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
@@ -49,7 +50,13 @@ def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
         ligne = getattr(getattr(e, "problem_mark", None), "line", None)
         raise ErreurDonnees(
             FICHIER_CATALOGUE,
-            [Probleme("YAML illisible", ligne=ligne + 1 if ligne is not None else None)],
+            [
+                Probleme(
+                    f"YAML illisible ({getattr(e, 'problem', None) or 'syntaxe'}) ; "
+                    "astuce : mettez entre guillemets un texte qui contient « : »",
+                    ligne=ligne + 1 if ligne is not None else None,
+                )
+            ],
         ) from None
     jeux = (contenu or {}).get("jeux") if isinstance(contenu, dict) else None
     if not isinstance(jeux, list):
@@ -60,10 +67,12 @@ def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
         if manquants:
             problemes.append(Probleme(f"entrée n° {i} : champ(s) manquant(s) : {', '.join(manquants)}"))
             continue
-        if jeu["id"] not in SCHEMAS:
-            problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {jeu['id']} »"))
+        format_ = jeu.get("format", "csv")
+        schemas = PROPRIETES_GEO if format_ == "geojson" else SCHEMAS
+        if jeu["id"] not in schemas:
+            problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {jeu['id']} » pour le format {format_}"))
             continue
-        catalogue[jeu["id"]] = JeuDeDonnees(**{c: jeu[c] for c in CHAMPS_CATALOGUE})
+        catalogue[jeu["id"]] = JeuDeDonnees(**{c: jeu[c] for c in CHAMPS_CATALOGUE}, format=format_)
     if problemes:
         raise ErreurDonnees(FICHIER_CATALOGUE, problemes)
     return catalogue
@@ -76,26 +85,23 @@ def charger(id_jeu: str, dossier: Path | None = None) -> pd.DataFrame:
     df = valider(lire_csv(dossier / jeu.fichier), SCHEMAS[id_jeu], jeu.fichier)
     for col in COLONNES_OUI_NON.get(id_jeu, []):
         df[col] = df[col] == "oui"
-    if id_jeu == "equipements":
-        verifier_quartiers(df, charger("quartiers", dossier), jeu.fichier)
+    if "quartier" in df.columns:
+        verifier_references(df, "quartier", set(charger("quartiers", dossier)["nom"]), jeu.fichier, "quartier")
+    if id_jeu == "equipements_quartiers":
+        verifier_references(df, "id", set(charger("equipements", dossier)["id"]), jeu.fichier, "équipement")
     return df.reset_index(drop=True)
 
 
-def verifier_quartiers(equipements: pd.DataFrame, quartiers: pd.DataFrame, fichier: str) -> None:
-    """Un quartier renseigné doit être l'un des 9 quartiers (par son nom)."""
-    noms = set(quartiers["nom"])
-    inconnus = equipements["quartier"].notna() & ~equipements["quartier"].isin(noms)
+def verifier_references(df: pd.DataFrame, colonne: str, admis: set[str], fichier: str, quoi: str) -> None:
+    """Une valeur renseignée de ``colonne`` doit désigner un élément existant (quartier, équipement…)."""
+    inconnus = df[colonne].notna() & ~df[colonne].isin(admis)
     if inconnus.any():
+        liste = ", ".join(sorted(admis)) if len(admis) <= 12 else f"{len(admis)} valeurs connues"
         raise ErreurDonnees(
             fichier,
             [
-                Probleme(
-                    f"quartier inconnu « {equipements.at[i, 'quartier']} » ; quartiers admis : "
-                    + ", ".join(sorted(noms)),
-                    ligne=i + 2,
-                    colonne="quartier",
-                )
-                for i in equipements.index[inconnus]
+                Probleme(f"{quoi} inconnu « {df.at[i, colonne]} » ; admis : {liste}", ligne=i + 2, colonne=colonne)
+                for i in df.index[inconnus]
             ],
         )
 

@@ -124,8 +124,50 @@ QUARTIERS = pa.DataFrameSchema(
     name="quartiers",
 )
 
+CONFIANCES = ["sûr", "probable", "à vérifier"]
+
+JUGEMENT = {
+    "confiance": texte(checks=parmi(CONFIANCES)),
+    "raison": texte(),
+    "auteur": texte(),
+    "date": texte(checks=motif(r"^\d{4}-\d{2}-\d{2}$", "date AAAA-MM-JJ")),
+}
+
+IRIS_QUARTIERS = pa.DataFrameSchema(
+    {
+        "code_iris": texte(checks=motif(r"^21231\d{4}$", "code IRIS de Dijon : 21231 suivi de 4 chiffres"), unique=True),
+        "nom_iris": texte(),
+        "type_iris": texte(checks=parmi(["H", "A", "D"])),
+        "grand_quartier": texte(checks=motif(r"^21231\d{2}$", "code de grand quartier INSEE, par ex. 2123118")),
+        "nom_grand_quartier": texte(),
+        "quartier": texte(),
+        **JUGEMENT,
+    },
+    strict=True,
+    name="iris_quartiers",
+)
+
+EQUIPEMENTS_QUARTIERS = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^EQ\d{3,}$", "identifiant d'équipement, par ex. EQ012"), unique=True),
+        "quartier": texte(),
+        **JUGEMENT,
+    },
+    strict=True,
+    name="equipements_quartiers",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "portrait": PORTRAIT,
     "equipements": EQUIPEMENTS,
     "quartiers": QUARTIERS,
+    "iris_quartiers": IRIS_QUARTIERS,
+    "equipements_quartiers": EQUIPEMENTS_QUARTIERS,
+}
+
+# Fichiers géographiques (GeoJSON) : propriétés obligatoires de chaque entité.
+PROPRIETES_GEO: dict[str, list[str]] = {
+    "iris": ["code_iris", "nom_iris", "type_iris"],
+    "qpv": ["code_qpv", "nom_qpv", "commune"],
+    "quartiers_geo": ["id", "nom", "nb_iris", "nb_iris_a_verifier"],
 }
