@@ -6,7 +6,10 @@ Lancement : ``python3 -m ctg_data.lanceur app`` (voir le README).
 
 import streamlit as st
 
+from ctg_data import statique
 from pages import ui
+
+statique.preparer()  # Leaflet et jQuery servis localement (dossier static/), sans CDN
 
 st.set_page_config(
     page_title="CTG Dijon — tableau de bord",
@@ -17,6 +20,7 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
+    st.Page("pages/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
     st.Page("pages/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
 ]
 

@@ -5,6 +5,8 @@ avant que les dépendances ne soient installées.
 
     python3 -m ctg_data.lanceur app      # lance l'application (http://localhost:8501)
     python3 -m ctg_data.lanceur tests    # lance toute la suite de tests
+    python3 -m ctg_data.lanceur build    # reconstruit les fichiers géographiques de data/
+    python3 -m ctg_data.lanceur geocodage --api   # géocode les adresses (voir le README)
 
 Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
@@ -13,7 +15,7 @@ Ce qu'il fait, dans l'ordre :
 3. pour les tests, installe Chromium (paquet Debian) s'il manque ;
 4. remplace son propre processus par Streamlit ou pytest.
 
-Les arguments qui suivent ``app`` ou ``tests`` sont transmis à Streamlit ou à pytest.
+Les arguments qui suivent la commande sont transmis à Streamlit, à pytest ou au module.
 """
 
 from __future__ import annotations
@@ -102,6 +104,8 @@ def installer_paquets_debian(categorie: str) -> None:
 def lancer_app(args: list[str]) -> None:
     py = preparer_venv(EXIGENCES_APP, deja_couverts_par=(EXIGENCES_APP, EXIGENCES_TESTS))
     os.chdir(RACINE)
+    # Streamlit ne sert le dossier static/ que s'il existe au démarrage.
+    subprocess.run([str(py), "-m", "ctg_data.statique"], check=True, stdout=subprocess.DEVNULL)
     commande = [str(py), "-m", "streamlit", "run", str(RACINE / "app.py"), *args]
     dire("Lancement de l'application : ouvrez l'adresse affichée ci-dessous dans un navigateur.")
     os.execv(str(py), commande)
@@ -116,14 +120,23 @@ def lancer_tests(args: list[str]) -> None:
     os.execv(str(py), [str(py), "-m", "pytest", "-ra", *(args or ["tests"])])
 
 
+def lancer_module(module: str, args: list[str]) -> None:
+    py = preparer_venv(EXIGENCES_APP, deja_couverts_par=(EXIGENCES_APP, EXIGENCES_TESTS))
+    os.chdir(RACINE)
+    os.execv(str(py), [str(py), "-m", module, *args])
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in {"app", "tests"}:
+    commandes = {
+        "app": lancer_app,
+        "tests": lancer_tests,
+        "build": lambda args: lancer_module("ctg_data.build", args),
+        "geocodage": lambda args: lancer_module("ctg_data.geocodage", args),
+    }
+    if not argv or argv[0] not in commandes:
         print(__doc__)
         sys.exit(2)
-    if argv[0] == "app":
-        lancer_app(argv[1:])
-    else:
-        lancer_tests(argv[1:])
+    commandes[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

@@ -19,10 +19,11 @@ jeux = ui.catalogue()
 onglets = st.tabs([jeu.titre for jeu in jeux.values()])
 for onglet, jeu in zip(onglets, jeux.values()):
     with onglet:
-        df = ui.donnees(jeu.id)
+        df = ui.contours(jeu.id).drop(columns="geometry") if jeu.format == "geojson" else ui.donnees(jeu.id)
         st.subheader(jeu.titre)
         st.markdown(jeu.description)
-        st.caption(f"{fmt.nombre(len(df))} lignes — fichier data/{jeu.fichier}")
+        unite = "contours" if jeu.format == "geojson" else "lignes"
+        st.caption(f"{fmt.nombre(len(df))} {unite} — fichier data/{jeu.fichier}")
         st.table(exports.provenance(jeu).set_index("Champ"))
         if jeu.id == "portrait":
             st.markdown("**Aperçu lisible** (valeurs mises en forme, source sur chaque ligne)")
@@ -30,3 +31,13 @@ for onglet, jeu in zip(onglets, jeux.values()):
         st.markdown("**Données brutes**")
         st.dataframe(df, hide_index=True)
         ui.telechargements(df, f"ctg-dijon-{jeu.id}", jeu=jeu, cle=jeu.id)
+        if jeu.format == "geojson":
+            st.download_button(
+                "Télécharger en GeoJSON",
+                ui.fichier_donnees(jeu.fichier),
+                file_name=jeu.fichier,
+                mime="application/geo+json",
+                key=f"geojson-{jeu.id}",
+                help="Les contours eux-mêmes, pour un logiciel de cartographie (QGIS…).",
+                icon=":material/download:",
+            )

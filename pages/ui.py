@@ -11,8 +11,24 @@ import pandas as pd
 import streamlit as st
 
 from ctg_data import catalogue as cat
-from ctg_data import config, exports
+from ctg_data import config, exports, geographie, positions
 from ctg_data.erreurs import ErreurDonnees
+
+def passer_par_app() -> None:
+    """Garantit que chaque page s'exécute à travers app.py (navigation, filtres partagés).
+
+    Streamlit voit un dossier ``pages/`` et, tant qu'app.py n'a pas encore appelé st.navigation
+    dans ce processus, sert un lien direct (par ex. /carte) en exécutant la page seule. On bascule
+    alors dans le mode st.navigation et on relance : app.py s'exécute et affiche la page demandée.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+passer_par_app()
 
 TOUT_DIJON = "Tout Dijon"
 CLE_QUARTIER = "quartier"  # choix durable (survit aux pages qui n'affichent pas la barre latérale)
@@ -24,6 +40,11 @@ CLE_AVERTISSEMENT = "_avertissement_quartier"
 def _charger(id_jeu: str, dossier: str, empreinte: tuple) -> pd.DataFrame:
     # « empreinte » (dates de modification des fichiers) sert de clé : un fichier modifié est relu.
     return cat.charger(id_jeu, Path(dossier))
+
+
+@st.cache_data(show_spinner=False)
+def _charger_geo(id_jeu: str, dossier: str, empreinte: tuple):
+    return geographie.charger_geo(id_jeu, Path(dossier))
 
 
 @st.cache_data(show_spinner=False)
@@ -47,6 +68,48 @@ def donnees(id_jeu: str) -> pd.DataFrame:
         return _charger(id_jeu, str(dossier), cat.empreinte(dossier)).copy()
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
+
+
+def contours(id_jeu: str):
+    """Un fichier de contours validé (GeoDataFrame) ; en cas d'erreur, message en français et arrêt."""
+    dossier = config.dossier_donnees()
+    try:
+        return _charger_geo(id_jeu, str(dossier), cat.empreinte(dossier)).copy()
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_data(show_spinner=False)
+def _positions(dossier: str, empreinte: tuple) -> pd.DataFrame:
+    d = Path(dossier)
+    from ctg_data.geocodage import Cache
+
+    return positions.positions(
+        cat.charger("equipements", d),
+        cat.charger("equipements_quartiers", d),
+        Cache(d / "geocodage_cache.csv").tableau(),
+        geographie.charger_geo("iris", d),
+        cat.charger("iris_quartiers", d),
+        geographie.charger_geo("quartiers_geo", d),
+    )
+
+
+def equipements_localises() -> pd.DataFrame:
+    """Les équipements avec position, précision et quartier (voir ctg_data.positions)."""
+    dossier = config.dossier_donnees()
+    try:
+        return _positions(str(dossier), cat.empreinte(dossier)).copy()
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def choisir_quartier(nom: str | None) -> None:
+    """Change le quartier partagé (par ex. après un clic sur la carte)."""
+    st.session_state[CLE_QUARTIER] = nom or TOUT_DIJON
+
+
+def fichier_donnees(nom: str) -> bytes:
+    return (config.dossier_donnees() / nom).read_bytes()
 
 
 def catalogue() -> dict[str, cat.JeuDeDonnees]:

@@ -72,11 +72,12 @@ def remplacer(fichier: Path, avant: str, apres: str, compte: int = 1) -> None:
     fichier.write_text(texte.replace(avant, apres, compte), encoding="utf-8")
 
 
-def modifier_cellule(fichier: Path, id_: str, colonne: str, valeur: str) -> int:
-    """Change une cellule (ligne repérée par sa colonne « id ») ; renvoie le numéro de ligne du fichier."""
+def modifier_cellule(fichier: Path, id_: str | None, colonne: str, valeur: str, cle: str = "id", valeur_cle: str | None = None) -> int:
+    """Change une cellule (ligne repérée par sa colonne « id », ou ``cle`` = ``valeur_cle``) ;
+    renvoie le numéro de ligne du fichier."""
     with fichier.open(encoding="utf-8", newline="") as f:
         lignes = list(csv.DictReader(f))
-    (rang,) = [i for i, l in enumerate(lignes) if l["id"] == id_]
+    (rang,) = [i for i, l in enumerate(lignes) if l[cle] == (id_ if valeur_cle is None else valeur_cle)]
     lignes[rang][colonne] = valeur
     with fichier.open("w", encoding="utf-8", newline="") as f:
         ecrivain = csv.DictWriter(f, fieldnames=list(lignes[0]))

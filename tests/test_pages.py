@@ -84,6 +84,11 @@ def test_page_donnees_et_sources():
         "Portrait de territoire de Dijon",
         "Équipements et services soutenus par la Ville",
         "Les 9 quartiers de Dijon",
+        "Rattachement des IRIS aux 9 quartiers (reconstruction de l'équipe)",
+        "Quartier des équipements décidé par l'équipe",
+        "Contours des 66 IRIS de Dijon",
+        "Contours des 9 quartiers (reconstitués)",
+        "Quartiers prioritaires de la politique de la ville (QPV) 2024",
     ]
     contenu = textes(at)
     assert "59 lignes — fichier data/portrait.csv" in contenu
@@ -91,7 +96,9 @@ def test_page_donnees_et_sources():
     provenance = at.table[0].value
     assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
     boutons = [b.label for b in at.get("download_button")]
-    assert boutons.count("Télécharger en CSV") == 3 and boutons.count("Télécharger en Excel") == 3
+    assert boutons.count("Télécharger en CSV") == 8 and boutons.count("Télécharger en Excel") == 8
+    assert boutons.count("Télécharger en GeoJSON") == 3
+    assert "66 contours — fichier data/iris.geojson" in contenu
 
 
 @pytest.mark.parametrize("page", [None, "donnees"])
@@ -106,3 +113,33 @@ def test_fichier_casse_message_en_francais(dossier_donnees, page):
     assert "equipements.csv" in erreur.value
     assert f"ligne {ligne}, colonne « categorie » : « Garderie »" in erreur.value
     assert "Traceback" not in erreur.value
+
+
+def test_carte_tout_dijon():
+    at = lancer("carte")
+    assert at.title[0].value.startswith("Équipements et services — tout Dijon (")
+    assert "20 sur la carte, dont 20 à une position approximative" in at.caption[0].value
+    tableau = at.dataframe[-1].value
+    assert list(tableau["Quartier"])[-1] == "Quartier non connu"
+    assert "Pas de taux pour 1 000 enfants" in textes(at)
+    assert any(e.label.startswith("Équipements non localisés (") for e in at.expander)
+
+
+def test_carte_quartier_et_filtres():
+    at = lancer("carte", quartier="gresilles")
+    assert at.title[0].value == "Équipements et services — quartier Grésilles (3 équipements)"
+    tableau = at.dataframe[-1].value
+    assert list(tableau["Quartier"]) == ["Grésilles"] and tableau["Total"].iloc[0] == 3
+    at.multiselect(key="carte_categories").set_value(["EAJE"]).run()
+    assert at.title[0].value == "EAJE — quartier Grésilles (1 équipement)"
+    at.multiselect(key="carte_categories").set_value(["EAJE", "RPE"]).run()
+    assert at.title[0].value.startswith("EAJE et RPE — quartier Grésilles")
+
+
+def test_carte_filtre_gestionnaire_et_annexe():
+    at = lancer("carte")
+    at.selectbox(key="carte_gestion").select("Ville de Dijon").run()
+    titre_ville = at.title[0].value
+    at.selectbox(key="carte_annexe").select("Annexe 2 bis (non éligibles)").run()
+    assert titre_ville != at.title[0].value
+    assert "(1 équipement)" in at.title[0].value  # le réseau des médiathèques

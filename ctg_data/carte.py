@@ -1,0 +1,322 @@
+"""Construction de la carte des équipements (folium / Leaflet), utilisable sans internet.
+
+- Leaflet et jQuery sont servis par l'application (``ctg_data.statique``), jamais par un CDN.
+- Le fond de carte est facultatif (``CTG_TILES``) : sans lui, les contours des quartiers et des
+  IRIS suffisent à lire la carte.
+- Une couche GeoJSON par catégorie d'équipement (pas un objet ``Marker`` par équipement) : couleur
+  (palette sûre pour les daltoniens), forme et lettre distinctes ; style pointillé pour une
+  position approximative.
+- Tout texte venu des données est échappé dans le navigateur avant d'être affiché.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from . import statique
+from .geographie import emprise
+from .positions import APPROX
+
+
+@dataclass(frozen=True)
+class Style:
+    couleur: str
+    texte: str  # couleur de la lettre, contraste ≥ 4,5:1 sur la couleur de fond
+    lettre: str
+    forme: str  # rond, carre, losange
+
+
+# Palette d'Okabe et Ito (lisible par les personnes daltoniennes) + formes et lettres distinctes.
+STYLES = {
+    "EAJE": Style("#0072B2", "#FFFFFF", "E", "rond"),
+    "RPE": Style("#E69F00", "#000000", "R", "carre"),
+    "ALSH": Style("#009E73", "#000000", "A", "losange"),
+    "LAEP": Style("#CC79A7", "#000000", "L", "rond"),
+    "Ludothèque": Style("#D55E00", "#000000", "J", "carre"),
+    "Centre social / MEP": Style("#56B4E9", "#000000", "C", "losange"),
+    "Médiathèque": Style("#F0E442", "#000000", "M", "rond"),
+    "Autre": Style("#555555", "#FFFFFF", "?", "carre"),
+}
+
+COULEUR_QPV = "#CE0500"
+COULEUR_CITE = "#6A1B9A"
+COULEUR_SELECTION = "#000091"
+CENTRE_DIJON = [47.3220, 5.0415]
+
+TUILES = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© les contributeurs d'OpenStreetMap",
+    ),
+}
+
+
+def tuiles_configurees() -> tuple[str, str] | None:
+    """Fond de carte choisi par ``CTG_TILES`` : « aucun » (défaut), « osm », ou une adresse de tuiles
+    ``https://…/{z}/{x}/{y}.png`` (attribution dans ``CTG_TILES_ATTRIBUTION``)."""
+    valeur = (os.environ.get("CTG_TILES") or "aucun").strip()
+    if valeur.lower() in {"", "aucun", "none", "non"}:
+        return None
+    if valeur.lower() in TUILES:
+        return TUILES[valeur.lower()]
+    return valeur, os.environ.get("CTG_TILES_ATTRIBUTION", "Fond de carte")
+
+
+def json_pour_script(obj) -> str:
+    """JSON sûr à placer dans une balise <script> (pas de « </script> » possible)."""
+    texte = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return texte.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+CSS = """
+<style>
+.leaflet-container { background: #F6F6F2; font-family: "Source Sans", Arial, sans-serif; }
+.ctg-m span { display: flex; align-items: center; justify-content: center; width: 18px; height: 18px;
+  font: bold 12px Arial, sans-serif; border: 2px solid #FFFFFF; box-shadow: 0 0 0 1px #161616; }
+.ctg-rond span { border-radius: 50%; }
+.ctg-carre span { border-radius: 2px; }
+.ctg-losange span { transform: rotate(45deg) scale(0.9); border-radius: 2px; }
+.ctg-losange span b { transform: rotate(-45deg); }
+.ctg-approx span { border: 2px dashed #161616; box-shadow: 0 0 0 2px #FFFFFF;
+  background-image: repeating-linear-gradient(45deg, rgba(255,255,255,0.6) 0 3px, transparent 3px 6px); }
+.ctg-etiquette { background: rgba(255,255,255,0.85); border: 1px solid #161616; color: #161616;
+  font-weight: bold; font-size: 12px; box-shadow: none; padding: 1px 4px; }
+.ctg-legende { background: #FFFFFF; color: #161616; padding: 6px 8px; border: 1px solid #161616;
+  font-size: 12px; line-height: 18px; max-width: 230px; }
+.ctg-legende .ctg-m { display: inline-block; vertical-align: middle; margin-right: 6px; }
+.ctg-legende .trait { display: inline-block; width: 22px; height: 0; vertical-align: middle; margin-right: 6px; }
+</style>
+"""
+
+OUTILS_JS = """
+window.ctgEsc = function (s) {
+  return String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g, function (c) {
+    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+  });
+};
+window.ctgIcone = function (st, approx) {
+  return L.divIcon({
+    className: "ctg-m ctg-" + st.forme + (approx ? " ctg-approx" : ""),
+    html: '<span style="background-color:' + st.couleur + ';color:' + st.texte + '"><b>' + st.lettre + "</b></span>",
+    iconSize: [22, 22], iconAnchor: [11, 11], tooltipAnchor: [10, 0], popupAnchor: [0, -10]
+  });
+};
+"""
+
+
+class Outils(MacroElement):
+    """Fonctions JavaScript communes (échappement, icônes), déclarées avant les couches."""
+
+    _template = Template("{% macro script(this, kwargs) %}" + OUTILS_JS + "{% endmacro %}")
+
+
+class CoucheEquipements(folium.map.Layer):
+    """Une catégorie d'équipements : une seule couche GeoJSON, une icône par point."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
+  pointToLayer: function (f, latlng) {
+    return L.marker(latlng, {icon: window.ctgIcone({{ this.style }}, f.properties.x),
+                             title: f.properties.n, alt: f.properties.n, keyboard: true});
+  },
+  onEachFeature: function (f, layer) {
+    var p = f.properties, e = window.ctgEsc;
+    var precision = p.x ? "<i>Position approximative</i> (" + e(p.p) + ")" : "Position : " + e(p.p);
+    layer.bindTooltip("<b>" + e(p.n) + "</b><br>" + e({{ this.libelle }}) + "<br>" + precision);
+    layer.bindPopup("<b>" + e(p.n) + "</b><br>" + e({{ this.libelle }}) + (p.t ? " — " + e(p.t) : "")
+      + "<br>Gestionnaire : " + e(p.g) + "<br>Adresse : " + e(p.a) + "<br>Quartier : " + e(p.q)
+      + "<br>" + precision + "<br><small>Source : " + e(p.s) + "</small>");
+  }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, categorie: str, libelle: str, equipements: pd.DataFrame):
+        super().__init__(name=f"{libelle} ({len(equipements)})", overlay=True, control=True, show=True)
+        self._name = "CoucheEquipements"
+        style = STYLES[categorie]
+        self.style = json_pour_script(style.__dict__)
+        self.libelle = json_pour_script(categorie)
+        self.donnees = json_pour_script(entites_equipements(equipements))
+
+
+def texte(v) -> str:
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else str(v)
+
+
+def entites_equipements(equipements: pd.DataFrame) -> dict:
+    """GeoJSON compact : clés d'une lettre pour que 20 000 points restent légers."""
+    entites = []
+    for e in equipements.itertuples(index=False):
+        adresse = " ".join(x for x in (texte(e.adresse), texte(e.code_postal), texte(e.commune)) if x)
+        entites.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(e.lon, 5), round(e.lat, 5)]},
+                "properties": {
+                    "n": texte(e.nom), "t": texte(e.sous_type), "g": texte(e.gestionnaire) or "non précisé",
+                    "a": adresse or "non précisée", "q": texte(e.quartier) or "non connu",
+                    "p": texte(e.precision), "x": 1 if e.precision == APPROX else 0,
+                    "s": f"{texte(e.source_section)} ({texte(e.source_fichier)})",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": entites}
+
+
+class CouchePolygones(folium.map.Layer):
+    """Contours (quartiers, QPV, IRIS…) avec infobulle échappée et, au besoin, étiquette permanente."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
+  style: function (f) { return f.properties._style; },
+  onEachFeature: function (f, layer) {
+    layer.bindTooltip(window.ctgEsc(f.properties._infobulle),
+      {{ this.options_infobulle }});
+  }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, nom: str, type_: str, gdf: gpd.GeoDataFrame, infobulle, style, etiquettes: bool = False, show=True):
+        super().__init__(name=nom, overlay=True, control=True, show=show)
+        self._name = "CouchePolygones"
+        entites = []
+        for _, ligne in gdf.iterrows():
+            proprietes = {k: v for k, v in ligne.drop("geometry").items() if isinstance(v, (str, int, float))}
+            proprietes["_type"] = type_  # « quartier » : un clic sur la carte choisit ce quartier
+            proprietes["_infobulle"] = infobulle(ligne)
+            proprietes["_style"] = style(ligne)
+            entites.append({"type": "Feature", "properties": proprietes, "geometry": ligne.geometry.__geo_interface__})
+        self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
+        options = {"permanent": True, "direction": "center", "className": "ctg-etiquette"} if etiquettes else {"sticky": True}
+        self.options_infobulle = json_pour_script(options)
+
+
+def legende_html(categories: list[str]) -> str:
+    lignes = [
+        f'<div><span class="ctg-m ctg-{STYLES[c].forme}"><span style="background-color:{STYLES[c].couleur};'
+        f'color:{STYLES[c].texte}"><b>{STYLES[c].lettre}</b></span></span>{c}</div>'
+        for c in categories
+    ]
+    lignes += [
+        '<div><span class="ctg-m ctg-rond ctg-approx"><span style="background-color:#BBBBBB;color:#161616">'
+        "<b>·</b></span></span>Position approximative</div>",
+        f'<div><span class="trait" style="border-top:3px dashed {COULEUR_QPV}"></span>QPV 2024</div>',
+        f'<div><span class="trait" style="border-top:3px dotted {COULEUR_CITE}"></span>Cité éducative</div>',
+        '<div><span class="trait" style="border-top:2px solid #161616"></span>Quartier</div>',
+    ]
+    return '<div class="ctg-legende" role="region" aria-label="Légende"><b>Légende</b>' + "".join(lignes) + "</div>"
+
+
+class Legende(MacroElement):
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomleft"});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create("div");
+  div.innerHTML = {{ this.html }};
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, categories: list[str]):
+        super().__init__()
+        self._name = "Legende"
+        self.html = json_pour_script(legende_html(categories))
+
+
+def carte_vide(hauteur_px: int = 600) -> folium.Map:
+    """Carte sans fond ni dépendance externe : Leaflet et jQuery locaux, styles du projet."""
+    tuiles = tuiles_configurees()
+    carte = folium.Map(location=CENTRE_DIJON, zoom_start=13, tiles=None, control_scale=True,
+                       height=hauteur_px, min_zoom=11, max_zoom=18)
+    carte.default_js = statique.JS
+    carte.default_css = statique.CSS
+    if tuiles:
+        folium.TileLayer(tiles=tuiles[0], attr=tuiles[1], name="Fond de carte", max_zoom=19).add_to(carte)
+    carte.get_root().header.add_child(Element(CSS))
+    carte.add_child(Outils())
+    return carte
+
+
+def construire_carte(
+    equipements: pd.DataFrame,
+    quartiers_geo: gpd.GeoDataFrame,
+    qpv: gpd.GeoDataFrame,
+    iris: gpd.GeoDataFrame | None = None,
+    *,
+    quartier_selectionne: str | None = None,
+    quartiers_cite_educative: list[str] = (),
+    hauteur_px: int = 600,
+) -> folium.Map:
+    """La carte complète. ``equipements`` : sortie de ``positions.positions`` (filtrée au besoin) ;
+    seuls les équipements localisés (lat/lon connus) y figurent."""
+    carte = carte_vide(hauteur_px)
+    if iris is not None:
+        CouchePolygones(
+            "IRIS (contours 2020)", "iris", iris,
+            infobulle=lambda l: f"IRIS {l['nom_iris']} ({l['code_iris']})",
+            style=lambda l: {"color": "#7A7A7A", "weight": 0.8, "fill": False},
+        ).add_to(carte)
+    CouchePolygones(
+        "Quartiers (9)", "quartier", quartiers_geo,
+        infobulle=lambda l: l["nom"], etiquettes=True,
+        style=lambda l: {
+            "color": COULEUR_SELECTION if l["nom"] == quartier_selectionne else "#161616",
+            "weight": 4 if l["nom"] == quartier_selectionne else 2,
+            "fillColor": COULEUR_SELECTION, "fillOpacity": 0.08 if l["nom"] == quartier_selectionne else 0.02,
+        },
+    ).add_to(carte)
+    CouchePolygones(
+        "QPV 2024", "qpv", qpv,
+        infobulle=lambda l: f"Quartier prioritaire (QPV 2024) : {l['nom_qpv']} ({l['commune']})",
+        style=lambda l: {"color": COULEUR_QPV, "weight": 2.5, "dashArray": "6 4", "fillColor": COULEUR_QPV, "fillOpacity": 0.06},
+    ).add_to(carte)
+    cite = quartiers_geo[quartiers_geo["nom"].isin(list(quartiers_cite_educative))]
+    if not cite.empty:
+        perimetre = gpd.GeoDataFrame(
+            {"nom": ["Cité éducative de Dijon"]}, geometry=[cite.geometry.union_all()], crs=cite.crs
+        )
+        CouchePolygones(
+            "Cité éducative", "cite_educative", perimetre,
+            infobulle=lambda l: "Cité éducative de Dijon : quartiers " + " et ".join(sorted(cite["nom"])),
+            style=lambda l: {"color": COULEUR_CITE, "weight": 3, "dashArray": "2 6", "fill": False},
+        ).add_to(carte)
+    localises = equipements[equipements["lat"].notna()]
+    for categorie in [c for c in STYLES if c in set(localises["categorie"])]:
+        CoucheEquipements(categorie, categorie, localises[localises["categorie"] == categorie]).add_to(carte)
+    Legende([c for c in STYLES if c in set(localises["categorie"])]).add_to(carte)
+    folium.LayerControl(collapsed=False, position="topright").add_to(carte)
+    zone = quartiers_geo[quartiers_geo["nom"] == quartier_selectionne] if quartier_selectionne else quartiers_geo
+    carte.fit_bounds(emprise(zone if not zone.empty else quartiers_geo))
+    return carte
+
+
+def liens_externes(carte: folium.Map) -> list[str]:
+    """Adresses http(s) que la page de la carte chargerait (scripts, feuilles de style) : doit être vide."""
+    html = carte.get_root().render()
+    liens = [lien for _, lien in carte.default_js + carte.default_css]
+    for element in carte._children.values():
+        liens += [lien for _, lien in getattr(element, "default_js", []) + getattr(element, "default_css", [])]
+    return sorted({lien for lien in liens if lien.startswith("http")} | {
+        morceau.split('"')[0] for morceau in html.split('src="')[1:] if morceau.startswith("http")
+    })

@@ -1,0 +1,95 @@
+"""Construction de la carte : hors ligne, une couche par catégorie, textes échappés, zoom."""
+
+import re
+
+import pytest
+
+from ctg_data import carte as cartes
+from ctg_data.catalogue import charger
+from ctg_data.geocodage import Cache
+from ctg_data.geographie import charger_geo
+from ctg_data.positions import positions
+from ctg_data.statique import URL
+
+
+@pytest.fixture(scope="module")
+def donnees():
+    pos = positions(charger("equipements"), charger("equipements_quartiers"), Cache().tableau(),
+                    charger_geo("iris"), charger("iris_quartiers"), charger_geo("quartiers_geo"))
+    return {"pos": pos, "quartiers": charger_geo("quartiers_geo"), "qpv": charger_geo("qpv"), "iris": charger_geo("iris")}
+
+
+def construire(donnees, pos=None, **kw):
+    carte = cartes.construire_carte(
+        donnees["pos"] if pos is None else pos, donnees["quartiers"], donnees["qpv"], donnees["iris"],
+        quartiers_cite_educative=["Fontaine d'Ouche", "Grésilles"], **kw,
+    )
+    return carte, carte.get_root().render()
+
+
+def test_aucune_ressource_externe_par_defaut(donnees, monkeypatch):
+    monkeypatch.delenv("CTG_TILES", raising=False)
+    carte, html = construire(donnees)
+    assert cartes.liens_externes(carte) == []
+    assert f'src="{URL}/leaflet/leaflet.js"' in html and f'src="{URL}/jquery/jquery.min.js"' in html
+    assert "cdn" not in html.lower() and "tile.openstreetmap" not in html
+
+
+def test_fond_de_carte_configurable(donnees, monkeypatch):
+    monkeypatch.setenv("CTG_TILES", "osm")
+    carte, html = construire(donnees)
+    assert "tile.openstreetmap.org" in html
+    assert cartes.liens_externes(carte) == []  # les tuiles ne sont ni des scripts ni des feuilles de style
+
+
+def test_une_couche_geojson_par_categorie(donnees):
+    _, html = construire(donnees)
+    localises = donnees["pos"][donnees["pos"]["lat"].notna()]
+    assert html.count("L.marker(") == localises["categorie"].nunique()
+    for categorie, n in localises["categorie"].value_counts().items():
+        assert f"{categorie} ({n})" in html
+    assert "Quartiers (9)" in html and "QPV 2024" in html and "Cité éducative" in html
+
+
+def test_taille_de_la_carte_de_dijon(donnees):
+    _, html = construire(donnees)
+    assert len(html.encode()) < 150 * 1024
+
+
+def test_textes_echappes(donnees):
+    pos = donnees["pos"].copy()
+    pos.loc[pos["id"] == "EQ006", "nom"] = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+    _, html = construire(donnees, pos)
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    assert "window.ctgEsc(" in html or "e(p.n)" in html
+
+
+def test_zoom_sur_le_quartier_choisi(donnees):
+    _, html = construire(donnees, quartier_selectionne="Grésilles")
+    ouest, sud, est, nord = donnees["quartiers"].set_index("nom").loc[["Grésilles"]].total_bounds
+    bornes = re.search(r"fitBounds\(\s*\[\[([\d.]+),\s*([\d.]+)\],\s*\[([\d.]+),\s*([\d.]+)\]\]", html)
+    assert bornes, "fitBounds absent"
+    assert [float(x) for x in bornes.groups()] == pytest.approx([sud, ouest, nord, est])
+
+
+def test_legende_et_positions_approximatives(donnees):
+    _, html = construire(donnees)
+    assert "Position approximative" in html
+    assert '"x":1' in html  # au moins un équipement placé approximativement
+
+
+def test_styles_distincts_et_contrastes():
+    formes_lettres = {(s.forme, s.lettre) for s in cartes.STYLES.values()}
+    assert len(formes_lettres) == len(cartes.STYLES)
+    assert len({s.couleur for s in cartes.STYLES.values()}) == len(cartes.STYLES)
+
+    def luminance(hexa):
+        r, g, b = (int(hexa[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for style in cartes.STYLES.values():
+        l1, l2 = sorted([luminance(style.couleur), luminance(style.texte)], reverse=True)
+        assert (l1 + 0.05) / (l2 + 0.05) >= 4.5, style

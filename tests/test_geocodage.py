@@ -1,0 +1,494 @@
+"""Géocodage BAN : normalisation, API (fausse session, jamais de réseau), fichier départemental,
+cache (écriture atomique et déterministe, rien de modifié en cas d'erreur), ligne de commande.
+
+Le fichier BAN des tests (tests/fixtures/ban/) est fictif : voir son README.
+"""
+
+import csv
+import gzip
+import io
+from datetime import date
+
+import pytest
+import requests
+
+from ctg_data import geocodage
+from ctg_data.erreurs import ErreurDonnees
+from ctg_data.geocodage import (
+    COLONNES_CACHE,
+    FICHIER_CACHE,
+    Adresse,
+    Cache,
+    ErreurGeocodage,
+    Resultat,
+    cle_adresse,
+    decouper_adresse,
+    geocoder,
+    geocoder_api,
+    geocoder_fichier_ban,
+    main,
+)
+
+from .conftest import DONNEES, RACINE, remplacer
+
+FICHIER_BAN = RACINE / "tests" / "fixtures" / "ban" / "adresses-21-extrait.csv"
+SOURCE_FICHIER = "fichier BAN adresses-21-extrait.csv"
+AUJOURDHUI = date.today().isoformat()
+
+
+@pytest.fixture(autouse=True)
+def sans_reseau(monkeypatch):
+    """Filet de sécurité : toute vraie requête HTTP fait échouer le test."""
+
+    def interdit(*args, **kwargs):
+        raise AssertionError("les tests ne doivent pas utiliser le réseau")
+
+    monkeypatch.setattr(requests.sessions.Session, "request", interdit)
+
+
+# --- Fausse API ------------------------------------------------------------------------------
+
+NON_TROUVE_API = {"latitude": "", "longitude": "", "result_label": "", "result_score": "",
+                  "result_type": "", "result_status": "not-found"}
+REPONSES_API = {
+    "25 rue Balzac": {"latitude": "47.331180", "longitude": "5.062390", "result_label": "25 Rue Balzac 21000 Dijon",
+                      "result_score": "0.973145", "result_type": "housenumber", "result_status": "ok"},
+    "17 boulevard Mansart": {"latitude": "47.3097", "longitude": "5.0453", "result_label": "Boulevard Mansart 21000 Dijon",
+                             "result_score": "0.71", "result_type": "street", "result_status": "ok"},
+    "3 rue Imaginaire": {"latitude": "47.32", "longitude": "5.04", "result_label": "3 Rue Imaginée 21000 Dijon",
+                         "result_score": "0.42", "result_type": "housenumber", "result_status": "ok"},
+    "Lieu-dit Inconnu": {"latitude": "47.32", "longitude": "5.04", "result_label": "Dijon",
+                         "result_score": "0.8", "result_type": "municipality", "result_status": "ok"},
+}
+COLONNES_RESULTAT = ["latitude", "longitude", "result_label", "result_score", "result_type", "result_id",
+                     "result_housenumber", "result_name", "result_street", "result_postcode", "result_city",
+                     "result_context", "result_citycode", "result_status"]
+
+
+class FausseReponse:
+    def __init__(self, status_code: int, content: bytes):
+        self.status_code = status_code
+        self.content = content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8")
+
+    def raise_for_status(self):
+        if self.status_code >= 400:
+            raise requests.HTTPError(f"{self.status_code}")
+
+
+class FausseSession:
+    """Imite l'API /search/csv/ : renvoie le CSV reçu complété des colonnes de résultat.
+
+    ``exception`` : levée à chaque appel ; ``contenu`` : réponse brute renvoyée telle quelle.
+    """
+
+    def __init__(self, *, exception=None, status_code=200, contenu=None):
+        self.exception, self.status_code, self.contenu = exception, status_code, contenu
+        self.appels = []
+
+    def post(self, url, files=None, data=None, timeout=None):
+        envoye = files["data"][1].decode("utf-8")
+        self.appels.append({"url": url, "data": data, "timeout": timeout, "csv": envoye})
+        if self.exception is not None:
+            raise self.exception
+        if self.contenu is not None:
+            return FausseReponse(self.status_code, self.contenu)
+        lecteur = csv.DictReader(io.StringIO(envoye))
+        sortie = io.StringIO()
+        ecrivain = csv.DictWriter(sortie, fieldnames=[*lecteur.fieldnames, *COLONNES_RESULTAT], restval="")
+        ecrivain.writeheader()
+        for ligne in lecteur:
+            ecrivain.writerow({**ligne, **REPONSES_API.get(ligne["adresse"], NON_TROUVE_API)})
+        return FausseReponse(self.status_code, sortie.getvalue().encode("utf-8"))
+
+
+def adresse(texte, code_postal="21000", commune="Dijon", id_="EQ001") -> Adresse:
+    return Adresse(id=id_, adresse=texte, code_postal=code_postal, commune=commune)
+
+
+# --- Normalisation ---------------------------------------------------------------------------
+
+
+def test_cle_adresse_normalisee():
+    attendu = "25 boulevard balzac|21000|dijon"
+    assert cle_adresse("25 Bd Balzac", "21000", "Dijon") == attendu
+    assert cle_adresse("25  boulevard   balzac", "21000", "DIJON") == attendu
+    assert cle_adresse("25 bd. Balzac", "21 000", " dijon ") == attendu
+    assert cle_adresse("25 rue Balzac", "21000", "Dijon") == "25 rue balzac|21000|dijon"
+    assert cle_adresse("8 rue du 27e Régiment d'Infanterie", "21000", "Dijon") == (
+        "8 rue du 27e regiment d infanterie|21000|dijon"
+    )
+    assert cle_adresse("4 rue du Morey-Saint-Denis", None, None) == "4 rue du morey saint denis||"
+
+
+@pytest.mark.parametrize("abrege,complet", [
+    ("bd", "boulevard"), ("av", "avenue"), ("ave", "avenue"), ("r", "rue"), ("pl", "place"),
+    ("all", "allee"), ("imp", "impasse"), ("chem", "chemin"), ("sq", "square"), ("fg", "faubourg"),
+])
+def test_abreviations(abrege, complet):
+    assert cle_adresse(f"3 {abrege.upper()} des Lilas", "21000", "Dijon") == f"3 {complet} des lilas|21000|dijon"
+
+
+@pytest.mark.parametrize("texte,attendu", [
+    ("25 rue Balzac", ("25", "", "rue Balzac")),
+    ("34 quater rue des Péjoces", ("34", "quater", "rue des Péjoces")),
+    ("5 bis, rue Louis Jouvet", ("5", "bis", "rue Louis Jouvet")),
+    ("12B rue Castelnau", ("12", "b", "rue Castelnau")),
+    ("21-25 rue Balzac", ("21", "", "rue Balzac")),
+    ("2 allée Darius Milhaud", ("2", "", "allée Darius Milhaud")),
+    ("Boulevard Chanoine Kir", (None, "", "Boulevard Chanoine Kir")),
+])
+def test_decouper_adresse(texte, attendu):
+    assert decouper_adresse(texte) == attendu
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def test_api_numero_exact():
+    session = FausseSession()
+    (r,) = geocoder_api([adresse("25 rue Balzac")], session=session)
+    assert r == Resultat(
+        cle="25 rue balzac|21000|dijon", adresse="25 rue Balzac", code_postal="21000", commune="Dijon",
+        statut="trouvé", lat=47.33118, lon=5.06239, precision="adresse", score=0.9731,
+        libelle="25 Rue Balzac 21000 Dijon", source="API BAN", date=AUJOURDHUI,
+    )
+    (appel,) = session.appels
+    assert appel["url"] == geocodage.URL_BAN_CSV and appel["timeout"] == 30
+    assert appel["data"] == {"columns": ["adresse", "city"], "postcode": "postcode"}
+    assert appel["csv"] == "id,adresse,postcode,city\n0,25 rue Balzac,21000,Dijon\n"
+
+
+def test_api_rue_seulement():
+    (r,) = geocoder_api([adresse("17 boulevard Mansart")], session=FausseSession())
+    assert (r.statut, r.precision, r.score, r.lat, r.lon) == ("trouvé", "rue", 0.71, 47.3097, 5.0453)
+
+
+@pytest.mark.parametrize("texte,score", [
+    ("12 rue Inconnue", None),  # result_status « not-found »
+    ("3 rue Imaginaire", 0.42),  # score trop bas : ambigu côté API, donc refusé
+    ("Lieu-dit Inconnu", 0.8),  # commune seulement : trop vague pour placer un équipement
+])
+def test_api_non_trouve(texte, score):
+    (r,) = geocoder_api([adresse(texte)], session=FausseSession())
+    assert (r.statut, r.precision, r.lat, r.lon, r.score) == ("non trouvé", None, None, None, score)
+
+
+def test_api_adresses_vides_non_envoyees_et_doublons_envoyes_une_fois():
+    session = FausseSession()
+    resultats = geocoder_api(
+        [adresse("25 rue Balzac"), adresse(None, None, None, "EQ020"), adresse("25 Rue  Balzac", id_="EQ045")],
+        session=session,
+    )
+    assert [r.statut for r in resultats] == ["trouvé", "non trouvé", "trouvé"]
+    assert resultats[1].precision is None and resultats[1].lat is None
+    assert session.appels[0]["csv"].count("\n") == 2  # en-tête + une seule adresse
+
+
+# --- Fichier BAN ------------------------------------------------------------------------------
+
+
+def test_fichier_numero_exact():
+    r, bis, corvee, huot = geocoder_fichier_ban(
+        [adresse("25 rue Balzac"), adresse("5 bis rue Louis Jouvet"), adresse("71 rue de la Corvee"),
+         adresse("2 all. Docteur Huot")],
+        FICHIER_BAN,
+    )
+    assert r == Resultat(
+        cle="25 rue balzac|21000|dijon", adresse="25 rue Balzac", code_postal="21000", commune="Dijon",
+        statut="trouvé", lat=47.33118, lon=5.06239, precision="adresse", score=1.0,
+        libelle="25 Rue Balzac 21000 Dijon", source=SOURCE_FICHIER, date=AUJOURDHUI,
+    )
+    assert (bis.lat, bis.lon, bis.libelle) == (47.31715, 5.02146, "5 bis Rue Louis Jouvet 21000 Dijon")
+    assert (corvee.precision, corvee.libelle) == ("adresse", "71 Rue de la Corvée 21000 Dijon")
+    assert (huot.precision, huot.libelle) == ("adresse", "2 Allée du Docteur Huot 21000 Dijon")
+
+
+def test_fichier_rue_seulement():
+    numero_absent, sans_numero = geocoder_fichier_ban(
+        [adresse("17 boulevard Mansart"), adresse("Bd Mansart")], FICHIER_BAN
+    )
+    assert (numero_absent.statut, numero_absent.precision, numero_absent.score) == ("trouvé", "rue", 0.6)
+    assert (numero_absent.lat, numero_absent.lon) == (47.3097, 5.0453)  # médianes des n° 10, 12, 14
+    assert numero_absent.libelle == "Boulevard Mansart 21000 Dijon (rue, numéro absent)"
+    assert sans_numero.precision == "rue" and "adresse sans numéro" in sans_numero.libelle
+
+
+def test_fichier_non_trouve():
+    resultats = geocoder_fichier_ban(
+        [adresse("12 rue Inconnue"), adresse("25 rue Balzac", "21240", "Talant"), adresse("")], FICHIER_BAN
+    )
+    assert [(r.statut, r.precision, r.lat) for r in resultats] == [("non trouvé", None, None)] * 3
+
+
+def test_fichier_voies_homonymes():
+    sans_lieu, dijon, talant = geocoder_fichier_ban(
+        [adresse("9 rue des Forges", None, None), adresse("9 rue des Forges"),
+         adresse("9 rue des Forges", None, "Talant")],
+        FICHIER_BAN,
+    )
+    assert (sans_lieu.statut, sans_lieu.lat, sans_lieu.precision) == ("ambigu", None, None)
+    assert "Rue des Forges 21000 Dijon ; Rue des Forges 21240 Talant" in sans_lieu.libelle
+    assert (dijon.statut, dijon.lat, dijon.lon) == ("trouvé", 47.3223, 5.0402)
+    assert (talant.statut, talant.lat, talant.lon) == ("trouvé", 47.3362, 5.0051)
+
+
+def test_fichier_numero_a_positions_eloignees():
+    eloignees, proches = geocoder_fichier_ban(
+        [adresse("1 allée du Roussillon"), adresse("2 rue Castelnau")], FICHIER_BAN
+    )
+    assert (eloignees.statut, eloignees.lat) == ("ambigu", None)
+    assert "plus de 50 m" in eloignees.libelle
+    assert (proches.statut, proches.precision, proches.lat) == ("trouvé", "adresse", 47.33)
+
+
+def test_fichier_gzip(tmp_path):
+    compresse = tmp_path / "adresses-21.csv.gz"
+    compresse.write_bytes(gzip.compress(FICHIER_BAN.read_bytes()))
+    (r,) = geocoder_fichier_ban([adresse("25 rue Balzac")], compresse)
+    assert (r.statut, r.precision, r.lat, r.source) == ("trouvé", "adresse", 47.33118, "fichier BAN adresses-21.csv.gz")
+
+
+def fichier_casse(tmp_path, avant: str, apres: str):
+    casse = tmp_path / "adresses-21.csv"
+    casse.write_text(FICHIER_BAN.read_text(encoding="utf-8"), encoding="utf-8")
+    remplacer(casse, avant, apres)
+    return casse
+
+
+def erreur_fichier(chemin) -> ErreurDonnees:
+    with pytest.raises(ErreurDonnees) as e:
+        geocoder_fichier_ban([adresse("25 rue Balzac")], chemin)
+    assert e.value.fichier == chemin.name
+    return e.value
+
+
+def test_fichier_colonne_absente(tmp_path):
+    e = erreur_fichier(fichier_casse(tmp_path, ";lon;lat;", ";lon;latitude;"))
+    assert [(p.ligne, p.colonne) for p in e.problemes] == [(1, "lat")]
+    assert "« adresses-21.csv »" in str(e) and "ligne 1, colonne « lat » : colonne obligatoire absente" in str(e)
+
+
+def test_fichier_separateur_virgule(tmp_path):
+    virgules = tmp_path / "adresses-21.csv"
+    virgules.write_text(FICHIER_BAN.read_text(encoding="utf-8").replace(";", ","), encoding="utf-8")
+    e = erreur_fichier(virgules)
+    assert {p.colonne for p in e.problemes} == set(geocodage.COLONNES_BAN)
+    assert "séparateur « ; »" in str(e)
+
+
+@pytest.mark.parametrize("mauvaise", ["47,331180", "", "147.331180"])
+def test_fichier_latitude_invalide(tmp_path, mauvaise):
+    e = erreur_fichier(fichier_casse(tmp_path, ";47.331180;", f";{mauvaise};"))
+    (p,) = e.problemes
+    assert (p.ligne, p.colonne) == (4, "lat")  # la ligne du n° 25 (en-tête = ligne 1)
+    assert "ligne 4, colonne « lat »" in str(e)
+
+
+def test_fichier_nombre_de_champs(tmp_path):
+    e = erreur_fichier(fichier_casse(tmp_path, "21231_0520_00023;21231_0520;", "21231_0520_00023;"))
+    (p,) = e.problemes
+    assert p.ligne == 3 and "22 champs trouvés, 23 attendus" in str(e)
+
+
+def test_fichier_mal_encode(tmp_path):
+    latin1 = tmp_path / "adresses-21.csv"
+    latin1.write_bytes(FICHIER_BAN.read_text(encoding="utf-8").encode("latin-1"))
+    e = erreur_fichier(latin1)
+    (p,) = e.problemes
+    assert p.ligne == 2 and "UTF-8" in str(e)  # « entrée » dès la première ligne de données
+
+
+def test_fichier_introuvable(tmp_path):
+    e = erreur_fichier(tmp_path / "absent.csv")
+    assert "fichier introuvable" in str(e)
+
+
+# --- Géocodage avec cache --------------------------------------------------------------------
+
+
+def test_second_appel_ne_demande_rien(tmp_path):
+    cache = Cache(tmp_path / FICHIER_CACHE)
+    adresses = [adresse("25 rue Balzac"), adresse("17 boulevard Mansart", id_="EQ002"), adresse("12 rue Inconnue")]
+    premiere = FausseSession()
+    resultats = geocoder(adresses, cache, mode="api", session=premiere)
+    assert len(premiere.appels) == 1
+    contenu = cache.chemin.read_bytes()
+
+    seconde = FausseSession()
+    assert geocoder(adresses, Cache(cache.chemin), mode="api", session=seconde) == resultats
+    assert seconde.appels == []
+    # Mode fichier : rien à chercher, le fichier BAN n'est même pas ouvert.
+    assert geocoder(adresses, Cache(cache.chemin), mode="fichier", chemin_ban=tmp_path / "absent.csv") == resultats
+    assert cache.chemin.read_bytes() == contenu
+
+
+def test_adresse_vide_ni_envoyee_ni_mise_en_cache(tmp_path):
+    cache = Cache(tmp_path / FICHIER_CACHE)
+    session = FausseSession()
+    vide, balzac = geocoder([adresse(None, None, None, "EQ020"), adresse("25 rue Balzac")], cache,
+                            mode="api", session=session)
+    assert (vide.statut, vide.precision, vide.lat) == ("non trouvé", None, None)
+    assert balzac.statut == "trouvé"
+    assert list(Cache(cache.chemin).tableau()["cle"]) == ["25 rue balzac|21000|dijon"]
+    assert session.appels[0]["csv"].count("\n") == 2
+
+
+def test_cache_relu_identique_et_deterministe(tmp_path):
+    resultats = geocoder_fichier_ban(
+        [adresse("25 rue Balzac"), adresse("17 bd Mansart"), adresse("9 rue des Forges", None, None),
+         adresse("12 rue Inconnue"), adresse("8 rue du 27e Régiment d'Infanterie, bât. « A »")],
+        FICHIER_BAN,
+    )
+    un, deux = Cache(tmp_path / "un.csv"), Cache(tmp_path / "deux.csv")
+    un.enregistrer(resultats)
+    deux.enregistrer(resultats[3:])
+    deux.enregistrer(reversed(resultats[:3]))
+    assert un.chemin.read_bytes() == deux.chemin.read_bytes()
+
+    relu = Cache(un.chemin)
+    assert [relu.get(r.cle) for r in resultats] == resultats
+    tableau = relu.tableau()
+    assert list(tableau.columns) == COLONNES_CACHE
+    assert list(tableau["cle"]) == sorted(r.cle for r in resultats)
+    lignes = un.chemin.read_text(encoding="utf-8").splitlines()
+    assert lignes[0] == ",".join(COLONNES_CACHE)
+    assert "25 rue balzac|21000|dijon,25 rue Balzac,21000,Dijon,trouvé,47.331180,5.062390,adresse,1," in ligne_de(lignes, "25 rue balzac")
+
+
+def ligne_de(lignes, debut):
+    (ligne,) = [l for l in lignes if l.startswith(debut)]
+    return ligne
+
+
+def test_ecriture_atomique(tmp_path, monkeypatch):
+    cache = Cache(tmp_path / FICHIER_CACHE)
+    (r,) = geocoder_fichier_ban([adresse("25 rue Balzac")], FICHIER_BAN)
+    cache.enregistrer([r])
+    assert [f.name for f in tmp_path.iterdir()] == [FICHIER_CACHE]  # aucun fichier temporaire laissé
+    avant = cache.chemin.read_bytes()
+
+    def panne(*args):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(geocodage.os, "replace", panne)
+    (autre,) = geocoder_fichier_ban([adresse("17 boulevard Mansart")], FICHIER_BAN)
+    with pytest.raises(OSError):
+        cache.enregistrer([autre])
+    assert cache.chemin.read_bytes() == avant
+    assert [f.name for f in tmp_path.iterdir()] == [FICHIER_CACHE]
+
+
+ERREURS_API = {
+    "délai": (FausseSession(exception=requests.Timeout("read timeout")),
+              "n'a pas répondu dans les 30 s : vérifiez la connexion internet, puis relancez"),
+    "connexion": (FausseSession(exception=requests.ConnectionError("refused")),
+                  "Impossible de joindre le service de géocodage de la BAN"),
+    "HTTP 500": (FausseSession(status_code=500, contenu=b"Internal Server Error"), "(HTTP 500)"),
+    "pas du CSV": (FausseSession(contenu=b"<html><body>Maintenance</body></html>"), "colonne(s) absente(s)"),
+    "lignes manquantes": (FausseSession(contenu=b"id,adresse,latitude,longitude,result_label,result_score,"
+                                        b"result_type,result_status\n"), "absente(s) de la réponse"),
+    "nombre illisible": (FausseSession(contenu="id,latitude,longitude,result_label,result_score,result_type,"
+                                       "result_status\n0,47.3,5.0,x,élevé,street,ok\n".encode()),
+                         "« élevé » n'est pas un nombre"),
+}
+
+
+@pytest.mark.parametrize("cas", ERREURS_API)
+def test_erreur_api_cache_intact(tmp_path, cas):
+    session, extrait = ERREURS_API[cas]
+    cache = Cache(tmp_path / FICHIER_CACHE)
+    cache.enregistrer(geocoder_fichier_ban([adresse("25 rue Balzac")], FICHIER_BAN))
+    avant = cache.chemin.read_bytes()
+    with pytest.raises(ErreurGeocodage) as e:
+        geocoder([adresse("25 rue Balzac"), adresse("17 boulevard Mansart")], cache, mode="api", session=session)
+    assert extrait in str(e.value)
+    assert "Aucune position n'a été modifiée." in str(e.value)
+    assert cache.chemin.read_bytes() == avant
+    assert [f.name for f in tmp_path.iterdir()] == [FICHIER_CACHE]
+    assert Cache(cache.chemin).get("17 boulevard mansart|21000|dijon") is None
+
+
+def test_erreur_fichier_ban_cache_intact(tmp_path):
+    cache = Cache(tmp_path / FICHIER_CACHE)
+    cache.enregistrer(geocoder_fichier_ban([adresse("25 rue Balzac")], FICHIER_BAN))
+    avant = cache.chemin.read_bytes()
+    casse = fichier_casse(tmp_path, ";47.331180;", ";abc;")
+    with pytest.raises(ErreurDonnees):
+        geocoder([adresse("17 boulevard Mansart")], cache, mode="fichier", chemin_ban=casse)
+    assert cache.chemin.read_bytes() == avant
+
+
+def test_progression_api_par_lots(tmp_path):
+    adresses = [adresse(f"{n} rue Balzac", id_=f"EQ{n:04d}") for n in range(1, 1201)]
+    adresses.append(adresse(None, None, None, "EQ9999"))
+    appels, session = [], FausseSession()
+    geocoder(adresses, Cache(tmp_path / FICHIER_CACHE), mode="api", session=session,
+             progression=lambda fait, total, message: appels.append((fait, total, message)))
+    assert [csv_.count("\n") - 1 for csv_ in (a["csv"] for a in session.appels)] == [500, 500, 200]
+    assert [(fait, total) for fait, total, _ in appels] == [(1, 1201), (501, 1201), (1001, 1201), (1201, 1201), (1201, 1201)]
+    assert appels[-1][2].startswith("Géocodage terminé : 1201 adresses")
+
+
+def test_progression_fichier(tmp_path):
+    adresses = [adresse(f"{n} rue Balzac", id_=f"EQ{n:04d}") for n in range(1, 121)]
+    appels = []
+    resultats = geocoder(adresses, Cache(tmp_path / FICHIER_CACHE), mode="fichier", chemin_ban=FICHIER_BAN,
+                         progression=lambda fait, total, message: appels.append((fait, total)))
+    assert appels == [(0, 120), (50, 120), (100, 120), (120, 120)]
+    assert sum(r.precision == "adresse" for r in resultats) == 4  # n° 21, 23, 25, 27
+
+
+def test_mode_inconnu(tmp_path):
+    with pytest.raises(ValueError, match="mode de géocodage inconnu"):
+        geocoder([], Cache(tmp_path / FICHIER_CACHE), mode="osm")
+
+
+def test_cache_mal_forme(tmp_path):
+    chemin = tmp_path / FICHIER_CACHE
+    cache = Cache(chemin)
+    cache.enregistrer(geocoder_fichier_ban([adresse("25 rue Balzac"), adresse("17 bd Mansart")], FICHIER_BAN))
+    remplacer(chemin, ",47.309700,", ",47°30',")
+    with pytest.raises(ErreurDonnees) as e:
+        Cache(chemin)
+    (p,) = e.value.problemes
+    assert (e.value.fichier, p.ligne, p.colonne) == (FICHIER_CACHE, 2, "lat")
+    assert "« geocodage_cache.csv »" in str(e.value) and "ligne 2, colonne « lat »" in str(e.value)
+
+
+def test_cache_livre_lisible():
+    assert list(Cache(DONNEES / FICHIER_CACHE).tableau().columns) == COLONNES_CACHE
+
+
+# --- Ligne de commande ------------------------------------------------------------------------
+
+
+def test_ligne_de_commande_fichier_ban(dossier_donnees, capsys):
+    assert main(["--fichier-ban", str(FICHIER_BAN), "--donnees", str(dossier_donnees)]) == 0
+    sortie = capsys.readouterr().out
+    assert "\r[géocodage] 52/52 adresses…" in sortie
+    assert "trouvées au numéro près" in sortie and "à la rue seulement" in sortie and "non trouvées" in sortie
+    assert "8 équipements sans adresse" in sortie
+    cache = Cache(dossier_donnees / FICHIER_CACHE)
+    assert cache.get("25 rue balzac|21000|dijon").precision == "adresse"
+    assert cache.get("17 boulevard mansart|21000|dijon").precision == "rue"
+    assert cache.get("1 allee du roussillon|21000|dijon").statut == "ambigu"
+    assert cache.get("4 allee felix poussineau|21240|talant").libelle == "4 Allée Félix Poussineau 21240 Talant"
+    assert len(cache.tableau()) == 45  # 52 adresses, dont 7 en double
+
+
+def test_ligne_de_commande_erreur(dossier_donnees, capsys, monkeypatch):
+    avant = (dossier_donnees / FICHIER_CACHE).read_bytes()
+    assert main(["--fichier-ban", str(dossier_donnees / "absent.csv"), "--donnees", str(dossier_donnees)]) == 1
+    assert "fichier introuvable" in capsys.readouterr().err
+
+    def hors_ligne(*args, **kwargs):
+        raise requests.ConnectionError("pas de réseau")
+
+    monkeypatch.setattr(geocodage.requests, "post", hors_ligne)
+    assert main(["--api", "--donnees", str(dossier_donnees)]) == 1
+    assert "Impossible de joindre le service de géocodage de la BAN" in capsys.readouterr().err
+    assert (dossier_donnees / FICHIER_CACHE).read_bytes() == avant
