@@ -711,6 +711,15 @@ def _afficher_progression(fait: int, total: int, message: str) -> None:
     print(f"\r[géocodage] {fait}/{total} adresses…", end="", flush=True)
 
 
+def adresses_equipements(equipements: pd.DataFrame) -> list[Adresse]:
+    """Les adresses à géocoder : les équipements dont le document donne une adresse."""
+    return [
+        Adresse(id=e["id"], adresse=e["adresse"], code_postal=_texte(e["code_postal"]) or None,
+                commune=_texte(e["commune"]) or None)
+        for e in equipements[equipements["adresse"].notna()].to_dict("records")
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Géocode les équipements qui ont une adresse et met à jour DOSSIER/geocodage_cache.csv."""
     parseur = argparse.ArgumentParser(
@@ -728,12 +737,7 @@ def main(argv: list[str] | None = None) -> int:
     dossier = arguments.donnees or config.dossier_donnees()
     try:
         equipements = catalogue.charger("equipements", dossier)
-        avec_adresse = equipements[equipements["adresse"].notna()]
-        adresses = [
-            Adresse(id=e["id"], adresse=e["adresse"], code_postal=_texte(e["code_postal"]) or None,
-                    commune=_texte(e["commune"]) or None)
-            for e in avec_adresse.to_dict("records")
-        ]
+        adresses = adresses_equipements(equipements)
         cache = Cache(dossier / FICHIER_CACHE)
         resultats = geocoder(
             adresses, cache, mode="api" if arguments.api else "fichier",
@@ -744,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print()
     print(f"[géocodage] {texte_bilan(resultats)}")
-    sans = len(equipements) - len(avec_adresse)
+    sans = len(equipements) - len(adresses)
     if sans:
         print(f"[géocodage] {_nombre_de(sans, 'équipement')} sans adresse dans le document : non géocodé(s).")
     print(f"[géocodage] Positions enregistrées dans {cache.chemin}")

@@ -58,6 +58,12 @@ def quartier_du_point(lon: float, lat: float, iris: gpd.GeoDataFrame, rattacheme
     return code, (quartier.iloc[0] if not quartier.empty else None)
 
 
+def quartier_contenant(lon: float, lat: float, quartiers_geo: gpd.GeoDataFrame) -> str | None:
+    """Nom du quartier (contour reconstitué) qui contient le point, ou None."""
+    dedans = quartiers_geo[quartiers_geo.geometry.contains(shapely.Point(lon, lat))]
+    return None if dedans.empty else dedans["nom"].iloc[0]
+
+
 def emprise(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     """[[sud, ouest], [nord, est]] pour Leaflet."""
     ouest, sud, est, nord = gdf.total_bounds

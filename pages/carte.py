@@ -8,6 +8,7 @@ from ctg_data import carte as cartes
 from ctg_data import equipements as eq
 from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
+from ctg_data.geographie import quartier_contenant
 from ctg_data.schemas import CATEGORIES_EQUIPEMENTS
 from pages import ui
 
@@ -54,14 +55,15 @@ sortie = st_folium(
     carte,
     height=620,
     use_container_width=True,
-    returned_objects=["last_active_drawing"],
+    returned_objects=["last_clicked"],  # rien d'autre : déplacer ou zoomer la carte ne relance pas la page
     key=f"carte-{quartier}",
 )
-clic = (sortie or {}).get("last_active_drawing") or {}
-proprietes = clic.get("properties") or {}
-if proprietes.get("_type") == "quartier" and proprietes.get("nom") != quartier:
-    ui.choisir_quartier(proprietes.get("nom"))
-    st.rerun()
+clic = (sortie or {}).get("last_clicked")
+if clic:
+    quartier_clique = quartier_contenant(clic["lng"], clic["lat"], quartiers_geo)
+    if quartier_clique and quartier_clique != quartier:
+        ui.choisir_quartier(quartier_clique)
+        st.rerun()
 
 st.caption(
     "Cliquez sur un quartier pour le choisir, sur un équipement pour le détail. Les contours des 9 "
@@ -109,7 +111,7 @@ with droite:
             alt.Chart(donnees_graphique)
             .mark_bar()
             .encode(
-                y=alt.Y("quartier:N", title=None, sort="-x"),
+                y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, "Quartier non connu"]),
                 x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),
                 color=alt.Color(
                     "categorie:N", title="Catégorie",
@@ -128,3 +130,22 @@ export = selection[
      "origine_position", "source_fichier", "source_section"]
 ]
 ui.telechargements(export, "ctg-dijon-equipements-carte", jeu=ui.catalogue()["equipements"], cle="carte")
+
+# --- Géocodage -------------------------------------------------------------------------------
+with st.expander("Localiser les équipements à leur adresse (géocodage)"):
+    st.markdown(
+        "Le géocodage cherche chaque adresse dans la **Base Adresse Nationale** (BAN). Une position "
+        "trouvée est gardée (fichier `data/geocodage_cache.csv`) et n'est plus jamais redemandée ; "
+        "le quartier de l'équipement est alors celui de sa position. Sans internet, utilisez le fichier "
+        "BAN du département (`adresses-21.csv`, téléchargeable sur adresse.data.gouv.fr)."
+    )
+    source = st.radio(
+        "Source des adresses",
+        ["Service en ligne de la BAN (internet nécessaire)", "Fichier BAN départemental (sur ce serveur)"],
+        key="geocodage_source",
+    )
+    chemin_ban = None
+    if source.startswith("Fichier"):
+        chemin_ban = st.text_input("Chemin du fichier sur le serveur", placeholder="/chemin/vers/adresses-21.csv")
+    if st.button("Lancer le géocodage", icon=":material/travel_explore:", key="geocodage_lancer"):
+        ui.geocoder_equipements("api" if chemin_ban is None else "fichier", chemin_ban)

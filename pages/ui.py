@@ -103,6 +103,33 @@ def equipements_localises() -> pd.DataFrame:
         arreter_sur_erreur(e)
 
 
+def geocoder_equipements(mode: str, chemin_ban: str | None) -> None:
+    """Géocode les adresses des équipements avec une barre de progression ; message clair en cas d'échec."""
+    from ctg_data import geocodage
+
+    if mode == "fichier" and not chemin_ban:
+        st.error("Indiquez le chemin du fichier BAN départemental.")
+        return
+    dossier = config.dossier_donnees()
+    barre = st.progress(0.0, text="Géocodage : préparation…")
+    try:
+        resultats = geocodage.geocoder(
+            geocodage.adresses_equipements(cat.charger("equipements", dossier)),
+            geocodage.Cache(dossier / geocodage.FICHIER_CACHE),
+            mode=mode,
+            chemin_ban=Path(chemin_ban) if chemin_ban else None,
+            progression=lambda fait, total, message: barre.progress(fait / max(total, 1), text=message),
+        )
+    except geocodage.ErreurGeocodage as e:
+        barre.empty()
+        st.error(str(e))
+    except ErreurDonnees as e:
+        barre.empty()
+        st.error(e.message().replace("\n", "  \n"))
+    else:
+        st.success(geocodage.texte_bilan(resultats) + " Les positions sont enregistrées ; la carte les utilise.")
+
+
 def choisir_quartier(nom: str | None) -> None:
     """Change le quartier partagé (par ex. après un clic sur la carte)."""
     st.session_state[CLE_QUARTIER] = nom or TOUT_DIJON

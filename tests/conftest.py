@@ -9,6 +9,7 @@ de ces catégories a été sauté, ou si aucun n'a été exécuté : un test sau
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import shutil
@@ -115,12 +116,11 @@ def attendre_sante(url: str, processus: subprocess.Popen, delai: float = 180) ->
     raise RuntimeError(f"L'application n'a pas répondu en {delai} s.")
 
 
-@pytest.fixture(scope="session")
-def serveur_app(tmp_path_factory):
+@contextlib.contextmanager
+def serveur(journal: Path, **env_en_plus: str):
     """L'application lancée avec la commande du README, sur un port libre de la boucle locale."""
     port = port_libre()
-    journal = tmp_path_factory.mktemp("app") / "streamlit.log"
-    env = dict(os.environ, STREAMLIT_SERVER_PORT=str(port), STREAMLIT_SERVER_ADDRESS="127.0.0.1")
+    env = dict(os.environ, STREAMLIT_SERVER_PORT=str(port), STREAMLIT_SERVER_ADDRESS="127.0.0.1", **env_en_plus)
     with journal.open("w") as sortie:
         processus = subprocess.Popen(
             ["python3", "-m", "ctg_data.lanceur", "app"],
@@ -139,24 +139,43 @@ def serveur_app(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def serveur_app(tmp_path_factory):
+    with serveur(tmp_path_factory.mktemp("app") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def navigateur():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} absent : installez le paquet Debian chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Le premier affichage d'une page après le démarrage du serveur charge pandas, geopandas…
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS_CHROMIUM)
         yield chromium
         chromium.close()
 
 
+def hors_ligne(route) -> None:
+    """Simule une salle sans internet : seules les adresses locales répondent."""
+    url = route.request.url
+    if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
 @pytest.fixture
-def page(navigateur, serveur_app):
-    contexte = navigateur.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+def page(navigateur):
+    contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    contexte.route("**/*", hors_ligne)
     onglet = contexte.new_page()
     onglet.set_default_timeout(30_000)
+    onglet.dialogues = []
+    onglet.on("dialog", lambda d: (onglet.dialogues.append(d.message), d.dismiss()))
     yield onglet
-    RESULTATS.mkdir(exist_ok=True)
     contexte.close()
 
 

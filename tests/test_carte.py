@@ -77,7 +77,7 @@ def test_zoom_sur_le_quartier_choisi(donnees):
 def test_legende_et_positions_approximatives(donnees):
     _, html = construire(donnees)
     assert "Position approximative" in html
-    assert '"x":1' in html  # au moins un équipement placé approximativement
+    assert '"quartier (approx.)"' in html  # au moins un équipement placé approximativement
 
 
 def test_styles_distincts_et_contrastes():
@@ -93,3 +93,29 @@ def test_styles_distincts_et_contrastes():
     for style in cartes.STYLES.values():
         l1, l2 = sorted([luminance(style.couleur), luminance(style.texte)], reverse=True)
         assert (l1 + 0.05) / (l2 + 0.05) >= 4.5, style
+
+
+def test_pas_d_execution_de_modele_jinja(donnees):
+    """folium repasse le script dans Jinja : « {{ … }} » venu des données doit rester du texte."""
+    pos = donnees["pos"].copy()
+    pos.loc[pos["id"] == "EQ006", "nom"] = "Crèche {{ 7*7 }} {% if %} {# x"
+    _, html = construire(donnees, pos)
+    assert "Crèche 49" not in html
+    assert "Crèche \\u007b{ 7*7 }} \\u007b% if %} \\u007b# x" in html
+
+
+def test_donnees_en_colonnes():
+    import pandas as pd
+
+    df = pd.DataFrame({
+        "nom": ["A", "B"], "lon": [5.0412345, 5.05], "lat": [47.3, 47.31], "adresse": ["1 rue X", None],
+        "code_postal": ["21000", None], "commune": ["Dijon", None], "sous_type": [None, "multi-accueil"],
+        "gestionnaire": ["Ville de Dijon", "Ville de Dijon"], "quartier": ["Grésilles", None],
+        "precision": ["adresse", "quartier (approx.)"], "source_section": ["Annexe 2", "Annexe 2"],
+        "source_fichier": ["f.txt", "f.txt"],
+    })
+    c = cartes.colonnes_equipements(df)
+    assert c["xy"] == [5.04123, 47.3, 5.05, 47.31]
+    assert c["a"] == ["1 rue X 21000 Dijon", "non précisée"]
+    assert c["g"] == {"v": ["Ville de Dijon"], "i": [0, 0]}
+    assert c["q"] == {"v": ["Grésilles", "non connu"], "i": [0, 1]}

@@ -19,7 +19,8 @@ def texte_visible(page) -> str:
     return page.get_by_test_id("stMain").inner_text().replace(NBSP, " ")
 
 
-def attendre_page(page, titre: str) -> None:
+def attendre_page(page, titre) -> None:
+    """Attend le titre (texte exact ou motif) et la fin de l'exécution du script."""
     expect(page.get_by_role("heading", name=titre, level=1)).to_be_visible()
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
 

@@ -143,3 +143,29 @@ def test_carte_filtre_gestionnaire_et_annexe():
     at.selectbox(key="carte_annexe").select("Annexe 2 bis (non éligibles)").run()
     assert titre_ville != at.title[0].value
     assert "(1 équipement)" in at.title[0].value  # le réseau des médiathèques
+
+
+def test_geocodage_depuis_la_carte(dossier_donnees):
+    """Géocodage lancé depuis la page (fichier BAN de test) : barre de progression, bilan, positions à
+    l'adresse sur la carte."""
+    at = lancer("carte")
+    at.radio(key="geocodage_source").set_value("Fichier BAN départemental (sur ce serveur)").run()
+    at.text_input[0].set_value(str(RACINE / "tests/fixtures/ban/adresses-21-extrait.csv")).run()
+    at.button(key="geocodage_lancer").click().run()
+    assert not at.exception
+    (succes,) = at.success
+    assert "trouvé" in succes.value and "enregistrées" in succes.value
+    assert (dossier_donnees / "geocodage_cache.csv").read_text(encoding="utf-8").count("\n") > 5
+    at = lancer("carte")
+    assert "dont 20 à une position approximative" not in at.caption[0].value
+
+
+def test_geocodage_fichier_manquant(dossier_donnees):
+    avant = (dossier_donnees / "geocodage_cache.csv").read_bytes()
+    at = lancer("carte")
+    at.radio(key="geocodage_source").set_value("Fichier BAN départemental (sur ce serveur)").run()
+    at.text_input[0].set_value("/nulle/part/adresses-21.csv").run()
+    at.button(key="geocodage_lancer").click().run()
+    assert not at.exception
+    assert "adresses-21.csv" in at.error[0].value
+    assert (dossier_donnees / "geocodage_cache.csv").read_bytes() == avant

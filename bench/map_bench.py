@@ -1,0 +1,311 @@
+"""Banc d'essai de la carte des équipements : notre construction contre une carte folium « naïve ».
+
+Lancer depuis la racine du projet :
+
+    .venv/bin/python bench/map_bench.py            # mesure complète (Dijon, 2 000 et 20 000 équipements)
+    .venv/bin/python bench/map_bench.py --rapide   # vérification rapide (Dijon et 2 000, une seule mesure)
+
+Ce n'est pas un test : le script n'échoue pas, il affiche des chiffres (temps de construction de la
+page HTML complète et taille de cette page) et dit si les objectifs sont atteints :
+
+- carte de Dijon (données réelles) de moins de 150 Ko ;
+- à 20 000 équipements, au moins 10 fois plus rapide et 10 fois plus légère que la carte naïve.
+
+« Construction » = ``construire_carte(...)`` puis ``carte.get_root().render()`` (page HTML complète),
+comme le fait l'application avant d'envoyer la carte au navigateur.
+
+La carte naïve (référence) : un ``folium.Map`` par défaut (sans fond de carte, ``tiles=None``, pour
+comparer à égalité), un ``folium.Marker`` par équipement avec ``folium.Popup`` (le même détail que
+notre fenêtre) et une infobulle (le nom), et les mêmes contours (IRIS, quartiers, QPV) en
+``folium.GeoJson``.
+
+Les jeux de 2 000 et 20 000 équipements sont **fictifs** (« Équipement fictif n° 123 ») : générés ici,
+avec une graine fixe, à des positions au hasard dans l'emprise des quartiers de Dijon. Ils n'existent
+que dans ce banc d'essai et ne sont jamais écrits dans ``data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import html
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:
+    sys.path.insert(0, str(RACINE))
+
+import folium  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ctg_data import carte as cartes  # noqa: E402
+from ctg_data import catalogue as cat  # noqa: E402
+from ctg_data import config, geographie, positions  # noqa: E402
+from ctg_data.geocodage import Cache  # noqa: E402
+
+OBJECTIF_TAILLE_DIJON_KO = 150
+OBJECTIF_RATIO_20000 = 10
+PART_APPROX = 0.15  # part des équipements fictifs à une position « quartier (approx.) »
+
+
+def afficher(message: str) -> None:
+    print(message, flush=True)
+
+
+def progression(message: str) -> None:
+    afficher(f"[bench] {message}")
+
+
+def entier(n: float) -> str:
+    """1 234 567 (espace ordinaire : les colonnes du tableau restent alignées)."""
+    return f"{n:,.0f}".replace(",", " ")
+
+
+def decimal(x: float, decimales: int = 1) -> str:
+    return f"{x:,.{decimales}f}".replace(",", " ").replace(".", ",")
+
+
+# --- Données ---------------------------------------------------------------------------------
+
+
+def donnees_reelles(dossier: Path) -> dict:
+    """Positions comme l'application les calcule (``pages/ui.py::_positions``) et contours."""
+    iris = geographie.charger_geo("iris", dossier)
+    quartiers_geo = geographie.charger_geo("quartiers_geo", dossier)
+    equipements = positions.positions(
+        cat.charger("equipements", dossier),
+        cat.charger("equipements_quartiers", dossier),
+        Cache(dossier / "geocodage_cache.csv").tableau(),
+        iris,
+        cat.charger("iris_quartiers", dossier),
+        quartiers_geo,
+    )
+    quartiers = cat.charger("quartiers", dossier)
+    return {
+        "equipements": equipements,
+        "quartiers_geo": quartiers_geo,
+        "qpv": geographie.charger_geo("qpv", dossier),
+        "iris": iris,
+        "cite": list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+    }
+
+
+def equipements_fictifs(n: int, quartiers_geo, graine: int = 0) -> pd.DataFrame:
+    """n équipements fictifs, mêmes colonnes que la sortie de ``positions.positions``."""
+    rng = np.random.default_rng(graine)
+    ouest, sud, est, nord = quartiers_geo.total_bounds
+    categories = list(cartes.STYLES)
+    noms_quartiers = list(quartiers_geo["nom"])
+    gestionnaires = ["Ville de Dijon (fictif)", "Association fictive", "Caf (fictif)", "Gestionnaire privé fictif"]
+    sous_types = ["multi-accueil", "crèche familiale", "accueil de loisirs", "", "antenne"]
+    rues = ["rue Fictive", "avenue Imaginaire", "boulevard de l'Essai", "place du Banc d'essai"]
+    num = np.arange(1, n + 1)
+    cat_ = rng.choice(categories, size=n)
+    approx = rng.random(n) < PART_APPROX
+    gestion = rng.integers(0, len(gestionnaires), size=n)
+    df = pd.DataFrame(
+        {
+            "id": [f"FICTIF{i:06d}" for i in num],
+            "nom": [f"Équipement fictif n° {i}" for i in num],
+            "categorie": cat_,
+            "sous_type": rng.choice(sous_types, size=n),
+            "gestionnaire": [gestionnaires[g] for g in gestion],
+            "gestion_ville": np.where(gestion == 0, "oui", "non"),
+            "annexe": rng.choice(["2", "2 bis"], size=n),
+            "adresse": [f"{rng.integers(1, 200)} {rues[i % len(rues)]}" for i in num],
+            "code_postal": "21000",
+            "commune": "Dijon",
+            "capacite": pd.array(rng.integers(10, 80, size=n), dtype="Int64"),
+            "source_fichier": "aucun (données fictives)",
+            "source_section": "généré par bench/map_bench.py",
+            "note": "Équipement fictif du banc d'essai : n'existe pas.",
+            "lat": rng.uniform(sud, nord, size=n),
+            "lon": rng.uniform(ouest, est, size=n),
+            "precision": np.where(approx, positions.APPROX, "adresse"),
+            "score": None,
+            "date_position": None,
+            "origine_position": np.where(approx, "position approximative (fictive)", "géocodage fictif"),
+            "code_iris": None,
+            "quartier": rng.choice(noms_quartiers, size=n),
+            "origine_quartier": "position",
+            "confiance_quartier": "sûr",
+            "raison_quartier": "donnée fictive",
+        }
+    )
+    return df
+
+
+# --- Les deux constructions ------------------------------------------------------------------
+
+
+def notre_carte(d: dict, equipements: pd.DataFrame) -> str:
+    carte = cartes.construire_carte(
+        equipements, d["quartiers_geo"], d["qpv"], d["iris"], quartiers_cite_educative=d["cite"]
+    )
+    return carte.get_root().render()
+
+
+def texte(v) -> str:
+    """Valeur affichable (vide pour une valeur manquante)."""
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def detail_html(e) -> str:
+    """Même contenu que la fenêtre de notre carte, en HTML échappé côté Python."""
+    t = texte
+    adresse = " ".join(x for x in (t(e.adresse), t(e.code_postal), t(e.commune)) if x) or "non précisée"
+    champs = [
+        f"<b>{html.escape(t(e.nom))}</b>",
+        html.escape(t(e.categorie) + (f" — {t(e.sous_type)}" if t(e.sous_type) else "")),
+        f"Gestionnaire : {html.escape(t(e.gestionnaire) or 'non précisé')}",
+        f"Adresse : {html.escape(adresse)}",
+        f"Quartier : {html.escape(t(e.quartier) or 'non connu')}",
+        f"Position : {html.escape(t(e.precision))}",
+        f"<small>Source : {html.escape(t(e.source_section))} ({html.escape(t(e.source_fichier))})</small>",
+    ]
+    return "<br>".join(champs)
+
+
+def carte_naive(d: dict, equipements: pd.DataFrame) -> str:
+    carte = folium.Map(location=cartes.CENTRE_DIJON, zoom_start=13, tiles=None)
+    folium.GeoJson(d["iris"], name="IRIS").add_to(carte)
+    folium.GeoJson(d["quartiers_geo"], name="Quartiers").add_to(carte)
+    folium.GeoJson(d["qpv"], name="QPV 2024").add_to(carte)
+    for e in equipements[equipements["lat"].notna()].itertuples(index=False):
+        folium.Marker(
+            [float(e.lat), float(e.lon)], popup=folium.Popup(detail_html(e)), tooltip=texte(e.nom)
+        ).add_to(carte)
+    folium.LayerControl().add_to(carte)
+    return carte.get_root().render()
+
+
+def mesurer(fonction, d: dict, equipements: pd.DataFrame, repetitions: int, libelle: str) -> tuple[float, int]:
+    """(temps médian en ms, taille en octets de la page HTML)."""
+    temps, taille = [], None
+    for i in range(1, repetitions + 1):
+        progression(f"{libelle} : construction {i}/{repetitions}…")
+        gc.collect()
+        debut = time.perf_counter()
+        page = fonction(d, equipements)
+        temps.append((time.perf_counter() - debut) * 1000)
+        taille = len(page.encode("utf-8"))
+        del page
+    return statistics.median(temps), taille
+
+
+# --- Programme -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Banc d'essai de la carte des équipements.")
+    parser.add_argument("--rapide", action="store_true",
+                        help="Dijon et 2 000 équipements seulement, une seule mesure (vérification rapide)")
+    args = parser.parse_args(argv)
+
+    import branca
+
+    afficher("Banc d'essai de la carte des équipements (bench/map_bench.py)")
+    afficher(f"Date        : {dt.datetime.now().strftime('%d/%m/%Y %H:%M:%S')}")
+    afficher(f"Machine     : {platform.platform()} ; {platform.machine()} ; {os.cpu_count()} processeur(s)")
+    afficher(f"Python      : {platform.python_version()} ; folium {folium.__version__} ; branca {branca.__version__} ; "
+             f"pandas {pd.__version__}")
+    afficher(f"Mode        : {'rapide (--rapide)' if args.rapide else 'complet'}")
+    afficher(f"Fond de carte (CTG_TILES) : {os.environ.get('CTG_TILES') or 'aucun'}")
+    afficher("")
+
+    debut_total = time.perf_counter()
+    dossier = config.dossier_donnees()
+    progression(f"chargement des données réelles ({dossier})…")
+    d = donnees_reelles(dossier)
+    reel = d["equipements"]
+
+    # (libellé, équipements, répétitions pour notre carte, répétitions pour la carte naïve)
+    if args.rapide:
+        cas = [("Dijon (réel)", reel, 1, 1), ("2 000 fictifs", equipements_fictifs(2_000, d["quartiers_geo"]), 1, 1)]
+    else:
+        cas = [
+            ("Dijon (réel)", reel, 5, 5),
+            ("2 000 fictifs", equipements_fictifs(2_000, d["quartiers_geo"]), 5, 5),
+            ("20 000 fictifs", equipements_fictifs(20_000, d["quartiers_geo"]), 3, 1),
+        ]
+
+    # Un premier passage non mesuré (imports paresseux, modèles Jinja compilés).
+    progression("mise en route (passage non mesuré)…")
+    notre_carte(d, reel.head(5))
+    carte_naive(d, reel.head(5))
+
+    resultats = []
+    for libelle, equipements, rep_nous, rep_naive in cas:
+        n = int(equipements["lat"].notna().sum())
+        nom = f"{libelle}, {entier(n)} équipements sur la carte"
+        t_nous, o_nous = mesurer(notre_carte, d, equipements, rep_nous, f"{nom} — notre carte")
+        t_naif, o_naif = mesurer(carte_naive, d, equipements, rep_naive, f"{nom} — carte naïve")
+        resultats.append(
+            {"cas": libelle, "n": n, "total": len(equipements), "t_nous": t_nous, "t_naif": t_naif,
+             "o_nous": o_nous, "o_naif": o_naif, "rep_nous": rep_nous, "rep_naive": rep_naive}
+        )
+        progression(f"{nom} : notre carte {decimal(t_nous, 0)} ms, {decimal(o_nous / 1024)} Ko ; "
+                    f"carte naïve {decimal(t_naif, 0)} ms, {decimal(o_naif / 1024)} Ko")
+
+    # --- Tableau -------------------------------------------------------------------------------
+    entetes = ["Cas", "Équipements", "Nous (ms)", "Naïve (ms)", "× vitesse", "Nous (Ko)", "Naïve (Ko)", "× taille",
+               "Mesures"]
+    lignes = [
+        [
+            r["cas"], entier(r["n"]), decimal(r["t_nous"], 0), decimal(r["t_naif"], 0),
+            decimal(r["t_naif"] / r["t_nous"]), decimal(r["o_nous"] / 1024), decimal(r["o_naif"] / 1024),
+            decimal(r["o_naif"] / r["o_nous"]), f"{r['rep_nous']} / {r['rep_naive']}",
+        ]
+        for r in resultats
+    ]
+    largeurs = [max(len(x) for x in colonne) for colonne in zip(entetes, *lignes)]
+
+    def ligne(valeurs):
+        return "  ".join(v.ljust(l) if i == 0 else v.rjust(l) for i, (v, l) in enumerate(zip(valeurs, largeurs)))
+
+    afficher("")
+    afficher("Résultats (temps : médiane des mesures ; taille : page HTML complète, 1 Ko = 1 024 octets)")
+    afficher(ligne(entetes))
+    afficher("  ".join("-" * l for l in largeurs))
+    for valeurs in lignes:
+        afficher(ligne(valeurs))
+    afficher("× vitesse = temps naïve / temps nous ; × taille = taille naïve / taille nous ; "
+             "Mesures = répétitions nous / naïve.")
+    if any(r["rep_naive"] < r["rep_nous"] for r in resultats):
+        afficher("La carte naïve à 20 000 équipements est lente : une seule mesure pour elle.")
+    reel_r = resultats[0]
+    if reel_r["n"] < reel_r["total"]:
+        afficher(f"Dijon : {entier(reel_r['n'])} équipements localisés sur {entier(reel_r['total'])} "
+                 "(les autres ne sont pas sur la carte).")
+
+    # --- Objectifs -----------------------------------------------------------------------------
+    afficher("")
+    afficher("Objectifs")
+    taille_dijon = reel_r["o_nous"] / 1024
+    ok = taille_dijon < OBJECTIF_TAILLE_DIJON_KO
+    afficher(f"- Carte de Dijon de moins de {OBJECTIF_TAILLE_DIJON_KO} Ko : {decimal(taille_dijon)} Ko → "
+             f"{'ATTEINT' if ok else 'NON ATTEINT'}")
+    r20 = next((r for r in resultats if r["n"] == 20_000), None)
+    if r20 is None:
+        afficher(f"- À 20 000 équipements, au moins {OBJECTIF_RATIO_20000}× plus rapide et {OBJECTIF_RATIO_20000}× "
+                 "plus légère que la carte naïve : non mesuré (mode --rapide)")
+    else:
+        vitesse, taille = r20["t_naif"] / r20["t_nous"], r20["o_naif"] / r20["o_nous"]
+        afficher(f"- À 20 000 équipements, au moins {OBJECTIF_RATIO_20000}× plus rapide que la carte naïve : "
+                 f"{decimal(vitesse)}× → {'ATTEINT' if vitesse >= OBJECTIF_RATIO_20000 else 'NON ATTEINT'}")
+        afficher(f"- À 20 000 équipements, au moins {OBJECTIF_RATIO_20000}× plus légère que la carte naïve : "
+                 f"{decimal(taille)}× → {'ATTEINT' if taille >= OBJECTIF_RATIO_20000 else 'NON ATTEINT'}")
+    afficher("")
+    afficher(f"Durée totale du banc d'essai : {decimal(time.perf_counter() - debut_total)} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
