@@ -148,3 +148,19 @@ def test_message_limite_le_nombre_de_problemes(dossier_donnees):
     e = erreur(dossier_donnees, "portrait")
     assert len(e.problemes) > ErreurDonnees.MAX_AFFICHES
     assert f"… et {len(e.problemes) - ErreurDonnees.MAX_AFFICHES} autre(s)." in str(e)
+
+
+def test_rattachement_iris_complet():
+    """Les 66 IRIS de Dijon ont chacun un quartier, une confiance et une raison."""
+    rattachement = charger("iris_quartiers")
+    assert len(rattachement) == 66 and rattachement["code_iris"].str.startswith("21231").all()
+    assert set(rattachement["confiance"]) == {"sûr", "probable", "à vérifier"}
+    assert rattachement["raison"].str.len().gt(20).all()
+    assert rattachement["auteur"].str.contains("équipe").all()
+    assert set(rattachement["quartier"]) == set(charger("quartiers")["nom"])
+
+
+def test_decision_sur_un_equipement_inconnu(dossier_donnees):
+    modifier_cellule(dossier_donnees / "equipements_quartiers.csv", "EQ001", "id", "EQ999")
+    e = erreur(dossier_donnees, "equipements_quartiers")
+    assert "équipement inconnu « EQ999 »" in str(e) and e.problemes[0].colonne == "id"
