@@ -12,7 +12,7 @@ Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
 2. y installe les paquets figés (``requirements.txt``, plus ``tests/requirements.txt`` pour
    les tests), seulement quand ces fichiers ont changé depuis la dernière installation ;
-3. pour les tests, installe Chromium (paquet Debian) s'il manque ;
+3. pour les tests, installe Chromium et PostgreSQL (paquets Debian) s'ils manquent ;
 4. remplace son propre processus par Streamlit ou pytest.
 
 Les arguments qui suivent la commande sont transmis à Streamlit, à pytest ou au module.
@@ -37,6 +37,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Paquets Debian nécessaires aux tests, par catégorie : (exécutable attendu, paquets apt).
 PAQUETS_SYSTEME = {
     "navigateur": (CHROMIUM, ["chromium", "fonts-dejavu-core"]),
+    "postgres": (Path("/usr/lib/postgresql"), ["postgresql"]),
 }
 
 

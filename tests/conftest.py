@@ -2,6 +2,8 @@
 
 Catégories de tests qui dépendent d'un logiciel système (marqueurs pytest) :
 - ``navigateur`` : Chromium (paquet Debian) piloté par Playwright ;
+- ``postgres`` : un serveur PostgreSQL (paquet Debian), démarré pour la session de tests dans un
+  dossier temporaire (ou celui désigné par ``CTG_TEST_POSTGRES_URL``) ;
 
 Avec ``CTG_TESTS_COMPLETS=1`` (c'est le cas dans ``.ci/run``), la session échoue si un test d'une
 de ces catégories a été sauté, ou si aucun n'a été exécuté : un test sauté n'est pas un test réussi.
@@ -16,7 +18,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+import uuid
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +30,7 @@ RACINE = Path(__file__).resolve().parent.parent
 DONNEES = RACINE / "data"
 CATEGORIES_EXIGEES = {
     "navigateur": "test dans un vrai navigateur (Chromium + Playwright)",
+    "postgres": "test du magasin sur un vrai serveur PostgreSQL",
 }
 
 _bilan: dict[str, dict[str, int]] = {c: {"passe": 0, "saute": 0} for c in CATEGORIES_EXIGEES}
@@ -180,3 +185,56 @@ def page(navigateur):
 
 
 RESULTATS = RACINE / "test-results"
+
+
+# --- Magasin : SQLite et PostgreSQL -----------------------------------------------------------
+def executer_en_tant_que_postgres(args: list[str], **kw) -> subprocess.CompletedProcess:
+    """PostgreSQL refuse de tourner en root : on passe par l'utilisateur système « postgres »."""
+    if os.geteuid() == 0:
+        args = ["runuser", "-u", "postgres", "--", *args]
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+
+
+@pytest.fixture(scope="session")
+def url_postgres():
+    """URL d'administration d'un serveur PostgreSQL pour les tests (démarré ici au besoin)."""
+    if os.environ.get("CTG_TEST_POSTGRES_URL"):
+        yield os.environ["CTG_TEST_POSTGRES_URL"]
+        return
+    binaires = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not binaires:
+        pytest.skip("PostgreSQL absent : installez le paquet Debian postgresql")
+    bin_pg = binaires[-1].parent
+    dossier = Path(tempfile.mkdtemp(prefix="ctg-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(dossier, "postgres", "postgres")
+    port = port_libre()
+    executer_en_tant_que_postgres([str(bin_pg / "initdb"), "-D", str(dossier / "data"), "-A", "trust",
+                                   "-U", "ctg", "-E", "UTF8", "--locale=C"])
+    executer_en_tant_que_postgres([
+        str(bin_pg / "pg_ctl"), "-D", str(dossier / "data"), "-l", str(dossier / "journal.log"), "-w",
+        "-o", f"-p {port} -k {dossier} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+    ])
+    try:
+        yield f"postgresql+psycopg://ctg@127.0.0.1:{port}/postgres"
+    finally:
+        executer_en_tant_que_postgres([str(bin_pg / "pg_ctl"), "-D", str(dossier / "data"), "-m", "fast", "stop"])
+        shutil.rmtree(dossier, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url_base(request, tmp_path):
+    """Une base vide, SQLite puis PostgreSQL : chaque test du magasin tourne sur les deux."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
+        return
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(request.getfixturevalue("url_postgres"), isolation_level="AUTOCOMMIT")
+    nom = f"ctg_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{nom}"'))
+    yield admin.url.set(database=nom).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,475 @@
+"""Le magasin des données saisies : valeurs d'indicateurs, statuts manuels, corrections d'équipements,
+comptes des éditeurs.
+
+- SQLite par défaut (fichier ``var/ctg.sqlite3``), PostgreSQL quand ``CTG_DATABASE_URL`` est défini
+  (par ex. ``postgresql+psycopg://utilisateur:motdepasse@hote/base``). Même code pour les deux.
+- Le schéma est créé et mis à jour par Alembic au premier accès (``migrer``), jamais à la main.
+- Rien n'est écrasé : une correction ajoute une version ; l'historique reste consultable.
+- Toute écriture exige une identité d'éditeur, revérifiée ici contre la table des comptes : une
+  page atteinte par son adresse ou un appel direct ne suffit pas.
+- Une écriture se fait en une transaction : en cas d'erreur, rien n'est écrit à moitié.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from .config import RACINE
+
+FICHIER_SQLITE = RACINE / "var" / "ctg.sqlite3"
+ROLE_EDITEUR = "editeur"
+STATUTS_MANUELS = ["à renseigner", "en cours", "atteint", "non atteint", "abandonné"]
+ETATS_EQUIPEMENT = ["ouvert", "fermé"]
+MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
+
+meta = sa.MetaData()
+comptes = sa.Table(
+    "comptes", meta,
+    sa.Column("identifiant", sa.String(200), primary_key=True),
+    sa.Column("nom", sa.String(200)), sa.Column("role", sa.String(20)), sa.Column("source", sa.String(10)),
+    sa.Column("sel", sa.String(64)), sa.Column("empreinte", sa.String(200)), sa.Column("actif", sa.Boolean),
+    sa.Column("cree_le", sa.DateTime(timezone=True)),
+)
+valeurs = sa.Table(
+    "valeurs", meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
+    sa.Column("indicateur", sa.String(100)), sa.Column("zone", sa.String(100)), sa.Column("periode", sa.String(20)),
+    sa.Column("version", sa.Integer), sa.Column("valeur", sa.Float), sa.Column("valeur_texte", sa.Text),
+    sa.Column("commentaire", sa.Text), sa.Column("source", sa.Text), sa.Column("auteur", sa.String(200)),
+    sa.Column("horodatage", sa.DateTime(timezone=True)),
+)
+statuts_manuels = sa.Table(
+    "statuts_manuels", meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
+    sa.Column("indicateur", sa.String(100)), sa.Column("statut", sa.String(30)), sa.Column("motif", sa.Text),
+    sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
+)
+conflits = sa.Table(
+    "conflits", meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
+    sa.Column("indicateur", sa.String(100)), sa.Column("zone", sa.String(100)), sa.Column("periode", sa.String(20)),
+    sa.Column("version_vue", sa.Integer), sa.Column("version_trouvee", sa.Integer),
+    sa.Column("valeur_proposee", sa.Float), sa.Column("texte_propose", sa.Text), sa.Column("commentaire", sa.Text),
+    sa.Column("source", sa.Text), sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
+)
+corrections = sa.Table(
+    "corrections_equipements", meta,
+    sa.Column("id", sa.Integer, primary_key=True), sa.Column("equipement", sa.String(20)),
+    sa.Column("lat", sa.Float), sa.Column("lon", sa.Float), sa.Column("quartier", sa.String(100)),
+    sa.Column("capacite", sa.Integer), sa.Column("etat", sa.String(20)), sa.Column("motif", sa.Text),
+    sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
+    sa.Column("annule_par", sa.Integer),
+)
+
+
+class ErreurStockage(Exception):
+    """Écriture impossible ; le message (en français) dit pourquoi. Rien n'a été écrit."""
+
+
+class EcritureRefusee(ErreurStockage):
+    """Pas d'identité d'éditeur valide."""
+
+
+class ConflitSaisie(ErreurStockage):
+    """Quelqu'un a modifié la même valeur entre-temps. Les deux valeurs sont dans le message."""
+
+    def __init__(self, message: str, actuelle: dict, proposee: dict, version_vue: int = 0):
+        super().__init__(message)
+        self.actuelle = actuelle
+        self.proposee = proposee
+        self.version_vue = version_vue
+
+
+class StockageIndisponible(ErreurStockage):
+    """La base ne répond pas (fichier verrouillé, serveur arrêté…)."""
+
+
+@dataclass(frozen=True)
+class Identite:
+    identifiant: str
+    nom: str
+    role: str
+    source: str  # local | oidc
+
+    @property
+    def est_editeur(self) -> bool:
+        return self.role == ROLE_EDITEUR
+
+
+def maintenant() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def url_par_defaut() -> str:
+    url = os.environ.get("CTG_DATABASE_URL")
+    if url:
+        return url
+    FICHIER_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{FICHIER_SQLITE}"
+
+
+def empreinte_mot_de_passe(mot_de_passe: str, sel: str) -> str:
+    """scrypt (bibliothèque standard), paramètres de l'OWASP ; le sel est propre à chaque compte."""
+    return hashlib.scrypt(mot_de_passe.encode(), salt=bytes.fromhex(sel), n=2**14, r=8, p=1).hex()
+
+
+def texte_valeur(valeur, texte) -> str:
+    if valeur is not None and not (isinstance(valeur, float) and pd.isna(valeur)):
+        return f"{valeur:g}".replace(".", ",")
+    return texte or "(vide)"
+
+
+class Stockage:
+    def __init__(self, url: str | None = None):
+        self.url = url or url_par_defaut()
+        options = {"pool_pre_ping": True}
+        if self.url.startswith("sqlite"):
+            options["connect_args"] = {"timeout": 5}
+        self.moteur = sa.create_engine(self.url, **options)
+        self._migre = False
+
+    # --- Schéma ------------------------------------------------------------------------------
+    def migrer(self) -> None:
+        """Crée ou met à jour le schéma (Alembic). Sans effet s'il est à jour."""
+        configuration = Config()
+        configuration.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        try:
+            with self.moteur.begin() as connexion:
+                configuration.attributes["connexion"] = connexion
+                command.upgrade(configuration, "head")
+        except sa.exc.OperationalError as e:
+            raise StockageIndisponible(self._message_indisponible(e)) from None
+        self._migre = True
+
+    def _connexion(self):
+        if not self._migre:
+            self.migrer()
+        return self.moteur.begin()
+
+    def _message_indisponible(self, e: Exception) -> str:
+        if "locked" in str(e).lower():
+            return "La base de données est occupée (verrouillée) : réessayez dans un instant. Rien n'a été enregistré."
+        return "La base de données ne répond pas : réessayez plus tard ou prévenez l'administrateur. Rien n'a été enregistré."
+
+    def _executer(self, fonction):
+        """Exécute ``fonction(connexion)`` dans une transaction ; erreurs de connexion traduites."""
+        try:
+            with self._connexion() as connexion:
+                return fonction(connexion)
+        except sa.exc.OperationalError as e:
+            raise StockageIndisponible(self._message_indisponible(e)) from None
+
+    def lire(self, requete) -> pd.DataFrame:
+        def executer(connexion):
+            resultat = connexion.execute(requete)
+            return pd.DataFrame(resultat.fetchall(), columns=list(resultat.keys()))
+
+        return self._executer(executer)
+
+    # --- Comptes -----------------------------------------------------------------------------
+    def creer_compte(self, identifiant: str, nom: str, mot_de_passe: str | None = None, source: str = "local") -> None:
+        """Ajoute (ou réactive) un éditeur. Réservé à la commande d'administration (hors application)."""
+        identifiant = identifiant.strip()
+        if not identifiant:
+            raise ErreurStockage("L'identifiant est vide.")
+        if source == "local" and (not mot_de_passe or len(mot_de_passe) < 12):
+            raise ErreurStockage("Le mot de passe doit compter au moins 12 caractères.")
+        sel = secrets.token_hex(16) if source == "local" else None
+        ligne = {
+            "identifiant": identifiant, "nom": nom, "role": ROLE_EDITEUR, "source": source, "sel": sel,
+            "empreinte": empreinte_mot_de_passe(mot_de_passe, sel) if source == "local" else None,
+            "actif": True, "cree_le": maintenant(),
+        }
+
+        def ecrire(c):
+            c.execute(comptes.delete().where(comptes.c.identifiant == identifiant))
+            c.execute(comptes.insert().values(**ligne))
+
+        self._executer(ecrire)
+
+    def desactiver_compte(self, identifiant: str) -> None:
+        self._executer(lambda c: c.execute(
+            comptes.update().where(comptes.c.identifiant == identifiant).values(actif=False)))
+
+    def lister_comptes(self) -> pd.DataFrame:
+        return self.lire(sa.select(comptes.c.identifiant, comptes.c.nom, comptes.c.role, comptes.c.source,
+                                   comptes.c.actif, comptes.c.cree_le).order_by(comptes.c.identifiant))
+
+    def authentifier(self, identifiant: str, mot_de_passe: str) -> Identite | None:
+        """Identité d'un éditeur local si le mot de passe est bon, sinon None (sans dire pourquoi)."""
+        compte = self._compte(identifiant.strip(), "local")
+        if compte is None or not compte["empreinte"]:
+            empreinte_mot_de_passe(mot_de_passe, "00" * 16)  # même durée que pour un compte existant
+            return None
+        if not hmac.compare_digest(empreinte_mot_de_passe(mot_de_passe, compte["sel"]), compte["empreinte"]):
+            return None
+        return Identite(compte["identifiant"], compte["nom"], compte["role"], "local")
+
+    def identite_oidc(self, courriel: str, nom: str | None = None) -> Identite | None:
+        """Identité d'éditeur pour une personne connectée par le fournisseur d'identité (st.login),
+        si son adresse est enregistrée comme éditeur ; sinon None (lecture seule)."""
+        compte = self._compte((courriel or "").strip().lower(), "oidc")
+        if compte is None:
+            return None
+        return Identite(compte["identifiant"], nom or compte["nom"], compte["role"], "oidc")
+
+    def _compte(self, identifiant: str, source: str) -> dict | None:
+        def lire(c):
+            return c.execute(sa.select(comptes).where(
+                comptes.c.identifiant == identifiant, comptes.c.source == source, comptes.c.actif.is_(True)
+            )).mappings().first()
+
+        ligne = self._executer(lire)
+        return dict(ligne) if ligne else None
+
+    def _exiger_editeur(self, connexion, identite) -> str:
+        """Refuse l'écriture sans identité d'éditeur active ; renvoie le nom d'auteur à enregistrer."""
+        if not isinstance(identite, Identite) or not identite.est_editeur:
+            raise EcritureRefusee("Écriture refusée : connectez-vous avec un compte d'éditeur.")
+        compte = connexion.execute(sa.select(comptes).where(
+            comptes.c.identifiant == identite.identifiant, comptes.c.source == identite.source,
+            comptes.c.actif.is_(True), comptes.c.role == ROLE_EDITEUR,
+        )).first()
+        if compte is None:
+            raise EcritureRefusee(
+                f"Écriture refusée : « {identite.identifiant} » n'est pas (ou plus) un compte d'éditeur actif."
+            )
+        return identite.identifiant
+
+    # --- Valeurs d'indicateurs ---------------------------------------------------------------
+    def historique(self, plan: str, indicateur: str | None = None) -> pd.DataFrame:
+        """Toutes les versions, de la plus ancienne à la plus récente."""
+        requete = sa.select(valeurs).where(valeurs.c.plan == plan)
+        if indicateur:
+            requete = requete.where(valeurs.c.indicateur == indicateur)
+        return self.lire(requete.order_by(valeurs.c.indicateur, valeurs.c.zone, valeurs.c.periode, valeurs.c.version))
+
+    def valeurs_courantes(self, plan: str) -> pd.DataFrame:
+        """La dernière version de chaque (indicateur, zone, période)."""
+        tout = self.historique(plan)
+        return tout.sort_values("version").drop_duplicates(["indicateur", "zone", "periode"], keep="last").reset_index(drop=True)
+
+    def version_courante(self, connexion, plan, indicateur, zone, periode) -> dict | None:
+        ligne = connexion.execute(
+            sa.select(valeurs).where(
+                valeurs.c.plan == plan, valeurs.c.indicateur == indicateur,
+                valeurs.c.zone == zone, valeurs.c.periode == periode,
+            ).order_by(valeurs.c.version.desc()).limit(1)
+        ).mappings().first()
+        return dict(ligne) if ligne else None
+
+    def enregistrer_valeur(
+        self, identite: Identite, plan: str, indicateur: str, zone: str, periode: str, *,
+        valeur: float | None = None, valeur_texte: str | None = None, commentaire: str | None = None,
+        source: str, version_vue: int,
+    ) -> int:
+        """Ajoute une version ; ``version_vue`` = version affichée à l'éditeur (0 si aucune).
+        Lève ConflitSaisie si quelqu'un a enregistré entre-temps. Renvoie la nouvelle version."""
+        saisie = self._verifier_saisie(indicateur, zone, periode, valeur, valeur_texte, source)
+
+        saisie = saisie | {"commentaire": commentaire}
+
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            return self._ajouter_version(c, auteur, plan, saisie, version_vue)
+
+        try:
+            return self._executer(ecrire)
+        except ConflitSaisie as e:
+            self._noter_conflit(plan, identite, e)
+            raise
+        except sa.exc.IntegrityError:
+            # Deux enregistrements simultanés de la même version : la base a refusé le second.
+            actuelle = self._executer(lambda c: self.version_courante(
+                c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"]))
+            conflit = self._conflit(actuelle, saisie, version_vue)
+            self._noter_conflit(plan, identite, conflit)
+            raise conflit from None
+
+    def _verifier_saisie(self, indicateur, zone, periode, valeur, valeur_texte, source) -> dict:
+        if not indicateur or not zone:
+            raise ErreurStockage("Indicateur et zone sont obligatoires.")
+        if not MOTIF_PERIODE.match(str(periode or "")):
+            raise ErreurStockage(
+                f"Période « {periode} » invalide : écrivez une année (2025), un semestre (2025-S1), "
+                "un trimestre (2025-T2) ou un mois (2025-03)."
+            )
+        if valeur is not None and pd.isna(valeur):
+            valeur = None
+        if valeur is None and not (valeur_texte or "").strip():
+            raise ErreurStockage("Saisissez une valeur (nombre ou texte).")
+        if not (source or "").strip():
+            raise ErreurStockage("Indiquez la source de la valeur (document, outil, comptage…).")
+        return {"indicateur": indicateur, "zone": zone, "periode": periode, "valeur": valeur,
+                "valeur_texte": (valeur_texte or "").strip() or None, "source": source.strip()}
+
+    def _ajouter_version(self, c, auteur: str, plan: str, saisie: dict, version_vue: int) -> int:
+        actuelle = self.version_courante(c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"])
+        version = actuelle["version"] if actuelle else 0
+        if version != version_vue:
+            raise self._conflit(actuelle, saisie, version_vue)
+        c.execute(valeurs.insert().values(
+            plan=plan, version=version + 1, auteur=auteur, horodatage=maintenant(), **saisie))
+        return version + 1
+
+    @staticmethod
+    def _conflit(actuelle: dict, saisie: dict, version_vue: int) -> ConflitSaisie:
+        return ConflitSaisie(
+            f"Conflit de saisie : pendant que vous saisissiez, {actuelle['auteur']} a enregistré "
+            f"{texte_valeur(actuelle['valeur'], actuelle['valeur_texte'])} pour {saisie['indicateur']} "
+            f"({saisie['zone']}, {saisie['periode']}). Votre valeur, "
+            f"{texte_valeur(saisie['valeur'], saisie['valeur_texte'])}, n'a pas été enregistrée "
+            "mais elle est conservée : relisez la valeur actuelle, puis enregistrez de nouveau si besoin.",
+            actuelle=actuelle, proposee=saisie, version_vue=version_vue,
+        )
+
+    def _noter_conflit(self, plan: str, identite: Identite, conflit: ConflitSaisie) -> None:
+        """La valeur refusée est gardée (table « conflits »), une fois la transaction refusée close."""
+        saisie = conflit.proposee
+        with self.moteur.begin() as c:
+            c.execute(conflits.insert().values(
+                plan=plan, indicateur=saisie["indicateur"], zone=saisie["zone"], periode=saisie["periode"],
+                version_vue=conflit.version_vue, version_trouvee=conflit.actuelle["version"],
+                valeur_proposee=saisie["valeur"], texte_propose=saisie["valeur_texte"],
+                commentaire=saisie.get("commentaire"), source=saisie["source"], auteur=identite.identifiant,
+                horodatage=maintenant()))
+
+    def conflits(self, plan: str) -> pd.DataFrame:
+        return self.lire(sa.select(conflits).where(conflits.c.plan == plan).order_by(conflits.c.id))
+
+    def enregistrer_lot(self, identite: Identite, plan: str, lignes: list[dict]) -> int:
+        """Enregistre plusieurs saisies en une seule transaction : toutes, ou aucune.
+
+        Chaque ligne : indicateur, zone, periode, valeur ou valeur_texte, commentaire, source,
+        version_vue. Renvoie le nombre de versions ajoutées."""
+        saisies = [
+            (self._verifier_saisie(l["indicateur"], l["zone"], l["periode"], l.get("valeur"),
+                                   l.get("valeur_texte"), l.get("source")) | {"commentaire": l.get("commentaire")},
+             int(l.get("version_vue", 0)))
+            for l in lignes
+        ]
+
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            for saisie, version_vue in saisies:
+                self._ajouter_version(c, auteur, plan, saisie, version_vue)
+            return len(saisies)
+
+        try:
+            return self._executer(ecrire)
+        except ConflitSaisie as e:
+            self._noter_conflit(plan, identite, e)
+            raise
+        except sa.exc.IntegrityError:
+            raise ConflitSaisie(
+                "Conflit de saisie : quelqu'un a enregistré une de ces valeurs au même moment. "
+                "Rien n'a été enregistré : rechargez la page, puis recommencez.",
+                actuelle={}, proposee={},
+            ) from None
+
+    # --- Statuts manuels ---------------------------------------------------------------------
+    def fixer_statut(self, identite: Identite, plan: str, indicateur: str, statut: str | None, motif: str) -> None:
+        """Impose un statut (ou None pour revenir au statut calculé), avec son auteur et son motif."""
+        if statut is not None and statut not in STATUTS_MANUELS:
+            raise ErreurStockage(f"Statut « {statut} » inconnu ; admis : {', '.join(STATUTS_MANUELS)}.")
+        if not (motif or "").strip():
+            raise ErreurStockage("Indiquez pourquoi le statut est fixé à la main.")
+
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            c.execute(statuts_manuels.insert().values(
+                plan=plan, indicateur=indicateur, statut=statut, motif=motif.strip(), auteur=auteur,
+                horodatage=maintenant()))
+
+        self._executer(ecrire)
+
+    def statuts_manuels(self, plan: str) -> pd.DataFrame:
+        """Le dernier statut manuel de chaque indicateur (statut vide = retour au calcul)."""
+        tout = self.lire(sa.select(statuts_manuels).where(statuts_manuels.c.plan == plan).order_by(statuts_manuels.c.id))
+        return tout.drop_duplicates("indicateur", keep="last").reset_index(drop=True)
+
+    # --- Corrections des équipements ---------------------------------------------------------
+    def corriger_equipement(
+        self, identite: Identite, equipement: str, *, motif: str, lat: float | None = None,
+        lon: float | None = None, quartier: str | None = None, capacite: int | None = None, etat: str | None = None,
+    ) -> int:
+        if not (motif or "").strip():
+            raise ErreurStockage("Indiquez le motif de la correction.")
+        if (lat is None) != (lon is None):
+            raise ErreurStockage("Une position corrigée demande la latitude et la longitude.")
+        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ErreurStockage("Position hors des bornes (latitude -90 à 90, longitude -180 à 180).")
+        if etat is not None and etat not in ETATS_EQUIPEMENT:
+            raise ErreurStockage(f"État « {etat} » inconnu ; admis : {', '.join(ETATS_EQUIPEMENT)}.")
+        if capacite is not None and capacite < 0:
+            raise ErreurStockage("Une capacité ne peut pas être négative.")
+        if all(v is None for v in (lat, quartier, capacite, etat)):
+            raise ErreurStockage("Rien à corriger : indiquez une position, un quartier, une capacité ou un état.")
+
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            resultat = c.execute(corrections.insert().values(
+                equipement=equipement, lat=lat, lon=lon, quartier=quartier, capacite=capacite, etat=etat,
+                motif=motif.strip(), auteur=auteur, horodatage=maintenant()))
+            return resultat.inserted_primary_key[0]
+
+        return self._executer(ecrire)
+
+    def annuler_correction(self, identite: Identite, id_correction: int, motif: str) -> None:
+        """Annule une correction (elle reste dans l'historique, marquée annulée)."""
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            ligne = c.execute(sa.select(corrections).where(corrections.c.id == id_correction)).mappings().first()
+            if ligne is None or ligne["annule_par"] is not None:
+                raise ErreurStockage("Cette correction n'existe pas ou a déjà été annulée.")
+            annulation = c.execute(corrections.insert().values(
+                equipement=ligne["equipement"], motif=f"Annulation de la correction n° {id_correction} : {motif}",
+                auteur=auteur, horodatage=maintenant(), annule_par=id_correction)).inserted_primary_key[0]
+            c.execute(corrections.update().where(corrections.c.id == id_correction).values(annule_par=annulation))
+
+        self._executer(ecrire)
+
+    def historique_corrections(self, equipement: str | None = None) -> pd.DataFrame:
+        requete = sa.select(corrections).order_by(corrections.c.id)
+        if equipement:
+            requete = requete.where(corrections.c.equipement == equipement)
+        return self.lire(requete)
+
+    def corrections_actives(self) -> pd.DataFrame:
+        """Par équipement, la dernière valeur corrigée de chaque champ (corrections non annulées),
+        au format attendu par ``positions.positions`` (id, lat, lon, quartier, auteur, date, motif)."""
+        tout = self.historique_corrections()
+        colonnes = ["id", "lat", "lon", "quartier", "capacite", "etat", "auteur", "date", "motif", "id_correction"]
+        if tout.empty:
+            return pd.DataFrame(columns=colonnes)
+        actives = tout[tout["annule_par"].isna() & ~tout["motif"].str.startswith("Annulation de la correction")]
+        lignes = []
+        for equipement, groupe in actives.groupby("equipement"):
+            derniere = groupe.iloc[-1]
+            ligne = {"id": equipement, "auteur": derniere["auteur"], "motif": derniere["motif"],
+                     "date": pd.Timestamp(derniere["horodatage"]).strftime("%Y-%m-%d"), "id_correction": derniere["id"]}
+            for champ in ("lat", "lon", "quartier", "capacite", "etat"):
+                renseignes = groupe[groupe[champ].notna()]
+                ligne[champ] = renseignes[champ].iloc[-1] if not renseignes.empty else None
+            lignes.append(ligne)
+        return pd.DataFrame(lignes, columns=colonnes)
+
+    def empreinte(self) -> tuple:
+        """Change à chaque écriture : sert de clé aux caches de l'application."""
+        def lire(c):
+            return tuple(c.execute(sa.select(sa.func.count(), sa.func.max(t.c.id))).one()
+                         for t in (valeurs, statuts_manuels, corrections))
+
+        return self._executer(lire)

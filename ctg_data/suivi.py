@@ -1,0 +1,145 @@
+"""Statut et avancement des indicateurs, des fiches et des axes, calculés honnêtement.
+
+Règles (affichées telles quelles sur la page « Plan d'actions ») :
+
+Indicateur
+- « à renseigner » : aucune valeur saisie ;
+- « abandonné » : seulement par décision manuelle ;
+- sans cible chiffrée ou sans sens d'évolution défini : « en cours » dès qu'une valeur existe
+  (on ne peut pas juger l'atteinte) ;
+- sens « hausse » : atteint si la dernière valeur ≥ cible ; « baisse » : atteint si ≤ cible ;
+  « maintien » : atteint si ≥ cible ; « qualitatif » : « en cours » tant qu'une personne n'a pas
+  fixé le statut ;
+- pas atteint : « non atteint » si l'année de la dernière valeur a atteint l'année de la cible
+  (ou si l'année de la cible est passée), sinon « en cours » ;
+- un statut fixé à la main (avec auteur et motif) remplace le statut calculé.
+
+Fiche et axe (sur leurs indicateurs, abandonnés exclus)
+- « à renseigner » si aucun indicateur n'est renseigné ;
+- « atteint » si tous sont atteints ;
+- « non atteint » si au moins un est non atteint et qu'aucun n'est encore en cours ou à renseigner ;
+- sinon « en cours ».
+
+La dernière valeur d'un indicateur est celle de la période la plus récente pour la zone « Dijon »
+(ou, à défaut, la plus récente toutes zones confondues).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+A_RENSEIGNER, EN_COURS, ATTEINT, NON_ATTEINT, ABANDONNE = (
+    "à renseigner", "en cours", "atteint", "non atteint", "abandonné",
+)
+STATUTS = [A_RENSEIGNER, EN_COURS, ATTEINT, NON_ATTEINT, ABANDONNE]
+ZONE_VILLE = "Dijon"
+REGLE_ROLLUP = (
+    "Une fiche (ou un axe) est « à renseigner » si aucun de ses indicateurs n'a de valeur, « atteinte » "
+    "si tous ses indicateurs le sont, « non atteinte » si au moins un indicateur est non atteint et "
+    "qu'aucun n'est encore en cours ou à renseigner, et « en cours » sinon. Les indicateurs abandonnés "
+    "ne comptent pas."
+)
+
+
+def annee_periode(periode: str) -> int:
+    return int(str(periode)[:4])
+
+
+def derniere_valeur(valeurs_indicateur: pd.DataFrame, zone: str | None = ZONE_VILLE) -> pd.Series | None:
+    """La valeur courante la plus récente (tri par période) pour la zone, ou toutes zones à défaut."""
+    if valeurs_indicateur is None or valeurs_indicateur.empty:
+        return None
+    choix = valeurs_indicateur
+    if zone is not None and (valeurs_indicateur["zone"] == zone).any():
+        choix = valeurs_indicateur[valeurs_indicateur["zone"] == zone]
+    return choix.sort_values(["periode", "horodatage"]).iloc[-1]
+
+
+def statut_calcule(
+    valeur: float | None,
+    annee_valeur: int | None,
+    cible: float | None,
+    annee_cible: int | None,
+    sens: str | None,
+    aujourdhui: dt.date | None = None,
+    a_une_valeur: bool | None = None,
+) -> str:
+    """Statut d'un indicateur d'après sa dernière valeur (``valeur`` None mais ``a_une_valeur`` vrai :
+    valeur textuelle)."""
+    renseigne = a_une_valeur if a_une_valeur is not None else valeur is not None
+    if not renseigne:
+        return A_RENSEIGNER
+    if cible is None or sens in (None, "qualitatif") or valeur is None:
+        return EN_COURS
+    atteint = valeur >= cible if sens in ("hausse", "maintien") else valeur <= cible
+    if atteint:
+        return ATTEINT
+    aujourdhui = aujourdhui or dt.date.today()
+    echeance_passee = annee_cible is not None and (
+        (annee_valeur is not None and annee_valeur >= annee_cible) or aujourdhui.year > annee_cible
+    )
+    return NON_ATTEINT if echeance_passee else EN_COURS
+
+
+def statuts_indicateurs(
+    indicateurs: pd.DataFrame, courantes: pd.DataFrame, manuels: pd.DataFrame, aujourdhui: dt.date | None = None
+) -> pd.DataFrame:
+    """Ajoute aux indicateurs (tableau de ``Plan.indicateurs()``) : derniere_valeur, derniere_periode,
+    derniere_zone, statut_calcule, statut (après décision manuelle), statut_manuel_par, statut_manuel_motif."""
+    lignes = []
+    for _, ind in indicateurs.iterrows():
+        leurs = courantes[courantes["indicateur"] == ind["indicateur"]] if not courantes.empty else courantes
+        derniere = derniere_valeur(leurs)
+        valeur = None if derniere is None or pd.isna(derniere["valeur"]) else float(derniere["valeur"])
+        calcule = statut_calcule(
+            valeur,
+            annee_periode(derniere["periode"]) if derniere is not None else None,
+            None if pd.isna(ind["cible"]) else float(ind["cible"]),
+            None if pd.isna(ind["cible_annee"]) else int(ind["cible_annee"]),
+            ind["sens"] if isinstance(ind["sens"], str) else None,
+            aujourdhui,
+            a_une_valeur=derniere is not None,
+        )
+        manuel = manuels[manuels["indicateur"] == ind["indicateur"]] if not manuels.empty else manuels
+        decision = manuel.iloc[-1] if not manuel.empty and pd.notna(manuel.iloc[-1]["statut"]) else None
+        lignes.append({
+            "indicateur": ind["indicateur"],
+            "derniere_valeur": valeur,
+            "derniere_valeur_texte": None if derniere is None else derniere["valeur_texte"],
+            "derniere_periode": None if derniere is None else derniere["periode"],
+            "derniere_zone": None if derniere is None else derniere["zone"],
+            "derniere_source": None if derniere is None else derniere["source"],
+            "derniere_commentaire": None if derniere is None else derniere["commentaire"],
+            "statut_calcule": calcule,
+            "statut": decision["statut"] if decision is not None else calcule,
+            "statut_manuel_par": decision["auteur"] if decision is not None else None,
+            "statut_manuel_motif": decision["motif"] if decision is not None else None,
+        })
+    return indicateurs.merge(pd.DataFrame(lignes, columns=[
+        "indicateur", "derniere_valeur", "derniere_valeur_texte", "derniere_periode", "derniere_zone",
+        "derniere_source", "derniere_commentaire", "statut_calcule", "statut", "statut_manuel_par",
+        "statut_manuel_motif"]), on="indicateur", how="left")
+
+
+def statut_groupe(statuts: list[str]) -> str:
+    """Règle de synthèse d'une fiche ou d'un axe (voir REGLE_ROLLUP)."""
+    comptes = [s for s in statuts if s != ABANDONNE]
+    if not comptes or all(s == A_RENSEIGNER for s in comptes):
+        return A_RENSEIGNER
+    if all(s == ATTEINT for s in comptes):
+        return ATTEINT
+    if NON_ATTEINT in comptes and not ({EN_COURS, A_RENSEIGNER} & set(comptes)):
+        return NON_ATTEINT
+    return EN_COURS
+
+
+def synthese(statuts: pd.DataFrame, par: str) -> pd.DataFrame:
+    """Nombre d'indicateurs par statut, et statut de synthèse, pour chaque fiche ou axe (``par``)."""
+    lignes = []
+    for cle, groupe in statuts.groupby(par, sort=False):
+        compte = groupe["statut"].value_counts()
+        lignes.append({par: cle, **{s: int(compte.get(s, 0)) for s in STATUTS},
+                       "indicateurs": len(groupe), "statut": statut_groupe(list(groupe["statut"]))})
+    return pd.DataFrame(lignes, columns=[par, *STATUTS, "indicateurs", "statut"])
