@@ -21,9 +21,18 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
     st.Page("pages/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
+    st.Page("pages/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
+    st.Page("pages/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
+            url_path="recapitulatif"),
     st.Page("pages/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
 ]
+# La page de saisie n'existe que pour un éditeur connecté : une personne en lecture seule ne la voit
+# pas et son adresse la renvoie à l'accueil. Le magasin refuse de toute façon toute écriture sans
+# identité d'éditeur.
+if ui.identite() is not None:
+    PAGES.append(st.Page("pages/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie"))
 
 navigation = st.navigation(PAGES)
 ui.filtres_partages()
+ui.bloc_connexion()
 navigation.run()

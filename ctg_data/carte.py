@@ -350,3 +350,48 @@ def liens_externes(carte: folium.Map) -> list[str]:
     return sorted({lien for lien in liens if lien.startswith("http")} | {
         morceau.split('"')[0] for morceau in html.split('src="')[1:] if morceau.startswith("http")
     })
+
+
+class Repere(MacroElement):
+    """Un repère simple (nouvelle position proposée), sans texte venu des données."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.circleMarker([{{ this.lat }}, {{ this.lon }}], {radius: 9, color: "#CE0500", weight: 3, fillOpacity: 0.2})
+  .bindTooltip("Nouvelle position proposée").addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, lat: float, lon: float):
+        super().__init__()
+        self._name = "Repere"
+        self.lat, self.lon = float(lat), float(lon)
+
+
+def carte_correction(
+    equipement: pd.DataFrame, quartiers_geo: gpd.GeoDataFrame, point_propose: tuple[float, float] | None = None,
+    hauteur_px: int = 420,
+) -> folium.Map:
+    """Petite carte pour corriger la position d'un équipement : quartiers, position actuelle (si
+    connue), nouvelle position proposée (clic de l'éditeur)."""
+    carte = carte_vide(hauteur_px)
+    CouchePolygones(
+        "Quartiers (9)", "quartier", quartiers_geo, infobulle=lambda l: l["nom"], etiquettes=True,
+        style=lambda l: {"color": "#161616", "weight": 2, "fillOpacity": 0.02},
+    ).add_to(carte)
+    localise = equipement[equipement["lat"].notna()]
+    for categorie in set(localise["categorie"]):
+        CoucheEquipements(categorie, categorie, localise[localise["categorie"] == categorie]).add_to(carte)
+    if point_propose is not None:
+        Repere(*point_propose).add_to(carte)
+    if point_propose is not None:
+        carte.location, carte.options["zoom"] = list(point_propose), 16
+        carte.fit_bounds([[point_propose[0] - 0.003, point_propose[1] - 0.004], [point_propose[0] + 0.003, point_propose[1] + 0.004]])
+    elif not localise.empty:
+        lat, lon = float(localise["lat"].iloc[0]), float(localise["lon"].iloc[0])
+        carte.fit_bounds([[lat - 0.004, lon - 0.006], [lat + 0.004, lon + 0.006]])
+    else:
+        carte.fit_bounds(emprise(quartiers_geo))
+    return carte

@@ -7,6 +7,7 @@ avant que les dépendances ne soient installées.
     python3 -m ctg_data.lanceur tests    # lance toute la suite de tests
     python3 -m ctg_data.lanceur build    # reconstruit les fichiers géographiques de data/
     python3 -m ctg_data.lanceur geocodage --api   # géocode les adresses (voir le README)
+    python3 -m ctg_data.lanceur comptes ajouter IDENTIFIANT --nom "Prénom Nom"   # comptes d'éditeurs
 
 Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
@@ -133,6 +134,7 @@ def main(argv: list[str]) -> None:
         "tests": lancer_tests,
         "build": lambda args: lancer_module("ctg_data.build", args),
         "geocodage": lambda args: lancer_module("ctg_data.geocodage", args),
+        "comptes": lambda args: lancer_module("ctg_data.comptes", args),
     }
     if not argv or argv[0] not in commandes:
         print(__doc__)

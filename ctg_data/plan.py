@@ -92,6 +92,9 @@ class Axe(Modele):
     titre: str = Field(min_length=1)
     axes_strategiques: list[AxeStrategique] = []
     pilote: str | None = None
+    # Séries du portrait de territoire (codes de data/portrait.csv) qui éclairent l'axe : choix de
+    # l'équipe, affiché comme tel.
+    contexte: list[str] = []
     source: Source
 
 

@@ -469,7 +469,7 @@ class Stockage:
     def empreinte(self) -> tuple:
         """Change à chaque écriture : sert de clé aux caches de l'application."""
         def lire(c):
-            return tuple(c.execute(sa.select(sa.func.count(), sa.func.max(t.c.id))).one()
+            return tuple(tuple(c.execute(sa.select(sa.func.count(), sa.func.max(t.c.id))).one())
                          for t in (valeurs, statuts_manuels, corrections))
 
         return self._executer(lire)

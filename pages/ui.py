@@ -13,6 +13,8 @@ import streamlit as st
 from ctg_data import catalogue as cat
 from ctg_data import config, exports, geographie, positions
 from ctg_data.erreurs import ErreurDonnees
+from ctg_data.plan import Plan, charger_plan
+from ctg_data.stockage import ErreurStockage, Identite, Stockage, StockageIndisponible, url_par_defaut
 
 def passer_par_app() -> None:
     """Garantit que chaque page s'exécute à travers app.py (navigation, filtres partagés).
@@ -80,7 +82,7 @@ def contours(id_jeu: str):
 
 
 @st.cache_data(show_spinner=False)
-def _positions(dossier: str, empreinte: tuple) -> pd.DataFrame:
+def _positions(dossier: str, empreinte: tuple, _corrections: pd.DataFrame, empreinte_stockage) -> pd.DataFrame:
     d = Path(dossier)
     from ctg_data.geocodage import Cache
 
@@ -91,16 +93,145 @@ def _positions(dossier: str, empreinte: tuple) -> pd.DataFrame:
         geographie.charger_geo("iris", d),
         cat.charger("iris_quartiers", d),
         geographie.charger_geo("quartiers_geo", d),
+        _corrections,
     )
 
 
 def equipements_localises() -> pd.DataFrame:
-    """Les équipements avec position, précision et quartier (voir ctg_data.positions)."""
+    """Les équipements avec position, précision et quartier (voir ctg_data.positions), corrections des
+    éditeurs comprises ; si la base ne répond pas, les données livrées seules (avec un avertissement)."""
     dossier = config.dossier_donnees()
     try:
-        return _positions(str(dossier), cat.empreinte(dossier)).copy()
+        empreinte_stockage = stockage().empreinte()
+        corrections = stockage().corrections_actives()
+    except StockageIndisponible as e:
+        st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
+        empreinte_stockage, corrections = None, None
+    try:
+        return _positions(str(dossier), cat.empreinte(dossier), corrections, empreinte_stockage).copy()
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
+
+
+# --- Magasin, identité, plan ------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _stockage(url: str) -> Stockage:
+    return Stockage(url)
+
+
+def stockage() -> Stockage:
+    """Le magasin (SQLite par défaut, PostgreSQL si CTG_DATABASE_URL), partagé par les sessions."""
+    return _stockage(url_par_defaut())
+
+
+CLE_IDENTITE = "_identite"
+
+
+def oidc_configure() -> bool:
+    """Vrai si un fournisseur d'identité est déclaré ([auth] dans .streamlit/secrets.toml)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # pas de secrets.toml : connexion par comptes locaux
+        return False
+
+
+def identite() -> Identite | None:
+    """L'éditeur connecté, ou None (lecture seule)."""
+    if oidc_configure() and getattr(st.user, "is_logged_in", False):
+        try:
+            return stockage().identite_oidc(st.user.get("email", ""), st.user.get("name"))
+        except StockageIndisponible:
+            return None
+    return st.session_state.get(CLE_IDENTITE)
+
+
+def bloc_connexion() -> None:
+    """Dans la barre latérale : connexion ou déconnexion de l'espace éditeur."""
+    qui = identite()
+    with st.sidebar:
+        if qui is not None:
+            st.caption(f"Connecté·e : **{qui.nom}** (éditeur)")
+            if st.button("Se déconnecter", icon=":material/logout:", key="deconnexion"):
+                st.session_state.pop(CLE_IDENTITE, None)
+                if oidc_configure() and getattr(st.user, "is_logged_in", False):
+                    st.logout()
+                st.rerun()
+            return
+        if oidc_configure():
+            if getattr(st.user, "is_logged_in", False):
+                st.caption("Votre compte n'a pas les droits d'éditeur : lecture seule.")
+            elif st.button("Espace éditeur : se connecter", icon=":material/login:", key="connexion_oidc"):
+                st.login()
+            return
+        with st.expander("Espace éditeur", icon=":material/lock:"):
+            with st.form("connexion", border=False):
+                identifiant = st.text_input("Identifiant", autocomplete="username")
+                mot_de_passe = st.text_input("Mot de passe", type="password", autocomplete="current-password")
+                if st.form_submit_button("Se connecter"):
+                    try:
+                        trouve = stockage().authentifier(identifiant, mot_de_passe)
+                    except StockageIndisponible as e:
+                        st.error(str(e))
+                        return
+                    if trouve is None:
+                        st.error("Identifiant ou mot de passe incorrect.")
+                    else:
+                        st.session_state[CLE_IDENTITE] = trouve
+                        st.rerun()
+
+
+@st.cache_data(show_spinner=False)
+def _plan(id_plan: str, dossier: str, empreinte: tuple) -> Plan:
+    return charger_plan(id_plan, Path(dossier))
+
+
+PLAN_PAR_DEFAUT = "ctg-dijon-2024-2027"
+
+
+def plan() -> Plan:
+    dossier = config.dossier_donnees()
+    fichier = dossier / "plans" / PLAN_PAR_DEFAUT / "plan.yaml"
+    empreinte = (fichier.stat().st_mtime_ns,) if fichier.exists() else ()
+    try:
+        return _plan(PLAN_PAR_DEFAUT, str(dossier), empreinte)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def valeurs_saisies(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """(valeurs courantes, statuts manuels, base disponible). Base indisponible : tableaux vides et
+    avertissement ; la page reste lisible."""
+    try:
+        return stockage().valeurs_courantes(id_plan), stockage().statuts_manuels(id_plan), True
+    except StockageIndisponible as e:
+        st.warning(f"{e} Les valeurs saisies ne peuvent pas être affichées pour l'instant.", icon=":material/cloud_off:")
+        return pd.DataFrame(columns=["indicateur", "zone", "periode", "valeur", "valeur_texte", "commentaire",
+                                     "source", "auteur", "horodatage", "version"]), pd.DataFrame(), False
+
+
+def valeur_actuelle(courantes: pd.DataFrame, indicateur: str, zone: str, periode: str) -> dict:
+    """{"valeur_actuelle": texte affiché, "version": version enregistrée (0 si aucune)}."""
+    if courantes.empty:
+        return {"valeur_actuelle": "", "version": 0}
+    ligne = courantes[(courantes["indicateur"] == indicateur) & (courantes["zone"] == zone) & (courantes["periode"] == periode)]
+    if ligne.empty:
+        return {"valeur_actuelle": "", "version": 0}
+    l = ligne.iloc[0]
+    texte = l["valeur_texte"] if pd.isna(l["valeur"]) else f"{l['valeur']:g}".replace(".", ",")
+    return {"valeur_actuelle": texte, "version": int(l["version"])}
+
+
+def erreur_ecriture(e: ErreurStockage) -> None:
+    st.error(str(e), icon=":material/error:")
+
+
+BADGES = {
+    "à renseigner": "gray", "en cours": "orange", "atteint": "green", "non atteint": "red", "abandonné": "violet",
+}
+
+
+def badge(statut: str) -> str:
+    return f":{BADGES.get(statut, 'gray')}-badge[{statut}]"
 
 
 def geocoder_equipements(mode: str, chemin_ban: str | None) -> None:

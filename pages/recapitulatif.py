@@ -1,0 +1,58 @@
+"""Tableau récapitulatif annuel des fiches projet (CTG, Annexe 5), à télécharger en XLSX et en PDF."""
+
+import datetime as dt
+
+import streamlit as st
+
+from ctg_data import exports
+from ctg_data import recapitulatif as recap
+from ctg_data.suivi import REGLE_ROLLUP
+from pages import ui
+
+plan = ui.plan()
+courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+
+st.title("Tableau récapitulatif annuel")
+st.markdown(
+    "Chaque année, la personne chargée de coopération de la CTG présente au **séminaire annuel de "
+    "coordination** un tableau complet de l'état d'avancement des fiches projet, avec leurs indicateurs "
+    "d'évaluation, puis en soumet les conclusions au comité de pilotage (CTG, Annexe 5). Le voici, "
+    "calculé à partir des valeurs saisies."
+)
+annees = list(range(plan.debut.year, plan.fin.year + 1))
+aujourd_hui = dt.date.today().year
+annee = st.selectbox("Année", annees, index=annees.index(aujourd_hui) if aujourd_hui in annees else len(annees) - 1,
+                     key="recap_annee")
+
+tableau = recap.tableau_annuel(plan, courantes, manuels, annee)
+par_axe = recap.synthese_annuelle(plan, courantes, manuels, annee)
+par_axe.insert(0, "Axe", [f"{plan.axe(a).numero}. {plan.axe(a).titre}" for a in par_axe["axe"]])
+st.subheader(f"Synthèse au 31 décembre {annee}")
+st.dataframe(par_axe.drop(columns="axe").rename(columns={"indicateurs": "Indicateurs", "statut": "Statut"}), hide_index=True)
+st.caption(REGLE_ROLLUP)
+
+st.subheader(f"Fiches projet et indicateurs — {annee}")
+st.dataframe(tableau, hide_index=True, height=520)
+st.caption(
+    "« à définir » : le plan ne fixe pas de cible pour l'indicateur ; « non renseignée » : aucune valeur "
+    f"saisie pour une période de {annee} ou d'avant. Source du plan : "
+    + " ; ".join(f"{s.section} ({s.fichier})" for s in plan.sources)
+)
+
+sources = [f"{s.section} ({s.fichier})" for s in plan.sources] + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
+c1, c2 = st.columns(2)
+c1.download_button(
+    "Télécharger en Excel", exports.en_xlsx(tableau, nom_feuille=f"Récapitulatif {annee}"),
+    file_name=f"ctg-dijon-recapitulatif-{annee}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:", key="recap_xlsx",
+)
+if c2.button("Préparer le PDF (A4 paysage)", icon=":material/picture_as_pdf:", key="recap_pdf_preparer"):
+    barre = st.progress(0.2, text="Mise en page du PDF…")
+    st.session_state["recap_pdf_octets"] = (annee, recap.en_pdf(tableau, plan, annee, sources))
+    barre.progress(1.0, text="PDF prêt.")
+if st.session_state.get("recap_pdf_octets", (None,))[0] == annee:
+    c2.download_button(
+        "Télécharger le PDF", st.session_state["recap_pdf_octets"][1], file_name=f"ctg-dijon-recapitulatif-{annee}.pdf",
+        mime="application/pdf", icon=":material/download:", key="recap_pdf",
+    )

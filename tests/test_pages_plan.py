@@ -1,0 +1,240 @@
+"""Pages Plan d'actions, Tableau récapitulatif et Saisie (AppTest), avec un magasin SQLite temporaire."""
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ctg_data.stockage import Stockage
+from tests.conftest import RACINE
+
+PLAN = "ctg-dijon-2024-2027"
+MOT_DE_PASSE = "un mot de passe assez long"
+
+
+@pytest.fixture
+def magasin(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
+    monkeypatch.setenv("CTG_DATABASE_URL", url)
+    s = Stockage(url)
+    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
+    return s
+
+
+@pytest.fixture
+def editeur(magasin):
+    return magasin.authentifier("agent1", MOT_DE_PASSE)
+
+
+def ouvrir(page, identite=None, **query):
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    if identite is not None:
+        at.session_state["_identite"] = identite
+    for cle, valeur in query.items():
+        at.query_params[cle] = valeur
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tout(at):
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
+                     + [s.value for s in at.success] + [i.value for i in at.info] + [w.value for w in at.warning])
+
+
+def saisir(magasin, editeur, indicateur, valeur, zone="Dijon", periode="2025", version_vue=0):
+    return magasin.enregistrer_valeur(editeur, PLAN, indicateur, zone, periode, valeur=valeur,
+                                      source="Tableau de suivi du service", version_vue=version_vue)
+
+
+def test_plan_sans_valeurs_tout_a_renseigner(magasin):
+    at = ouvrir("plan")
+    assert at.title[0].value == "Plan d'actions — CTG Dijon 2024-2027"
+    synthese = at.dataframe[0].value
+    assert list(synthese["Statut de l'axe"]) == ["à renseigner"] * 4
+    assert synthese["à renseigner"].sum() == 55
+    assert "Aucune valeur n'a encore été saisie" in tout(at)
+    assert ":gray-badge[sans indicateur]" in tout(at)  # PE5, EN1, EN4
+
+
+def test_plan_apres_saisie(magasin, editeur):
+    saisir(magasin, editeur, "JE1-I1", 42)
+    at = ouvrir("plan")
+    synthese = at.dataframe[0].value.set_index("Axe")
+    assert synthese.loc["3. Jeunesse", "en cours"] == 1
+    assert synthese.loc["3. Jeunesse", "Statut de l'axe"] == "en cours"
+    at.selectbox(key="plan_fiche").select("JE1").run()
+    detail = at.dataframe[1].value.set_index("Indicateur")
+    premier = detail.iloc[0]
+    assert (premier["Statut"], premier["Dernière valeur"], premier["Cible"]) == ("en cours", "42", "à définir")
+    historique = at.dataframe[-1].value
+    assert list(historique["Saisie par"]) == ["agent1"]
+
+
+def test_plan_filtre_axe_et_quartier(magasin, editeur):
+    saisir(magasin, editeur, "JE1-I1", 5, zone="Grésilles")
+    at = ouvrir("plan", quartier="gresilles")
+    assert "seules les valeurs saisies pour ce quartier" in tout(at)
+    assert at.dataframe[0].value.set_index("Axe").loc["3. Jeunesse", "en cours"] == 1
+    at = ouvrir("plan", quartier="montchapet")
+    assert at.dataframe[0].value["en cours"].sum() == 0
+    at.selectbox(key="plan_axe").select("A2").run()
+    assert [e.label for e in at.expander if e.label.startswith("Axe")] == ["Axe 2 — Enfance"]
+
+
+def test_statut_manuel_affiche(magasin, editeur):
+    magasin.fixer_statut(editeur, PLAN, "PE1-I1", "abandonné", "Guichet unique reporté")
+    at = ouvrir("plan")
+    assert at.dataframe[0].value.set_index("Axe").loc["1. Petite enfance", "abandonné"] == 1
+
+
+def test_recapitulatif_annuel(magasin, editeur):
+    saisir(magasin, editeur, "JE1-I1", 42, periode="2025")
+    saisir(magasin, editeur, "JE1-I1", 50, periode="2026")
+    at = ouvrir("recapitulatif")
+    at.selectbox(key="recap_annee").select(2025).run()
+    tableau = at.dataframe[1].value
+    ligne = tableau[tableau["Indicateur"].str.startswith(tableau.iloc[0]["Indicateur"][:5])]
+    assert len(tableau) == 55 + 3  # 55 indicateurs et 3 fiches sans indicateur
+    je1 = tableau[tableau["Fiche"].str.startswith("JE1")].iloc[0]
+    assert (je1["Valeur"], je1["Période"], je1["Statut"]) == ("42", "2025 (Dijon)", "en cours")
+    at.selectbox(key="recap_annee").select(2026).run()
+    je1 = at.dataframe[1].value.query("Fiche.str.startswith('JE1')").iloc[0]
+    assert je1["Valeur"] == "50"
+    at.button(key="recap_pdf_preparer").click().run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == ["Télécharger en Excel", "Télécharger le PDF"]
+
+
+def test_saisie_invisible_sans_connexion(magasin):
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60).run()
+    with pytest.raises(Exception):
+        at.switch_page("pages/saisie.py").run()
+
+
+def test_saisie_par_la_grille(magasin, editeur):
+    at = ouvrir("saisie", identite=editeur)
+    assert at.title[0].value == "Saisie"
+    at.selectbox(key="saisie_fiche").select("JE1").run()
+    at.text_input(key="saisie_periode").set_value("2025").run()
+    grille = at.session_state["saisie_base"]
+    assert list(grille["version"]) == [0] * 9
+    cle = "grille-JE1-Dijon-2025"
+    at.session_state[cle] = {"edited_rows": {0: {"nouvelle_valeur": "12,5", "source": "Bilan du PIJ"}},
+                             "added_rows": [], "deleted_rows": []}
+    at.button(key="saisie_enregistrer").click().run()
+    assert not at.exception
+    courantes = magasin.valeurs_courantes(PLAN)
+    assert (courantes.iloc[0]["indicateur"], courantes.iloc[0]["valeur"], courantes.iloc[0]["auteur"]) == ("JE1-I1", 12.5, "agent1")
+
+
+def test_saisie_conflit(magasin, editeur):
+    """Un éditeur ouvre la grille ; un autre enregistre entre-temps ; le premier reçoit un conflit
+    avec les deux valeurs, et rien n'est écrasé."""
+    magasin.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
+    autre = magasin.authentifier("agent2", MOT_DE_PASSE)
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="saisie_fiche").select("JE1").run()
+    at.text_input(key="saisie_periode").set_value("2025").run()
+    saisir(magasin, autre, "JE1-I1", 30)  # pendant que la grille est ouverte
+    at.session_state["grille-JE1-Dijon-2025"] = {"edited_rows": {0: {"nouvelle_valeur": "31", "source": "s"}},
+                                                 "added_rows": [], "deleted_rows": []}
+    at.button(key="saisie_enregistrer").click().run()
+    message = at.error[0].value
+    assert "agent2 a enregistré 30" in message and "Votre valeur, 31, n'a pas été enregistrée" in message
+    assert list(magasin.historique(PLAN)["valeur"]) == [30]
+    assert magasin.conflits(PLAN).iloc[0]["valeur_proposee"] == 31
+
+
+def csv_import(lignes):
+    return ("indicateur;zone;periode;valeur;commentaire;source\n" + "\n".join(lignes) + "\n").encode()
+
+
+def test_import_apercu_puis_confirmation(magasin, editeur):
+    saisir(magasin, editeur, "JE1-I2", 7)
+    at = ouvrir("saisie", identite=editeur)
+    contenu = csv_import(["JE1-I1;Dijon;2025;12,5;;Bilan PIJ", "JE1-I2;Dijon;2025;8;corrigé;Bilan PIJ",
+                          "JE1-I3;Grésilles;2025-S1;3;;Comptage"])
+    at.get("file_uploader")[0].set_value(("saisie.csv", contenu, "text/csv")).run()
+    apercu = at.dataframe[-1].value
+    assert list(apercu["action"]) == ["nouvelle valeur", "modification", "nouvelle valeur"]
+    assert magasin.historique(PLAN).shape[0] == 1  # rien d'écrit avant confirmation
+    at.button(key="import_confirmer").click().run()
+    assert "Import terminé : 3 valeur(s) enregistrée(s)" in tout(at)
+    assert magasin.valeurs_courantes(PLAN).set_index("indicateur").loc["JE1-I2", "valeur"] == 8
+
+
+def test_import_refuse_ne_change_rien(magasin, editeur):
+    saisir(magasin, editeur, "JE1-I2", 7)
+    avant = magasin.historique(PLAN)
+    at = ouvrir("saisie", identite=editeur)
+    contenu = csv_import(["JE1-I1;Dijon;2025;12,5;;Bilan PIJ", "JE9-I9;Dijon;2025;1;;s", "JE1-I3;Atlantide;2025;x;;"])
+    at.get("file_uploader")[0].set_value(("saisie.csv", contenu, "text/csv")).run()
+    message = at.error[0].value
+    assert "saisie.csv" in message
+    assert "ligne 3, colonne « indicateur » : indicateur inconnu « JE9-I9 »" in message
+    assert "ligne 4, colonne « zone » : zone inconnue « Atlantide »" in message
+    assert "ligne 4, colonne « source » : valeur manquante" in message
+    assert "Rien n'a été enregistré" in message
+    assert magasin.historique(PLAN).equals(avant)
+
+
+def test_modele_d_import(magasin, editeur):
+    from ctg_data.plan import charger_plan
+    from ctg_data.saisie import modele_xlsx
+
+    classeur = openpyxl.load_workbook(io.BytesIO(modele_xlsx(charger_plan(PLAN))))
+    feuille = classeur["Saisie"]
+    assert [c.value for c in feuille[1]][:6] == ["indicateur", "zone", "periode", "valeur", "commentaire", "source"]
+    assert feuille.max_row == 56
+
+
+def par_libelle(elements, libelle):
+    return [e for e in elements if e.label == libelle][-1]
+
+
+def test_correction_d_equipement(magasin, editeur):
+    """Un éditeur corrige le quartier d'un équipement : la carte le compte dans ce quartier ; annuler
+    la correction le remet « non localisé »."""
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="correction_equipement").select("EQ011").run()  # Multi-accueil Voltaire
+    par_libelle(at.selectbox, "Quartier").select("Chevreul-Parc")
+    par_libelle(at.text_input, "Motif (obligatoire)").input("Vérifié sur place")
+    par_libelle(at.button, "Confirmer la correction").click().run()
+    assert not at.exception
+    actives = magasin.corrections_actives().set_index("id")
+    assert (actives.loc["EQ011", "quartier"], actives.loc["EQ011", "auteur"]) == ("Chevreul-Parc", "agent1")
+    carte = ouvrir("carte", quartier="chevreul-parc")
+    assert carte.title[0].value.endswith("(2 équipements)")  # La Colombière, et Voltaire corrigé
+    magasin.annuler_correction(editeur, int(actives.loc["EQ011", "id_correction"]), "erreur de saisie")
+    carte = ouvrir("carte", quartier="chevreul-parc")
+    assert carte.title[0].value.endswith("(1 équipement)")
+
+
+def test_correction_sans_motif_refusee(magasin, editeur):
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="correction_equipement").select("EQ011").run()
+    par_libelle(at.selectbox, "Quartier").select("Chevreul-Parc")
+    par_libelle(at.button, "Confirmer la correction").click().run()
+    assert "Indiquez le motif de la correction" in tout(at)
+    assert magasin.historique_corrections().empty
+
+
+def test_une_valeur_puis_conflit(magasin, editeur):
+    magasin.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
+    autre = magasin.authentifier("agent2", MOT_DE_PASSE)
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="une_indicateur").select("JE1-I1").run()
+    at.text_input(key="une_periode").set_value("2025").run()
+    par_libelle(at.text_input, "Valeur").input("12")
+    par_libelle(at.text_input, "Source (obligatoire)").input("Bilan PIJ")
+    par_libelle(at.button, "Enregistrer la valeur").click().run()
+    assert "Valeur enregistrée (version 1)" in tout(at)
+    saisir(magasin, autre, "JE1-I1", 14, version_vue=1)  # l'autre éditeur passe avant
+    par_libelle(at.text_input, "Valeur").input("13")
+    par_libelle(at.text_input, "Source (obligatoire)").input("Bilan PIJ")
+    par_libelle(at.button, "Enregistrer la valeur").click().run()
+    assert "agent2 a enregistré 14" in at.error[0].value and "Votre valeur, 13" in at.error[0].value
+    assert list(magasin.historique(PLAN)["valeur"]) == [12, 14]
