@@ -66,8 +66,9 @@ def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[di
     if problemes:
         raise ErreurDonnees(nom, problemes)
     indicateurs = plan.indicateurs().set_index("indicateur")
+    unites = indicateurs["unite"].to_dict()
     lignes = []
-    for i, ligne in df.iterrows():
+    for i, ligne in enumerate(df[COLONNES].to_dict("records")):
         numero = i + 2  # l'en-tête est la ligne 1
         if not any(ligne[c] for c in COLONNES):
             continue  # ligne vide
@@ -76,7 +77,7 @@ def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[di
         for c in OBLIGATOIRES:
             if not ligne[c]:
                 problemes.append(Probleme("valeur manquante (cette colonne est obligatoire)", numero, c))
-        if ligne["indicateur"] and ligne["indicateur"] not in indicateurs.index:
+        if ligne["indicateur"] and ligne["indicateur"] not in unites:
             problemes.append(Probleme(f"indicateur inconnu « {ligne['indicateur']} » dans le plan {plan.id}", numero, "indicateur"))
         if ligne["zone"] and ligne["zone"] not in zones:
             problemes.append(Probleme(f"zone inconnue « {ligne['zone']} » ; admises : {', '.join(zones)}", numero, "zone"))
@@ -86,7 +87,7 @@ def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[di
         if not ligne["valeur"]:
             problemes.append(Probleme("valeur manquante", numero, "valeur"))
         elif (valeur := nombre(ligne["valeur"])) is None:
-            qualitatif = ligne["indicateur"] in indicateurs.index and not indicateurs.loc[ligne["indicateur"], "unite"]
+            qualitatif = ligne["indicateur"] in unites and not isinstance(unites[ligne["indicateur"]], str)
             if qualitatif:
                 texte = ligne["valeur"]
             else:
@@ -97,8 +98,9 @@ def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[di
             "source": ligne["source"],
         })
     cles = [(l["indicateur"], l["zone"], l["periode"]) for l in lignes]
+    nombres = pd.Series(cles).value_counts().to_dict() if cles else {}
     for l, cle in zip(lignes, cles):
-        if cles.count(cle) > 1:
+        if nombres[cle] > 1:
             problemes.append(Probleme(f"même indicateur, zone et période que sur une autre ligne du fichier", l["ligne"], "indicateur"))
     if problemes:
         raise ErreurDonnees(nom, problemes)

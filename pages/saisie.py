@@ -47,7 +47,8 @@ with onglet_une:
     zone_une = u2.selectbox("Zone", zones, key="une_zone")
     periode_une = u3.text_input("Période", value=str(dt.date.today().year), key="une_periode")
     actuelle = ui.valeur_actuelle(courantes, id_ind, zone_une, periode_une)
-    st.caption(f"Valeur actuelle : {actuelle['valeur_actuelle'] or 'aucune'} ; unité : {tous.loc[id_ind, 'unite'] or 'à définir'}.")
+    unite_une = tous.loc[id_ind, "unite"] if isinstance(tous.loc[id_ind, "unite"], str) else "à définir"
+    st.caption(f"Valeur actuelle : {actuelle['valeur_actuelle'] or 'aucune'} ; unité : {unite_une}.")
     # La version lue à l'affichage précédent (celle que la personne a vue) sert à l'enregistrement :
     # si quelqu'un a enregistré entre-temps, c'est un conflit.
     cle_version = f"une_version::{id_ind}::{zone_une}::{periode_une}"
@@ -59,7 +60,7 @@ with onglet_une:
         source_une = st.text_input("Source (obligatoire)", help="Document, outil ou comptage d'où vient la valeur.")
         if st.form_submit_button("Enregistrer la valeur", type="primary"):
             nombre_une = sa.nombre(valeur_une) if valeur_une.strip() else None
-            if nombre_une is None and valeur_une.strip() and tous.loc[id_ind, "unite"]:
+            if nombre_une is None and valeur_une.strip() and isinstance(tous.loc[id_ind, "unite"], str):
                 st.error("Cet indicateur est chiffré : saisissez un nombre. Rien n'a été enregistré.")
             else:
                 try:
