@@ -41,3 +41,18 @@ for onglet, jeu in zip(onglets, jeux.values()):
                 help="Les contours eux-mêmes, pour un logiciel de cartographie (QGIS…).",
                 icon=":material/download:",
             )
+
+st.header("Plan d'actions")
+plan = ui.plan()
+st.markdown(
+    f"**{plan.titre}** — {len(plan.axes)} axes, {len(plan.fiches)} fiches projet, "
+    f"{len(plan.indicateurs())} indicateurs, transcrits du document (fichier `data/plans/{plan.id}/plan.yaml`). "
+    "Sources : " + " ; ".join(f"{s.section} ({s.fichier})" for s in plan.sources)
+)
+indicateurs_plan = plan.indicateurs()
+st.dataframe(indicateurs_plan, hide_index=True)
+ui.telechargements(indicateurs_plan, f"ctg-dijon-{plan.id}-indicateurs", cle="plan")
+st.download_button(
+    "Télécharger le plan complet (YAML)", ui.fichier_donnees(f"plans/{plan.id}/plan.yaml"),
+    file_name=f"{plan.id}.yaml", mime="application/yaml", icon=":material/download:", key="plan_yaml",
+)

@@ -96,7 +96,8 @@ def test_page_donnees_et_sources():
     provenance = at.table[0].value
     assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
     boutons = [b.label for b in at.get("download_button")]
-    assert boutons.count("Télécharger en CSV") == 8 and boutons.count("Télécharger en Excel") == 8
+    assert boutons.count("Télécharger en CSV") == 9 and boutons.count("Télécharger en Excel") == 9
+    assert "Télécharger le plan complet (YAML)" in boutons
     assert boutons.count("Télécharger en GeoJSON") == 3
     assert "66 contours — fichier data/iris.geojson" in contenu
 
