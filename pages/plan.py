@@ -137,6 +137,9 @@ st.dataframe(
         "Cible": [t if isinstance(t, str) else (A_DEFINIR if pd.isna(c) else f"{fmt.nombre(c)} ({fmt.annee(a)})")
                   for c, a, t in zip(tableau["cible"], tableau["cible_annee"], tableau["cible_texte"])],
         "Sens": tableau["sens"].fillna(A_DEFINIR),
+        "Pilote": tableau["pilote"].fillna(A_DEFINIR),
+        "Fréquence": tableau["frequence"].fillna(A_DEFINIR),
+        "Prochaine échéance": [A_DEFINIR if pd.isna(d) else d.strftime("%d/%m/%Y") for d in tableau["prochaine_echeance"]],
         "Source": tableau["source"],
     }),
     hide_index=True,
