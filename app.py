@@ -21,6 +21,8 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
     st.Page("pages/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
+    st.Page("pages/contexte.py", title="Contexte social", icon=":material/groups:", url_path="contexte"),
+    st.Page("pages/portrait.py", title="Portrait de quartier", icon=":material/location_city:", url_path="portrait"),
     st.Page("pages/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
     st.Page("pages/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),

@@ -9,6 +9,8 @@ rattachement IRIS -> quartier de l'équipe (``data/iris_quartiers.csv``), puis �
 - ``data/iris.geojson``       les 66 IRIS de Dijon (contours 2020), simplifiés ;
 - ``data/qpv.geojson``        les périmètres QPV 2024 de Dijon Métropole ;
 - ``data/quartiers.geojson``  les 9 quartiers, union de leurs IRIS ;
+- ``data/social.csv``         les indicateurs sociaux par IRIS, QPV et territoire de comparaison
+  (``ctg_data.build_social``), plus leur regroupement par quartier (``ctg_data.agregation``) ;
 - ``data/construction.json``  ce qui a été lu (empreintes SHA-256) et écrit (tailles).
 
 Relancer donne exactement les mêmes fichiers (tri, arrondis et paramètres fixes). L'application ne
@@ -27,7 +29,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import config
+from . import agregation, build_social, config
 from .catalogue import charger
 from .erreurs import ErreurDonnees, Probleme
 
@@ -71,6 +73,15 @@ def dire(message: str) -> None:
 
 def sha256(chemin: Path) -> str:
     return hashlib.sha256(chemin.read_bytes()).hexdigest()
+
+
+def empreinte_dossier(dossier: Path) -> str:
+    """SHA-256 des fichiers d'un dossier, dans l'ordre de leurs noms."""
+    h = hashlib.sha256()
+    for f in sorted(dossier.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(dossier).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
 
 
 def lire_geo(reference: Path, cle: str) -> gpd.GeoDataFrame:
@@ -161,7 +172,7 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
     """Enchaîne les étapes ; renvoie le manifeste écrit dans construction.json."""
     reference = reference or config.dossier_reference()
     sortie = sortie or config.dossier_donnees()
-    etapes = 4
+    etapes = 5
     dire(f"[1/{etapes}] IRIS de Dijon (lecture de {reference / ENTREES['iris']}) …")
     iris_brut, iris = construire_iris(reference)
     tailles = {"iris.geojson": ecrire_geojson(iris, sortie / "iris.geojson", "code_iris", META_IRIS)}
@@ -177,10 +188,21 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
     qpv = construire_qpv(reference)
     tailles["qpv.geojson"] = ecrire_geojson(qpv, sortie / "qpv.geojson", "code_qpv", META_QPV)
 
-    dire(f"[4/{etapes}] Manifeste de construction …")
+    dire(f"[4/{etapes}] Indicateurs sociaux (IRIS, QPV, comparaisons) et regroupement par quartier …")
+    brut = build_social.lire_sources(reference, progression=lambda m: dire(f"      {m}"))
+    social = pd.concat(
+        [brut, agregation.agreger_quartiers(brut, charger("social_indicateurs", sortie), rattachement, quartiers)],
+        ignore_index=True,
+    ).sort_values(build_social.CLE, kind="stable")
+    social.to_csv(sortie / "social.csv", index=False, encoding="utf-8", float_format="%.10g", lineterminator="\n")
+    tailles["social.csv"] = (sortie / "social.csv").stat().st_size
+
+    dire(f"[5/{etapes}] Manifeste de construction …")
     manifeste = {
         "entrees": {nom: {"fichier": chemin, "sha256": sha256(reference / chemin)} for nom, chemin in ENTREES.items()}
-        | {"iris_quartiers": {"fichier": "data/iris_quartiers.csv", "sha256": sha256(sortie / "iris_quartiers.csv")}},
+        | {"iris_quartiers": {"fichier": "data/iris_quartiers.csv", "sha256": sha256(sortie / "iris_quartiers.csv")},
+           "social_indicateurs": {"fichier": "data/social_indicateurs.csv", "sha256": sha256(sortie / "social_indicateurs.csv")},
+           "socio": {"fichier": "socio/ (tous les fichiers lus)", "sha256": empreinte_dossier(reference / "socio")}},
         "parametres": {"tolerance_m": TOLERANCE_M, "decimales": DECIMALES},
         "sorties": {nom: {"octets": t} for nom, t in sorted(tailles.items())},
         "total_octets": sum(tailles.values()),
@@ -189,7 +211,8 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
         json.dumps(manifeste, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
     dire(
-        f"Terminé : {len(iris)} IRIS, {len(quartiers_geo)} quartiers, {len(qpv)} QPV ; "
+        f"Terminé : {len(iris)} IRIS, {len(quartiers_geo)} quartiers, {len(qpv)} QPV, "
+        f"{len(social)} valeurs sociales ; "
         f"{manifeste['total_octets'] / 1024:.1f} Ko au total dans {sortie}."
     )
     return manifeste

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import escape as echapper
 from dataclasses import dataclass
 
 import folium
@@ -395,3 +396,84 @@ def carte_correction(
     else:
         carte.fit_bounds(emprise(quartiers_geo))
     return carte
+
+
+# --- Carte thématique (choroplèthe) -----------------------------------------------------------
+# Bleus séquentiels (lisibles par les personnes daltoniennes), du plus clair au plus foncé.
+PALETTE_SEQUENTIELLE = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
+
+
+def classes(valeurs: list[float], n: int = 5) -> list[float]:
+    """Bornes de classes par quantiles (au plus n classes, moins s'il y a peu de valeurs distinctes)."""
+    distinctes = sorted(set(round(v, 6) for v in valeurs))
+    if len(distinctes) <= n:
+        return distinctes
+    serie = pd.Series(valeurs)
+    return sorted(set(float(serie.quantile(i / n)) for i in range(1, n)))
+
+
+def couleur(valeur, bornes: list[float]) -> str:
+    if valeur is None or pd.isna(valeur):
+        return "#FFFFFF"
+    rang = sum(valeur > b for b in bornes) if len(bornes) > 1 else 0
+    return PALETTE_SEQUENTIELLE[min(rang, len(PALETTE_SEQUENTIELLE) - 1)]
+
+
+def carte_choroplethe(zones: gpd.GeoDataFrame, cle: str, valeurs: pd.DataFrame, titre: str, unite: str,
+                      qpv: gpd.GeoDataFrame | None = None, quartier_selectionne: str | None = None,
+                      hauteur_px: int = 520) -> folium.Map:
+    """Zones (quartiers ou IRIS) colorées selon ``valeurs`` (colonnes code_zone, valeur, statut) ;
+    une zone sans valeur reste blanche, avec son statut dans l'infobulle (jamais 0)."""
+    from .format import valeur as texte_valeur
+
+    carte = carte_vide(hauteur_px)
+    par_zone = valeurs.set_index("code_zone")
+    publies = [float(v) for v in valeurs["valeur"].dropna()]
+    bornes = classes(publies)
+    donnees = zones.copy()
+    donnees["_valeur"] = [par_zone["valeur"].get(c) if c in par_zone.index else None for c in donnees[cle]]
+    donnees["_statut"] = [par_zone["statut"].get(c) if c in par_zone.index else "pas de donnée" for c in donnees[cle]]
+    nom = "nom" if "nom" in donnees.columns else "nom_iris"
+    CouchePolygones(
+        titre, "choroplethe", donnees,
+        infobulle=lambda l: f"{l[nom]} : " + (texte_valeur(l['_valeur'], unite) if l["_valeur"] is not None and not pd.isna(l["_valeur"]) else f"pas de valeur ({l['_statut']})"),
+        style=lambda l: {
+            "color": COULEUR_SELECTION if l[nom] == quartier_selectionne else "#161616",
+            "weight": 3 if l[nom] == quartier_selectionne else 1,
+            "fillColor": couleur(l["_valeur"], bornes), "fillOpacity": 0.85,
+            **({"dashArray": "4 3"} if l["_valeur"] is None or pd.isna(l["_valeur"]) else {}),
+        },
+    ).add_to(carte)
+    if qpv is not None:
+        CouchePolygones(
+            "QPV 2024", "qpv", qpv, infobulle=lambda l: f"QPV : {l['nom_qpv']}",
+            style=lambda l: {"color": COULEUR_QPV, "weight": 2.5, "dashArray": "6 4", "fill": False},
+        ).add_to(carte)
+    LegendeChoroplethe(bornes, unite, titre).add_to(carte)
+    folium.LayerControl(collapsed=True, position="topright").add_to(carte)
+    carte.fit_bounds(emprise(zones))
+    return carte
+
+
+class LegendeChoroplethe(MacroElement):
+    _template = Legende._template
+
+    def __init__(self, bornes: list[float], unite: str, titre: str):
+        super().__init__()
+        self._name = "LegendeChoroplethe"
+        from .format import valeur as texte_valeur
+
+        lignes = []
+        if len(bornes) <= 1:
+            etiquettes = [texte_valeur(b, unite) for b in bornes]
+        else:
+            etiquettes = [f"≤ {texte_valeur(bornes[0], unite)}"] + [
+                f"{texte_valeur(a, unite)} – {texte_valeur(b, unite)}" for a, b in zip(bornes, bornes[1:])
+            ] + [f"> {texte_valeur(bornes[-1], unite)}"]
+        for i, etiquette in enumerate(etiquettes):
+            coul = PALETTE_SEQUENTIELLE[min(i, len(PALETTE_SEQUENTIELLE) - 1)]
+            lignes.append(f'<div><span class="trait" style="border-top:12px solid {coul};width:18px"></span>{echapper(etiquette)}</div>')
+        lignes.append('<div><span class="trait" style="border-top:2px dashed #161616;width:18px"></span>pas de valeur publiée</div>')
+        html = (f'<div class="ctg-legende" role="region" aria-label="Légende"><b>{echapper(titre)}</b>'
+                + "".join(lignes) + "</div>")
+        self.html = json_pour_script(html)

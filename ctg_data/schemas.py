@@ -157,7 +157,61 @@ EQUIPEMENTS_QUARTIERS = pa.DataFrameSchema(
     name="equipements_quartiers",
 )
 
+CITE_EDUCATIVE = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^[a-z0-9_]+$", "minuscules, chiffres et _"), unique=True),
+        "libelle": texte(),
+        "texte": texte(),
+        "valeur": pa.Column(float, nullable=True, coerce=True),
+        "unite": texte(False),
+        **SOURCE,
+        "note": texte(False),
+    },
+    strict=True,
+    name="cite_educative",
+)
+
+TYPES_ZONE = ["IRIS", "quartier", "QPV", "commune", "EPCI", "département", "France métropolitaine"]
+AGREGATIONS = ["somme", "ratio", "ponderee_population", "non_agregeable"]
+
+SOCIAL = pa.DataFrameSchema(
+    {
+        "indicateur": texte(checks=motif(r"^[a-z0-9_]+$", "minuscules, chiffres et _")),
+        "type_zone": texte(checks=parmi(TYPES_ZONE)),
+        "code_zone": texte(),
+        "nom_zone": texte(),
+        "annee": pa.Column("Int64", coerce=True, checks=pa.Check.in_range(1990, 2100, error="année hors de l'intervalle 1990-2100")),
+        "valeur": pa.Column(float, nullable=True, coerce=True),
+        "unite": texte(),
+        "statut": texte(),
+        "source": texte(),
+        "note": texte(False),
+    },
+    strict=True,
+    unique=["indicateur", "type_zone", "code_zone", "annee"],
+    name="social",
+)
+
+SOCIAL_INDICATEURS = pa.DataFrameSchema(
+    {
+        "code": texte(checks=motif(r"^[a-z0-9_]+$", "minuscules, chiffres et _"), unique=True),
+        "libelle": texte(),
+        "definition": texte(),
+        "unite": texte(),
+        "agregation": texte(checks=parmi(AGREGATIONS)),
+        "numerateur": texte(False),
+        "denominateur": texte(False),
+        "source": texte(),
+        "precautions": texte(False),
+    },
+    strict=True,
+    name="social_indicateurs",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "cite_educative": CITE_EDUCATIVE,
+    "social": SOCIAL,
+    "social_indicateurs": SOCIAL_INDICATEURS,
     "portrait": PORTRAIT,
     "equipements": EQUIPEMENTS,
     "quartiers": QUARTIERS,

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def construit(dossier_donnees):
-    for f in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "construction.json"):
+    for f in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "construction.json"):
         (dossier_donnees / f).unlink()
     manifeste = build.construire(REFERENCE, dossier_donnees)
     return dossier_donnees, manifeste
@@ -34,13 +34,14 @@ def test_fichiers_produits_et_legers(construit):
     assert len(iris) == 66 and iris["code_iris"].str.startswith("21231").all()
     assert sorted(quartiers["nom"]) == sorted(charger("quartiers", dossier)["nom"])
     assert {"QN02102M", "QN02103M"} <= set(qpv["code_qpv"])
-    assert manifeste["total_octets"] < 150 * 1024
-    assert set(manifeste["entrees"]) == {"iris", "qpv", "iris_quartiers"}
+    geographie = sum(manifeste["sorties"][f]["octets"] for f in ("iris.geojson", "qpv.geojson", "quartiers.geojson"))
+    assert geographie < 150 * 1024
+    assert set(manifeste["entrees"]) == {"iris", "qpv", "iris_quartiers", "social_indicateurs", "socio"}
 
 
 def test_construction_deterministe_et_identique_aux_fichiers_livres(construit):
     dossier, _ = construit
-    for nom in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "construction.json"):
+    for nom in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "construction.json"):
         assert (dossier / nom).read_bytes() == (config.dossier_donnees() / nom).read_bytes(), nom
 
 
@@ -90,4 +91,4 @@ def test_progression_affichee(dossier_donnees, capsys):
     shutil.rmtree(dossier_donnees / "__pycache__", ignore_errors=True)
     build.construire(REFERENCE, dossier_donnees)
     sortie = capsys.readouterr().out
-    assert "[construction] [1/4]" in sortie and "[construction] [4/4]" in sortie and "Terminé" in sortie
+    assert "[construction] [1/5]" in sortie and "[construction] [5/5]" in sortie and "Terminé" in sortie

@@ -1,0 +1,142 @@
+"""Contexte social : pauvreté, revenus, familles, jeunesse par quartier, IRIS et QPV, avec leurs sources."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ctg_data import agregation
+from ctg_data import carte as cartes
+from ctg_data import format as fmt
+from pages import ui
+
+quartier = ui.quartier_selectionne()
+social = ui.donnees("social")
+dictionnaire = ui.donnees("social_indicateurs").set_index("code")
+
+st.title("Contexte social")
+st.markdown(
+    "Les données ouvertes de l'INSEE, de la Caf et de l'ANCT, par IRIS (petits secteurs de 2 000 habitants "
+    "environ), regroupées par quartier selon des règles qui évitent les erreurs de calcul (détail sous le "
+    "graphique). Un IRIS sans valeur publiée (secret statistique) n'est jamais compté comme 0."
+)
+
+disponibles = [c for c in dictionnaire.index if c in set(social["indicateur"])]
+c1, c2, c3 = st.columns([3, 1, 1])
+code = c1.selectbox("Indicateur", disponibles, format_func=lambda c: dictionnaire.loc[c, "libelle"], key="contexte_indicateur")
+regle = dictionnaire.loc[code]
+lignes = social[social["indicateur"] == code]
+annees = sorted(lignes.loc[lignes["type_zone"].isin(["IRIS", "quartier"]), "annee"].unique(), reverse=True) or sorted(lignes["annee"].unique(), reverse=True)
+annee = c2.selectbox("Année", annees, key="contexte_annee")
+niveaux = ["Quartiers", "IRIS"] if regle["agregation"] != "non_agregeable" else ["IRIS"]
+niveau = c3.radio("Niveau", niveaux, key="contexte_niveau", horizontal=True)
+
+unite = regle["unite"]
+de_l_annee = lignes[lignes["annee"] == annee]
+type_zone = "quartier" if niveau == "Quartiers" else "IRIS"
+zones = de_l_annee[de_l_annee["type_zone"] == type_zone]
+
+gauche, droite = st.columns([3, 2])
+with droite:
+    st.subheader(regle["libelle"])
+    st.markdown(regle["definition"])
+    st.markdown(f"**Unité** : {unite} · **Règle de regroupement par quartier** : {agregation.REGLES[regle['agregation']]}.")
+    if isinstance(regle["precautions"], str):
+        st.warning(regle["precautions"], icon=":material/warning:")
+    st.caption(f"Source : {regle['source']}")
+    if regle["agregation"] == "non_agregeable":
+        st.info("Pas de valeur par quartier pour cet indicateur : une médiane ou un décile ne se moyenne pas. "
+                "La carte montre les IRIS ; le tableau donne, pour chaque quartier, l'étendue des valeurs de ses IRIS.",
+                icon=":material/info:")
+with gauche:
+    if zones.empty:
+        st.caption("Aucune donnée pour ce niveau et cette année.")
+    else:
+        contours = ui.contours("quartiers_geo") if type_zone == "quartier" else ui.contours("iris")
+        cle = "id" if type_zone == "quartier" else "code_iris"
+        st_folium(
+            cartes.carte_choroplethe(contours, cle, zones, f"{regle['libelle']} ({annee})", unite,
+                                     qpv=ui.contours("qpv"), quartier_selectionne=quartier),
+            height=520, use_container_width=True, returned_objects=[], key=f"choro-{code}-{annee}-{type_zone}-{quartier}",
+        )
+
+# --- Tous les quartiers, avec Dijon, la Côte-d'Or et la France ----------------------------------
+st.subheader(f"{regle['libelle']} — {annee}")
+quartiers_annee = de_l_annee[de_l_annee["type_zone"] == "quartier"]
+references = de_l_annee[de_l_annee["type_zone"].isin(["commune", "EPCI", "département", "France métropolitaine"])]
+if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
+    donnees_barres = quartiers_annee.assign(choisi=quartiers_annee["nom_zone"] == quartier)
+    barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar().encode(
+        y=alt.Y("nom_zone:N", title=None, sort="-x"),
+        x=alt.X("valeur:Q", title=unite),
+        color=alt.condition("datum.choisi", alt.value("#000091"), alt.value("#9ECAE1")),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f"),
+                 alt.Tooltip("note:N", title="Calcul")],
+    )
+    couches = [barres]
+    if not references.empty:
+        couches.append(alt.Chart(references.dropna(subset=["valeur"])).mark_rule(strokeDash=[5, 3], color="#CE0500").encode(
+            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
+    st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
+    if references.empty:
+        st.caption("Pas de valeur de comparaison (Dijon, Côte-d'Or, France) dans les sources pour cet indicateur et cette année.")
+    else:
+        st.caption("Traits pointillés rouges : " + " ; ".join(
+            f"{r['nom_zone']} {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
+elif not references.empty:
+    st.markdown("Valeurs de comparaison : " + " ; ".join(
+        f"{r['nom_zone']} : {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
+
+# --- Évolution par quartier --------------------------------------------------------------------
+serie = lignes[lignes["type_zone"] == "quartier"].dropna(subset=["valeur"])
+if serie["annee"].nunique() > 1:
+    st.subheader("Évolution par quartier")
+    if quartier:
+        serie = serie.assign(choisi=serie["nom_zone"] == quartier)
+    courbes = alt.Chart(serie).mark_line(point=True).encode(
+        x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite),
+        color=alt.Color("nom_zone:N", title="Quartier"),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
+                 alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f")],
+    )
+    st.altair_chart(courbes.properties(height=300), width="stretch")
+
+# --- Tableau -----------------------------------------------------------------------------------
+st.subheader("Tableau")
+tableau = de_l_annee[de_l_annee["type_zone"].isin([type_zone, "commune", "EPCI", "département", "France métropolitaine", "QPV"])]
+tableau = pd.DataFrame({
+    "Zone": tableau["nom_zone"], "Type": tableau["type_zone"], "Code": tableau["code_zone"], "Année": tableau["annee"],
+    "Valeur": [fmt.valeur(v, unite) if pd.notna(v) else "–" for v in tableau["valeur"]],
+    "Statut": tableau["statut"], "Calcul et couverture": tableau["note"].fillna(""), "Source": tableau["source"],
+})
+st.dataframe(tableau, hide_index=True)
+ui.telechargements(de_l_annee, f"ctg-dijon-{code}-{annee}", jeu=ui.catalogue()["social"], cle="contexte")
+
+# --- QPV ---------------------------------------------------------------------------------------
+st.header("Les quartiers prioritaires : Grésilles et Fontaine d'Ouche")
+qpv = social[(social["type_zone"] == "QPV") & social["indicateur"].isin(["taux_pauvrete", "niveau_vie_median", "part_moins_25_ans"])]
+if qpv.empty:
+    st.caption("Pas de données QPV.")
+else:
+    code_qpv = st.radio("Indicateur", sorted(qpv["indicateur"].unique()), format_func=lambda c: dictionnaire.loc[c, "libelle"],
+                        key="qpv_indicateur", horizontal=True)
+    choisi = qpv[qpv["indicateur"] == code_qpv].dropna(subset=["valeur"])
+    comparaison = social[(social["indicateur"] == code_qpv) & (social["type_zone"] == "commune")].dropna(subset=["valeur"])
+    ensemble = pd.concat([choisi, comparaison])
+    st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
+        x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
+        color=alt.Color("nom_zone:N", title="Zone"),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
+                 alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
+    ).properties(height=280), width="stretch")
+    st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
+               + " ; ".join(sorted(set(ensemble["source"]))))
+    if comparaison.empty:
+        st.caption("Pas de valeur pour la commune de Dijon dans les sources pour cet indicateur.")
+
+# --- Cité éducative ----------------------------------------------------------------------------
+st.header("La Cité éducative de Dijon")
+cite = ui.donnees("cite_educative")
+for _, ligne in cite.iterrows():
+    st.markdown(f"**{ligne['libelle']}** : {ligne['texte']}")
+st.caption("Source : La Cité éducative de Dijon (001_b634e1d3c1f47c69.txt), " + " ; ".join(cite["source_section"].head(3)) + "…")
