@@ -34,6 +34,10 @@ PAGES = [
 if ui.identite() is not None:
     PAGES.append(st.Page("pages/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie"))
 
+# À l'impression, seule la page compte : ni colonne de gauche ni barre d'outils.
+st.html("<style>@media print { [data-testid='stSidebar'], [data-testid='stHeader'], "
+        "[data-testid='stToolbar'] { display: none !important; } }</style>")
+
 navigation = st.navigation(PAGES)
 ui.filtres_partages()
 ui.bloc_connexion()

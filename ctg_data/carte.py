@@ -336,7 +336,8 @@ def construire_carte(
     for categorie in [c for c in STYLES if c in set(localises["categorie"])]:
         CoucheEquipements(categorie, categorie, localises[localises["categorie"] == categorie]).add_to(carte)
     Legende([c for c in STYLES if c in set(localises["categorie"])]).add_to(carte)
-    folium.LayerControl(collapsed=False, position="topright").add_to(carte)
+    # Sur une petite carte, la liste des couches se replie pour laisser voir le quartier.
+    folium.LayerControl(collapsed=hauteur_px < 450, position="topright").add_to(carte)
     zone = quartiers_geo[quartiers_geo["nom"] == quartier_selectionne] if quartier_selectionne else quartiers_geo
     carte.fit_bounds(emprise(zone if not zone.empty else quartiers_geo))
     return carte

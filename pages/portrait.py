@@ -1,0 +1,118 @@
+"""Portrait d'un quartier sur une page : équipements, contexte social face à Dijon, QPV, Cité
+éducative, fiches de la CTG ; à imprimer ou télécharger en PDF."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ctg_data import carte as cartes
+from ctg_data import equipements as eq
+from ctg_data import portrait_quartier as pq
+from pages import ui
+
+quartiers = ui.donnees("quartiers").sort_values("nom")
+quartier = ui.quartier_selectionne()
+
+st.title(f"Portrait de quartier — {quartier}" if quartier else "Portrait de quartier")
+if not quartier:
+    st.info("Choisissez un quartier : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
+    choix = st.selectbox("Quartier", list(quartiers["nom"]), index=None, placeholder="Choisir un quartier…", key="portrait_choix")
+    if choix:
+        ui.choisir_quartier(choix)
+        st.rerun()
+    st.stop()
+
+fiche_q = quartiers.set_index("nom").loc[quartier]
+social = ui.donnees("social")
+dictionnaire = ui.donnees("social_indicateurs")
+equipements = eq.filtrer_quartier(ui.equipements_localises(), quartier)
+plan = ui.plan()
+rattachement = ui.donnees("iris_quartiers")
+iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
+
+# --- Identité --------------------------------------------------------------------------------
+statut = []
+if fiche_q["qpv"]:
+    statut.append(f"contient le quartier prioritaire **{fiche_q['nom_qpv']}** ({fiche_q['code_qpv_2024']})")
+if fiche_q["cite_educative"]:
+    statut.append("fait partie du périmètre de la **Cité éducative** de Dijon")
+identite = (f"Le quartier {quartier} " + " et ".join(statut) + "." if statut
+            else f"Le quartier {quartier} ne contient pas de quartier prioritaire et n'est pas dans la Cité éducative.")
+contour = (f"Contour reconstitué par l'équipe à partir de {len(iris_du_quartier)} IRIS de l'INSEE, dont "
+           f"{(iris_du_quartier['confiance'] == 'à vérifier').sum()} à vérifier (à valider par la Ville).")
+st.markdown(identite)
+st.caption(contour + f" Source du quartier : {fiche_q['source_section']} ({fiche_q['source_fichier']}).")
+
+# --- Équipements -------------------------------------------------------------------------------
+st.header("Équipements et services")
+comptage = eq.comptage_par_categorie(equipements)
+gauche, droite = st.columns([2, 3])
+with gauche:
+    if comptage.empty:
+        st.caption("Aucun équipement rattaché à ce quartier pour l'instant.")
+    else:
+        st.dataframe(comptage[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}), hide_index=True,
+                     column_config={"Catégorie": st.column_config.TextColumn(width="large"), "Nombre": st.column_config.NumberColumn(width="small")})
+    st.caption("Rattachement : position géocodée, sinon quartier donné par le document ou décidé par l'équipe ; "
+               "des équipements sans adresse localisée peuvent manquer (liste « non localisés » sur la carte).")
+with droite:
+    st_folium(
+        cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
+                                quartier_selectionne=quartier, hauteur_px=360),
+        height=360, use_container_width=True, returned_objects=[], key=f"portrait-carte-{quartier}",
+    )
+liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].fillna("non précisé").rename(columns={
+    "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
+st.dataframe(liste, hide_index=True)
+
+# --- Contexte social ---------------------------------------------------------------------------
+st.header("Contexte social, face à Dijon")
+cles = pq.indicateurs_cles(social, dictionnaire, fiche_q["id"])
+if "Taux de pauvreté" in set(cles["Indicateur"]):
+    pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
+    st.metric(f"Taux de pauvreté ({pauvrete['Année']})", pauvrete["Quartier"])
+    st.caption(f"Source : {pauvrete['Source']}. Calcul : {pauvrete['Calcul']}")
+st.dataframe(cles, hide_index=True)
+st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiquée (colonne « Calcul »). "
+           "Une médiane ne se moyenne pas : pour ces indicateurs, la colonne « Calcul » donne l'étendue des IRIS.")
+qpv = pd.DataFrame()
+if fiche_q["qpv"]:
+    st.subheader(f"Quartier prioritaire {fiche_q['nom_qpv']}")
+    qpv = pq.indicateurs_qpv(social, dictionnaire, fiche_q["nom_qpv"])
+    st.dataframe(qpv, hide_index=True)
+if fiche_q["cite_educative"]:
+    cite = ui.donnees("cite_educative").set_index("id")
+    st.subheader("Cité éducative")
+    st.markdown(f"{cite.loc['public', 'texte']} ; {cite.loc['budget_annuel', 'libelle'].lower()} : "
+                f"{cite.loc['budget_annuel', 'texte']} ; {cite.loc['actions', 'texte']}.")
+    st.caption("Source : La Cité éducative de Dijon (001_b634e1d3c1f47c69.txt).")
+
+# --- Fiches de la CTG --------------------------------------------------------------------------
+st.header("Fiches de la CTG")
+ciblees = [f for f in plan.fiches if quartier in f.quartiers]
+if ciblees:
+    texte_fiches = "\n".join(f"- **{f.id}** — {f.titre}" for f in ciblees)
+    st.markdown(texte_fiches)
+else:
+    texte_fiches = (f"Aucune des {len(plan.fiches)} fiches projet ne vise spécifiquement ce quartier : elles "
+                    "s'appliquent à toute la ville (coordination territoriale en 9 quartiers, Annexe 4).")
+    st.markdown(texte_fiches)
+
+# --- PDF ---------------------------------------------------------------------------------------
+sources = ["CTG Dijon 2024-2027 et annexes (000_6464dfed2d3d1a29.txt, 002_e8b9c2145bef99c1.txt)",
+           "Cité éducative de Dijon (001_b634e1d3c1f47c69.txt)", "INSEE (Filosofi, recensement 2016, contours IRIS 2020 avec l'IGN)",
+           "CNAF (allocataires par IRIS)", "ANCT (QPV 2024 et indicateurs QPV)"]
+sections = [("Le quartier", identite.replace("**", "") + " " + contour), ("Équipements et services", liste),
+            ("Contexte social, face à Dijon", cles)]
+if not qpv.empty:
+    sections.append((f"Quartier prioritaire {fiche_q['nom_qpv']}", qpv))
+sections.append(("Fiches de la CTG", texte_fiches.replace("**", "")))
+if st.button("Préparer le PDF (A4)", icon=":material/picture_as_pdf:", key="portrait_pdf_preparer"):
+    barre = st.progress(0.3, text="Mise en page du PDF…")
+    st.session_state["portrait_pdf_octets"] = (quartier, pq.en_pdf(f"Portrait de quartier — {quartier}", sections, sources))
+    barre.progress(1.0, text="PDF prêt.")
+if st.session_state.get("portrait_pdf_octets", (None,))[0] == quartier:
+    st.download_button("Télécharger le PDF", st.session_state["portrait_pdf_octets"][1],
+                       file_name=f"portrait-{fiche_q['id']}.pdf", mime="application/pdf", icon=":material/download:",
+                       key="portrait_pdf")
+st.caption("Pour imprimer la page elle-même : menu du navigateur, Imprimer (la colonne de gauche n'est pas imprimée).")

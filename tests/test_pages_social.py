@@ -1,0 +1,78 @@
+"""Pages Contexte social et Portrait de quartier (AppTest), et le PDF du portrait."""
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from ctg_data import portrait_quartier as pq
+from ctg_data.catalogue import charger
+from tests.conftest import RACINE
+
+E = "\u00a0"
+
+
+def ouvrir(page, **query):
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+    for cle, valeur in query.items():
+        at.query_params[cle] = valeur
+    at.run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tout(at):
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+                     + [w.value for w in at.warning])
+
+
+def test_contexte_social_taux_de_pauvrete():
+    at = ouvrir("contexte")
+    at.selectbox(key="contexte_indicateur").select("taux_pauvrete").run()
+    at.selectbox(key="contexte_annee").select(2019).run()
+    tableau = at.dataframe[0].value
+    quartiers = tableau[tableau["Type"] == "quartier"]
+    assert len(quartiers) == 9
+    assert quartiers["Calcul et couverture"].str.contains("pondérée par leur population").all()
+    assert "moyenne des taux des IRIS pondérée par leur population" in tout(at)
+    assert "Source : INSEE" in tout(at)
+
+
+def test_contexte_social_mediane_jamais_par_quartier():
+    at = ouvrir("contexte")
+    at.selectbox(key="contexte_indicateur").select("niveau_vie_median").run()
+    assert at.radio(key="contexte_niveau").options == ["IRIS"]
+    assert "une médiane ou un décile ne se moyenne pas" in tout(at)
+
+
+def test_contexte_panneaux_qpv_et_cite_educative():
+    at = ouvrir("contexte")
+    assert "Les quartiers prioritaires : Grésilles et Fontaine d'Ouche" in [h.value for h in at.header]
+    assert "**Budget annuel dédié** : plus de 800 000 €" in tout(at)
+
+
+def test_portrait_fontaine_d_ouche():
+    at = ouvrir("portrait", quartier="fontaine-d-ouche")
+    assert at.title[0].value == "Portrait de quartier — Fontaine d'Ouche"
+    assert "quartier prioritaire **Fontaine d'Ouche** (QN02102M)" in tout(at)
+    assert "Cité éducative" in tout(at)
+    equipements = at.dataframe[1].value
+    assert "Multi-accueil Fontaine d'Ouche Le Lac" in set(equipements["Nom"])
+    social = at.dataframe[2].value.set_index("Indicateur")
+    pauvrete = social.loc["Taux de pauvreté"]
+    assert pauvrete["Année"] == 2021 and pauvrete["Quartier"].endswith(f"{E}%")
+    assert "INSEE, Filosofi 2021" in pauvrete["Source"]
+    assert social.loc["Niveau de vie médian", "Quartier"].startswith("non disponible")
+    assert "(en 2019)" in social.loc["Niveau de vie médian", "Dijon"]
+    at.button(key="portrait_pdf_preparer").click().run()
+    assert [b.label for b in at.get("download_button") if "PDF" in b.label] == ["Télécharger le PDF"]
+
+
+def test_portrait_sans_quartier_invite_a_choisir():
+    at = ouvrir("portrait")
+    assert "Choisissez un quartier" in at.info[0].value
+
+
+def test_pdf_du_portrait():
+    cles = pq.indicateurs_cles(charger("social"), charger("social_indicateurs"), "gresilles")
+    pdf = pq.en_pdf("Portrait de quartier — Grésilles", [("Contexte social", cles), ("Texte", "Un paragraphe.")], ["INSEE"])
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
