@@ -89,6 +89,9 @@ def test_page_donnees_et_sources():
         "Contours des 66 IRIS de Dijon",
         "Contours des 9 quartiers (reconstitués)",
         "Quartiers prioritaires de la politique de la ville (QPV) 2024",
+        "La Cité éducative de Dijon",
+        "Indicateurs sociaux par IRIS, quartier et QPV",
+        "Dictionnaire des indicateurs sociaux",
     ]
     contenu = textes(at)
     assert "59 lignes — fichier data/portrait.csv" in contenu
@@ -96,7 +99,7 @@ def test_page_donnees_et_sources():
     provenance = at.table[0].value
     assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
     boutons = [b.label for b in at.get("download_button")]
-    assert boutons.count("Télécharger en CSV") == 9 and boutons.count("Télécharger en Excel") == 9
+    assert boutons.count("Télécharger en CSV") == 12 and boutons.count("Télécharger en Excel") == 12
     assert "Télécharger le plan complet (YAML)" in boutons
     assert boutons.count("Télécharger en GeoJSON") == 3
     assert "66 contours — fichier data/iris.geojson" in contenu
