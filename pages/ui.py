@@ -322,11 +322,12 @@ def quartier_selectionne() -> str | None:
 
 
 def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | None = None, cle: str = "") -> None:
-    """Deux boutons : CSV (pour tableur français) et Excel (avec une feuille « Source »)."""
+    """Deux boutons : CSV (pour tableur français) et Excel (avec une feuille « Source »).
+    Les fichiers ne sont produits qu'au clic (pas à chaque affichage de la page)."""
     c1, c2 = st.columns(2)
     c1.download_button(
         "Télécharger en CSV",
-        exports.en_csv(df),
+        lambda: exports.en_csv(df),
         file_name=f"{nom_fichier}.csv",
         mime="text/csv",
         key=f"csv-{cle or nom_fichier}",
@@ -335,7 +336,7 @@ def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | 
     )
     c2.download_button(
         "Télécharger en Excel",
-        exports.en_xlsx(df, jeu=jeu),
+        lambda: exports.en_xlsx(df, jeu=jeu),
         file_name=f"{nom_fichier}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{cle or nom_fichier}",

@@ -65,3 +65,18 @@ def test_quartier_inconnu_signale(page, serveur_app):
     attendre_page(page, "Convention Territoriale Globale de Dijon")
     expect(page.get_by_text("Le quartier « atlantide » indiqué dans l'adresse n'existe pas")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier")).to_have_value("Tout Dijon")
+
+
+def test_telechargement_csv_et_excel(page, serveur_app):
+    page.goto(f"{serveur_app}/donnees")
+    attendre_page(page, "Données et sources")
+    with page.expect_download() as telechargement:
+        page.get_by_role("button", name="Télécharger en CSV").first.click()
+    chemin = telechargement.value.path()
+    contenu = open(chemin, "rb").read().decode("utf-8-sig")
+    assert telechargement.value.suggested_filename == "ctg-dijon-portrait.csv"
+    assert contenu.splitlines()[0].startswith("id;theme;code;indicateur")
+    assert "159106" in contenu
+    with page.expect_download() as telechargement:
+        page.get_by_role("button", name="Télécharger en Excel").first.click()
+    assert open(telechargement.value.path(), "rb").read()[:2] == b"PK"  # classeur XLSX (zip)
