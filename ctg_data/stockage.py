@@ -277,26 +277,9 @@ class Stockage:
     ) -> int:
         """Ajoute une version ; ``version_vue`` = version affichée à l'éditeur (0 si aucune).
         Lève ConflitSaisie si quelqu'un a enregistré entre-temps. Renvoie la nouvelle version."""
-        saisie = self._verifier_saisie(indicateur, zone, periode, valeur, valeur_texte, source)
-
-        saisie = saisie | {"commentaire": commentaire}
-
-        def ecrire(c):
-            auteur = self._exiger_editeur(c, identite)
-            return self._ajouter_version(c, auteur, plan, saisie, version_vue)
-
-        try:
-            return self._executer(ecrire)
-        except ConflitSaisie as e:
-            self._noter_conflit(plan, identite, e)
-            raise
-        except sa.exc.IntegrityError:
-            # Deux enregistrements simultanés de la même version : la base a refusé le second.
-            actuelle = self._executer(lambda c: self.version_courante(
-                c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"]))
-            conflit = self._conflit(actuelle, saisie, version_vue)
-            self._noter_conflit(plan, identite, conflit)
-            raise conflit from None
+        ligne = {"indicateur": indicateur, "zone": zone, "periode": periode, "valeur": valeur,
+                 "valeur_texte": valeur_texte, "commentaire": commentaire, "source": source, "version_vue": version_vue}
+        return self._enregistrer(identite, plan, [ligne])[0]
 
     def _verifier_saisie(self, indicateur, zone, periode, valeur, valeur_texte, source) -> dict:
         if not indicateur or not zone:
@@ -314,15 +297,6 @@ class Stockage:
             raise ErreurStockage("Indiquez la source de la valeur (document, outil, comptage…).")
         return {"indicateur": indicateur, "zone": zone, "periode": periode, "valeur": valeur,
                 "valeur_texte": (valeur_texte or "").strip() or None, "source": source.strip()}
-
-    def _ajouter_version(self, c, auteur: str, plan: str, saisie: dict, version_vue: int) -> int:
-        actuelle = self.version_courante(c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"])
-        version = actuelle["version"] if actuelle else 0
-        if version != version_vue:
-            raise self._conflit(actuelle, saisie, version_vue)
-        c.execute(valeurs.insert().values(
-            plan=plan, version=version + 1, auteur=auteur, horodatage=maintenant(), **saisie))
-        return version + 1
 
     @staticmethod
     def _conflit(actuelle: dict, saisie: dict, version_vue: int) -> ConflitSaisie:
@@ -354,6 +328,9 @@ class Stockage:
 
         Chaque ligne : indicateur, zone, periode, valeur ou valeur_texte, commentaire, source,
         version_vue. Renvoie le nombre de versions ajoutées."""
+        return len(self._enregistrer(identite, plan, lignes))
+
+    def _enregistrer(self, identite: Identite, plan: str, lignes: list[dict]) -> list[int]:
         saisies = [
             (self._verifier_saisie(l["indicateur"], l["zone"], l["periode"], l.get("valeur"),
                                    l.get("valeur_texte"), l.get("source")) | {"commentaire": l.get("commentaire")},
@@ -378,7 +355,7 @@ class Stockage:
                 nouvelles.append(saisie | {"plan": plan, "version": version + 1, "auteur": auteur, "horodatage": horodatage})
             if nouvelles:
                 c.execute(valeurs.insert(), nouvelles)
-            return len(nouvelles)
+            return [n["version"] for n in nouvelles]
 
         try:
             return self._executer(ecrire)
@@ -386,11 +363,19 @@ class Stockage:
             self._noter_conflit(plan, identite, e)
             raise
         except sa.exc.IntegrityError:
-            raise ConflitSaisie(
-                "Conflit de saisie : quelqu'un a enregistré une de ces valeurs au même moment. "
-                "Rien n'a été enregistré : rechargez la page, puis recommencez.",
-                actuelle={}, proposee={},
-            ) from None
+            # Deux enregistrements simultanés de la même version : la base a refusé le second.
+            if len(saisies) != 1:
+                raise ConflitSaisie(
+                    "Conflit de saisie : quelqu'un a enregistré une de ces valeurs au même moment. "
+                    "Rien n'a été enregistré : rechargez la page, puis recommencez.",
+                    actuelle={}, proposee={},
+                ) from None
+            saisie, version_vue = saisies[0]
+            actuelle = self._executer(lambda c: self.version_courante(
+                c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"]))
+            conflit = self._conflit(actuelle, saisie, version_vue)
+            self._noter_conflit(plan, identite, conflit)
+            raise conflit from None
 
     # --- Statuts manuels ---------------------------------------------------------------------
     def fixer_statut(self, identite: Identite, plan: str, indicateur: str, statut: str | None, motif: str) -> None:

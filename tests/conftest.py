@@ -238,3 +238,30 @@ def url_base(request, tmp_path):
     with admin.connect() as c:
         c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
     admin.dispose()
+
+
+# --- AppTest ----------------------------------------------------------------------------------
+def ouvrir_page(page: str | None = None, identite=None, **query):
+    """Lance l'application dans AppTest (paramètres d'adresse, éditeur connecté au besoin), puis va
+    sur ``pages/<page>.py`` ; vérifie qu'aucune exception n'est affichée."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+    if identite is not None:
+        at.session_state["_identite"] = identite
+    for cle, valeur in query.items():
+        at.query_params[cle] = valeur
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def textes_affiches(at) -> str:
+    """Tout le texte affiché (markdown, légendes, métriques, messages) d'une exécution AppTest."""
+    return "\n".join(
+        [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.metric]
+        + [i.value for i in at.info] + [w.value for w in at.warning] + [e.value for e in at.error]
+        + [s.value for s in at.success]
+    )

@@ -4,27 +4,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ctg_data.catalogue import charger
-from tests.conftest import RACINE, modifier_cellule
+from tests.conftest import RACINE, ouvrir_page, textes_affiches, modifier_cellule
+
+lancer = ouvrir_page  # raccourcis locaux
+textes = textes_affiches
 
 E = "\u00a0"
 
 
-def lancer(page: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    for cle, valeur in query.items():
-        at.query_params[cle] = valeur
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
-
-def textes(at: AppTest) -> str:
-    return "\n".join(
-        [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.metric]
-        + [i.value for i in at.info] + [w.value for w in at.warning] + [e.value for e in at.error]
-    )
 
 
 def test_accueil_chiffres_cles():
@@ -173,3 +161,4 @@ def test_geocodage_fichier_manquant(dossier_donnees):
     assert not at.exception
     assert "adresses-21.csv" in at.error[0].value
     assert (dossier_donnees / "geocodage_cache.csv").read_bytes() == avant
+

@@ -7,7 +7,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ctg_data.stockage import Stockage
-from tests.conftest import RACINE
+from tests.conftest import RACINE, ouvrir_page, textes_affiches
+
+ouvrir = ouvrir_page  # raccourcis locaux
+tout = textes_affiches
 
 PLAN = "ctg-dijon-2024-2027"
 MOT_DE_PASSE = "un mot de passe assez long"
@@ -27,21 +30,7 @@ def editeur(magasin):
     return magasin.authentifier("agent1", MOT_DE_PASSE)
 
 
-def ouvrir(page, identite=None, **query):
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    if identite is not None:
-        at.session_state["_identite"] = identite
-    for cle, valeur in query.items():
-        at.query_params[cle] = valeur
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
-
-def tout(at):
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error]
-                     + [s.value for s in at.success] + [i.value for i in at.info] + [w.value for w in at.warning])
 
 
 def saisir(magasin, editeur, indicateur, valeur, zone="Dijon", periode="2025", version_vue=0):
@@ -238,3 +227,4 @@ def test_une_valeur_puis_conflit(magasin, editeur):
     par_libelle(at.button, "Enregistrer la valeur").click().run()
     assert "agent2 a enregistré 14" in at.error[0].value and "Votre valeur, 13" in at.error[0].value
     assert list(magasin.historique(PLAN)["valeur"]) == [12, 14]
+

@@ -5,24 +5,15 @@ from streamlit.testing.v1 import AppTest
 
 from ctg_data import portrait_quartier as pq
 from ctg_data.catalogue import charger
-from tests.conftest import RACINE
+from tests.conftest import RACINE, ouvrir_page, textes_affiches
+
+ouvrir = ouvrir_page  # raccourcis locaux
+tout = textes_affiches
 
 E = "\u00a0"
 
 
-def ouvrir(page, **query):
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
-    for cle, valeur in query.items():
-        at.query_params[cle] = valeur
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
-
-def tout(at):
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
-                     + [w.value for w in at.warning])
 
 
 def test_contexte_social_taux_de_pauvrete():
@@ -76,3 +67,4 @@ def test_pdf_du_portrait():
     cles = pq.indicateurs_cles(charger("social"), charger("social_indicateurs"), "gresilles")
     pdf = pq.en_pdf("Portrait de quartier — Grésilles", [("Contexte social", cles), ("Texte", "Un paragraphe.")], ["INSEE"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+
