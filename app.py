@@ -26,6 +26,7 @@ PAGES = [
     st.Page("pages/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
     st.Page("pages/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),
+    st.Page("pages/acteurs.py", title="Cartographie des acteurs", icon=":material/hub:", url_path="acteurs"),
     st.Page("pages/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
 ]
 # La page de saisie n'existe que pour un éditeur connecté : une personne en lecture seule ne la voit
@@ -39,6 +40,7 @@ st.html("<style>@media print { [data-testid='stSidebar'], [data-testid='stHeader
         "[data-testid='stToolbar'] { display: none !important; } }</style>")
 
 navigation = st.navigation(PAGES)
+ui.filtre_plan()
 ui.filtres_partages()
 ui.bloc_connexion()
 navigation.run()

@@ -64,9 +64,13 @@ class Fiche(Modele):
     objectifs_strategiques: list[str] = []
     objectifs_operationnels: list[str] = []
     resultats_attendus: list[str] = []
+    constats: list[str] = []  # constats / diagnostic de la fiche, quand le document en donne
+    description: str | None = None  # description de l'action
+    echelle: str | None = None  # échelle d'intervention (quartiers, métropole…)
+    calendrier: str | None = None
     pilote: str | None = None
     partenaires: list[str] = []
-    quartiers: list[str] = []  # vide = toute la ville
+    quartiers: list[str] = []  # vide = tout le territoire
     indicateurs: list[Indicateur] = []
     sans_indicateur: str | None = None  # pourquoi la fiche n'a pas d'indicateur (dit par le document)
     source: Source
@@ -108,7 +112,11 @@ class Plan(Modele):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     titre: str
     titre_court: str
+    type: Literal["CTG", "Cité éducative", "Contrat de ville", "Autre"] = "CTG"
     territoire: str
+    # Le territoire a-t-il des données cartographiques et sociales dans le tableau de bord ?
+    # (seul Dijon en a : les pages Carte, Contexte social et Portrait le disent pour les autres)
+    donnees_territoriales: bool = False
     signataires: list[str] = []
     debut: dt.date
     fin: dt.date
@@ -244,3 +252,15 @@ def charger_plan(id_plan: str, dossier: Path | None = None) -> Plan:
         return Plan.model_validate(contenu)
     except ValidationError as e:
         raise ErreurDonnees(nom, traduire(e, contenu)) from None
+
+
+def charger_plans(dossier: Path | None = None) -> tuple[dict[str, Plan], list[ErreurDonnees]]:
+    """Tous les plans de ``data/plans/`` : ceux qui sont valides, et l'erreur de chaque plan refusé
+    (les autres se chargent quand même)."""
+    plans, erreurs = {}, []
+    for id_plan in lister_plans(dossier):
+        try:
+            plans[id_plan] = charger_plan(id_plan, dossier)
+        except ErreurDonnees as e:
+            erreurs.append(e)
+    return plans, erreurs

@@ -7,6 +7,8 @@ from ctg_data import format as fmt
 from ctg_data.portrait import chiffres_cles
 from pages import ui
 
+ui.exiger_donnees_territoriales()
+
 quartier = ui.quartier_selectionne()
 
 st.title("Convention Territoriale Globale de Dijon")

@@ -12,6 +12,8 @@ from ctg_data.geographie import quartier_contenant
 from ctg_data.schemas import CATEGORIES_EQUIPEMENTS
 from pages import ui
 
+ui.exiger_donnees_territoriales()
+
 quartier = ui.quartier_selectionne()
 tous = ui.equipements_localises()
 quartiers = ui.donnees("quartiers")

@@ -10,6 +10,8 @@ from ctg_data import carte as cartes
 from ctg_data import format as fmt
 from pages import ui
 
+ui.exiger_donnees_territoriales()
+
 quartier = ui.quartier_selectionne()
 social = ui.donnees("social")
 dictionnaire = ui.donnees("social_indicateurs").set_index("code")

@@ -20,7 +20,7 @@ if qui is None:  # page atteinte sans connexion : rien n'est affiché ni enregis
     st.stop()
 
 plan = ui.plan()
-zones = ["Dijon", *sorted(ui.donnees("quartiers")["nom"])]
+zones = ["Dijon", *sorted(ui.donnees("quartiers")["nom"])] if plan.donnees_territoriales else [plan.territoire]
 courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 if not base_ok:
     st.stop()

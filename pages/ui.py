@@ -13,7 +13,7 @@ import streamlit as st
 from ctg_data import catalogue as cat
 from ctg_data import config, exports, geographie, positions
 from ctg_data.erreurs import ErreurDonnees
-from ctg_data.plan import Plan, charger_plan
+from ctg_data.plan import Plan, charger_plans
 from ctg_data.stockage import ErreurStockage, Identite, Stockage, StockageIndisponible, url_par_defaut
 
 def passer_par_app() -> None:
@@ -181,21 +181,66 @@ def bloc_connexion() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _plan(id_plan: str, dossier: str, empreinte: tuple) -> Plan:
-    return charger_plan(id_plan, Path(dossier))
+def _plans(dossier: str, empreinte: tuple) -> tuple[dict[str, Plan], list[ErreurDonnees]]:
+    return charger_plans(Path(dossier))
 
 
 PLAN_PAR_DEFAUT = "ctg-dijon-2024-2027"
+CLE_PLAN = "plan"
+
+
+def plans() -> tuple[dict[str, Plan], list[ErreurDonnees]]:
+    """Les plans valides, et les erreurs des plans refusés (les autres restent utilisables)."""
+    dossier = config.dossier_donnees()
+    empreinte = tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
+    return _plans(str(dossier), empreinte)
 
 
 def plan() -> Plan:
-    dossier = config.dossier_donnees()
-    fichier = dossier / "plans" / PLAN_PAR_DEFAUT / "plan.yaml"
-    empreinte = (fichier.stat().st_mtime_ns,) if fichier.exists() else ()
-    try:
-        return _plan(PLAN_PAR_DEFAUT, str(dossier), empreinte)
-    except ErreurDonnees as e:
-        arreter_sur_erreur(e)
+    """Le plan choisi (sélecteur de la barre latérale, gardé dans l'adresse ?plan=…)."""
+    disponibles, _ = plans()
+    choisi = st.session_state.get(CLE_PLAN, PLAN_PAR_DEFAUT)
+    if choisi not in disponibles:
+        choisi = PLAN_PAR_DEFAUT if PLAN_PAR_DEFAUT in disponibles else next(iter(disponibles), None)
+    if choisi is None:
+        st.error("Aucun plan d'actions valide dans data/plans/.")
+        st.stop()
+    return disponibles[choisi]
+
+
+def filtre_plan() -> None:
+    """Choix du plan suivi (et donc du territoire), gardé dans la session et dans l'adresse."""
+    disponibles, erreurs = plans()
+    if CLE_PLAN not in st.session_state:
+        demande = st.query_params.get(CLE_PLAN)
+        st.session_state[CLE_PLAN] = demande if demande in disponibles else PLAN_PAR_DEFAUT
+    st.session_state["_widget_plan"] = st.session_state[CLE_PLAN]
+    with st.sidebar:
+        st.selectbox(
+            "Plan suivi", list(disponibles), key="_widget_plan",
+            format_func=lambda p: f"{disponibles[p].titre_court} — {disponibles[p].territoire}",
+            on_change=lambda: st.session_state.update({CLE_PLAN: st.session_state["_widget_plan"]}),
+            help="Change le plan d'actions et le territoire de toutes les pages.",
+        )
+        for e in erreurs:
+            st.warning(f"Plan refusé : {e.message()}", icon=":material/error:")
+    if st.session_state[CLE_PLAN] == PLAN_PAR_DEFAUT:
+        st.query_params.pop(CLE_PLAN, None)
+    else:
+        st.query_params[CLE_PLAN] = st.session_state[CLE_PLAN]
+
+
+def exiger_donnees_territoriales() -> None:
+    """Arrête une page cartographique ou sociale pour un territoire qui n'a pas ces données."""
+    p = plan()
+    if not p.donnees_territoriales:
+        st.info(
+            f"Le tableau de bord n'a pas de données cartographiques ni sociales pour le territoire « {p.territoire} » "
+            f"({p.titre_court}) : cette page ne concerne que Dijon. Choisissez un plan de Dijon dans la colonne de "
+            "gauche, ou consultez le plan d'actions et le tableau récapitulatif.",
+            icon=":material/map:",
+        )
+        st.stop()
 
 
 def valeurs_saisies(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
@@ -264,6 +309,10 @@ def geocoder_equipements(mode: str, chemin_ban: str | None) -> None:
 def choisir_quartier(nom: str | None) -> None:
     """Change le quartier partagé (par ex. après un clic sur la carte)."""
     st.session_state[CLE_QUARTIER] = nom or TOUT_DIJON
+
+
+def chemin_donnees(nom: str) -> Path:
+    return config.dossier_donnees() / nom
 
 
 def fichier_donnees(nom: str) -> bytes:
