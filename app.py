@@ -27,6 +27,7 @@ PAGES = [
     st.Page("pages/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),
     st.Page("pages/acteurs.py", title="Cartographie des acteurs", icon=":material/hub:", url_path="acteurs"),
+    st.Page("pages/seminaire.py", title="Mode séminaire", icon=":material/co_present:", url_path="seminaire"),
     st.Page("pages/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
 ]
 # La page de saisie n'existe que pour un éditeur connecté : une personne en lecture seule ne la voit

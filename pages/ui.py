@@ -5,6 +5,7 @@ Seul module de ``pages/`` qui n'est pas une page. Toute la logique de données e
 
 from __future__ import annotations
 
+from html import escape as echapper  # noqa: F401  (utilisé par les pages qui écrivent du HTML)
 from pathlib import Path
 
 import pandas as pd

@@ -1,0 +1,104 @@
+"""Mode séminaire : le tableau de bord projeté, une idée par écran, grands caractères, fort contraste.
+Flèches du clavier (← →) ou boutons pour avancer ; aucune barre latérale ni menu de Streamlit."""
+
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+
+from ctg_data import carte as cartes
+from ctg_data import seminaire as sem
+from ctg_data.erreurs import ErreurDonnees
+from ctg_data.portrait import chiffres_cles
+from ctg_data.suivi import statuts_indicateurs
+from pages import ui
+
+# Présentation : ni barre latérale, ni en-tête, texte grand et contrasté, page entière utilisée.
+st.html("""<style>
+[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stHeader'],
+[data-testid='stToolbar'], [data-testid='stDecoration'] { display: none !important; }
+[data-testid='stMainBlockContainer'] { padding: 1.5rem 3rem 1rem 3rem !important; max-width: 100% !important; }
+[data-testid='stMain'] h1 { font-size: 3.2rem !important; color: #000091 !important; line-height: 1.15 !important; }
+[data-testid='stMain'] .diapo-sous-titre { font-size: 1.9rem; color: #161616; margin: 0 0 1rem 0; }
+[data-testid='stMain'] .diapo-points li { font-size: 1.75rem; line-height: 1.45; color: #000000; margin-bottom: .35rem; }
+[data-testid='stMain'] .diapo-source { font-size: 1.05rem; color: #3A3A3A; margin-top: 1rem; }
+</style>""")
+
+plan = ui.plan()
+try:
+    deck = sem.charger_deck()
+except ErreurDonnees as e:
+    ui.arreter_sur_erreur(e)
+courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
+if plan.donnees_territoriales:
+    equipements = ui.equipements_localises()
+    diapos = sem.construire(deck, plan, statuts, chiffres_cles(ui.donnees("portrait")), ui.donnees("quartiers"),
+                            equipements, ui.donnees("social"))
+else:
+    import pandas as pd
+
+    equipements = pd.DataFrame()
+    diapos = sem.construire(deck, plan, statuts, [], pd.DataFrame(), equipements, pd.DataFrame())
+
+n = len(diapos)
+i = min(max(st.session_state.get("diapo", 0), 0), n - 1)
+d = diapos[i]
+
+# --- Commandes ---------------------------------------------------------------------------------
+haut = st.columns([1, 1, 6, 2, 2])
+if haut[0].button("◀ Précédente", key="diapo_precedente", disabled=i == 0):
+    st.session_state["diapo"] = i - 1
+    st.rerun()
+if haut[1].button("Suivante ▶", key="diapo_suivante", disabled=i == n - 1):
+    st.session_state["diapo"] = i + 1
+    st.rerun()
+haut[2].markdown(f"<div style='font-size:1.2rem;padding-top:.4rem' data-testid='compteur-diapo'>{i + 1} / {n}</div>",
+                 unsafe_allow_html=True)
+if haut[3].button("Exporter en PDF", key="diapo_pdf_preparer", icon=":material/picture_as_pdf:"):
+    barre = st.progress(0.3, text="Mise en page des diapositives…")
+    st.session_state["seminaire_pdf"] = sem.en_pdf(diapos, f"{deck.get('titre')} — {plan.titre_court}")
+    barre.empty()
+if st.session_state.get("seminaire_pdf"):
+    haut[3].download_button("Télécharger le PDF", st.session_state["seminaire_pdf"], file_name="seminaire-ctg.pdf",
+                            mime="application/pdf", key="diapo_pdf")
+haut[4].page_link("pages/accueil.py" if plan.donnees_territoriales else "pages/plan.py", label="Quitter la présentation",
+                  icon=":material/close:")
+
+# Flèches du clavier : un petit script dans la page cliquera sur les boutons (une seule fois par onglet).
+components.html("""<script>
+const doc = window.parent.document;
+if (!doc.ctgClavier) {
+  doc.ctgClavier = true;
+  doc.addEventListener("keydown", (e) => {
+    const cible = e.target && e.target.tagName;
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(cible)) return;
+    const texte = (e.key === "ArrowRight" || e.key === "PageDown") ? "Suivante" : (e.key === "ArrowLeft" || e.key === "PageUp") ? "Précédente" : null;
+    if (!texte) return;
+    e.preventDefault();
+    // Pendant qu'une diapositive se calcule, on attend (un clic à ce moment-là pourrait se perdre).
+    const cliquer = (essais) => {
+      if (doc.querySelector("[data-testid='stStatusWidget']") && essais > 0) {
+        setTimeout(() => cliquer(essais - 1), 200);
+        return;
+      }
+      const bouton = [...doc.querySelectorAll("button")].find((b) => b.innerText.includes(texte) && !b.disabled);
+      if (bouton) bouton.click();
+    };
+    cliquer(50);
+  });
+}
+</script>""", height=0)
+
+# --- Diapositive ------------------------------------------------------------------------------
+st.title(d.titre)
+if d.sous_titre:
+    st.markdown(f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>", unsafe_allow_html=True)
+if d.type == "carte":
+    st_folium(cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
+                                      quartiers_cite_educative=["Fontaine d'Ouche", "Grésilles"], hauteur_px=640),
+              height=640, use_container_width=True, returned_objects=[], key="diapo-carte")
+if d.points:
+    st.markdown("<ul class='diapo-points'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>",
+                unsafe_allow_html=True)
+if d.source:
+    st.markdown(f"<p class='diapo-source'>Source : {ui.echapper(d.source)}</p>", unsafe_allow_html=True)
