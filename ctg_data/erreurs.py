@@ -37,6 +37,9 @@ class ErreurDonnees(Exception):
         self.problemes = problemes
         super().__init__(self.message())
 
+    def __reduce__(self):  # pour la mise en cache (pickle) d'une liste d'erreurs
+        return (self.__class__, (self.fichier, self.problemes))
+
     def message(self) -> str:
         n = len(self.problemes)
         titre = (

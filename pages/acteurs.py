@@ -21,7 +21,8 @@ choix_plans = c1.multiselect("Plans", list(disponibles), default=[plan.id],
                              format_func=lambda p: disponibles[p].titre_court, key="acteurs_plans")
 liens = acteurs.liens([disponibles[p] for p in choix_plans], table)
 axes = sorted(liens["axe"].unique())
-choix_axes = c2.multiselect("Axes", axes, default=axes, key="acteurs_axes")
+# La liste des axes dépend des plans choisis : une clé par combinaison, pour repartir de « tous ».
+choix_axes = c2.multiselect("Axes", axes, default=axes, key="acteurs_axes-" + "-".join(sorted(choix_plans)))
 liens = liens[liens["axe"].isin(choix_axes)]
 
 if liens.empty:

@@ -2,7 +2,6 @@
 Flèches du clavier (← →) ou boutons pour avancer ; aucune barre latérale ni menu de Streamlit."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from ctg_data import carte as cartes
@@ -65,7 +64,7 @@ haut[4].page_link("pages/accueil.py" if plan.donnees_territoriales else "pages/p
                   icon=":material/close:")
 
 # Flèches du clavier : un petit script dans la page cliquera sur les boutons (une seule fois par onglet).
-components.html("""<script>
+st.iframe("""<script>
 const doc = window.parent.document;
 if (!doc.ctgClavier) {
   doc.ctgClavier = true;
@@ -87,7 +86,7 @@ if (!doc.ctgClavier) {
     cliquer(50);
   });
 }
-</script>""", height=0)
+</script>""", height=1)
 
 # --- Diapositive ------------------------------------------------------------------------------
 st.title(d.titre)

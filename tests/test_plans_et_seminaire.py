@@ -1,0 +1,146 @@
+"""Plusieurs plans et territoires (packs), cartographie des acteurs, mode séminaire."""
+
+import shutil
+import time
+
+import pandas as pd
+import pytest
+import yaml
+
+from ctg_data import acteurs, seminaire
+from ctg_data.catalogue import charger
+from ctg_data.erreurs import ErreurDonnees
+from ctg_data.geocodage import Cache
+from ctg_data.geographie import charger_geo
+from ctg_data.plan import charger_plans
+from ctg_data.portrait import chiffres_cles
+from ctg_data.positions import positions
+from ctg_data.suivi import statuts_indicateurs
+from tests.conftest import DONNEES, ouvrir_page, textes_affiches
+
+GEVREY = "ctg-gevrey-nuits-2023-2026"
+
+
+def test_quatre_packs_livres():
+    plans, erreurs = charger_plans()
+    assert erreurs == []
+    assert set(plans) == {"ctg-dijon-2024-2027", "cite-educative-dijon", "contrat-de-ville-dijon-metropole-2019-2022", GEVREY}
+    gevrey = plans[GEVREY]
+    assert [f.numero for f in gevrey.fiches] == ["0", "0bis", *map(str, range(1, 19))]
+    assert {i.type for f in gevrey.fiches for i in f.indicateurs} == {"suivi", "évaluation"}
+    assert len(plans["contrat-de-ville-dijon-metropole-2019-2022"].fiches) == 10
+    assert not gevrey.donnees_territoriales and plans["ctg-dijon-2024-2027"].donnees_territoriales
+
+
+def casser(tmp_path, id_plan, modifier):
+    dossier = tmp_path / "data"
+    shutil.copytree(DONNEES, dossier)
+    fichier = dossier / "plans" / id_plan / "plan.yaml"
+    contenu = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    modifier(contenu)
+    fichier.write_text(yaml.safe_dump(contenu, allow_unicode=True), encoding="utf-8")
+    return dossier
+
+
+def test_pack_casse_refuse_les_autres_charges(tmp_path):
+    dossier = casser(tmp_path, GEVREY, lambda c: c["fiches"][3].update(axe="A9"))
+    plans, erreurs = charger_plans(dossier)
+    assert GEVREY not in plans and len(plans) == 3
+    (e,) = erreurs
+    assert e.fichier == f"plans/{GEVREY}/plan.yaml" and "cite l'axe inconnu « A9 »" in str(e)
+
+
+def test_pack_champ_manquant(tmp_path):
+    dossier = casser(tmp_path, "contrat-de-ville-dijon-metropole-2019-2022", lambda c: c.pop("territoire"))
+    plans, erreurs = charger_plans(dossier)
+    assert len(plans) == 3 and "colonne « territoire » : champ obligatoire absent" in str(erreurs[0])
+
+
+def test_pack_casse_signale_dans_l_application(tmp_path, monkeypatch):
+    dossier = casser(tmp_path, GEVREY, lambda c: c["fiches"][0].pop("titre"))
+    monkeypatch.setenv("CTG_DATA_DIR", str(dossier))
+    at = ouvrir_page()  # première exécution : la barre latérale, où l'erreur est signalée, est rendue
+    assert any("Plan refusé" in w.value and "titre" in w.value for w in at.warning)
+    at.switch_page("pages/plan.py").run()
+    assert at.title[0].value == "Plan d'actions — CTG Dijon 2024-2027"
+
+
+def test_selection_du_plan_gevrey_puis_retour_a_dijon():
+    at = ouvrir_page("plan", plan=GEVREY)
+    assert at.title[0].value == "Plan d'actions — CTG Gevrey-Nuits 2023-2026"
+    at.selectbox(key="plan_fiche").select("F0bis").run()
+    assert not at.exception
+    assert at.query_params["plan"] == GEVREY
+    at = ouvrir_page("carte", plan=GEVREY)
+    assert "pas de données cartographiques ni sociales" in at.info[0].value
+    at = ouvrir_page("plan")
+    assert at.title[0].value == "Plan d'actions — CTG Dijon 2024-2027"
+    assert "plan" not in at.query_params
+
+
+def test_normalisation_des_acteurs():
+    table = pd.DataFrame({"variante": ["CAF"], "nom": ["Caf de la Côte-d'Or"]})
+    assert acteurs.normaliser(" CAF ", table) == "Caf de la Côte-d'Or"
+    assert acteurs.normaliser("Mission  locale.", table) == "Mission locale"
+    plans, _ = charger_plans()
+    liens = acteurs.liens(list(plans.values()), charger_normalisation())
+    assert not liens.empty and not liens.duplicated(["acteur", "role", "plan", "fiche"]).any()
+    synthese = acteurs.par_acteur(liens)
+    assert synthese["Fiches"].is_monotonic_decreasing
+
+
+def charger_normalisation():
+    return pd.read_csv(DONNEES / "acteurs_normalisation.csv", dtype=str).fillna("")
+
+
+def test_page_acteurs():
+    at = ouvrir_page("acteurs")
+    assert at.title[0].value == "Cartographie des acteurs"
+    assert "Caf de la Côte-d'Or" in set(at.dataframe[0].value["Acteur"])
+    at.multiselect(key="acteurs_plans").set_value(["contrat-de-ville-dijon-metropole-2019-2022"]).run()
+    assert at.dataframe[0].value["Fiches"].max() >= 2
+
+
+@pytest.fixture(scope="module")
+def diapos_dijon():
+    plans, _ = charger_plans()
+    plan = plans["ctg-dijon-2024-2027"]
+    pos = positions(charger("equipements"), charger("equipements_quartiers"), Cache().tableau(), charger_geo("iris"),
+                    charger("iris_quartiers"), charger_geo("quartiers_geo"))
+    statuts = statuts_indicateurs(plan.indicateurs(), pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
+    return plan, seminaire.construire(seminaire.charger_deck(), plan, statuts, chiffres_cles(charger("portrait")),
+                                      charger("quartiers"), pos, charger("social"))
+
+
+def test_diaporama_par_defaut(diapos_dijon):
+    _, diapos = diapos_dijon
+    assert [d.type for d in diapos] == ["titre", "chiffres_cles", "axe", "axe", "axe", "axe", "carte", "qpv",
+                                        *["quartier"] * 9, "sources"]
+    gresilles = next(d for d in diapos if d.quartier == "Grésilles")
+    assert any("Quartier prioritaire" in p for p in gresilles.points)
+    assert all(d.titre for d in diapos)
+
+
+def test_deck_invalide(tmp_path):
+    (tmp_path / "seminaire.yaml").write_text("diapositives: [titre, bouquet]\n", encoding="utf-8")
+    with pytest.raises(ErreurDonnees, match="type de diapositive inconnu : bouquet"):
+        seminaire.charger_deck(tmp_path)
+
+
+def test_export_pdf_du_diaporama(diapos_dijon):
+    plan, diapos = diapos_dijon
+    debut = time.perf_counter()
+    pdf = seminaire.en_pdf(diapos, "Séminaire")
+    assert pdf.startswith(b"%PDF")
+    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>>") + pdf.count(b"/Type /Page ") >= 1
+    print(f"\nPDF du diaporama : {len(diapos)} diapositives, {len(pdf) / 1024:.0f} Ko, {time.perf_counter() - debut:.2f} s")
+
+
+def test_page_seminaire():
+    at = ouvrir_page("seminaire")
+    assert at.title[0].value == "Séminaire annuel de coordination"
+    at.button(key="diapo_suivante").click().run()
+    assert at.title[0].value == "Le territoire en quelques chiffres"
+    at.button(key="diapo_pdf_preparer").click().run()
+    assert not at.exception
+    assert "Télécharger le PDF" in [b.label for b in at.get("download_button")]
