@@ -43,7 +43,7 @@ def test_filtre_quartier_dans_l_adresse_et_entre_les_pages(page, serveur_app):
     page.goto(serveur_app)
     attendre_page(page, "Convention Territoriale Globale de Dijon")
     barre = page.get_by_test_id("stSidebar")
-    barre.get_by_test_id("stSelectbox").click()
+    barre.get_by_role("combobox", name="Quartier").click()
     page.get_by_role("option", name="Grésilles").click()
     expect(page).to_have_url(re.compile(r"\?quartier=gresilles$"))
     expect(page.get_by_text(re.compile("rattaché\\(s\\) au quartier Grésilles"))).to_be_visible()

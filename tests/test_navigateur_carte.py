@@ -74,7 +74,7 @@ def test_choisir_gresilles_zoome_et_change_les_comptes(page, serveur_app):
     page.goto(f"{serveur_app}/carte")
     attendre_page(page, re.compile("^Équipements et services — tout Dijon"))
     zoom_dijon = cadre_carte(page).evaluate("() => window.map.getZoom()")
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier").click()
     page.get_by_role("option", name="Grésilles").click()
     attendre_page(page, "Équipements et services — quartier Grésilles (3 équipements)")
     expect(page).to_have_url(re.compile(r"/carte\?quartier=gresilles$"))
