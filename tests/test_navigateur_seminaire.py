@@ -37,6 +37,11 @@ def test_toutes_les_diapositives_au_clavier(projecteur, serveur_app):
     for k in range(1, n + 1):
         expect(page.get_by_test_id("stMain").get_by_text(f"{k} / {n}", exact=True)).to_be_visible()
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        # Plus aucun élément de la diapositive précédente (Streamlit les marque « stale » pendant le calcul).
+        expect(page.locator("[data-stale='true']")).to_have_count(0)
+        if page.get_by_role("heading", name="Les équipements dans les 9 quartiers").count():
+            expect(page.locator('iframe[title="streamlit_folium.st_folium"]')).to_be_visible()
+            page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-marker-icon").first.wait_for()
         assert page.get_by_test_id("stException").count() == 0
         deborde = page.evaluate("""() => {
             const m = document.querySelector('[data-testid="stMain"]');
