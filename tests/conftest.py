@@ -195,31 +195,48 @@ def executer_en_tant_que_postgres(args: list[str], **kw) -> subprocess.Completed
     return subprocess.run(args, check=True, capture_output=True, text=True, **kw)
 
 
+class ServeurPostgres:
+    """Un serveur PostgreSQL privé, dans un dossier temporaire, qu'un test peut arrêter et relancer."""
+
+    def __init__(self):
+        binaires = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not binaires:
+            pytest.skip("PostgreSQL absent : installez le paquet Debian postgresql")
+        self.bin = binaires[-1].parent
+        self.dossier = Path(tempfile.mkdtemp(prefix="ctg-pg-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.dossier, "postgres", "postgres")
+        self.port = port_libre()
+        executer_en_tant_que_postgres([str(self.bin / "initdb"), "-D", str(self.dossier / "data"), "-A", "trust",
+                                       "-U", "ctg", "-E", "UTF8", "--locale=C"])
+        self.url = f"postgresql+psycopg://ctg@127.0.0.1:{self.port}/postgres"
+
+    def demarrer(self) -> None:
+        executer_en_tant_que_postgres([
+            str(self.bin / "pg_ctl"), "-D", str(self.dossier / "data"), "-l", str(self.dossier / "journal.log"), "-w",
+            "-o", f"-p {self.port} -k {self.dossier} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+        ])
+
+    def arreter(self) -> None:
+        executer_en_tant_que_postgres([str(self.bin / "pg_ctl"), "-D", str(self.dossier / "data"), "-m", "fast", "-w", "stop"])
+
+    def supprimer(self) -> None:
+        shutil.rmtree(self.dossier, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def url_postgres():
     """URL d'administration d'un serveur PostgreSQL pour les tests (démarré ici au besoin)."""
     if os.environ.get("CTG_TEST_POSTGRES_URL"):
         yield os.environ["CTG_TEST_POSTGRES_URL"]
         return
-    binaires = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not binaires:
-        pytest.skip("PostgreSQL absent : installez le paquet Debian postgresql")
-    bin_pg = binaires[-1].parent
-    dossier = Path(tempfile.mkdtemp(prefix="ctg-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(dossier, "postgres", "postgres")
-    port = port_libre()
-    executer_en_tant_que_postgres([str(bin_pg / "initdb"), "-D", str(dossier / "data"), "-A", "trust",
-                                   "-U", "ctg", "-E", "UTF8", "--locale=C"])
-    executer_en_tant_que_postgres([
-        str(bin_pg / "pg_ctl"), "-D", str(dossier / "data"), "-l", str(dossier / "journal.log"), "-w",
-        "-o", f"-p {port} -k {dossier} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
-    ])
+    serveur_pg = ServeurPostgres()
+    serveur_pg.demarrer()
     try:
-        yield f"postgresql+psycopg://ctg@127.0.0.1:{port}/postgres"
+        yield serveur_pg.url
     finally:
-        executer_en_tant_que_postgres([str(bin_pg / "pg_ctl"), "-D", str(dossier / "data"), "-m", "fast", "stop"])
-        shutil.rmtree(dossier, ignore_errors=True)
+        serveur_pg.arreter()
+        serveur_pg.supprimer()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
