@@ -8,6 +8,7 @@ avant que les dépendances ne soient installées.
     python3 -m ctg_data.lanceur build    # reconstruit les fichiers géographiques de data/
     python3 -m ctg_data.lanceur geocodage --api   # géocode les adresses (voir le README)
     python3 -m ctg_data.lanceur comptes ajouter IDENTIFIANT --nom "Prénom Nom"   # comptes d'éditeurs
+    python3 -m ctg_data.lanceur sauvegarde exporter FICHIER.json   # sauvegarde / restauration du magasin
 
 Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
@@ -135,6 +136,7 @@ def main(argv: list[str]) -> None:
         "build": lambda args: lancer_module("ctg_data.build", args),
         "geocodage": lambda args: lancer_module("ctg_data.geocodage", args),
         "comptes": lambda args: lancer_module("ctg_data.comptes", args),
+        "sauvegarde": lambda args: lancer_module("ctg_data.sauvegarde", args),
     }
     if not argv or argv[0] not in commandes:
         print(__doc__)
