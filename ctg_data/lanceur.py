@@ -104,6 +104,22 @@ def installer_paquets_debian(categorie: str) -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", *paquets], check=True, env=env)
 
 
+AXE = VENV / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+VERSION_AXE = "4.14.1"
+
+
+def installer_axe() -> None:
+    """axe-core (paquet npm), pour les tests d'accessibilité dans le navigateur."""
+    if AXE.exists():
+        return
+    if shutil.which("npm") is None:
+        dire("ATTENTION : npm est absent : les tests d'accessibilité (axe-core) seront sautés.")
+        return
+    dire(f"Installation d'axe-core {VERSION_AXE} (npm) pour les tests d'accessibilité …")
+    subprocess.run(["npm", "install", "--prefix", str(AXE.parents[2]), "--no-audit", "--no-fund",
+                    f"axe-core@{VERSION_AXE}"], check=True)
+
+
 def lancer_app(args: list[str]) -> None:
     py = preparer_venv(EXIGENCES_APP, deja_couverts_par=(EXIGENCES_APP, EXIGENCES_TESTS))
     os.chdir(RACINE)
@@ -118,6 +134,7 @@ def lancer_tests(args: list[str]) -> None:
     py = preparer_venv(EXIGENCES_APP, EXIGENCES_TESTS)
     for categorie in PAQUETS_SYSTEME:
         installer_paquets_debian(categorie)
+    installer_axe()
     os.chdir(RACINE)
     # -ra : le résumé final liste les tests sautés et pourquoi.
     os.execv(str(py), [str(py), "-m", "pytest", "-ra", *(args or ["tests"])])
