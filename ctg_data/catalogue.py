@@ -46,6 +46,8 @@ def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
         raise ErreurDonnees(FICHIER_CATALOGUE, [Probleme(f"fichier introuvable ({chemin})")])
     try:
         contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+    except ValueError:  # date impossible : PyYAML lève ValueError
+        raise ErreurDonnees(FICHIER_CATALOGUE, [Probleme("date impossible dans le fichier")]) from None
     except yaml.YAMLError as e:
         ligne = getattr(getattr(e, "problem_mark", None), "line", None)
         raise ErreurDonnees(

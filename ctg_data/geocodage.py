@@ -525,7 +525,7 @@ class FichierBan:
                 continue
             numero = champs[rang["numero"]].strip()
             self.points.setdefault(voie, []).append(PointBan(
-                numero=str(int(numero)) if numero.isdigit() else numero,
+                numero=str(int(numero)) if numero.isdecimal() else numero,
                 rep=champs[rang["rep"]].strip().lower(),
                 nom_voie=champs[rang["nom_voie"]].strip(),
                 code_postal=champs[rang["code_postal"]].strip(),

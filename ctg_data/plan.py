@@ -246,6 +246,8 @@ def charger_plan(id_plan: str, dossier: Path | None = None) -> Plan:
         ) from None
     except UnicodeDecodeError:
         raise ErreurDonnees(nom, [Probleme("le fichier n'est pas encodé en UTF-8")]) from None
+    except ValueError:  # date impossible (2024-02-30) : PyYAML lève ValueError, pas YAMLError
+        raise ErreurDonnees(nom, [Probleme("date impossible (par ex. 2024-02-30) ; attendu une date AAAA-MM-JJ qui existe")]) from None
     if not isinstance(contenu, dict):
         raise ErreurDonnees(nom, [Probleme("le fichier doit décrire un plan (clés id, titre, axes…)")])
     try:

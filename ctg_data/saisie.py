@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import pandas as pd
 
@@ -38,7 +39,10 @@ def lire_fichier(contenu: bytes, nom: str) -> pd.DataFrame:
     """Lit un CSV (séparateur ; ou ,) ou un classeur XLSX (première feuille), tout en texte."""
     try:
         if nom.lower().endswith((".xlsx", ".xlsm")):
-            df = pd.read_excel(io.BytesIO(contenu), dtype=str, keep_default_na=False)
+            try:
+                df = pd.read_excel(io.BytesIO(contenu), dtype=str, keep_default_na=False)
+            except Exception as e:  # classeur abîmé : zip, XML… (openpyxl lève des exceptions très variées)
+                raise ValueError(str(e)) from e
         else:
             texte = contenu.decode("utf-8-sig")
             separateur = csv.Sniffer().sniff(texte.splitlines()[0] if texte else ",", delimiters=";,").delimiter
@@ -55,9 +59,10 @@ def nombre(texte: str) -> float | None:
     """« 12,5 » ou « 1 234 » -> float ; None si ce n'est pas un nombre."""
     propre = texte.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        return float(propre)
+        x = float(propre)
     except ValueError:
         return None
+    return x if math.isfinite(x) else None  # « nan », « inf », « 1e400 » ne sont pas des valeurs
 
 
 def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[dict]:

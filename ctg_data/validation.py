@@ -49,9 +49,16 @@ def lire_csv(chemin: Path, nom_affiche: str | None = None) -> pd.DataFrame:
     problemes = verifier_nombre_de_champs(brut)
     if problemes:
         raise ErreurDonnees(nom, problemes)
-    df = pd.read_csv(
-        chemin, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
-    )
+    try:
+        df = pd.read_csv(
+            chemin, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except pd.errors.ParserError as e:  # guillemet jamais fermé… (non vu par le module csv)
+        ligne = re.search(r"line (\d+)", str(e))
+        raise ErreurDonnees(nom, [Probleme(
+            "fichier mal formé (guillemet jamais fermé ou ligne coupée) ; vérifiez les guillemets",
+            ligne=int(ligne.group(1)) if ligne else None,
+        )]) from None
     df.columns = [str(c).strip() for c in df.columns]
     for col in df.columns:
         df[col] = df[col].str.strip().replace("", pd.NA)
