@@ -239,22 +239,31 @@ def url_postgres():
         serveur_pg.supprimer()
 
 
+@contextlib.contextmanager
+def base_postgres_vide(url_admin: str, prefixe: str = "ctg_test"):
+    """Crée une base PostgreSQL vide sur le serveur de test, et la supprime après usage."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(url_admin, isolation_level="AUTOCOMMIT")
+    nom = f"{prefixe}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{nom}"'))
+    try:
+        yield admin.url.set(database=nom).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def url_base(request, tmp_path):
     """Une base vide, SQLite puis PostgreSQL : chaque test du magasin tourne sur les deux."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
         return
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(request.getfixturevalue("url_postgres"), isolation_level="AUTOCOMMIT")
-    nom = f"ctg_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{nom}"'))
-    yield admin.url.set(database=nom).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
-    admin.dispose()
+    with base_postgres_vide(request.getfixturevalue("url_postgres")) as url:
+        yield url
 
 
 # --- AppTest ----------------------------------------------------------------------------------

@@ -2,14 +2,11 @@
 affichée par l'autre dès sa prochaine exécution (pas de cache périmé)."""
 
 import re
-import uuid
-
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from ctg_data.stockage import Stockage
-from tests.conftest import serveur
+from tests.conftest import base_postgres_vide, serveur
 from tests.test_navigateur import attendre_page
 from tests.test_navigateur_saisie import MOT_DE_PASSE, choisir
 
@@ -18,16 +15,9 @@ pytestmark = [pytest.mark.navigateur, pytest.mark.postgres]
 
 @pytest.fixture
 def base_partagee(url_postgres):
-    admin = sa.create_engine(url_postgres, isolation_level="AUTOCOMMIT")
-    nom = f"ctg_deux_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{nom}"'))
-    url = admin.url.set(database=nom).render_as_string(hide_password=False)
-    Stockage(url).creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    yield url
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
-    admin.dispose()
+    with base_postgres_vide(url_postgres, "ctg_deux") as url:
+        Stockage(url).creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
+        yield url
 
 
 def statut_je1(page):

@@ -2,14 +2,13 @@
 base non vide refusée, fichier invalide refusé, séquences recalées, ligne de commande."""
 
 import json
-import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from ctg_data import sauvegarde
 from ctg_data.sauvegarde import BaseNonVide, FichierInvalide, SchemaIncompatible
 from ctg_data.stockage import ConflitSaisie, Stockage
+from tests.conftest import base_postgres_vide
 
 PLAN = "ctg-dijon-2024-2027"
 MOT_DE_PASSE = "un mot de passe assez long"
@@ -21,14 +20,8 @@ def url_vide(url_base, request, tmp_path):
     if url_base.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restauree.sqlite3'}"
         return
-    admin = sa.create_engine(request.getfixturevalue("url_postgres"), isolation_level="AUTOCOMMIT")
-    nom = f"ctg_restau_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{nom}"'))
-    yield admin.url.set(database=nom).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'))
-    admin.dispose()
+    with base_postgres_vide(request.getfixturevalue("url_postgres"), "ctg_restau") as url:
+        yield url
 
 
 @pytest.fixture
