@@ -35,8 +35,14 @@ CSS = [
 ]
 
 
+_prets: set[Path] = set()
+
+
 def preparer(dossier: Path = DOSSIER) -> Path:
-    """Recopie les fichiers s'ils manquent ou ont changé (appel sans effet sinon)."""
+    """Recopie les fichiers s'ils manquent ou ont changé ; une seule fois par processus (l'application
+    l'appelle à chaque exécution de page)."""
+    if dossier in _prets and all((dossier / s).exists() for _, _, s in SOURCES):
+        return dossier
     for paquet, noms, sous_dossier in SOURCES:
         cible = dossier / sous_dossier
         cible.mkdir(parents=True, exist_ok=True)
@@ -47,6 +53,7 @@ def preparer(dossier: Path = DOSSIER) -> Path:
                 shutil.copytree(source, destination, dirs_exist_ok=True)
             elif not destination.exists() or not filecmp.cmp(source, destination, shallow=False):
                 shutil.copy2(source, destination)
+    _prets.add(dossier)
     return dossier
 
 
