@@ -50,6 +50,8 @@ def test_textes_pieges_affiches_comme_texte(page, serveur_piege, chemin, titre, 
         page.get_by_text("Axe 3 — Jeunesse").click()
         expect(page.get_by_test_id("stMain").get_by_text(re.compile(re.escape(attendu))).first).to_be_visible()
     if chemin == "seminaire":
+        # Les flèches du clavier sont prises en charge dès que le petit script de la page est chargé.
+        page.wait_for_function("() => document.ctgClavier === true")
         for k in range(2, 6):  # jusqu'à la diapositive de l'axe Jeunesse (5e)
             page.keyboard.press("ArrowRight")
             expect(page.get_by_test_id("stMain").get_by_text(re.compile(rf"^{k} / \d+$"))).to_be_visible()

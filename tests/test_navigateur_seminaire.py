@@ -31,6 +31,8 @@ def test_toutes_les_diapositives_au_clavier(projecteur, serveur_app):
     page.goto(f"{serveur_app}/seminaire")
     expect(page.get_by_role("heading", name="Séminaire annuel de coordination", level=1)).to_be_visible()
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    # Les flèches du clavier sont prises en charge dès que le petit script de la page est chargé.
+    page.wait_for_function("() => document.ctgClavier === true")
     i, n = compteur(page)
     assert (i, n) == (1, n) and n >= 10
     RESULTATS.mkdir(exist_ok=True)
