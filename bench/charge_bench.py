@@ -50,19 +50,6 @@ async def session(navigateur, url: str, n: int) -> tuple[list[float], list[str]]
     return temps, erreurs
 
 
-async def charge(url: str):
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        navigateur = await p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS_CHROMIUM)
-        try:
-            return await asyncio.wait_for(
-                asyncio.gather(*(session(navigateur, url, n) for n in range(SESSIONS))), DUREE_MAX_S)
-        finally:
-            await navigateur.close()
-
-
-
 async def charge(url: str, sessions: int):
     from playwright.async_api import async_playwright
 
