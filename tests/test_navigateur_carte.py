@@ -24,19 +24,22 @@ CHARGE_XSS = "<img src=x onerror=alert(1)>"
 def cadre_carte(page, essais: int = 3):
     """Le cadre (iframe) de la carte, une fois Leaflet chargé et les marqueurs dessinés.
 
-    Juste après un changement de filtre, Streamlit peut remplacer le cadre : on le reprend alors.
+    Après un changement de filtre, Streamlit remplace le cadre : l'ancien et le nouveau coexistent un
+    instant (l'ancien marqué « stale »). On attend la fin du calcul, puis on reprend au besoin.
     """
     iframes = page.locator('iframe[title="streamlit_folium.st_folium"]')
     for essai in range(essais):
-        expect(iframes).to_have_count(1)
-        expect(iframes).to_be_visible()
         try:
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+            expect(page.locator("[data-stale='true']")).to_have_count(0)
+            expect(iframes).to_have_count(1)
+            expect(iframes).to_be_visible()
             cadre = iframes.element_handle().content_frame()
             cadre.wait_for_function(
                 "() => window.map && document.querySelectorAll('.leaflet-marker-icon.ctg-m').length > 0"
             )
             return cadre
-        except PlaywrightError:
+        except (PlaywrightError, AssertionError):
             if essai == essais - 1:
                 raise
 
