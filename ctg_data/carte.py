@@ -227,12 +227,13 @@ var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
         super().__init__(name=nom, overlay=True, control=True, show=show)
         self._name = "CouchePolygones"
         entites = []
-        for _, ligne in gdf.iterrows():
-            proprietes = {k: v for k, v in ligne.drop("geometry").items() if isinstance(v, (str, int, float))}
+        attributs = gdf.drop(columns=gdf.geometry.name).to_dict("records")  # bien plus rapide que iterrows
+        for ligne, geometrie in zip(attributs, gdf.geometry):
+            proprietes = {k: v for k, v in ligne.items() if isinstance(v, (str, int, float))}
             proprietes["_type"] = type_  # « quartier » : un clic sur la carte choisit ce quartier
             proprietes["_infobulle"] = infobulle(ligne)
             proprietes["_style"] = style(ligne)
-            entites.append({"type": "Feature", "properties": proprietes, "geometry": ligne.geometry.__geo_interface__})
+            entites.append({"type": "Feature", "properties": proprietes, "geometry": geometrie.__geo_interface__})
         self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
         options = {"permanent": True, "direction": "center", "className": "ctg-etiquette"} if etiquettes else {"sticky": True}
         self.options_infobulle = json_pour_script(options)

@@ -109,8 +109,8 @@ def tableau_lisible(portrait: pd.DataFrame) -> pd.DataFrame:
             "Année": [
                 p if pd.notna(p) else fmt.annee(a) for a, p in zip(portrait["annee"], portrait["periode"])
             ],
-            "Valeur": [valeur_ligne(l) for _, l in portrait.iterrows()],
-            "Source": [source_courte(l) for _, l in portrait.iterrows()],
+            "Valeur": [valeur_ligne(l) for l in portrait.to_dict("records")],
+            "Source": [source_courte(l) for l in portrait.to_dict("records")],
             "Note": portrait["note"].fillna(""),
         }
     )

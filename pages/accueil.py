@@ -38,7 +38,7 @@ if quartier:
         f"{quartier}.",
         icon=":material/info:",
     )
-cartes = chiffres_cles(ui.donnees("portrait"))
+cartes = ui.calcul(chiffres_cles, "portrait")
 for debut in range(0, len(cartes), 4):
     for colonne, carte in zip(st.columns(4), cartes[debut : debut + 4]):
         with colonne.container(border=True):

@@ -1,6 +1,7 @@
 """Carte des équipements : EAJE, RPE, ALSH, centres sociaux… par quartier, avec QPV et Cité éducative."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -19,13 +20,15 @@ tous = ui.equipements_localises()
 quartiers = ui.donnees("quartiers")
 quartiers_geo = ui.contours("quartiers_geo")
 
+presentes = set(tous["categorie"])
+
 # --- Filtres ---------------------------------------------------------------------------------
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 2])
     categories = c1.multiselect(
         "Catégories",
-        [c for c in CATEGORIES_EQUIPEMENTS if c in set(tous["categorie"])],
-        default=[c for c in CATEGORIES_EQUIPEMENTS if c in set(tous["categorie"]) and c != "Autre"],
+        [c for c in CATEGORIES_EQUIPEMENTS if c in presentes],
+        default=[c for c in CATEGORIES_EQUIPEMENTS if c in presentes and c != "Autre"],
         format_func=lambda c: LIBELLES_CATEGORIES[c],
         key="carte_categories",
         placeholder="Choisissez au moins une catégorie",
@@ -59,6 +62,14 @@ sortie = st_folium(
     use_container_width=True,
     returned_objects=["last_clicked"],  # rien d'autre : déplacer ou zoomer la carte ne relance pas la page
     key=f"carte-{quartier}",
+)
+ui.en_tableau(
+    pd.DataFrame({
+        "Nom": localises["nom"], "Catégorie": localises["categorie"], "Quartier": localises["quartier"].fillna("non connu"),
+        "Adresse": localises["adresse"].fillna("non précisée"), "Position": localises["precision"],
+        "Latitude": localises["lat"].round(5), "Longitude": localises["lon"].round(5),
+    }),
+    f"La carte en tableau : les {fmt.nombre(len(localises))} équipements placés",
 )
 clic = (sortie or {}).get("last_clicked")
 if clic:
@@ -125,6 +136,7 @@ with droite:
             .properties(height=320)
         )
         st.altair_chart(graphique, width="stretch")
+        st.caption("Le même décompte, en chiffres : le tableau à gauche.")
 
 export = selection[
     ["id", "nom", "categorie", "sous_type", "gestionnaire", "gestion_ville", "annexe", "adresse", "code_postal",

@@ -23,7 +23,8 @@ st.markdown(
     "graphique). Un IRIS sans valeur publiée (secret statistique) n'est jamais compté comme 0."
 )
 
-disponibles = [c for c in dictionnaire.index if c in set(social["indicateur"])]
+presents = set(social["indicateur"].unique())
+disponibles = [c for c in dictionnaire.index if c in presents]
 c1, c2, c3 = st.columns([3, 1, 1])
 code = c1.selectbox("Indicateur", disponibles, format_func=lambda c: dictionnaire.loc[c, "libelle"], key="contexte_indicateur")
 regle = dictionnaire.loc[code]
@@ -61,6 +62,7 @@ with gauche:
                                      qpv=ui.contours("qpv"), quartier_selectionne=quartier),
             height=520, use_container_width=True, returned_objects=[], key=f"choro-{code}-{annee}-{type_zone}-{quartier}",
         )
+        st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
 # --- Tous les quartiers, avec Dijon, la Côte-d'Or et la France ----------------------------------
 st.subheader(f"{regle['libelle']} — {annee}")
@@ -102,6 +104,12 @@ if serie["annee"].nunique() > 1:
                  alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f")],
     )
     st.altair_chart(courbes.properties(height=300), width="stretch")
+    ui.en_tableau(
+        serie.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
+        .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Quartier", columns=None)
+        .rename(columns=str).reset_index(),
+        "L'évolution en tableau (valeur par quartier et par année)",
+    )
 
 # --- Tableau -----------------------------------------------------------------------------------
 st.subheader("Tableau")
@@ -131,6 +139,12 @@ else:
         tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
     ).properties(height=280), width="stretch")
+    ui.en_tableau(
+        pd.DataFrame({"Zone": ensemble["nom_zone"], "Année": ensemble["annee"],
+                      "Valeur": [fmt.valeur(v, dictionnaire.loc[code_qpv, "unite"]) for v in ensemble["valeur"]],
+                      "Source": ensemble["source"]}),
+        "Le graphique en tableau",
+    )
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
                + " ; ".join(sorted(set(ensemble["source"]))))
     if comparaison.empty:

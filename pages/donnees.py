@@ -27,7 +27,7 @@ for onglet, jeu in zip(onglets, jeux.values()):
         st.table(exports.provenance(jeu).set_index("Champ"))
         if jeu.id == "portrait":
             st.markdown("**Aperçu lisible** (valeurs mises en forme, source sur chaque ligne)")
-            st.dataframe(tableau_lisible(df), hide_index=True)
+            st.dataframe(ui.calcul(tableau_lisible, "portrait"), hide_index=True)
         st.markdown("**Données brutes**")
         st.dataframe(df, hide_index=True)
         ui.telechargements(df, f"ctg-dijon-{jeu.id}", jeu=jeu, cle=jeu.id)

@@ -65,6 +65,7 @@ with droite:
     )
 liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].fillna("non précisé").rename(columns={
     "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
+st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
 st.dataframe(liste, hide_index=True)
 
 # --- Contexte social ---------------------------------------------------------------------------

@@ -217,7 +217,21 @@ with onglet_equipements:
     if point:
         st.info(f"Nouvelle position proposée : {point[0]:.5f}, {point[1]:.5f}. Confirmez pour l'enregistrer.")
     else:
-        st.caption("Cliquez sur la carte à l'emplacement exact de l'équipement pour proposer une position.")
+        st.caption("Cliquez sur la carte à l'emplacement exact de l'équipement pour proposer une position, "
+                   "ou saisissez ses coordonnées ci-dessous.")
+    with st.expander("Sans la carte : saisir les coordonnées (latitude, longitude)", icon=":material/keyboard:"):
+        with st.form(f"coordonnees_{id_eq}", border=False):
+            c_lat, c_lon = st.columns(2)
+            lat_saisie = c_lat.number_input("Latitude (degrés décimaux)", min_value=-90.0, max_value=90.0, value=None,
+                                            format="%.5f", placeholder="par ex. 47.32200")
+            lon_saisie = c_lon.number_input("Longitude (degrés décimaux)", min_value=-180.0, max_value=180.0, value=None,
+                                            format="%.5f", placeholder="par ex. 5.04150")
+            if st.form_submit_button("Proposer cette position"):
+                if lat_saisie is None or lon_saisie is None:
+                    st.error("Indiquez la latitude et la longitude (par exemple sur adresse.data.gouv.fr).")
+                else:
+                    st.session_state[cle_point] = (float(lat_saisie), float(lon_saisie))
+                    st.rerun()
     with st.form(f"correction_{id_eq}"):
         nouveau_quartier = st.selectbox("Quartier", ["(inchangé)", *zones[1:]])
         capacite = st.number_input("Capacité (places)", min_value=0, step=1, value=None, placeholder="(inchangée)")

@@ -31,7 +31,7 @@ courantes, manuels, _ = ui.valeurs_saisies(plan.id)
 statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
 if plan.donnees_territoriales:
     equipements = ui.equipements_localises()
-    diapos = sem.construire(deck, plan, statuts, chiffres_cles(ui.donnees("portrait")), ui.donnees("quartiers"),
+    diapos = sem.construire(deck, plan, statuts, ui.calcul(chiffres_cles, "portrait"), ui.donnees("quartiers"),
                             equipements, ui.donnees("social"))
 else:
     import pandas as pd
@@ -96,6 +96,12 @@ if d.type == "carte":
     st_folium(cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
                                       quartiers_cite_educative=["Fontaine d'Ouche", "Grésilles"], hauteur_px=640),
               height=640, use_container_width=True, returned_objects=[], key="diapo-carte")
+    places = equipements[equipements["lat"].notna()]
+    ui.en_tableau(
+        places[["nom", "categorie", "quartier", "precision"]].fillna("non connu").rename(columns={
+            "nom": "Nom", "categorie": "Catégorie", "quartier": "Quartier", "precision": "Position"}),
+        f"La carte en tableau : les {len(places)} équipements placés",
+    )
 if d.points:
     st.markdown("<ul class='diapo-points'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>",
                 unsafe_allow_html=True)

@@ -5,6 +5,7 @@ Seul module de ``pages/`` qui n'est pas une page. Toute la logique de données e
 
 from __future__ import annotations
 
+import importlib
 from html import escape as echapper  # noqa: F401  (utilisé par les pages qui écrivent du HTML)
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def donnees(id_jeu: str) -> pd.DataFrame:
     """Un jeu de données validé ; en cas d'erreur, affiche le message en français et arrête la page."""
     dossier = config.dossier_donnees()
     try:
-        return _charger(id_jeu, str(dossier), cat.empreinte(dossier)).copy()
+        # st.cache_data rend déjà une copie privée à chaque appel : la page peut la modifier.
+        return _charger(id_jeu, str(dossier), cat.empreinte(dossier))
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -77,7 +79,25 @@ def contours(id_jeu: str):
     """Un fichier de contours validé (GeoDataFrame) ; en cas d'erreur, message en français et arrêt."""
     dossier = config.dossier_donnees()
     try:
-        return _charger_geo(id_jeu, str(dossier), cat.empreinte(dossier)).copy()
+        return _charger_geo(id_jeu, str(dossier), cat.empreinte(dossier))
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _calcul(module: str, fonction: str, jeux: tuple[str, ...], dossier: str, empreinte: tuple, options: tuple):
+    appel = getattr(importlib.import_module(module), fonction)
+    return appel(*[_charger(j, dossier, empreinte) for j in jeux], **dict(options))
+
+
+def calcul(fonction, *jeux: str, **options):
+    """``fonction(donnees(jeu1), donnees(jeu2)…, **options)``, calculé une fois par jeu de fichiers et
+    par options (un quartier, par ex.) puis gardé en cache : une réexécution de la page (changement
+    de filtre) ne refait pas le calcul. ``fonction`` : une fonction de ``ctg_data`` (données seules)."""
+    dossier = config.dossier_donnees()
+    try:
+        return _calcul(fonction.__module__, fonction.__name__, jeux, str(dossier), cat.empreinte(dossier),
+                       tuple(sorted(options.items())))
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -109,7 +129,7 @@ def equipements_localises() -> pd.DataFrame:
         st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
         empreinte_stockage, corrections = None, None
     try:
-        return _positions(str(dossier), cat.empreinte(dossier), corrections, empreinte_stockage).copy()
+        return _positions(str(dossier), cat.empreinte(dossier), corrections, empreinte_stockage)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -393,3 +413,13 @@ def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | 
         help="Classeur XLSX, avec une feuille « Source » qui dit d'où viennent les données.",
         icon=":material/download:",
     )
+
+
+def en_tableau(df: pd.DataFrame, titre: str = "Les données du graphique, en tableau") -> None:
+    """Alternative textuelle d'un graphique ou d'une carte (lecteur d'écran, clavier, impression) :
+    les mêmes données dans un tableau, sous un volet à déplier."""
+    with st.expander(titre, icon=":material/table_view:"):
+        if df.empty:
+            st.caption("Aucune donnée.")
+        else:
+            st.dataframe(df, hide_index=True)

@@ -162,3 +162,24 @@ def test_geocodage_fichier_manquant(dossier_donnees):
     assert "adresses-21.csv" in at.error[0].value
     assert (dossier_donnees / "geocodage_cache.csv").read_bytes() == avant
 
+
+
+@pytest.mark.parametrize("page,volet,colonne", [
+    ("carte", "La carte en tableau : les 20 équipements placés", "Position"),
+    ("contexte", "L'évolution en tableau (valeur par quartier et par année)", "Quartier"),
+    ("contexte", "Le graphique en tableau", "Zone"),
+    ("seminaire", None, None),
+])
+def test_tableau_a_la_place_du_graphique(page, volet, colonne):
+    """Accessibilité : chaque carte et chaque graphique a son tableau (volet à déplier ou tableau
+    signalé juste à côté)."""
+    at = lancer(page)
+    if page == "seminaire":  # la diapositive de la carte
+        while "Les équipements" not in at.title[0].value and at.button(key="diapo_suivante").disabled is False:
+            at.button(key="diapo_suivante").click().run()
+        volet, colonne = next(e.label for e in at.expander if e.label.startswith("La carte en tableau")), "Quartier"
+    (trouve,) = [e for e in at.expander if e.label == volet]
+    tableau = trouve.dataframe[0].value
+    assert colonne in tableau.columns and len(tableau) > 0
+    if page == "carte":
+        assert len(tableau) == 20 and set(tableau["Position"]) == {"quartier (approx.)"}

@@ -228,3 +228,22 @@ def test_une_valeur_puis_conflit(magasin, editeur):
     assert "agent2 a enregistré 14" in at.error[0].value and "Votre valeur, 13" in at.error[0].value
     assert list(magasin.historique(PLAN)["valeur"]) == [12, 14]
 
+
+
+def test_position_saisie_au_clavier_sans_la_carte(magasin, editeur):
+    """Accessibilité : la position d'un équipement se propose aussi par ses coordonnées, sans cliquer
+    sur la carte ; elle n'est enregistrée qu'à la confirmation, avec un motif."""
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="correction_equipement").select("EQ011").run()
+    par_libelle(at.button, "Proposer cette position").click().run()
+    assert "Indiquez la latitude et la longitude" in tout(at)
+    par_libelle(at.number_input, "Latitude (degrés décimaux)").set_value(47.33421)
+    par_libelle(at.number_input, "Longitude (degrés décimaux)").set_value(5.06012)
+    par_libelle(at.button, "Proposer cette position").click().run()
+    assert "Nouvelle position proposée : 47.33421, 5.06012" in tout(at)
+    assert magasin.historique_corrections().empty  # rien d'écrit avant la confirmation
+    par_libelle(at.text_input, "Motif (obligatoire)").input("Relevé sur place")
+    par_libelle(at.button, "Confirmer la correction").click().run()
+    assert not at.exception
+    actives = magasin.corrections_actives().set_index("id")
+    assert (actives.loc["EQ011", "lat"], actives.loc["EQ011", "lon"]) == (47.33421, 5.06012)

@@ -20,7 +20,7 @@ def test_contexte_social_taux_de_pauvrete():
     at = ouvrir("contexte")
     at.selectbox(key="contexte_indicateur").select("taux_pauvrete").run()
     at.selectbox(key="contexte_annee").select(2019).run()
-    tableau = at.dataframe[0].value
+    tableau = next(d.value for d in at.dataframe if "Type" in d.value.columns)  # la rubrique « Tableau »
     quartiers = tableau[tableau["Type"] == "quartier"]
     assert len(quartiers) == 9
     assert quartiers["Calcul et couverture"].str.contains("pondérée par leur population").all()
