@@ -217,15 +217,24 @@ var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
   onEachFeature: function (f, layer) {
     layer.bindTooltip(window.ctgEsc(f.properties._infobulle),
       {{ this.options_infobulle }});
+    {%- if not this.focalisable %}
+    // Hors du parcours au clavier (Tab) : des dizaines de contours (IRIS…) retiendraient la
+    // personne dans la carte ; leur contenu est dans le tableau qui accompagne la carte.
+    layer.on("add", function () { var e = layer.getElement && layer.getElement(); if (e) { e.setAttribute("tabindex", "-1"); } });
+    {%- endif %}
   }
 }).addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, nom: str, type_: str, gdf: gpd.GeoDataFrame, infobulle, style, etiquettes: bool = False, show=True):
+    def __init__(self, nom: str, type_: str, gdf: gpd.GeoDataFrame, infobulle, style, etiquettes: bool = False, show=True,
+                 focalisable: bool = False):
         super().__init__(name=nom, overlay=True, control=True, show=show)
         self._name = "CouchePolygones"
+        # Au clavier, un contour atteint par Tab montre son infobulle : utile pour 9 quartiers, pas
+        # pour 60 IRIS. Par défaut, les contours sont hors du parcours au clavier.
+        self.focalisable = focalisable
         entites = []
         attributs = gdf.drop(columns=gdf.geometry.name).to_dict("records")  # bien plus rapide que iterrows
         for ligne, geometrie in zip(attributs, gdf.geometry):
@@ -311,7 +320,7 @@ def construire_carte(
         ).add_to(carte)
     CouchePolygones(
         "Quartiers (9)", "quartier", quartiers_geo,
-        infobulle=lambda l: l["nom"], etiquettes=True,
+        infobulle=lambda l: l["nom"], etiquettes=True, focalisable=True,
         style=lambda l: {
             "color": COULEUR_SELECTION if l["nom"] == quartier_selectionne else "#161616",
             "weight": 4 if l["nom"] == quartier_selectionne else 2,
@@ -437,7 +446,7 @@ def carte_choroplethe(zones: gpd.GeoDataFrame, cle: str, valeurs: pd.DataFrame, 
     donnees["_statut"] = [par_zone["statut"].get(c) if c in par_zone.index else "pas de donnée" for c in donnees[cle]]
     nom = "nom" if "nom" in donnees.columns else "nom_iris"
     CouchePolygones(
-        titre, "choroplethe", donnees,
+        titre, "choroplethe", donnees, focalisable=len(donnees) <= 12,
         infobulle=lambda l: f"{l[nom]} : " + (texte_valeur(l['_valeur'], unite) if l["_valeur"] is not None and not pd.isna(l["_valeur"]) else f"pas de valeur ({l['_statut']})"),
         style=lambda l: {
             "color": COULEUR_SELECTION if l[nom] == quartier_selectionne else "#161616",

@@ -119,3 +119,9 @@ def test_donnees_en_colonnes():
     assert c["a"] == ["1 rue X 21000 Dijon", "non précisée"]
     assert c["g"] == {"v": ["Ville de Dijon"], "i": [0, 0]}
     assert c["q"] == {"v": ["Grésilles", "non connu"], "i": [0, 1]}
+
+
+def test_contours_hors_du_parcours_au_clavier_sauf_les_quartiers(donnees):
+    """Au clavier, Tab ne doit pas parcourir les 66 contours d'IRIS avant de sortir de la carte."""
+    _, html = construire(donnees)
+    assert html.count('e.setAttribute("tabindex", "-1")') == 3  # IRIS, QPV, Cité éducative ; pas les quartiers

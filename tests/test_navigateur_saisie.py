@@ -72,3 +72,27 @@ def test_editeur_saisit_une_valeur_et_le_statut_change(page, serveur_editeur):
     expect(page.get_by_text(re.compile(r"— 42$"))).to_be_visible()
     RESULTATS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTATS / "plan-apres-saisie.png"), full_page=True)
+
+
+def test_page_saisie_accessible(page, serveur_editeur):
+    """axe-core sur la page Saisie (éditeur connecté), onglet par onglet : aucune violation grave."""
+    import json
+
+    from tests.test_accessibilite import violations_graves
+
+    page.goto(f"{serveur_editeur}/plan")
+    attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
+    barre = page.get_by_test_id("stSidebar")
+    barre.get_by_text("Espace éditeur").click()
+    barre.get_by_label("Identifiant").fill("agent1")
+    barre.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    barre.get_by_role("button", name="Se connecter").click()
+    barre.get_by_role("link", name="Saisie").click()
+    attendre_page(page, "Saisie")
+    onglets = page.get_by_role("tab").all()
+    assert len(onglets) >= 3, "onglets de la page Saisie introuvables"
+    for onglet in onglets:
+        onglet.click()
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+        violations = violations_graves(page)
+        assert violations == [], f"onglet « {onglet.inner_text()} » : " + json.dumps(violations, ensure_ascii=False, indent=1)
