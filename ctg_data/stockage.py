@@ -15,10 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,10 +24,11 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from .config import RACINE
+from .acces import (  # noqa: F401  (réexportés : ``from ctg_data.stockage import Identite…`` reste valable)
+    FICHIER_SQLITE, ROLE_EDITEUR, ConflitSaisie, EcritureRefusee, ErreurStockage, Identite, StockageIndisponible,
+    url_par_defaut,
+)
 
-FICHIER_SQLITE = RACINE / "var" / "ctg.sqlite3"
-ROLE_EDITEUR = "editeur"
 STATUTS_MANUELS = ["à renseigner", "en cours", "atteint", "non atteint", "abandonné"]
 ETATS_EQUIPEMENT = ["ouvert", "fermé"]
 MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
@@ -74,50 +73,8 @@ corrections = sa.Table(
 )
 
 
-class ErreurStockage(Exception):
-    """Écriture impossible ; le message (en français) dit pourquoi. Rien n'a été écrit."""
-
-
-class EcritureRefusee(ErreurStockage):
-    """Pas d'identité d'éditeur valide."""
-
-
-class ConflitSaisie(ErreurStockage):
-    """Quelqu'un a modifié la même valeur entre-temps. Les deux valeurs sont dans le message."""
-
-    def __init__(self, message: str, actuelle: dict, proposee: dict, version_vue: int = 0):
-        super().__init__(message)
-        self.actuelle = actuelle
-        self.proposee = proposee
-        self.version_vue = version_vue
-
-
-class StockageIndisponible(ErreurStockage):
-    """La base ne répond pas (fichier verrouillé, serveur arrêté…)."""
-
-
-@dataclass(frozen=True)
-class Identite:
-    identifiant: str
-    nom: str
-    role: str
-    source: str  # local | oidc
-
-    @property
-    def est_editeur(self) -> bool:
-        return self.role == ROLE_EDITEUR
-
-
 def maintenant() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def url_par_defaut() -> str:
-    url = os.environ.get("CTG_DATABASE_URL")
-    if url:
-        return url
-    FICHIER_SQLITE.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{FICHIER_SQLITE}"
 
 
 def empreinte_mot_de_passe(mot_de_passe: str, sel: str) -> str:

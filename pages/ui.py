@@ -13,10 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from ctg_data import catalogue as cat
-from ctg_data import config, exports, geographie, positions
+from ctg_data import config, exports
+from ctg_data.acces import ErreurStockage, Identite, StockageIndisponible, url_par_defaut  # sans SQLAlchemy
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.plan import Plan, charger_plans
-from ctg_data.stockage import ErreurStockage, Identite, Stockage, StockageIndisponible, url_par_defaut
+
+# geopandas (contours, positions) et SQLAlchemy (magasin) ne sont importés qu'à leur premier usage :
+# l'accueil n'en a pas besoin, son premier affichage est plus rapide.
 
 def passer_par_app() -> None:
     """Garantit que chaque page s'exécute à travers app.py (navigation, filtres partagés).
@@ -48,6 +51,8 @@ def _charger(id_jeu: str, dossier: str, empreinte: tuple) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _charger_geo(id_jeu: str, dossier: str, empreinte: tuple):
+    from ctg_data import geographie
+
     return geographie.charger_geo(id_jeu, Path(dossier))
 
 
@@ -105,6 +110,7 @@ def calcul(fonction, *jeux: str, **options):
 @st.cache_data(show_spinner=False)
 def _positions(dossier: str, empreinte: tuple, _corrections: pd.DataFrame, empreinte_stockage) -> pd.DataFrame:
     d = Path(dossier)
+    from ctg_data import geographie, positions
     from ctg_data.geocodage import Cache
 
     return positions.positions(
@@ -136,11 +142,13 @@ def equipements_localises() -> pd.DataFrame:
 
 # --- Magasin, identité, plan ------------------------------------------------------------------
 @st.cache_resource(show_spinner=False)
-def _stockage(url: str) -> Stockage:
+def _stockage(url: str):
+    from ctg_data.stockage import Stockage
+
     return Stockage(url)
 
 
-def stockage() -> Stockage:
+def stockage():
     """Le magasin (SQLite par défaut, PostgreSQL si CTG_DATABASE_URL), partagé par les sessions."""
     return _stockage(url_par_defaut())
 
