@@ -109,6 +109,36 @@ def reexecutions(at, n: int) -> list[float]:
     return temps
 
 
+# Pages d'une seule brique, mesurées comme la page triviale : ce que coûte à lui seul chaque élément
+# dont nos pages sont faites (un tableau, un graphique, une carte). Elles situent l'objectif « 3× ».
+BRIQUES = {
+    "un tableau (st.dataframe, 60 lignes)": (
+        "import pandas as pd\nimport streamlit as st\n"
+        "st.dataframe(pd.DataFrame({'nom': [f'n{i}' for i in range(60)], 'valeur': range(60)}))\n"),
+    "un graphique (altair, 60 barres)": (
+        "import altair as alt\nimport pandas as pd\nimport streamlit as st\n"
+        "d = pd.DataFrame({'nom': [f'n{i}' for i in range(60)], 'valeur': range(60)})\n"
+        "st.altair_chart(alt.Chart(d).mark_bar().encode(x='valeur:Q', y='nom:N'))\n"),
+    "une carte vide (folium + st_folium)": (
+        "import folium\nimport streamlit as st\nfrom streamlit_folium import st_folium\n"
+        "st_folium(folium.Map(location=[47.32, 5.04], zoom_start=13, tiles=None), height=400, returned_objects=[])\n"),
+}
+
+
+def mesurer_briques(dossier: Path) -> dict[str, float]:
+    from streamlit.testing.v1 import AppTest
+
+    res = {}
+    for nom, code in BRIQUES.items():
+        fichier = dossier / f"brique_{len(res)}.py"
+        fichier.write_text(code, encoding="utf-8")
+        at = AppTest.from_file(str(fichier), default_timeout=DELAI).run()
+        reexecutions(at, 3)
+        res[nom] = statistics.median(reexecutions(at, REEXECUTIONS))
+        progression(f"brique « {nom} » : {decimal(res[nom])} ms")
+    return res
+
+
 def mesurer_reexecutions(trivial: Path, identite) -> tuple[float, dict[str, float]]:
     import logging
 
@@ -175,6 +205,33 @@ def mesurer_premiers(trivial: Path, env: dict) -> dict[str, tuple[float, float]]
             runs.append(t)
             totaux.append(total)
         res[nom] = (statistics.median(runs), statistics.median(totaux))
+    return res
+
+
+CODE_IMPORT = """
+import sys, time
+import streamlit
+debut = time.perf_counter()
+__import__(sys.argv[1])
+print((time.perf_counter() - debut) * 1000)
+"""
+IMPORTS = ["pandas", "pandera.pandas", "folium", "altair", "geopandas", "sqlalchemy"]
+
+
+def mesurer_imports(env: dict) -> dict[str, float]:
+    """Temps d'import de chaque bibliothèque dont dépend l'application (processus neuf, Streamlit déjà
+    importé) : un plancher pour le premier affichage, que la page triviale n'a pas à payer."""
+    res = {}
+    for module in IMPORTS:
+        temps = []
+        for _ in range(PREMIERS):
+            r = subprocess.run([sys.executable, "-c", CODE_IMPORT, module], cwd=RACINE, env=env,
+                               capture_output=True, text=True, timeout=120)
+            if r.returncode:
+                raise RuntimeError(f"import de {module} : échec\n{r.stderr[-1000:]}")
+            temps.append(float(r.stdout.strip().splitlines()[-1]))
+        res[module] = statistics.median(temps)
+        progression(f"import de {module} : {decimal(res[module], 0)} ms")
     return res
 
 
@@ -373,7 +430,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         t_trivial, reexec = mesurer_reexecutions(trivial, identite)
+        briques = mesurer_briques(dossier)
         premiers = mesurer_premiers(trivial, env)
+        imports = mesurer_imports(env)
         memoire = None
         if not args.sans_navigateur:
             memoire = mesurer_memoire(trivial, dossier, env)
@@ -388,6 +447,9 @@ def main(argv: list[str] | None = None) -> int:
     lignes = [["page triviale (référence)", decimal(t_trivial), "1,0"]]
     lignes += [[p, decimal(t), decimal(t / t_trivial)] for p, t in reexec.items()]
     tableau(["Page", "Temps (ms)", "× triviale"], lignes)
+    afficher("Repères : pages d'une seule brique, mesurées de la même façon")
+    tableau(["Brique", "Temps (ms)", "× triviale"],
+            [[nom, decimal(t), decimal(t / t_trivial)] for nom, t in briques.items()])
 
     afficher("")
     afficher(f"2. Premier affichage dans un processus neuf (médiane de {PREMIERS} processus)")
@@ -396,6 +458,10 @@ def main(argv: list[str] | None = None) -> int:
             [["page triviale", decimal(tr, 0), decimal(tr_tot, 0)], ["app.py", decimal(ap, 0), decimal(ap_tot, 0)],
              ["rapport app / triviale", f"{decimal(ap / tr)}×", f"{decimal(ap_tot / tr_tot)}×"]])
     afficher("Processus entier = lancement de Python et import de Streamlit compris (à titre indicatif).")
+    afficher("Repères : import seul de chaque bibliothèque, après Streamlit, dans un processus neuf "
+             f"(médiane de {PREMIERS})")
+    tableau(["Import", "Temps (ms)", "× premier affichage trivial"],
+            [[nom, decimal(t, 0), decimal(t / tr)] for nom, t in imports.items()])
 
     if memoire:
         afficher("")
