@@ -74,6 +74,10 @@ st.caption("Le graphique en chiffres : le tableau de synthèse ci-dessus.")
 # --- Arbre axes -> fiches -> indicateurs -----------------------------------------------------
 st.header("Axes, fiches projet et indicateurs")
 par_fiche = synthese(statuts, "fiche").set_index("fiche")
+lignes_par_fiche: dict[str, list[dict]] = {}  # en un passage (plutôt qu'un filtre par fiche)
+for ligne in statuts[statuts["statut"].isin(choix_statuts)].to_dict("records"):
+    lignes_par_fiche.setdefault(ligne["fiche"], []).append(ligne)
+portrait = ui.donnees("portrait")
 for axe in [a for a in plan.axes if choix_axe in ("Tous les axes", a.id)]:
     fiches_axe = [f for f in fiches if f.axe == axe.id]
     statut_axe = par_axe.set_index("axe").loc[axe.id, "statut"] if axe.id in set(par_axe["axe"]) else "à renseigner"
@@ -82,20 +86,17 @@ for axe in [a for a in plan.axes if choix_axe in ("Tous les axes", a.id)]:
         for strategique in axe.axes_strategiques:
             st.markdown(f"- **{strategique.titre}**" + "".join(f"\n    - {o}" for o in strategique.objectifs_operationnels))
         for fiche in fiches_axe:
-            ses = statuts[statuts["fiche"] == fiche.id]
-            ses = ses[ses["statut"].isin(choix_statuts)]
             statut_fiche = par_fiche.loc[fiche.id, "statut"] if fiche.id in par_fiche.index else None
             entete = f"**{fiche.id} — {fiche.titre}** " + (ui.badge(statut_fiche) if statut_fiche else ":gray-badge[sans indicateur]")
             st.markdown(entete)
             if not fiche.indicateurs:
                 st.caption(fiche.sans_indicateur)
-            for i in ses.to_dict("records"):  # bien plus rapide que iterrows
+            for i in lignes_par_fiche.get(fiche.id, []):
                 valeur = "non renseignée" if pd.isna(i["derniere_valeur"]) and not isinstance(i["derniere_valeur_texte"], str) else (
                     i["derniere_valeur_texte"] if pd.isna(i["derniere_valeur"]) else fmt.nombre(i["derniere_valeur"]))
                 st.markdown(f"&nbsp;&nbsp;&nbsp;{ui.badge(i['statut'])} {i['libelle']} — *{valeur}*")
         if axe.contexte:
             st.markdown("**Contexte (portrait de territoire)** — séries choisies par l'équipe pour éclairer l'axe :")
-            portrait = ui.donnees("portrait")
             for code in axe.contexte:
                 serie = portrait[(portrait["code"] == code) & (portrait["territoire"] == "Dijon")]
                 for l in serie.to_dict("records"):
@@ -155,7 +156,8 @@ if base_ok:
 historique = historique[historique["indicateur"].isin(tableau["indicateur"])] if not historique.empty else historique
 
 id_indicateur = st.selectbox("Indicateur à détailler", list(tableau["indicateur"]),
-                             format_func=lambda i: tableau.set_index("indicateur").loc[i, "libelle"], key="plan_indicateur")
+                             format_func=lambda i, libelles=dict(zip(tableau["indicateur"], tableau["libelle"])): libelles[i],
+                             key="plan_indicateur")
 ind = tableau.set_index("indicateur").loc[id_indicateur]
 leurs = courantes[(courantes["indicateur"] == id_indicateur) & courantes["valeur"].notna()] if not courantes.empty else courantes
 if leurs.empty:

@@ -141,10 +141,10 @@ with onglet_import:
         "avant de confirmer ; l'import est **tout ou rien** : un fichier avec une erreur ne change rien."
     )
     m1, m2 = st.columns(2)
-    m1.download_button("Modèle à remplir (Excel)", sa.modele_xlsx(plan), file_name="ctg-dijon-modele-saisie.xlsx",
+    m1.download_button("Modèle à remplir (Excel)", lambda: sa.modele_xlsx(plan), file_name="ctg-dijon-modele-saisie.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
                        key="modele_xlsx")
-    m2.download_button("Modèle à remplir (CSV)", exports.en_csv(sa.modele_import(plan)), file_name="ctg-dijon-modele-saisie.csv",
+    m2.download_button("Modèle à remplir (CSV)", lambda: exports.en_csv(sa.modele_import(plan)), file_name="ctg-dijon-modele-saisie.csv",
                        mime="text/csv", icon=":material/download:", key="modele_csv")
     fichier = st.file_uploader("Fichier à importer", type=["csv", "xlsx"], key="import_fichier")
     if fichier is not None:
@@ -181,7 +181,7 @@ with onglet_statuts:
     indicateurs = plan.indicateurs()
     with st.form("statut_manuel"):
         id_ind = st.selectbox("Indicateur", list(indicateurs["indicateur"]),
-                              format_func=lambda i: f"{i} — {indicateurs.set_index('indicateur').loc[i, 'libelle'][:90]}")
+                              format_func=lambda i, libelles=dict(zip(indicateurs["indicateur"], indicateurs["libelle"])): f"{i} — {libelles[i][:90]}")
         statut = st.selectbox("Statut", ["(revenir au statut calculé)", *STATUTS_MANUELS])
         motif = st.text_input("Motif (obligatoire)")
         if st.form_submit_button("Enregistrer le statut"):
@@ -197,7 +197,8 @@ with onglet_equipements:
     equipements = ui.equipements_localises()
     quartiers_geo = ui.contours("quartiers_geo")
     id_eq = st.selectbox("Équipement", list(equipements["id"]),
-                         format_func=lambda i: f"{i} — {equipements.set_index('id').loc[i, 'nom']}", key="correction_equipement")
+                         format_func=lambda i, noms=dict(zip(equipements["id"], equipements["nom"])): f"{i} — {noms[i]}",
+                         key="correction_equipement")
     e = equipements.set_index("id").loc[id_eq]
     st.markdown(
         f"**{e['nom']}** — {e['categorie']}, {e['adresse'] if isinstance(e['adresse'], str) else 'adresse non précisée'}  \n"

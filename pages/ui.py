@@ -210,7 +210,7 @@ def bloc_connexion() -> None:
                         st.rerun()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)  # un exemplaire partagé : les pages ne modifient pas un plan
 def _plans(dossier: str, empreinte: tuple) -> tuple[dict[str, Plan], list[ErreurDonnees]]:
     return charger_plans(Path(dossier))
 
