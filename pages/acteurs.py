@@ -1,11 +1,12 @@
 """Cartographie des acteurs : qui pilote ou accompagne quelle fiche (CTG, Annexe 5 : premier outil d'évaluation)."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from ctg_data import acteurs
 from pages import ui
+
+alt = ui.altair()
 
 disponibles, _ = ui.plans()
 plan = ui.plan()

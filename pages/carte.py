@@ -1,6 +1,5 @@
 """Carte des équipements : EAJE, RPE, ALSH, centres sociaux… par quartier, avec QPV et Cité éducative."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -12,6 +11,8 @@ from ctg_data.equipements import LIBELLES_CATEGORIES
 from ctg_data.geographie import quartier_contenant
 from ctg_data.schemas import CATEGORIES_EQUIPEMENTS
 from pages import ui
+
+alt = ui.altair()
 
 ui.exiger_donnees_territoriales()
 

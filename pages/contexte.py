@@ -1,6 +1,5 @@
 """Contexte social : pauvreté, revenus, familles, jeunesse par quartier, IRIS et QPV, avec leurs sources."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -9,6 +8,8 @@ from ctg_data import agregation
 from ctg_data import carte as cartes
 from ctg_data import format as fmt
 from pages import ui
+
+alt = ui.altair()
 
 ui.exiger_donnees_territoriales()
 

@@ -1,6 +1,5 @@
 """Plan d'actions : axes -> fiches projet -> indicateurs, statuts, graphiques et historique."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -10,6 +9,8 @@ from ctg_data.portrait import source_courte, valeur_ligne
 from ctg_data.suivi import REGLE_ROLLUP, STATUTS, statuts_indicateurs, synthese
 from ctg_data import suivi
 from pages import ui
+
+alt = ui.altair()
 
 plan = ui.plan()
 quartier = ui.quartier_selectionne()
