@@ -103,6 +103,26 @@ def test_saisie_invisible_sans_connexion(magasin):
         at.switch_page("pages/saisie.py").run()
 
 
+@pytest.mark.parametrize("parametres", [
+    {"_identite": "agent1"}, {"identite": "agent1", "role": "editeur"}, {"page": "saisie", "editeur": "1"},
+    {"plan": "ctg-dijon-2024-2027'; DROP TABLE valeurs; --", "quartier": "x' OR '1'='1"},
+])
+def test_adresse_fabriquee_ne_donne_aucun_droit(magasin, parametres):
+    """Des paramètres d'adresse fabriqués ne connectent personne et n'écrivent rien : pas de page
+    Saisie, pas de bouton d'enregistrement, base inchangée."""
+    avant = magasin.empreinte()
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    for cle, valeur in parametres.items():
+        at.query_params[cle] = valeur
+    at.run()
+    assert not at.exception
+    assert "_identite" not in at.session_state or at.session_state["_identite"] is None
+    with pytest.raises(Exception):
+        at.switch_page("pages/saisie.py").run()
+    assert not [b for b in at.button if "Enregistrer" in b.label or "Confirmer" in b.label]
+    assert magasin.empreinte() == avant and magasin.historique("ctg-dijon-2024-2027").empty
+
+
 def test_saisie_par_la_grille(magasin, editeur):
     at = ouvrir("saisie", identite=editeur)
     assert at.title[0].value == "Saisie"
