@@ -27,17 +27,29 @@ try:
     deck = sem.charger_deck()
 except ErreurDonnees as e:
     ui.arreter_sur_erreur(e)
-courantes, manuels, _ = ui.valeurs_saisies(plan.id)
-statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
-if plan.donnees_territoriales:
-    equipements = ui.equipements_localises()
-    diapos = sem.construire(deck, plan, statuts, ui.calcul(chiffres_cles, "portrait"), ui.donnees("quartiers"),
-                            equipements, ui.donnees("social"))
-else:
+
+
+def construire_diapositives():
+    courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+    statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
+    if plan.donnees_territoriales:
+        equipements = ui.equipements_localises()
+        return equipements, sem.construire(deck, plan, statuts, ui.calcul(chiffres_cles, "portrait"),
+                                           ui.donnees("quartiers"), equipements, ui.donnees("social"))
     import pandas as pd
 
-    equipements = pd.DataFrame()
-    diapos = sem.construire(deck, plan, statuts, [], pd.DataFrame(), equipements, pd.DataFrame())
+    return pd.DataFrame(), sem.construire(deck, plan, statuts, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+
+
+# Passer d'une diapositive à l'autre ne refait pas tout le diaporama : il est gardé dans la session
+# tant que ni les fichiers de données, ni le plan, ni la base (nouvelle saisie) n'ont changé. Base
+# indisponible : toujours recalculé (l'avertissement reste affiché).
+cle = (plan.id, id(plan), ui.empreinte_fichiers(), ui.empreinte_stockage())
+memoire = st.session_state.get("_seminaire_diapositives")
+if cle[-1] is None or memoire is None or memoire[0] != cle:
+    memoire = (cle, construire_diapositives())
+    st.session_state["_seminaire_diapositives"] = memoire
+equipements, diapos = memoire[1]
 
 n = len(diapos)
 i = min(max(st.session_state.get("diapo", 0), 0), n - 1)

@@ -273,6 +273,19 @@ def exiger_donnees_territoriales() -> None:
         st.stop()
 
 
+def empreinte_fichiers() -> tuple:
+    """Dates de modification des fichiers de data/ : change quand un fichier est modifié."""
+    return cat.empreinte(config.dossier_donnees())
+
+
+def empreinte_stockage():
+    """Empreinte de la base (change à chaque écriture), ou None si la base ne répond pas."""
+    try:
+        return stockage().empreinte()
+    except StockageIndisponible:
+        return None
+
+
 def valeurs_saisies(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """(valeurs courantes, statuts manuels, base disponible). Base indisponible : tableaux vides et
     avertissement ; la page reste lisible."""

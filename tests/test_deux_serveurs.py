@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from ctg_data.stockage import Stockage
 from tests.conftest import base_postgres_vide, serveur
 from tests.test_navigateur import attendre_page
-from tests.test_navigateur_saisie import MOT_DE_PASSE, choisir
+from tests.test_navigateur_saisie import MOT_DE_PASSE, choisir, ouvrir_saisie
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.postgres]
 
@@ -34,15 +34,7 @@ def test_valeur_saisie_sur_un_serveur_visible_sur_l_autre(page, base_partagee, t
         expect(statut_je1(autre)).to_contain_text("à renseigner")
 
         # Saisie sur le serveur A, par l'interface.
-        page.goto(f"{serveur_a}/plan")
-        attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
-        barre = page.get_by_test_id("stSidebar")
-        barre.get_by_text("Espace éditeur").click()
-        barre.get_by_label("Identifiant").fill("agent1")
-        barre.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-        barre.get_by_role("button", name="Se connecter").click()
-        barre.get_by_role("link", name="Saisie").click()
-        attendre_page(page, "Saisie")
+        ouvrir_saisie(page, serveur_a)
         choisir(page, "Indicateur", "JE1-I1", re.compile(r"^JE1-I1 — "))
         formulaire = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Enregistrer la valeur"))
         formulaire.get_by_role("textbox", name="Valeur").fill("7")

@@ -31,6 +31,19 @@ def choisir(page, libelle, recherche, option):
     page.get_by_role("option", name=option).first.click()
 
 
+def ouvrir_saisie(page, adresse: str, identifiant: str = "agent1", mot_de_passe: str = MOT_DE_PASSE) -> None:
+    """Ouvre le plan, se connecte dans la colonne de gauche, puis va sur la page Saisie."""
+    page.goto(f"{adresse}/plan")
+    attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
+    barre = page.get_by_test_id("stSidebar")
+    barre.get_by_text("Espace éditeur").click()
+    barre.get_by_label("Identifiant").fill(identifiant)
+    barre.get_by_label("Mot de passe").fill(mot_de_passe)
+    barre.get_by_role("button", name="Se connecter").click()
+    barre.get_by_role("link", name="Saisie").click()
+    attendre_page(page, "Saisie")
+
+
 def statut_je1(page) -> str:
     ligne = page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"^JE1 — "))
     return ligne.first.inner_text()
@@ -80,15 +93,7 @@ def test_page_saisie_accessible(page, serveur_editeur):
 
     from tests.test_accessibilite import violations_graves
 
-    page.goto(f"{serveur_editeur}/plan")
-    attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
-    barre = page.get_by_test_id("stSidebar")
-    barre.get_by_text("Espace éditeur").click()
-    barre.get_by_label("Identifiant").fill("agent1")
-    barre.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
-    barre.get_by_role("button", name="Se connecter").click()
-    barre.get_by_role("link", name="Saisie").click()
-    attendre_page(page, "Saisie")
+    ouvrir_saisie(page, serveur_editeur)
     onglets = page.get_by_role("tab").all()
     assert len(onglets) >= 3, "onglets de la page Saisie introuvables"
     for onglet in onglets:
