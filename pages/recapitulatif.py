@@ -42,7 +42,7 @@ st.caption(
 sources = [f"{s.section} ({s.fichier})" for s in plan.sources] + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
 c1, c2 = st.columns(2)
 c1.download_button(
-    "Télécharger en Excel", exports.en_xlsx(tableau, nom_feuille=f"Récapitulatif {annee}"),
+    "Télécharger en Excel", lambda: exports.en_xlsx(tableau, nom_feuille=f"Récapitulatif {annee}"),  # produit au clic
     file_name=f"ctg-dijon-recapitulatif-{annee}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:", key="recap_xlsx",
