@@ -163,10 +163,17 @@ def navigateur():
         chromium.close()
 
 
+ADRESSES_LOCALES = ("http://127.0.0.1", "http://localhost", "data:", "blob:")
+
+
+def est_locale(url: str) -> bool:
+    """Adresse de la boucle locale (ou contenu embarqué dans la page) : la seule que l'on laisse passer."""
+    return url.startswith(ADRESSES_LOCALES)
+
+
 def hors_ligne(route) -> None:
     """Simule une salle sans internet : seules les adresses locales répondent."""
-    url = route.request.url
-    if url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:")):
+    if est_locale(route.request.url):
         route.continue_()
     else:
         route.abort()
