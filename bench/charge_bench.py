@@ -37,14 +37,18 @@ def main() -> None:
     # Magasin SQLite temporaire : var/ctg.sqlite3 n'est pas touché.
     with tempfile.TemporaryDirectory() as d, \
          serveur(Path(d) / "streamlit.log", CTG_DATABASE_URL=f"sqlite:///{Path(d) / 'ctg.sqlite3'}") as url:
-        print("[bench] une session (référence)…", flush=True)
+        print(f"[bench] {args.sessions} sessions simultanées sur le serveur neuf…", flush=True)
+        froid = lancer(url, args.sessions)
+        print("[bench] une session seule, serveur chaud (référence)…", flush=True)
         seule = lancer(url, 1)
-        print(f"[bench] {args.sessions} sessions simultanées…", flush=True)
+        print(f"[bench] {args.sessions} sessions simultanées, serveur chaud…", flush=True)
         toutes = lancer(url, args.sessions)
-    print(f"\n1 session          : {resume(seule)}")
-    print(f"{args.sessions} sessions simultanées : {resume(toutes)}")
-    print(f"Requêtes hors boucle locale refusées : {chiffres(seule)['refusees'] + chiffres(toutes)['refusees']}")
-    for s in seule + toutes:
+    print(f"\n1 session, serveur chaud (référence)      : {resume(seule)}")
+    print(f"{args.sessions} sessions simultanées, serveur neuf : {resume(froid)}")
+    print(f"{args.sessions} sessions simultanées, serveur chaud : {resume(toutes)}")
+    refusees = sum(chiffres(r)["refusees"] for r in (froid, seule, toutes))
+    print(f"Requêtes hors boucle locale refusées : {refusees}")
+    for s in froid + seule + toutes:
         for e in s.erreurs[:1]:
             print("  -", e.splitlines()[0][:160])
 

@@ -17,6 +17,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +31,7 @@ from .acces import (  # noqa: F401  (réexportés : ``from ctg_data.stockage imp
     url_par_defaut,
 )
 
+_VERROU_MIGRATION = threading.Lock()
 STATUTS_MANUELS = ["à renseigner", "en cours", "atteint", "non atteint", "abandonné"]
 ETATS_EQUIPEMENT = ["ouvert", "fermé"]
 MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
@@ -99,16 +102,33 @@ class Stockage:
 
     # --- Schéma ------------------------------------------------------------------------------
     def migrer(self) -> None:
-        """Crée ou met à jour le schéma (Alembic). Sans effet s'il est à jour."""
-        configuration = Config()
-        configuration.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        try:
-            with self.moteur.begin() as connexion:
-                configuration.attributes["connexion"] = connexion
-                command.upgrade(configuration, "head")
-        except sa.exc.OperationalError as e:
-            raise StockageIndisponible(self._message_indisponible(e)) from None
-        self._migre = True
+        """Crée ou met à jour le schéma (Alembic). Sans effet s'il est à jour.
+
+        Une migration à la fois par processus (Alembic garde son contexte dans des variables
+        globales : deux sessions qui arrivent ensemble sur un serveur neuf le corrompaient). Si un
+        autre processus (second serveur) crée le schéma au même instant, on réessaie une fois : la
+        seconde fois, Alembic trouve le schéma à jour et ne fait rien.
+        """
+        with _VERROU_MIGRATION:
+            if self._migre:
+                return
+            configuration = Config()
+            configuration.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+            for essai in (1, 2):
+                try:
+                    with self.moteur.begin() as connexion:
+                        configuration.attributes["connexion"] = connexion
+                        command.upgrade(configuration, "head")
+                    break
+                except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as e:
+                    concurrence = any(m in str(e).lower() for m in ("already exists", "duplicate", "unique"))
+                    if concurrence and essai == 1:
+                        time.sleep(0.5)
+                        continue
+                    if isinstance(e, sa.exc.OperationalError):
+                        raise StockageIndisponible(self._message_indisponible(e)) from None
+                    raise
+            self._migre = True
 
     def _connexion(self):
         if not self._migre:

@@ -9,6 +9,8 @@ from ctg_data import carte as cartes
 from ctg_data import format as fmt
 from pages import ui
 
+ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
+
 alt = ui.altair()
 
 ui.exiger_donnees_territoriales()

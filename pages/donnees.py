@@ -7,6 +7,8 @@ from ctg_data import format as fmt
 from ctg_data.portrait import tableau_lisible
 from pages import ui
 
+ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
+
 st.title("Données et sources")
 st.markdown(
     "Chaque chiffre du tableau de bord vient d'un des jeux de données ci-dessous. Pour chacun : "

@@ -14,6 +14,8 @@ from ctg_data.erreurs import ErreurDonnees
 from ctg_data.stockage import ETATS_EQUIPEMENT, STATUTS_MANUELS, ErreurStockage
 from pages import ui
 
+ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
+
 qui = ui.identite()
 if qui is None:  # page atteinte sans connexion : rien n'est affiché ni enregistrable
     st.error("Cette page est réservée aux éditeurs connectés.")

@@ -11,6 +11,8 @@ from ctg_data.portrait import chiffres_cles
 from ctg_data.suivi import statuts_indicateurs
 from pages import ui
 
+ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
+
 # Présentation : ni barre latérale, ni en-tête, texte grand et contrasté, page entière utilisée.
 st.html("""<style>
 [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stHeader'],

@@ -27,6 +27,7 @@ def passer_par_app() -> None:
     Streamlit voit un dossier ``pages/`` et, tant qu'app.py n'a pas encore appelé st.navigation
     dans ce processus, sert un lien direct (par ex. /carte) en exécutant la page seule. On bascule
     alors dans le mode st.navigation et on relance : app.py s'exécute et affiche la page demandée.
+    À appeler en tête de chaque page (sans effet quand la page est exécutée par app.py).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -35,7 +36,9 @@ def passer_par_app() -> None:
         st.rerun()
 
 
-passer_par_app()
+# passer_par_app() est appelé par chaque page, jamais ici à l'import : st.rerun() lève une exception,
+# qui ferait échouer l'import de ce module pour les sessions qui l'importent au même moment
+# (« cannot import name 'ui' from 'pages' » quand dix personnes arrivent sur un serveur neuf).
 
 TOUT_DIJON = "Tout Dijon"
 CLE_QUARTIER = "quartier"  # choix durable (survit aux pages qui n'affichent pas la barre latérale)

@@ -12,11 +12,12 @@ sur 2 cœurs).
 Hors ligne : voir ``tests/charge.py`` (mandataire inexistant plutôt qu'interception des requêtes,
 trop coûteuse sous charge).
 
-La session de référence passe seule d'abord, sur le serveur neuf : premiers imports, schéma du
-magasin, caches. La charge porte sur un serveur démarré, pas sur son démarrage. (Le 22/11/2026, 10
-sessions simultanées sur un serveur neuf et un magasin vide le font tomber : erreur de segmentation
-dans libsqlite3 ou libpython, ImportError, migrations concurrentes : à corriger dans
-l'application.)
+Les 10 sessions arrivent ensemble sur un **serveur neuf** et un magasin vide (rien n'est encore
+importé, migré ni en cache) : une salle qui ouvre le lien au même moment. C'est le cas qui faisait
+tomber l'application (migrations Alembic concurrentes, import de ``pages.ui`` interrompu par
+``st.rerun()``, erreurs de segmentation de SQLite), corrigé le 22/11/2026 ; le journal du serveur ne
+doit contenir aucune trace d'exception. La session de référence passe ensuite, seule, sur le
+serveur chaud.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def test_dix_sessions_simultanees_sans_erreur(tmp_path, record_testsuite_propert
     debut = time.monotonic()
     # Données livrées (data/), magasin SQLite temporaire : var/ n'est pas touché.
     with serveur(tmp_path / "streamlit.log", CTG_DATABASE_URL=f"sqlite:///{tmp_path / 'ctg.sqlite3'}") as url:
-        # Une session seule d'abord : la référence du banc d'essai ; elle fait aussi le premier
-        # affichage de chaque page (imports, schéma du magasin, caches) avant la charge.
-        reference = lancer(url, 1, DUREE_REFERENCE_S)
+        # Les 10 sessions d'abord, sur le serveur neuf ; puis la référence, seule, serveur chaud.
         resultats = lancer(url, SESSIONS)
+        reference = lancer(url, 1, DUREE_REFERENCE_S)
     duree = time.monotonic() - debut
+    journal = (tmp_path / "streamlit.log").read_text(encoding="utf-8", errors="replace")
 
     c = chiffres(resultats)
     print(f"\n[charge] 1 session : {resume(reference)}")
@@ -58,6 +59,7 @@ def test_dix_sessions_simultanees_sans_erreur(tmp_path, record_testsuite_propert
     record_testsuite_property("charge_duree_s", round(duree))
 
     assert erreurs(reference + resultats) == []
+    assert "Traceback" not in journal, journal[journal.find("Traceback"):][:3000]
     assert len(resultats) == SESSIONS
     for s in resultats:
         # Deux cartes (tout Dijon, puis le quartier choisi) avec leurs marqueurs, puis le plan.
