@@ -10,6 +10,7 @@ from ctg_data import statique
 from pages import ui
 
 statique.preparer()  # Leaflet et jQuery servis localement (dossier static/), sans CDN
+ui.marquer_passage_par_app()  # voir ui.passer_par_app()
 
 st.set_page_config(
     page_title="CTG Dijon — tableau de bord",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from ctg_data import acteurs
+from ctg_data import acteurs, couleurs
 from pages import ui
 
 ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
@@ -35,10 +35,10 @@ if liens.empty:
 st.subheader("Qui est impliqué dans quoi")
 hauteur = min(900, 22 * liens["acteur"].nunique() + 60)
 st.altair_chart(
-    alt.Chart(liens).mark_square(size=180).encode(
+    alt.Chart(liens).mark_square(size=180, stroke=couleurs.CONTOUR, strokeWidth=0.8).encode(
         x=alt.X("fiche:N", title="Fiche", sort=None),
         y=alt.Y("acteur:N", title=None, sort="-x"),
-        color=alt.Color("role:N", title="Rôle", scale=alt.Scale(range=["#000091", "#E69F00", "#009E73"])),
+        color=alt.Color("role:N", title="Rôle", scale=alt.Scale(range=couleurs.COULEURS_ROLES)),
         tooltip=[alt.Tooltip("acteur:N", title="Acteur"), alt.Tooltip("role:N", title="Rôle"),
                  alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("fiche:N", title="Fiche"),
                  alt.Tooltip("fiche_titre:N", title="Intitulé"), alt.Tooltip("nom_dans_le_document:N", title="Nom dans le document")],

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ctg_data import carte as cartes
+from ctg_data import couleurs
 from ctg_data import equipements as eq
 from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
@@ -125,7 +126,7 @@ with droite:
         presentes = [c for c in cartes.STYLES if c in set(donnees_graphique["categorie"])]
         graphique = (
             alt.Chart(donnees_graphique)
-            .mark_bar()
+            .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
             .encode(
                 y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, "Quartier non connu"]),
                 x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 
 from ctg_data import agregation
 from ctg_data import carte as cartes
+from ctg_data import couleurs
 from ctg_data import format as fmt
 from pages import ui
 
@@ -73,16 +74,16 @@ quartiers_annee = de_l_annee[de_l_annee["type_zone"] == "quartier"]
 references = de_l_annee[de_l_annee["type_zone"].isin(["commune", "EPCI", "département", "France métropolitaine"])]
 if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
     donnees_barres = quartiers_annee.assign(choisi=quartiers_annee["nom_zone"] == quartier)
-    barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar().encode(
+    barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
         y=alt.Y("nom_zone:N", title=None, sort="-x"),
         x=alt.X("valeur:Q", title=unite),
-        color=alt.condition("datum.choisi", alt.value("#000091"), alt.value("#9ECAE1")),
+        color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f"),
                  alt.Tooltip("note:N", title="Calcul")],
     )
     couches = [barres]
     if not references.empty:
-        couches.append(alt.Chart(references.dropna(subset=["valeur"])).mark_rule(strokeDash=[5, 3], color="#CE0500").encode(
+        couches.append(alt.Chart(references.dropna(subset=["valeur"])).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
     st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
     if references.empty:
@@ -102,7 +103,8 @@ if serie["annee"].nunique() > 1:
         serie = serie.assign(choisi=serie["nom_zone"] == quartier)
     courbes = alt.Chart(serie).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite),
-        color=alt.Color("nom_zone:N", title="Quartier"),
+        color=alt.Color("nom_zone:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
+        strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f")],
     )
@@ -138,7 +140,7 @@ else:
     ensemble = pd.concat([choisi, comparaison])
     st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
-        color=alt.Color("nom_zone:N", title="Zone"),
+        color=alt.Color("nom_zone:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
         tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
     ).properties(height=280), width="stretch")

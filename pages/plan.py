@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from ctg_data import couleurs
 from ctg_data import format as fmt
 from ctg_data.plan import A_DEFINIR
 from ctg_data.portrait import source_courte, valeur_ligne
@@ -60,12 +61,12 @@ st.dataframe(
 st.caption(REGLE_ROLLUP)
 graphique = (
     alt.Chart(statuts.assign(axe_titre=[f"{plan.axe(a).numero}. {plan.axe(a).titre}" for a in statuts["axe"]]))
-    .mark_bar()
+    .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5)
     .encode(
         y=alt.Y("axe_titre:N", title=None),
         x=alt.X("count():Q", title="Nombre d'indicateurs", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("statut:N", title="Statut", scale=alt.Scale(
-            domain=STATUTS, range=["#9A9A9A", "#E69F00", "#009E73", "#CE0500", "#6A1B9A"])),
+            domain=STATUTS, range=[couleurs.COULEURS_STATUTS[s] for s in STATUTS])),
         tooltip=[alt.Tooltip("axe_titre:N", title="Axe"), alt.Tooltip("statut:N", title="Statut"),
                  alt.Tooltip("count():Q", title="Indicateurs")],
     )
@@ -169,12 +170,12 @@ else:
     points = alt.Chart(leurs).mark_line(point=True).encode(
         x=alt.X("periode:N", title="Période", sort="ascending"),
         y=alt.Y("valeur:Q", title=ind["unite"] if isinstance(ind["unite"], str) else "Valeur"),
-        color=alt.Color("zone:N", title="Zone"),
+        color=alt.Color("zone:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
         tooltip=[alt.Tooltip("zone:N", title="Zone"), alt.Tooltip("periode:N", title="Période"),
                  alt.Tooltip("valeur:Q", title="Valeur"), alt.Tooltip("source:N", title="Source")],
     )
     couches = [points]
-    for nom, valeur, couleur in (("Cible", ind["cible"], "#009E73"), ("Référence", ind["reference"], "#7A7A7A")):
+    for nom, valeur, couleur in (("Cible", ind["cible"], couleurs.COULEURS_STATUTS["atteint"]), ("Référence", ind["reference"], "#666666")):
         if pd.notna(valeur):
             couches.append(alt.Chart(pd.DataFrame({"y": [valeur], "nom": [nom]})).mark_rule(
                 strokeDash=[6, 4], color=couleur).encode(y="y:Q", tooltip=[alt.Tooltip("nom:N", title=""), alt.Tooltip("y:Q", title="Valeur")]))

@@ -21,17 +21,28 @@ from ctg_data.plan import Plan, charger_plans
 # geopandas (contours, positions) et SQLAlchemy (magasin) ne sont importés qu'à leur premier usage :
 # l'accueil n'en a pas besoin, son premier affichage est plus rapide.
 
+CLE_PAR_APP = "_passe_par_app"
+
+
+def marquer_passage_par_app() -> None:
+    """Appelé par app.py à chaque exécution, avant la page : cette session passe par app.py."""
+    st.session_state[CLE_PAR_APP] = True
+
+
 def passer_par_app() -> None:
     """Garantit que chaque page s'exécute à travers app.py (navigation, filtres partagés).
 
     Streamlit voit un dossier ``pages/`` et, tant qu'app.py n'a pas encore appelé st.navigation
     dans ce processus, sert un lien direct (par ex. /carte) en exécutant la page seule. On bascule
     alors dans le mode st.navigation et on relance : app.py s'exécute et affiche la page demandée.
-    À appeler en tête de chaque page (sans effet quand la page est exécutée par app.py).
+    À appeler en tête de chaque page. Le critère est la session : app.py marque chaque session
+    qu'il a servie (``CLE_PAR_APP``). Une session qui n'est jamais passée par app.py est relancée à
+    travers lui, même si une autre session a déjà fait la bascule entre-temps (dix personnes qui
+    arrivent ensemble sur un serveur neuf).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if not st.session_state.get(CLE_PAR_APP):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
