@@ -82,6 +82,9 @@ lignes_par_fiche: dict[str, list[dict]] = {}  # en un passage (plutôt qu'un fil
 for ligne in statuts[statuts["statut"].isin(choix_statuts)].to_dict("records"):
     lignes_par_fiche.setdefault(ligne["fiche"], []).append(ligne)
 portrait = ui.donnees("portrait")
+series_dijon: dict[str, list[dict]] = {}  # séries du portrait pour Dijon, par code, en un passage
+for ligne in portrait[portrait["territoire"] == "Dijon"].to_dict("records"):
+    series_dijon.setdefault(ligne["code"], []).append(ligne)
 for axe in [a for a in plan.axes if choix_axe in ("Tous les axes", a.id)]:
     fiches_axe = [f for f in fiches if f.axe == axe.id]
     statut_axe = par_axe.set_index("axe").loc[axe.id, "statut"] if axe.id in set(par_axe["axe"]) else "à renseigner"
@@ -102,11 +105,11 @@ for axe in [a for a in plan.axes if choix_axe in ("Tous les axes", a.id)]:
         if axe.contexte:
             st.markdown("**Contexte (portrait de territoire)** — séries choisies par l'équipe pour éclairer l'axe :")
             for code in axe.contexte:
-                serie = portrait[(portrait["code"] == code) & (portrait["territoire"] == "Dijon")]
-                for l in serie.to_dict("records"):
+                serie = series_dijon.get(code, [])
+                for l in serie:
                     st.markdown(f"- {l['indicateur']} : **{valeur_ligne(l)}** ({fmt.annee(l['annee']) if pd.isna(l['periode']) else l['periode']})")
-                if not serie.empty:
-                    st.caption(f"Source : {source_courte(serie.iloc[-1])}")
+                if serie:
+                    st.caption(f"Source : {source_courte(serie[-1])}")
 
 # --- Détail d'une fiche ----------------------------------------------------------------------
 st.header("Détail d'une fiche projet")
