@@ -3,7 +3,7 @@ serveur, carte de Dijon.
 
 Lancer depuis la racine du projet :
 
-    .venv/bin/python bench/pages_bench.py              # ≈ 3 à 5 min sur 2 cœurs
+    .venv/bin/python bench/pages_bench.py              # ≈ 2 min 30 sur 2 cœurs
     .venv/bin/python bench/pages_bench.py --sans-navigateur   # sans la mesure de mémoire (Chromium)
 
 Ce n'est pas un test : le script n'échoue pas, il affiche des chiffres et dit si les objectifs sont
