@@ -14,6 +14,8 @@ référence (un fichier d'une ligne, ``st.write("ok")``) mesurée de la même fa
    page de la navigation (``app.py``), l'application est lancée une fois, on va sur la page, puis on
    mesure 20 réexécutions où le quartier partagé (``st.session_state["quartier"]``) passe
    alternativement de « Grésilles » à « Tout Dijon ». Médiane en ms et rapport à la page triviale.
+   Repères : des pages d'une seule brique (un tableau, un graphique altair, une carte folium vide),
+   mesurées de la même façon.
    La page de saisie est mesurée avec un éditeur connecté (compte créé dans une base SQLite
    temporaire, ``CTG_DATABASE_URL``). Objectif : chaque page ≤ 3× la page triviale.
 2. **Premier affichage complet** : ``AppTest.from_file("app.py").run()`` dans un processus neuf
