@@ -123,7 +123,9 @@ def calcul(fonction, *jeux: str, **options):
 
 
 @st.cache_data(show_spinner=False)
-def _positions(dossier: str, empreinte: tuple, _corrections: pd.DataFrame, empreinte_stockage) -> pd.DataFrame:
+def _positions(dossier: str, empreinte: tuple, url_base: str | None, empreinte_stockage) -> pd.DataFrame:
+    # Les corrections ne sont lues dans la base qu'ici, quand son empreinte a changé (pas à chaque
+    # exécution de la page). url_base None : base indisponible, données livrées seules.
     d = Path(dossier)
     from ctg_data import geographie, positions
     from ctg_data.geocodage import Cache
@@ -135,7 +137,7 @@ def _positions(dossier: str, empreinte: tuple, _corrections: pd.DataFrame, empre
         geographie.charger_geo("iris", d),
         cat.charger("iris_quartiers", d),
         geographie.charger_geo("quartiers_geo", d),
-        _corrections,
+        None if url_base is None else _stockage(url_base).corrections_actives(),
     )
 
 
@@ -144,13 +146,12 @@ def equipements_localises() -> pd.DataFrame:
     éditeurs comprises ; si la base ne répond pas, les données livrées seules (avec un avertissement)."""
     dossier = config.dossier_donnees()
     try:
-        empreinte_stockage = stockage().empreinte()
-        corrections = stockage().corrections_actives()
-    except StockageIndisponible as e:
-        st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
-        empreinte_stockage, corrections = None, None
-    try:
-        return _positions(str(dossier), cat.empreinte(dossier), corrections, empreinte_stockage)
+        try:
+            empreinte = stockage().empreinte()
+            return _positions(str(dossier), cat.empreinte(dossier), url_par_defaut(), empreinte)
+        except StockageIndisponible as e:
+            st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
+            return _positions(str(dossier), cat.empreinte(dossier), None, None)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
