@@ -10,7 +10,6 @@ from ctg_data import statique
 from pages import ui
 
 statique.preparer()  # Leaflet et jQuery servis localement (dossier static/), sans CDN
-ui.marquer_passage_par_app()  # voir ui.passer_par_app()
 
 st.set_page_config(
     page_title="CTG Dijon — tableau de bord",
@@ -20,22 +19,25 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", url_path="accueil", default=True),
-    st.Page("pages/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
-    st.Page("pages/contexte.py", title="Contexte social", icon=":material/groups:", url_path="contexte"),
-    st.Page("pages/portrait.py", title="Portrait de quartier", icon=":material/location_city:", url_path="portrait"),
-    st.Page("pages/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
-    st.Page("pages/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
+    # Page par défaut, servie à la racine (/). Son nom interne n'apparaît dans aucune adresse.
+    st.Page("pages/vues/accueil.py", title="Accueil", icon=":material/home:", url_path="racine", default=True),
+    st.Page("pages/vues/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
+    st.Page("pages/vues/contexte.py", title="Contexte social", icon=":material/groups:", url_path="contexte"),
+    st.Page("pages/vues/portrait.py", title="Portrait de quartier", icon=":material/location_city:", url_path="portrait"),
+    st.Page("pages/vues/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
+    st.Page("pages/vues/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),
-    st.Page("pages/acteurs.py", title="Cartographie des acteurs", icon=":material/hub:", url_path="acteurs"),
-    st.Page("pages/seminaire.py", title="Mode séminaire", icon=":material/co_present:", url_path="seminaire"),
-    st.Page("pages/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
+    st.Page("pages/vues/acteurs.py", title="Cartographie des acteurs", icon=":material/hub:", url_path="acteurs"),
+    st.Page("pages/vues/seminaire.py", title="Mode séminaire", icon=":material/co_present:", url_path="seminaire"),
+    st.Page("pages/vues/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
+    # L'adresse /accueil (un lien partagé vers l'accueil) ouvre aussi l'accueil.
+    st.Page("pages/vues/accueil.py", title="Accueil", url_path="accueil", visibility="hidden"),
 ]
 # La page de saisie n'existe que pour un éditeur connecté : une personne en lecture seule ne la voit
 # pas et son adresse la renvoie à l'accueil. Le magasin refuse de toute façon toute écriture sans
 # identité d'éditeur.
 if ui.identite() is not None:
-    PAGES.append(st.Page("pages/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie"))
+    PAGES.append(st.Page("pages/vues/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie"))
 
 # À l'impression, seule la page compte : ni colonne de gauche ni barre d'outils.
 st.html("<style>@media print { [data-testid='stSidebar'], [data-testid='stHeader'], "

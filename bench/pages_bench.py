@@ -163,7 +163,7 @@ def mesurer_reexecutions(trivial: Path, identite) -> tuple[float, dict[str, floa
         if page == "saisie":
             at.session_state["_identite"] = identite
         at.run()
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/vues/{page}.py").run()
         if at.exception:
             raise RuntimeError(f"{page} : exception affichée : {[e.value for e in at.exception]}")
         reexecutions(at, 2)  # mise en route (caches du quartier choisi), non mesurée

@@ -125,7 +125,8 @@ def lancer_app(args: list[str]) -> None:
     os.chdir(RACINE)
     # Streamlit ne sert le dossier static/ que s'il existe au démarrage.
     subprocess.run([str(py), "-m", "ctg_data.statique"], check=True, stdout=subprocess.DEVNULL)
-    commande = [str(py), "-m", "streamlit", "run", str(RACINE / "app.py"), *args]
+    # pages.ui.serveur : Streamlit sans son ancien mode « dossier pages » (voir ce module).
+    commande = [str(py), "-m", "pages.ui.serveur", "run", str(RACINE / "app.py"), *args]
     dire("Lancement de l'application : ouvrez l'adresse affichée ci-dessous dans un navigateur.")
     os.execv(str(py), commande)
 

@@ -52,10 +52,10 @@ def test_filtre_quartier_applique_apres_changement_de_page():
     # navigateur (test_navigateur.py) : AppTest ne rend pas la barre latérale après la première
     # exécution d'une application à st.navigation. Ici : l'état de session suit le changement de page.
     at = lancer(quartier="fontaine-d-ouche")
-    at.switch_page("pages/donnees.py").run()
+    at.switch_page("pages/vues/donnees.py").run()
     assert not at.exception
     assert at.session_state["quartier"] == "Fontaine d'Ouche"
-    at.switch_page("pages/accueil.py").run()
+    at.switch_page("pages/vues/accueil.py").run()
     assert "au quartier **Fontaine d'Ouche**" in textes(at)
 
 
@@ -98,7 +98,7 @@ def test_fichier_casse_message_en_francais(dossier_donnees, page):
     ligne = modifier_cellule(dossier_donnees / "equipements.csv", "EQ007", "categorie", "Garderie")
     at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60).run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/vues/{page}.py").run()
     assert not at.exception
     (erreur,) = at.error
     assert "Les données n'ont pas pu être chargées" in erreur.value

@@ -99,8 +99,8 @@ def test_recapitulatif_annuel(magasin, editeur):
 
 def test_saisie_invisible_sans_connexion(magasin):
     at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60).run()
-    with pytest.raises(Exception):
-        at.switch_page("pages/saisie.py").run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # Saisie absente du menu
+        at.switch_page("pages/vues/saisie.py").run()
 
 
 @pytest.mark.parametrize("parametres", [
@@ -117,8 +117,8 @@ def test_adresse_fabriquee_ne_donne_aucun_droit(magasin, parametres):
     at.run()
     assert not at.exception
     assert "_identite" not in at.session_state or at.session_state["_identite"] is None
-    with pytest.raises(Exception):
-        at.switch_page("pages/saisie.py").run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # Saisie absente du menu
+        at.switch_page("pages/vues/saisie.py").run()
     assert not [b for b in at.button if "Enregistrer" in b.label or "Confirmer" in b.label]
     assert magasin.empreinte() == avant and magasin.historique("ctg-dijon-2024-2027").empty
 
@@ -209,7 +209,7 @@ def test_correction_d_equipement(magasin, editeur):
     la correction le remet « non localisé »."""
     at = ouvrir("saisie", identite=editeur)
     at.selectbox(key="correction_equipement").select("EQ011").run()  # Multi-accueil Voltaire
-    par_libelle(at.selectbox, "Quartier").select("Chevreul-Parc")
+    at.selectbox(key="correction_quartier_EQ011").select("Chevreul-Parc")
     par_libelle(at.text_input, "Motif (obligatoire)").input("Vérifié sur place")
     par_libelle(at.button, "Confirmer la correction").click().run()
     assert not at.exception
@@ -225,7 +225,7 @@ def test_correction_d_equipement(magasin, editeur):
 def test_correction_sans_motif_refusee(magasin, editeur):
     at = ouvrir("saisie", identite=editeur)
     at.selectbox(key="correction_equipement").select("EQ011").run()
-    par_libelle(at.selectbox, "Quartier").select("Chevreul-Parc")
+    at.selectbox(key="correction_quartier_EQ011").select("Chevreul-Parc")
     par_libelle(at.button, "Confirmer la correction").click().run()
     assert "Indiquez le motif de la correction" in tout(at)
     assert magasin.historique_corrections().empty

@@ -61,7 +61,7 @@ def test_pack_casse_signale_dans_l_application(tmp_path, monkeypatch):
     monkeypatch.setenv("CTG_DATA_DIR", str(dossier))
     at = ouvrir_page()  # première exécution : la barre latérale, où l'erreur est signalée, est rendue
     assert any("Plan refusé" in w.value and "titre" in w.value for w in at.warning)
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("pages/vues/plan.py").run()
     assert at.title[0].value == "Plan d'actions — CTG Dijon 2024-2027"
 
 

@@ -10,7 +10,6 @@ from ctg_data import equipements as eq
 from ctg_data import portrait_quartier as pq
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 ui.exiger_donnees_territoriales()
 

@@ -6,7 +6,6 @@ import streamlit as st
 from ctg_data import acteurs, couleurs
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 alt = ui.altair()
 

@@ -10,7 +10,6 @@ from ctg_data import couleurs
 from ctg_data import format as fmt
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 alt = ui.altair()
 

@@ -11,7 +11,6 @@ from ctg_data.suivi import REGLE_ROLLUP, STATUTS, statuts_indicateurs, synthese
 from ctg_data import suivi
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 alt = ui.altair()
 

@@ -14,7 +14,6 @@ from ctg_data.erreurs import ErreurDonnees
 from ctg_data.stockage import ETATS_EQUIPEMENT, STATUTS_MANUELS, ErreurStockage
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 qui = ui.identite()
 if qui is None:  # page atteinte sans connexion : rien n'est affiché ni enregistrable
@@ -236,7 +235,7 @@ with onglet_equipements:
                     st.session_state[cle_point] = (float(lat_saisie), float(lon_saisie))
                     st.rerun()
     with st.form(f"correction_{id_eq}"):
-        nouveau_quartier = st.selectbox("Quartier", ["(inchangé)", *zones[1:]])
+        nouveau_quartier = st.selectbox("Quartier", ["(inchangé)", *zones[1:]], key=f"correction_quartier_{id_eq}")
         capacite = st.number_input("Capacité (places)", min_value=0, step=1, value=None, placeholder="(inchangée)")
         etat = st.selectbox("État", ["(inchangé)", *ETATS_EQUIPEMENT])
         garder_point = st.checkbox("Enregistrer aussi la nouvelle position proposée", value=point is not None, disabled=point is None)

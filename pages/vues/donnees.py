@@ -7,7 +7,6 @@ from ctg_data import format as fmt
 from ctg_data.portrait import tableau_lisible
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 st.title("Données et sources")
 st.markdown(

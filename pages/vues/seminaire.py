@@ -11,7 +11,6 @@ from ctg_data.portrait import chiffres_cles
 from ctg_data.suivi import statuts_indicateurs
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 # Présentation : ni barre latérale, ni en-tête, texte grand et contrasté, page entière utilisée.
 st.html("""<style>
@@ -74,7 +73,7 @@ if haut[3].button("Exporter en PDF", key="diapo_pdf_preparer", icon=":material/p
 if st.session_state.get("seminaire_pdf"):
     haut[3].download_button("Télécharger le PDF", st.session_state["seminaire_pdf"], file_name="seminaire-ctg.pdf",
                             mime="application/pdf", key="diapo_pdf")
-haut[4].page_link("pages/accueil.py" if plan.donnees_territoriales else "pages/plan.py", label="Quitter la présentation",
+haut[4].page_link("pages/vues/accueil.py" if plan.donnees_territoriales else "pages/vues/plan.py", label="Quitter la présentation",
                   icon=":material/close:")
 
 # Flèches du clavier : un petit script dans la page cliquera sur les boutons (une seule fois par onglet).

@@ -13,7 +13,6 @@ from ctg_data.geographie import quartier_contenant
 from ctg_data.schemas import CATEGORIES_EQUIPEMENTS
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 alt = ui.altair()
 

@@ -9,7 +9,6 @@ from ctg_data import recapitulatif as recap
 from ctg_data.suivi import REGLE_ROLLUP
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 plan = ui.plan()
 courantes, manuels, _ = ui.valeurs_saisies(plan.id)

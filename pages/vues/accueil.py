@@ -7,7 +7,6 @@ from ctg_data import format as fmt
 from ctg_data.portrait import chiffres_cles
 from pages import ui
 
-ui.passer_par_app()  # lien direct servi avant app.py : repasser par app.py
 
 ui.exiger_donnees_territoriales()
 

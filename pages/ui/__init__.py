@@ -1,0 +1,22 @@
+"""Aides d'interface des pages, rangées par rôle :
+
+- ``chargement`` : jeux de données, contours, calculs du cœur et magasin, en cache ;
+- ``filtres`` : plan suivi et quartier, partagés par toutes les pages et gardés dans l'adresse ;
+- ``connexion`` : identité de la session et connexion à l'espace éditeur ;
+- ``widgets`` : téléchargements, tableaux, badges, graphiques ;
+- ``serveur`` : démarrage du serveur Streamlit (voir sa documentation).
+
+Les pages écrivent ``from pages import ui`` puis ``ui.donnees(...)``, ``ui.plan()``… : les noms publics
+des quatre premiers modules sont repris ici. Aucun calcul de données ici : il est dans ``ctg_data``.
+"""
+
+from .chargement import (  # noqa: F401
+    arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
+    empreinte_stockage, equipements_localises, fichier_donnees, plans, stockage, valeurs_saisies,
+)
+from .connexion import CLE_IDENTITE, bloc_connexion, erreur_ecriture, identite, oidc_configure  # noqa: F401
+from .filtres import (  # noqa: F401
+    CLE_PLAN, CLE_QUARTIER, PLAN_PAR_DEFAUT, TOUT_DIJON, choisir_quartier, exiger_donnees_territoriales,
+    filtre_plan, filtres_partages, plan, quartier_selectionne,
+)
+from .widgets import altair, badge, echapper, en_tableau, geocoder_equipements, telechargements, valeur_actuelle  # noqa: F401

@@ -1,0 +1,185 @@
+"""Chargement des données pour les pages : jeux validés gardés en cache, contours, calculs du cœur
+mis en cache, magasin, plans. Toute la logique de données est dans ``ctg_data`` ; ici, seulement le
+cache de Streamlit et l'arrêt propre d'une page sur une erreur de données (message en français)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ctg_data import catalogue as cat
+from ctg_data import config
+from ctg_data.acces import StockageIndisponible, url_par_defaut  # sans SQLAlchemy
+from ctg_data.erreurs import ErreurDonnees
+from ctg_data.plan import Plan, charger_plans
+
+# geopandas (contours, positions) et SQLAlchemy (magasin) ne sont importés qu'à leur premier usage :
+# l'accueil n'en a pas besoin, son premier affichage est plus rapide.
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _charger(id_jeu: str, dossier: str, empreinte: tuple) -> pd.DataFrame:
+    # « empreinte » (dates de modification des fichiers) sert de clé : un fichier modifié est relu.
+    # Un seul exemplaire partagé par toutes les sessions, jamais modifié : ``donnees()`` en donne une
+    # copie (10 fois plus rapide que de relire une copie sérialisée comme le ferait st.cache_data).
+    return cat.charger(id_jeu, Path(dossier))
+
+
+@st.cache_data(show_spinner=False)
+def _charger_geo(id_jeu: str, dossier: str, empreinte: tuple):
+    from ctg_data import geographie
+
+    return geographie.charger_geo(id_jeu, Path(dossier))
+
+
+@st.cache_data(show_spinner=False)
+def _catalogue(dossier: str, empreinte: tuple) -> dict[str, cat.JeuDeDonnees]:
+    return cat.lire_catalogue(Path(dossier))
+
+
+def arreter_sur_erreur(erreur: ErreurDonnees) -> None:
+    st.error(
+        "**Les données n'ont pas pu être chargées.**\n\n"
+        + erreur.message().replace("\n", "  \n")
+        + "\n\nCorrigez le fichier puis rechargez la page. Rien n'a été modifié."
+    )
+    st.stop()
+
+
+def donnees(id_jeu: str) -> pd.DataFrame:
+    """Un jeu de données validé ; en cas d'erreur, affiche le message en français et arrête la page."""
+    dossier = config.dossier_donnees()
+    try:
+        return _charger(id_jeu, str(dossier), cat.empreinte(dossier)).copy()  # la page peut modifier sa copie
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def contours(id_jeu: str):
+    """Un fichier de contours validé (GeoDataFrame) ; en cas d'erreur, message en français et arrêt."""
+    dossier = config.dossier_donnees()
+    try:
+        return _charger_geo(id_jeu, str(dossier), cat.empreinte(dossier))
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _calcul(module: str, fonction: str, jeux: tuple[str, ...], dossier: str, empreinte: tuple, options: tuple):
+    appel = getattr(importlib.import_module(module), fonction)
+    return appel(*[_charger(j, dossier, empreinte).copy() for j in jeux], **dict(options))
+
+
+def calcul(fonction, *jeux: str, **options):
+    """``fonction(donnees(jeu1), donnees(jeu2)…, **options)``, calculé une fois par jeu de fichiers et
+    par options (un quartier, par ex.) puis gardé en cache : une réexécution de la page (changement
+    de filtre) ne refait pas le calcul. ``fonction`` : une fonction de ``ctg_data`` (données seules)."""
+    dossier = config.dossier_donnees()
+    try:
+        return _calcul(fonction.__module__, fonction.__name__, jeux, str(dossier), cat.empreinte(dossier),
+                       tuple(sorted(options.items())))
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_data(show_spinner=False)
+def _positions(dossier: str, empreinte: tuple, url_base: str | None, empreinte_stockage) -> pd.DataFrame:
+    # Les corrections ne sont lues dans la base qu'ici, quand son empreinte a changé (pas à chaque
+    # exécution de la page). url_base None : base indisponible, données livrées seules.
+    d = Path(dossier)
+    from ctg_data import geographie, positions
+    from ctg_data.geocodage import Cache
+
+    return positions.positions(
+        cat.charger("equipements", d),
+        cat.charger("equipements_quartiers", d),
+        Cache(d / "geocodage_cache.csv").tableau(),
+        geographie.charger_geo("iris", d),
+        cat.charger("iris_quartiers", d),
+        geographie.charger_geo("quartiers_geo", d),
+        None if url_base is None else _stockage(url_base).corrections_actives(),
+    )
+
+
+def equipements_localises() -> pd.DataFrame:
+    """Les équipements avec position, précision et quartier (voir ctg_data.positions), corrections des
+    éditeurs comprises ; si la base ne répond pas, les données livrées seules (avec un avertissement)."""
+    dossier = config.dossier_donnees()
+    try:
+        try:
+            empreinte = stockage().empreinte()
+            return _positions(str(dossier), cat.empreinte(dossier), url_par_defaut(), empreinte)
+        except StockageIndisponible as e:
+            st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
+            return _positions(str(dossier), cat.empreinte(dossier), None, None)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_resource(show_spinner=False)
+def _stockage(url: str):
+    from ctg_data.stockage import Stockage
+
+    return Stockage(url)
+
+
+def stockage():
+    """Le magasin (SQLite par défaut, PostgreSQL si CTG_DATABASE_URL), partagé par les sessions."""
+    return _stockage(url_par_defaut())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # un exemplaire partagé : les pages ne modifient pas un plan
+def _plans(dossier: str, empreinte: tuple) -> tuple[dict[str, Plan], list[ErreurDonnees]]:
+    return charger_plans(Path(dossier))
+
+
+def plans() -> tuple[dict[str, Plan], list[ErreurDonnees]]:
+    """Les plans valides, et les erreurs des plans refusés (les autres restent utilisables)."""
+    dossier = config.dossier_donnees()
+    empreinte = tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
+    return _plans(str(dossier), empreinte)
+
+
+def empreinte_fichiers() -> tuple:
+    """Dates de modification des fichiers de data/ : change quand un fichier est modifié."""
+    return cat.empreinte(config.dossier_donnees())
+
+
+def empreinte_stockage():
+    """Empreinte de la base (change à chaque écriture), ou None si la base ne répond pas."""
+    try:
+        return stockage().empreinte()
+    except StockageIndisponible:
+        return None
+
+
+def valeurs_saisies(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """(valeurs courantes, statuts manuels, base disponible). Base indisponible : tableaux vides et
+    avertissement ; la page reste lisible."""
+    try:
+        return stockage().valeurs_courantes(id_plan), stockage().statuts_manuels(id_plan), True
+    except StockageIndisponible as e:
+        st.warning(f"{e} Les valeurs saisies ne peuvent pas être affichées pour l'instant.", icon=":material/cloud_off:")
+        return pd.DataFrame(columns=["indicateur", "zone", "periode", "valeur", "valeur_texte", "commentaire",
+                                     "source", "auteur", "horodatage", "version"]), pd.DataFrame(), False
+
+
+def chemin_donnees(nom: str) -> Path:
+    return config.dossier_donnees() / nom
+
+
+def fichier_donnees(nom: str) -> bytes:
+    return (config.dossier_donnees() / nom).read_bytes()
+
+
+def catalogue() -> dict[str, cat.JeuDeDonnees]:
+    dossier = config.dossier_donnees()
+    try:
+        return _catalogue(str(dossier), cat.empreinte(dossier))
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
