@@ -15,7 +15,8 @@ compte local existe mais n'a plus de mot de passe ; il faut le redéfinir avec
 fonctionnent tels quels.
 
 La restauration ne se fait que dans une base VIDE (SQLite ou PostgreSQL) : le schéma est créé, le
-fichier vérifié (format, révision du schéma), puis tout est inséré en une seule transaction (tout ou
+fichier vérifié (format, révision du schéma ; une sauvegarde d'une révision plus ancienne est d'abord
+mise au niveau du schéma actuel, voir ``MISES_A_NIVEAU``), puis tout est inséré en une seule transaction (tout ou
 rien) en gardant les identifiants d'origine ; sous PostgreSQL, les séquences sont recalées pour que
 les saisies suivantes fonctionnent.
 """
@@ -25,7 +26,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import copy
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -33,9 +36,9 @@ import sqlalchemy as sa
 
 from . import stockage as st
 from .stockage import ErreurStockage, Stockage, StockageIndisponible
+from .tables import TABLES
 
 FORMAT = "ctg-sauvegarde"
-TABLES = [st.valeurs, st.statuts_manuels, st.conflits, st.corrections, st.comptes]
 COLONNES_SECRETES = {"comptes": {"sel", "empreinte"}}
 MESSAGE_MOTS_DE_PASSE = (
     "Les comptes sont sauvegardés sans mot de passe : après une restauration, redéfinissez le mot de "
@@ -153,16 +156,63 @@ def lire(chemin) -> dict:
         raise FichierInvalide(f"« {chemin} » n'est pas un fichier JSON valide : ce n'est pas une sauvegarde.") from None
 
 
+# --- Mise à niveau d'une sauvegarde ancienne -------------------------------------------------------
+PREFIXE_ANNULATION = re.compile(r"^Annulation de la correction n° (\d+)")
+
+
+def _vers_0002(tables: dict) -> None:
+    """Révision 0002 (même règle que la migration) : une annulation de correction est marquée par
+    ``annulation_de`` (id de la correction annulée), plus par le préfixe de son motif ; ``annule_par``
+    ne reste que sur la correction annulée."""
+    lignes = tables.get("corrections_equipements")
+    if not isinstance(lignes, list) or not all(isinstance(l, dict) for l in lignes):
+        return  # signalé par la vérification qui suit
+    existantes = {l["id"]: l for l in lignes if isinstance(l.get("id"), int)}
+    for ligne in lignes:
+        motif = ligne.get("motif")
+        numero = PREFIXE_ANNULATION.match(motif) if isinstance(motif, str) else None
+        if not numero:
+            continue
+        visee = ligne.get("annule_par") if ligne.get("annule_par") is not None else int(numero.group(1))
+        if not isinstance(visee, int) or visee == ligne.get("id") or visee not in existantes:
+            continue
+        ligne["annulation_de"], ligne["annule_par"] = visee, None
+        if existantes[visee].get("annule_par") is None:
+            existantes[visee]["annule_par"] = ligne.get("id")
+
+
+MISES_A_NIVEAU = {"0002": _vers_0002}
+"""Pour chaque révision du schéma après la première : ce qu'elle change aux lignes d'une sauvegarde
+faite à la révision précédente (une révision qui n'ajoute qu'une colonne facultative : ``lambda t: None``).
+Une nouvelle révision sans entrée ici fait échouer ``tests/test_sauvegarde.py``."""
+
+
+def _mettre_a_niveau(donnees: dict, revision: str) -> dict:
+    """La sauvegarde au niveau de ``revision`` (celle de la base) ; SchemaIncompatible si elle est
+    plus récente que l'application, ou d'un schéma inconnu."""
+    depart = donnees.get("version_schema")
+    if depart == revision:
+        return donnees
+    connues = st.revisions()
+    if depart not in connues or revision not in connues or connues.index(depart) > connues.index(revision):
+        raise SchemaIncompatible(
+            f"La sauvegarde a été faite avec le schéma « {depart} », la base est au schéma « {revision} » : "
+            "utilisez la version de l'application qui a produit la sauvegarde (ou une plus récente)."
+        )
+    donnees = copy.deepcopy(donnees)
+    if isinstance(donnees.get("tables"), dict):
+        for suivante in connues[connues.index(depart) + 1: connues.index(revision) + 1]:
+            MISES_A_NIVEAU[suivante](donnees["tables"])
+    donnees["version_schema"] = revision
+    return donnees
+
+
 # --- Restauration ---------------------------------------------------------------------------------
 def _verifier(donnees, revision: str) -> dict[str, list[dict]]:
     """Contrôle le fichier et le convertit en lignes à insérer, par table."""
     if not isinstance(donnees, dict) or donnees.get("format") != FORMAT:
         raise FichierInvalide(f"Ce fichier n'est pas une sauvegarde du tableau de bord (format attendu : « {FORMAT} »).")
-    if donnees.get("version_schema") != revision:
-        raise SchemaIncompatible(
-            f"La sauvegarde a été faite avec le schéma « {donnees.get('version_schema')} », la base est au "
-            f"schéma « {revision} » : utilisez la version de l'application qui a produit la sauvegarde."
-        )
+    donnees = _mettre_a_niveau(donnees, revision)
     tables = donnees.get("tables")
     if not isinstance(tables, dict):
         raise FichierInvalide("La sauvegarde ne contient pas de tables.")

@@ -3,7 +3,8 @@ comptes des éditeurs.
 
 - SQLite par défaut (fichier ``var/ctg.sqlite3``), PostgreSQL quand ``CTG_DATABASE_URL`` est défini
   (par ex. ``postgresql+psycopg://utilisateur:motdepasse@hote/base``). Même code pour les deux.
-- Le schéma est créé et mis à jour par Alembic au premier accès (``migrer``), jamais à la main.
+- Les tables sont décrites une seule fois, dans ``ctg_data.tables`` ; le schéma est créé et mis à
+  jour par Alembic au premier accès (``migrer``), jamais à la main.
 - Rien n'est écrasé : une correction ajoute une version ; l'historique reste consultable.
 - Toute écriture exige une identité d'éditeur, revérifiée ici contre la table des comptes : une
   page atteinte par son adresse ou un appel direct ne suffit pas.
@@ -25,55 +26,34 @@ import pandas as pd
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from .acces import (  # noqa: F401  (réexportés : ``from ctg_data.stockage import Identite…`` reste valable)
     FICHIER_SQLITE, ROLE_EDITEUR, ConflitSaisie, EcritureRefusee, ErreurStockage, Identite, StockageIndisponible,
     url_par_defaut,
 )
+from .tables import comptes, conflits, corrections, meta, statuts_manuels, valeurs  # noqa: F401  (réexportés)
+from .vocabulaire import ETATS_EQUIPEMENT, LIBELLES_STATUTS, Statut
 
 _VERROU_MIGRATION = threading.Lock()
-STATUTS_MANUELS = ["à renseigner", "en cours", "atteint", "non atteint", "abandonné"]
-ETATS_EQUIPEMENT = ["ouvert", "fermé"]
+DOSSIER_MIGRATIONS = Path(__file__).parent / "migrations"
+STATUTS_MANUELS = LIBELLES_STATUTS  # ancien nom, gardé pour les imports existants (voir ctg_data.vocabulaire)
 MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
+CHAMPS_CORRIGES = ("lat", "lon", "quartier", "capacite", "etat")
 
-meta = sa.MetaData()
-comptes = sa.Table(
-    "comptes", meta,
-    sa.Column("identifiant", sa.String(200), primary_key=True),
-    sa.Column("nom", sa.String(200)), sa.Column("role", sa.String(20)), sa.Column("source", sa.String(10)),
-    sa.Column("sel", sa.String(64)), sa.Column("empreinte", sa.String(200)), sa.Column("actif", sa.Boolean),
-    sa.Column("cree_le", sa.DateTime(timezone=True)),
-)
-valeurs = sa.Table(
-    "valeurs", meta,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
-    sa.Column("indicateur", sa.String(100)), sa.Column("zone", sa.String(100)), sa.Column("periode", sa.String(20)),
-    sa.Column("version", sa.Integer), sa.Column("valeur", sa.Float), sa.Column("valeur_texte", sa.Text),
-    sa.Column("commentaire", sa.Text), sa.Column("source", sa.Text), sa.Column("auteur", sa.String(200)),
-    sa.Column("horodatage", sa.DateTime(timezone=True)),
-)
-statuts_manuels = sa.Table(
-    "statuts_manuels", meta,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
-    sa.Column("indicateur", sa.String(100)), sa.Column("statut", sa.String(30)), sa.Column("motif", sa.Text),
-    sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
-)
-conflits = sa.Table(
-    "conflits", meta,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("plan", sa.String(100)),
-    sa.Column("indicateur", sa.String(100)), sa.Column("zone", sa.String(100)), sa.Column("periode", sa.String(20)),
-    sa.Column("version_vue", sa.Integer), sa.Column("version_trouvee", sa.Integer),
-    sa.Column("valeur_proposee", sa.Float), sa.Column("texte_propose", sa.Text), sa.Column("commentaire", sa.Text),
-    sa.Column("source", sa.Text), sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
-)
-corrections = sa.Table(
-    "corrections_equipements", meta,
-    sa.Column("id", sa.Integer, primary_key=True), sa.Column("equipement", sa.String(20)),
-    sa.Column("lat", sa.Float), sa.Column("lon", sa.Float), sa.Column("quartier", sa.String(100)),
-    sa.Column("capacite", sa.Integer), sa.Column("etat", sa.String(20)), sa.Column("motif", sa.Text),
-    sa.Column("auteur", sa.String(200)), sa.Column("horodatage", sa.DateTime(timezone=True)),
-    sa.Column("annule_par", sa.Integer),
-)
+
+def configuration_alembic(connexion=None) -> Config:
+    """La configuration Alembic du magasin (migrations de ``ctg_data/migrations``), sur ``connexion``."""
+    configuration = Config()
+    configuration.set_main_option("script_location", str(DOSSIER_MIGRATIONS))
+    configuration.attributes["connexion"] = connexion
+    return configuration
+
+
+def revisions() -> list[str]:
+    """Les révisions du schéma, de la première à la dernière (« tête »)."""
+    script = ScriptDirectory.from_config(configuration_alembic())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
 
 
 def maintenant() -> dt.datetime:
@@ -112,13 +92,10 @@ class Stockage:
         with _VERROU_MIGRATION:
             if self._migre:
                 return
-            configuration = Config()
-            configuration.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
             for essai in (1, 2):
                 try:
                     with self.moteur.begin() as connexion:
-                        configuration.attributes["connexion"] = connexion
-                        command.upgrade(configuration, "head")
+                        command.upgrade(configuration_alembic(connexion), "head")
                     break
                 except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as e:
                     concurrence = any(m in str(e).lower() for m in ("already exists", "duplicate", "unique"))
@@ -276,7 +253,15 @@ class Stockage:
                 "valeur_texte": (valeur_texte or "").strip() or None, "source": source.strip()}
 
     @staticmethod
-    def _conflit(actuelle: dict, saisie: dict, version_vue: int) -> ConflitSaisie:
+    def _conflit(actuelle: dict | None, saisie: dict, version_vue: int) -> ConflitSaisie:
+        if actuelle is None:  # la version affichée à l'éditeur n'existe pas (page périmée, fichier retouché)
+            return ConflitSaisie(
+                f"Conflit de saisie : vous partiez de la version n° {version_vue} de {saisie['indicateur']} "
+                f"({saisie['zone']}, {saisie['periode']}), mais aucune valeur n'y est enregistrée. Votre valeur, "
+                f"{texte_valeur(saisie['valeur'], saisie['valeur_texte'])}, n'a pas été enregistrée mais elle est "
+                "conservée : rechargez la page, puis enregistrez de nouveau si besoin.",
+                actuelle={"version": 0}, proposee=saisie, version_vue=version_vue,
+            )
         return ConflitSaisie(
             f"Conflit de saisie : pendant que vous saisissiez, {actuelle['auteur']} a enregistré "
             f"{texte_valeur(actuelle['valeur'], actuelle['valeur_texte'])} pour {saisie['indicateur']} "
@@ -357,8 +342,11 @@ class Stockage:
     # --- Statuts manuels ---------------------------------------------------------------------
     def fixer_statut(self, identite: Identite, plan: str, indicateur: str, statut: str | None, motif: str) -> None:
         """Impose un statut (ou None pour revenir au statut calculé), avec son auteur et son motif."""
-        if statut is not None and statut not in STATUTS_MANUELS:
-            raise ErreurStockage(f"Statut « {statut} » inconnu ; admis : {', '.join(STATUTS_MANUELS)}.")
+        if statut is not None:
+            try:
+                statut = Statut.depuis(statut).libelle
+            except ValueError as e:
+                raise ErreurStockage(str(e)) from None
         if not (motif or "").strip():
             raise ErreurStockage("Indiquez pourquoi le statut est fixé à la main.")
 
@@ -402,40 +390,66 @@ class Stockage:
 
         return self._executer(ecrire)
 
-    def annuler_correction(self, identite: Identite, id_correction: int, motif: str) -> None:
-        """Annule une correction (elle reste dans l'historique, marquée annulée)."""
+    def annuler_correction(self, identite: Identite, id_correction: int, motif: str) -> int:
+        """Annule une correction : ajoute une ligne d'annulation (``annulation_de`` = la correction
+        annulée) et marque la correction (``annule_par``) ; elle reste dans l'historique. Le motif de
+        l'annulation, précédé de « Annulation de la correction n° … : », n'est que le texte lu par les
+        personnes : seuls les champs disent ce qui est annulé. Renvoie l'id de l'annulation."""
         def ecrire(c):
             auteur = self._exiger_editeur(c, identite)
             ligne = c.execute(sa.select(corrections).where(corrections.c.id == id_correction)).mappings().first()
+            if ligne is not None and ligne["annulation_de"] is not None:
+                raise ErreurStockage(
+                    f"La ligne n° {id_correction} est l'annulation d'une correction : elle ne s'annule pas. "
+                    "Pour rétablir la correction annulée, saisissez-la de nouveau.")
             if ligne is None or ligne["annule_par"] is not None:
                 raise ErreurStockage("Cette correction n'existe pas ou a déjà été annulée.")
             annulation = c.execute(corrections.insert().values(
-                equipement=ligne["equipement"], motif=f"Annulation de la correction n° {id_correction} : {motif}",
-                auteur=auteur, horodatage=maintenant(), annule_par=id_correction)).inserted_primary_key[0]
-            c.execute(corrections.update().where(corrections.c.id == id_correction).values(annule_par=annulation))
+                equipement=ligne["equipement"],
+                motif=f"Annulation de la correction n° {id_correction} : {(motif or '').strip() or 'sans motif'}",
+                auteur=auteur, horodatage=maintenant(), annulation_de=id_correction)).inserted_primary_key[0]
+            # Seulement si personne ne l'a annulée entre-temps (deux éditeurs au même moment) : sinon
+            # toute la transaction est refusée, l'annulation ajoutée ci-dessus comprise.
+            marquee = c.execute(corrections.update().where(
+                corrections.c.id == id_correction, corrections.c.annule_par.is_(None)).values(annule_par=annulation))
+            if marquee.rowcount != 1:
+                raise ErreurStockage("Cette correction n'existe pas ou a déjà été annulée.")
+            return annulation
 
-        self._executer(ecrire)
+        return self._executer(ecrire)
 
     def historique_corrections(self, equipement: str | None = None) -> pd.DataFrame:
+        """Toutes les lignes (corrections et annulations), de la plus ancienne à la plus récente."""
         requete = sa.select(corrections).order_by(corrections.c.id)
         if equipement:
             requete = requete.where(corrections.c.equipement == equipement)
         return self.lire(requete)
 
+    @staticmethod
+    def _en_vigueur(tout: pd.DataFrame) -> pd.DataFrame:
+        """Les corrections qui comptent : ni annulation, ni annulée (par les champs seulement)."""
+        annulees = set(tout["annulation_de"].dropna().astype(int))
+        return tout[tout["annulation_de"].isna() & tout["annule_par"].isna() & ~tout["id"].isin(annulees)]
+
+    def corrections_annulables(self, equipement: str | None = None) -> pd.DataFrame:
+        """Les corrections en vigueur (ni annulations, ni déjà annulées) : celles qu'on peut annuler."""
+        return self._en_vigueur(self.historique_corrections(equipement)).reset_index(drop=True)
+
     def corrections_actives(self) -> pd.DataFrame:
-        """Par équipement, la dernière valeur corrigée de chaque champ (corrections non annulées),
-        au format attendu par ``positions.positions`` (id, lat, lon, quartier, auteur, date, motif)."""
+        """Par équipement, la dernière valeur corrigée de chaque champ (lat, lon, quartier, capacité,
+        état) parmi les corrections en vigueur, au format attendu par ``positions.positions`` (id, lat,
+        lon, quartier, capacite, etat, auteur, date, motif, id_correction : ceux de la dernière
+        correction en vigueur)."""
         tout = self.historique_corrections()
         colonnes = ["id", "lat", "lon", "quartier", "capacite", "etat", "auteur", "date", "motif", "id_correction"]
         if tout.empty:
             return pd.DataFrame(columns=colonnes)
-        actives = tout[tout["annule_par"].isna() & ~tout["motif"].str.startswith("Annulation de la correction")]
         lignes = []
-        for equipement, groupe in actives.groupby("equipement"):
+        for equipement, groupe in self._en_vigueur(tout).groupby("equipement"):
             derniere = groupe.iloc[-1]
             ligne = {"id": equipement, "auteur": derniere["auteur"], "motif": derniere["motif"],
                      "date": pd.Timestamp(derniere["horodatage"]).strftime("%Y-%m-%d"), "id_correction": derniere["id"]}
-            for champ in ("lat", "lon", "quartier", "capacite", "etat"):
+            for champ in CHAMPS_CORRIGES:
                 renseignes = groupe[groupe[champ].notna()]
                 ligne[champ] = renseignes[champ].iloc[-1] if not renseignes.empty else None
             lignes.append(ligne)

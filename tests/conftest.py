@@ -7,6 +7,10 @@ Catégories de tests qui dépendent d'un logiciel système (marqueurs pytest) :
 
 Avec ``CTG_TESTS_COMPLETS=1`` (c'est le cas dans ``.ci/run``), la session échoue si un test d'une
 de ces catégories a été sauté, ou si aucun n'a été exécuté : un test sauté n'est pas un test réussi.
+
+Aucun test ne lit ni n'écrit la base du développeur (``var/ctg.sqlite3``) : deux fixtures automatiques
+dirigent le magasin vers une base SQLite temporaire (``CTG_DATABASE_URL``), une pour la session (fixtures
+de session ou de module, serveurs lancés par ``serveur``) et une neuve pour chaque test.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import pytest
 
 RACINE = Path(__file__).resolve().parent.parent
 DONNEES = RACINE / "data"
+BASE_DU_DEVELOPPEUR = RACINE / "var" / "ctg.sqlite3"
 CATEGORIES_EXIGEES = {
     "navigateur": "test dans un vrai navigateur (Chromium + Playwright)",
     "postgres": "test du magasin sur un vrai serveur PostgreSQL",
@@ -61,6 +66,41 @@ def pytest_sessionfinish(session, exitstatus):
     if manques:
         print("\nÉCHEC : catégories de tests exigées non exécutées entièrement :\n  " + "\n  ".join(manques))
         session.exitstatus = 1
+
+
+def etat_fichier(chemin: Path) -> tuple | None:
+    """Ce qui change quand un fichier est créé ou écrit : None s'il n'existe pas, sinon (taille, mtime)."""
+    try:
+        infos = chemin.stat()
+    except FileNotFoundError:
+        return None
+    return infos.st_size, infos.st_mtime_ns
+
+
+def _diriger_le_magasin(monkeypatch: pytest.MonkeyPatch, dossier: Path) -> str:
+    """Le magasin par défaut (``ctg_data.acces.url_par_defaut``) devient un fichier SQLite de ``dossier`` :
+    par ``CTG_DATABASE_URL`` (lue aussi par les serveurs lancés en sous-processus) et, si un test retire
+    cette variable, par le fichier de repli."""
+    from ctg_data import acces
+
+    url = f"sqlite:///{dossier / 'ctg.sqlite3'}"
+    monkeypatch.setenv("CTG_DATABASE_URL", url)
+    monkeypatch.setattr(acces, "FICHIER_SQLITE", dossier / "repli.sqlite3")
+    return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def magasin_de_session(tmp_path_factory):
+    """Base temporaire des fixtures de session et de module (et des serveurs qu'elles lancent)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _diriger_le_magasin(monkeypatch, tmp_path_factory.mktemp("magasin-session"))
+
+
+@pytest.fixture(autouse=True)
+def magasin_du_test(magasin_de_session, tmp_path_factory, monkeypatch):
+    """Une base SQLite neuve pour chaque test : ``Stockage()`` et les pages (AppTest) l'utilisent ;
+    un test qui veut une autre base la désigne lui-même (``monkeypatch.setenv`` ou URL explicite)."""
+    return _diriger_le_magasin(monkeypatch, tmp_path_factory.mktemp("magasin"))
 
 
 @pytest.fixture
@@ -121,11 +161,21 @@ def attendre_sante(url: str, processus: subprocess.Popen, delai: float = 180) ->
     raise RuntimeError(f"L'application n'a pas répondu en {delai} s.")
 
 
+def environnement_serveur(journal: Path, port: int, **env_en_plus: str) -> dict[str, str]:
+    """L'environnement d'un serveur de test. Sa base : ``CTG_DATABASE_URL`` de ``env_en_plus``, sinon
+    celle du test ou de la session (fixtures automatiques), sinon (hors pytest) un fichier SQLite à
+    côté du journal ; jamais la base du développeur."""
+    env = dict(os.environ, STREAMLIT_SERVER_PORT=str(port), STREAMLIT_SERVER_ADDRESS="127.0.0.1", **env_en_plus)
+    env.setdefault("CTG_DATABASE_URL", f"sqlite:///{journal.parent / 'ctg.sqlite3'}")
+    assert str(BASE_DU_DEVELOPPEUR) not in env["CTG_DATABASE_URL"], "un serveur de test sur la base du développeur"
+    return env
+
+
 @contextlib.contextmanager
 def serveur(journal: Path, **env_en_plus: str):
     """L'application lancée avec la commande du README, sur un port libre de la boucle locale."""
     port = port_libre()
-    env = dict(os.environ, STREAMLIT_SERVER_PORT=str(port), STREAMLIT_SERVER_ADDRESS="127.0.0.1", **env_en_plus)
+    env = environnement_serveur(journal, port, **env_en_plus)
     with journal.open("w") as sortie:
         processus = subprocess.Popen(
             ["python3", "-m", "ctg_data.lanceur", "app"],
@@ -286,7 +336,7 @@ def ouvrir_page(page: str | None = None, identite=None, **query):
         at.query_params[cle] = valeur
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/vues/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -7,7 +7,7 @@ import pytest
 
 from ctg_data import sauvegarde
 from ctg_data.sauvegarde import BaseNonVide, FichierInvalide, SchemaIncompatible
-from ctg_data.stockage import ConflitSaisie, Stockage
+from ctg_data.stockage import ConflitSaisie, Stockage, revisions
 from tests.conftest import base_postgres_vide
 
 PLAN = "ctg-dijon-2024-2027"
@@ -55,7 +55,7 @@ def sans_date(donnees):
 
 def test_aller_retour_identique(source, url_vide):
     export = sauvegarde.exporter(source)
-    assert export["format"] == "ctg-sauvegarde" and export["version_schema"] == "0001"
+    assert export["format"] == "ctg-sauvegarde" and export["version_schema"] == revisions()[-1]
     assert {n: len(l) for n, l in export["tables"].items()} == {
         "valeurs": 3, "statuts_manuels": 1, "conflits": 1, "corrections_equipements": 3, "comptes": 3}
     assert all("sel" not in c and "empreinte" not in c for c in export["tables"]["comptes"])
@@ -64,8 +64,9 @@ def test_aller_retour_identique(source, url_vide):
     ids = [v["id"] for v in export["tables"]["valeurs"]]
     assert ids == sorted(ids)
     assert export["tables"]["valeurs"][0]["horodatage"].endswith("+00:00")
-    annulee = export["tables"]["corrections_equipements"][0]
-    assert annulee["annule_par"] == export["tables"]["corrections_equipements"][2]["id"]
+    annulee, _, annulation = export["tables"]["corrections_equipements"]
+    assert annulee["annule_par"] == annulation["id"] and annulation["annulation_de"] == annulee["id"]
+    assert annulation["annule_par"] is None and annulee["annulation_de"] is None
 
     cible = Stockage(url_vide)
     try:
@@ -148,3 +149,52 @@ def test_ligne_de_commande(source, url_base, url_vide, tmp_path, capsys):
     mauvais.write_text("pas du json", encoding="utf-8")
     assert sauvegarde.main(["restaurer", str(mauvais), "--base", url_vide]) == 1
     assert "JSON" in capsys.readouterr().err
+
+
+def sauvegarde_0001() -> dict:
+    """Une sauvegarde écrite avant la révision 0002 : l'annulation n'y est marquée que par le préfixe
+    de son motif (et par ``annule_par``, à contre-sens), sans colonne ``annulation_de``."""
+    heure = "2025-03-01T09:00:00+00:00"
+    correction = {"lat": None, "lon": None, "quartier": None, "capacite": None, "etat": None, "auteur": "agent1",
+                  "horodatage": heure, "annule_par": None}
+    return {
+        "format": "ctg-sauvegarde", "version_schema": "0001", "cree_le": heure,
+        "tables": {
+            "valeurs": [{"id": 1, "plan": PLAN, "indicateur": "PE1-I1", "zone": "Dijon", "periode": "2025",
+                         "version": 1, "valeur": 12.5, "valeur_texte": None, "commentaire": None,
+                         "source": "Comptage", "auteur": "agent1", "horodatage": heure}],
+            "statuts_manuels": [], "conflits": [],
+            "corrections_equipements": [
+                correction | {"id": 1, "equipement": "EAJE-01", "lat": 47.32, "lon": 5.04, "motif": "Adresse",
+                              "annule_par": 3},
+                correction | {"id": 2, "equipement": "EAJE-02", "capacite": 40, "etat": "fermé", "motif": "Capacité"},
+                correction | {"id": 3, "equipement": "EAJE-01", "annule_par": 1,
+                              "motif": "Annulation de la correction n° 1 : erreur de saisie"},
+            ],
+            "comptes": [{"identifiant": "agent1", "nom": "Agent Un", "role": "editeur", "source": "local",
+                         "actif": True, "cree_le": heure}],
+        },
+    }
+
+
+def test_restauration_d_une_sauvegarde_0001(url_vide):
+    """Une sauvegarde d'avant la révision 0002 se restaure : ses annulations deviennent des champs,
+    comme la migration 0002 le fait dans une base."""
+    cible = Stockage(url_vide)
+    try:
+        comptes = sauvegarde.restaurer(cible, sauvegarde_0001())
+        assert comptes["corrections_equipements"] == 3 and comptes["valeurs"] == 1
+        corrections = {c["id"]: c for c in sauvegarde.exporter(cible)["tables"]["corrections_equipements"]}
+        assert (corrections[3]["annulation_de"], corrections[3]["annule_par"]) == (1, None)
+        assert (corrections[1]["annule_par"], corrections[1]["annulation_de"]) == (3, None)
+        assert corrections[3]["motif"] == "Annulation de la correction n° 1 : erreur de saisie"
+        actives = cible.corrections_actives().set_index("id")
+        assert list(actives.index) == ["EAJE-02"] and actives.loc["EAJE-02", "etat"] == "fermé"
+    finally:
+        cible.moteur.dispose()
+
+
+def test_chaque_revision_sait_mettre_a_niveau_une_sauvegarde():
+    """Une nouvelle révision du schéma doit dire ce qu'elle change aux sauvegardes plus anciennes."""
+    assert set(sauvegarde.MISES_A_NIVEAU) == set(revisions()[1:])
+
