@@ -66,16 +66,31 @@ def agreger_quartiers(social: pd.DataFrame, dictionnaire: pd.DataFrame, rattache
             continue
         regle = regles.loc[code]
         source_iris = social[(social["indicateur"] == (regle["numerateur"] if regle["agregation"] == "ratio" else code))
-                             & (social["annee"] == annee)]["source"]
+                             & (social["annee"] == annee) & (social["type_zone"] == "IRIS")]["source"]
         source = "Calcul du tableau de bord à partir de : " + (source_iris.iloc[0] if not source_iris.empty else regle["source"])
+        detail = "regroupement par quartier des valeurs par IRIS : " + _details(social, code, annee, regle)
         for quartier, codes_iris in sorted(iris_par_quartier.items()):
             valeur, statut, note = calculer(code, annee, regle, social, codes_iris, population)
             lignes.append({
                 "indicateur": code, "type_zone": "quartier", "code_zone": ids.get(quartier, quartier),
                 "nom_zone": quartier, "annee": int(annee), "valeur": valeur, "unite": regle["unite"],
-                "statut": statut, "source": source, "note": note,
+                "statut": statut, "source": source, "note": note, "source_detail": detail,
             })
     return pd.DataFrame(lignes, columns=list(social.columns))
+
+
+def _details(social: pd.DataFrame, code: str, annee: int, regle: pd.Series) -> str:
+    """Fichiers et colonnes des valeurs IRIS utilisées (colonne ``source_detail`` des lignes IRIS)."""
+    if "source_detail" not in social.columns:
+        return regle["source"]
+    utilises = {"ratio": [(regle["numerateur"], annee), (regle["denominateur"], annee)],
+                "ponderee_population": [(code, annee), (POPULATION, None)]}.get(regle["agregation"], [(code, annee)])
+    details = []
+    for indicateur, a in utilises:
+        lignes = social[(social["type_zone"] == "IRIS") & (social["indicateur"] == indicateur)]
+        lignes = lignes if a is None else lignes[lignes["annee"] == a]
+        details += list(lignes["source_detail"].drop_duplicates())
+    return " ; ".join(details) or regle["source"]
 
 
 def couverture(codes_iris: list[str], connus: list[str], population: pd.Series) -> str:

@@ -190,6 +190,8 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
 
     dire(f"[4/{etapes}] Indicateurs sociaux (IRIS, QPV, comparaisons) et regroupement par quartier …")
     brut = build_social.lire_sources(reference, progression=lambda m: dire(f"      {m}"))
+    n = build_social.ecrire_dictionnaire(sortie / "social_indicateurs.csv")  # depuis ctg_data/social_*.yaml
+    dire(f"      Dictionnaire des indicateurs écrit : social_indicateurs.csv ({n} indicateurs).")
     social = pd.concat(
         [brut, agregation.agreger_quartiers(brut, charger("social_indicateurs", sortie), rattachement, quartiers)],
         ignore_index=True,

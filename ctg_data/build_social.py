@@ -1,27 +1,39 @@
-"""Indicateurs sociaux bruts (IRIS, QPV, comparaisons) lus dans les données ouvertes de ``socio/``.
+"""Indicateurs sociaux bruts (IRIS, QPV, territoires de comparaison) lus dans les données ouvertes de ``socio/``.
 
     .venv/bin/python -m ctg_data.build_social                 # lit ../shared/reference, écrit le dictionnaire
     .venv/bin/python -m ctg_data.build_social --reference /chemin/vers/reference
 
-Lit les extraits décrits dans ``socio/SOURCES.md`` (dossier de référence, ``CTG_REFERENCE_DIR``) et
-renvoie UN tableau « long » de valeurs brutes (:func:`lire_sources`) : une ligne par indicateur,
-zone et année, avec le statut de la valeur, sa source exacte (fichier et colonne) et ses précautions.
+Ce qui est lu est **déclaré**, pas programmé :
+
+- ``ctg_data/social_sources.yaml`` : une entrée par série de fichiers de ``socio/`` (chemin, années,
+  colonnes → codes d'indicateurs, type de zone, codes des cellules sans valeur, nom de la source pour
+  un lecteur). Ajouter l'année suivante d'un fichier INSEE, c'est ajouter une année à son entrée ;
+- ``ctg_data/social_indicateurs.yaml`` : le dictionnaire des indicateurs (libellé, définition, unité,
+  règle de regroupement par quartier, précautions), dont :func:`ecrire_dictionnaire` écrit
+  ``data/social_indicateurs.csv``.
+
+Chaque entrée est lue par le **lecteur** de sa forme de fichier (:data:`LECTEURS` : Filosofi par IRIS,
+Caf par IRIS, recensement par IRIS, Filosofi par QPV, exports ANCT par QPV, fichier d'un territoire,
+série longue). Le lecteur porte les règles propres à cette forme (notes de précaution de l'INSEE, codes
+de la Caf, sommes du recensement, année des exports ANCT) ; l'entrée dit quoi lire.
+
+:func:`lire_sources` renvoie UN tableau « long » de valeurs brutes : une ligne par indicateur, zone et
+année, avec le statut de la valeur, la source en mots (``source``), le fichier et la colonne lus
+(``source_detail``) et ses précautions (``note``).
 
 Règles :
 
 - aucune valeur n'est calculée, estimée, arrondie ni complétée ; une cellule vide reste vide
-  (``NaN``) avec la raison dans ``statut`` (secret statistique, « ns », « nd », « so », NOTE…) —
-  jamais 0 ;
+  (``NaN``) avec la raison dans ``statut`` (secret statistique, « ns », « nd », « so », note de
+  précaution…) — jamais 0 ; un indicateur qu'un fichier ne publie pas (taux de pauvreté des
+  communes) ou une année sans fichier est dit manquant, avec sa raison ;
 - trois exceptions, dites dans la note de chaque valeur : ``population_totale_2016`` (somme des six
   tranches d'âge du recensement 2016, le total manque dans l'extrait) et ``personnes_menages`` (somme
-  des six types de ménages), calculées par nous ; et l'année des exports ANCT, qui n'est pas
-  l'année du nom de fichier (édition) mais celle des données (édition − 4, vérifiée sur les données
-  quand c'est possible) ;
+  des six types de ménages), calculées par nous ; et l'année des exports ANCT, qui n'est pas l'année
+  du nom de fichier (édition) mais celle des données (édition − 4, vérifiée sur les données quand
+  c'est possible) ;
 - un IRIS de Dijon absent d'un fichier a quand même sa ligne (valeur vide, statut et raison), pour
   que la couverture se lise directement.
-
-Le dictionnaire des indicateurs (``data/social_indicateurs.csv``) est écrit par
-:func:`ecrire_dictionnaire` à partir de :data:`DICTIONNAIRE`.
 """
 
 from __future__ import annotations
@@ -35,23 +47,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from . import config
 from .erreurs import ErreurDonnees, Probleme
+from .schemas import AGREGATIONS, TYPES_ZONE
 
-COLONNES_SOCIAL = ["indicateur", "type_zone", "code_zone", "nom_zone", "annee", "valeur", "unite", "statut", "source", "note"]
-COLONNES_DICTIONNAIRE = ["code", "libelle", "definition", "unite", "agregation", "numerateur", "denominateur", "source", "precautions"]
+FICHIER_SOURCES = Path(__file__).resolve().parent / "social_sources.yaml"
+FICHIER_INDICATEURS = Path(__file__).resolve().parent / "social_indicateurs.yaml"
+
+COLONNES_SOCIAL = ["indicateur", "type_zone", "code_zone", "nom_zone", "annee", "valeur", "unite", "statut", "source",
+                   "note", "source_detail"]
+COLONNES_DICTIONNAIRE = ["code", "libelle", "definition", "unite", "agregation", "numerateur", "denominateur", "source",
+                         "precautions", "detail"]
 CLE = ["indicateur", "type_zone", "code_zone", "annee"]
-
-CODE_DIJON = "21231"
-CODE_EPCI = "242100410"
-CODE_DEPARTEMENT = "21"
-CODE_FRANCE = "FRMETRO"
-QPV_DIJON = ["QP021003", "QP021004"]
-# Ligne « Ensemble » des fichiers Filosofi QPV. Son périmètre n'est PAS l'ensemble des 6 QPV de
-# Côte-d'Or : chaque année, son 1er décile est plus bas et son 9e décile plus haut que ceux de
-# chacun des 6 QPV, ce qui est impossible pour leur réunion (voir NOTE_ENSEMBLE_QPV).
-CODE_ENSEMBLE_QPV = "ENSEMBLE_QPV"
 
 # --- Statuts d'une valeur -----------------------------------------------------------------------
 PUBLIEE = "publiée"
@@ -63,6 +72,8 @@ ANOMALIE = "non publiée (anomalie, NOTE = 5)"
 CAF_NOTE_3 = "non publiée (NOTE = 3)"
 CAF_NOTE_5 = "non publiée (NOTE = 5)"
 ABSENT_EXTRAIT = "absent de l'extrait"
+NON_PUBLIEE_FICHIER = "non publiée dans ce fichier"
+ANNEE_ABSENTE = "année absente des sources"
 STATUTS = {
     PUBLIEE: "valeur présente dans le fichier (ou somme de valeurs présentes, dite dans la note)",
     SECRET: "cellule vide ou IRIS absent du fichier diffusé : valeur non publiée (secret statistique ou seuil de diffusion)",
@@ -73,134 +84,30 @@ STATUTS = {
     CAF_NOTE_3: "Caf : NOTE = 3 et toutes les valeurs de l'IRIS vides ; SOURCES.md ne dit pas ce que signifie 3",
     CAF_NOTE_5: "Caf : NOTE = 5 et toutes les valeurs de l'IRIS vides ; SOURCES.md ne dit pas ce que signifie 5",
     ABSENT_EXTRAIT: "IRIS absent de l'extrait parce que le dépôt source l'a retiré (pas une décision de l'éditeur)",
+    NON_PUBLIEE_FICHIER: "le fichier de ce territoire ne contient pas cet indicateur (par ex. pas de taux de pauvreté "
+                         "dans les fichiers Filosofi des communes) : aucune valeur, rien n'est estimé",
+    ANNEE_ABSENTE: "aucun fichier de cette année dans les sources (SOURCES.md) : aucune valeur",
 }
-CODES_INSEE = {"ns": NS, "nd": ND, "so": SO}
+# Statuts qu'une entrée de social_sources.yaml peut donner à une cellule sans valeur (« codes_manquants »).
+STATUTS_DECLARABLES = {"secret": SECRET, "ns": NS, "nd": ND, "so": SO}
 
 # --- Textes de notes ----------------------------------------------------------------------------
 NOTE_FILOSOFI_1 = "évolution du nombre de ménages > 10 % : comparer les années avec prudence"
 NOTE_INCERT = {
-    "1": "taux arrondi à l'unité (DISP_INCERT21 = 1 : IRIS de 1 000 à moins de 10 000 ménages)",
-    "2": "taux arrondi à l'impair le plus proche (DISP_INCERT21 = 2 : IRIS de 500 à moins de 1 000 ménages)",
+    "1": "taux arrondi à l'unité par l'INSEE (IRIS de 1 000 à moins de 10 000 ménages)",
+    "2": "taux arrondi à l'impair le plus proche par l'INSEE (IRIS de 500 à moins de 1 000 ménages)",
 }
-NOTE_FILOSOFI_ABSENT = (
-    "IRIS absent du fichier diffusé par l'INSEE : aucune valeur publiée pour cet IRIS "
-    "(SOURCES.md : IRIS d'activité, divers ou de petite taille)"
+NOTE_POPULATION_TOTALE = "somme des six tranches d'âge, calculée par nous (le total manque dans l'extrait)"
+NOTE_MENAGES = (
+    "somme des six types de ménages, calculée par nous (égale, IRIS par IRIS, à la somme des personnes "
+    "des ménages par catégorie socioprofessionnelle de la personne de référence)"
 )
-NOTE_CAF_ANNEE = "année du nom de fichier (libellé du dépôt, non confirmé par un dictionnaire)"
-NOTE_RP_ABSENT = "IRIS hors habitat : le dépôt source n'a gardé que les IRIS d'habitat (type H)"
-NOTE_POPULATION_TOTALE = "somme des tranches d'âge, calculée par nous (le total P16_POP manque dans l'extrait)"
-NOTE_ENSEMBLE_QPV = (
-    "ligne « Ensemble » du fichier Filosofi QPV, décrite comme « all QPV » dans SOURCES.md ; ce n'est pas "
-    "l'ensemble des 6 QPV de Côte-d'Or (son 1er décile est inférieur et son 9e décile supérieur à ceux de "
-    "chacun des 6 QPV, impossible pour leur réunion) : périmètre probablement national, non documenté"
-)
-NOTE_NEET = (
-    "part des jeunes de 16 à 25 ans ni en emploi, ni en études ou formation (« NEET 16–25 ans » selon la "
-    "légende du dépôt) ; indicateur calculé à partir du recensement de l'INSEE, producteur non documenté"
-)
-NOTE_ANCT = "export ANCT : le nom de fichier donne l'édition ({edition}), pas l'année des données ; année = édition − 4"
-NOTE_FRANCE = "code « 1 » dans le fichier INSEE"
-
-
-@dataclass(frozen=True)
-class Indicateur:
-    code: str
-    colonne: str  # modèle de colonne, « {aa} » = année sur deux chiffres
-    unite: str
-
-
-FILOSOFI_IRIS = {  # année -> (fichier, séparateur décimal)
-    2017: ("iris/filosofi_iris_2017_disp_cotedor.csv", ","),
-    2018: ("iris/filosofi_iris_2018_disp_cotedor.csv", "."),
-    2019: ("iris/filosofi_iris_2019_disp_cotedor.csv", "."),
-    2021: ("iris/filosofi_iris_2021_disp_cotedor.csv", ","),
-}
-INDICATEURS_FILOSOFI_IRIS = [
-    Indicateur("taux_pauvrete", "DISP_TP60{aa}", "%"),
-    Indicateur("niveau_vie_median", "DISP_MED{aa}", "€"),
-    Indicateur("niveau_vie_d1", "DISP_D1{aa}", "€"),
-    Indicateur("part_prestations_sociales", "DISP_PPSOC{aa}", "%"),
-]
-
-CAF_IRIS = {annee: f"iris/caf_iris_{annee}_cotedor.csv" for annee in range(2016, 2021)}
-INDICATEURS_CAF = [
-    Indicateur("allocataires", "A", "allocataires"),
-    Indicateur("allocataires_isoles_sans_enfant", "AI", "allocataires"),
-    Indicateur("allocataires_monoparents", "AM", "allocataires"),
-    Indicateur("allocataires_couples_sans_enfant", "ACSSENF", "allocataires"),
-    Indicateur("allocataires_couples_avec_enfants", "ACAVENF", "allocataires"),
-    Indicateur("allocataires_rsa_socle", "ARSAS", "allocataires"),
-]
-
-RP_POPULATION = "iris/rp2016_iris_population_age_csp_habitat_cotedor.csv"
-RP_MENAGES = "iris/rp2016_iris_menages_habitat_cotedor.csv"
-INDICATEURS_RP_AGE = [
-    Indicateur("population_0_14", "P16_POP0014", "personnes"),
-    Indicateur("population_15_29", "P16_POP1529", "personnes"),
-    Indicateur("population_30_44", "P16_POP3044", "personnes"),
-    Indicateur("population_45_59", "P16_POP4559", "personnes"),
-    Indicateur("population_60_74", "P16_POP6074", "personnes"),
-    Indicateur("population_75_plus", "P16_POP75P", "personnes"),
-]
-TYPES_MENAGES = [
-    "C16_PMEN_MENHSEUL", "C16_PMEN_MENFSEUL", "C16_PMEN_MENSFAM",
-    "C16_PMEN_MENCOUPSENF", "C16_PMEN_MENCOUPAENF", "C16_PMEN_MENFAMMONO",
-]
-CS_MENAGES = [f"C16_PMEN_CS{i}" for i in range(1, 9)]
-
-QPV_FILOSOFI = {  # année -> (fichier, colonne du code, {indicateur: colonne}, colonne de note)
-    2016: ("qpv/qpv_filosofi_2016_disp_cotedor.csv", "codgeo",
-           {"taux_pauvrete": "tp60_a16", "niveau_vie_median": "disp_q2_a16", "niveau_vie_d1": "disp_d1_a16",
-            "part_prestations_sociales": "disp_ppsoc_a16"}, "note"),
-    2017: ("qpv/qpv_filosofi_2017_disp_cotedor.csv", "codgeo",
-           {"taux_pauvrete": "tp60_a17", "niveau_vie_median": "disp_q2_a17", "niveau_vie_d1": "disp_d1_a17",
-            "part_prestations_sociales": "disp_ppsoc_a17"}, "note"),
-    2018: ("qpv/qpv_filosofi_2018_disp_cotedor.csv", "CODGEO",
-           {"taux_pauvrete": "DISP_TP60_A18", "niveau_vie_median": "DISP_MED_A18", "niveau_vie_d1": "DISP_D1_A18",
-            "part_prestations_sociales": "DISP_PPSOC_A18"}, "DISP_NOTE_A18"),
-    2019: ("qpv/qpv_filosofi_2019_disp_cotedor.csv", "CODGEO",
-           {"taux_pauvrete": "DISP_TP60_A19", "niveau_vie_median": "DISP_MED_A19", "niveau_vie_d1": "DISP_D1_A19",
-            "part_prestations_sociales": "DISP_PPSOC_A19"}, "DISP_NOTE_A19"),
-}
-UNITES = {
-    "taux_pauvrete": "%", "niveau_vie_median": "€", "niveau_vie_d1": "€", "part_prestations_sociales": "%",
-    "part_moins_25_ans": "%", "part_jeunes_non_inseres": "%",
-}
-
-ECART_ANCT = 4  # année des données = édition − 4 (SOURCES.md, vérifié sur REVN 2021 et 2022)
-REVN = {edition: f"qpv/qpv_revn_{edition}_cotedor.csv" for edition in (2017, 2018, 2019, 2021, 2022)}
-INDICATEURS_REVN = [Indicateur("taux_pauvrete", "TP60", "%"), Indicateur("niveau_vie_median", "DISP_Q2", "€")]
-# DEMO : pour chaque édition retenue, les fichiers qui la contiennent (le premier fait foi, les
-# autres sont comparés). Éditions 2017 et 2018 écartées : leurs colonnes du recensement sont
-# identiques (mêmes données), donc « édition − 4 » ne peut pas valoir pour les deux, et rien ne dit
-# laquelle des années 2013 ou 2014 elles portent.
-DEMO = {
-    2019: ["qpv/qpv_demo_2019_cotedor.csv", "qpv/qpv_data_demo_2019_v1_cotedor.csv"],
-    2020: ["qpv/qpv_data_demo_2020_v1_cotedor.csv"],
-    2021: ["qpv/qpv_demo_2021_cotedor.csv", "qpv/qpv_data_demo_2021_v1_cotedor.csv"],
-    2022: ["qpv/qpv_demo_2022_cotedor.csv"],
-}
-DEMO_ECARTEES = {2017: "qpv/qpv_demo_2017_cotedor.csv", 2018: "qpv/qpv_demo_2018_cotedor.csv"}
-
-COMPARAISONS = [  # (type de zone, fichier, code dans le fichier, code retenu)
-    ("commune", "commune/filosofi_commune_2019_disp_cotedor.csv", CODE_DIJON, CODE_DIJON),
-    ("EPCI", "commune/filosofi_epci_2019_disp_dijon_metropole.csv", CODE_EPCI, CODE_EPCI),
-    ("département", "commune/filosofi_dep_2019_disp_cotedor.csv", CODE_DEPARTEMENT, CODE_DEPARTEMENT),
-    ("France métropolitaine", "commune/filosofi_metropole_2019_disp.csv", "1", CODE_FRANCE),
-]
-INDICATEURS_COMPARAISON = [
-    Indicateur("niveau_vie_median", "Q219", "€"),
-    Indicateur("niveau_vie_d1", "D119", "€"),
-    Indicateur("part_prestations_sociales", "PPSOC19", "%"),
-]
-NEET = "commune/jeunes_non_inseres_communes_cotedor.csv"
-ANNEES_NEET = (2008, 2013, 2018)
-REFERENCE_IRIS = "iris/insee_reference_iris_geo2023_cotedor.csv"
 
 
 # --- Lecture des fichiers -----------------------------------------------------------------------
 
 NOMBRE = re.compile(r"^-?\d+(\.\d+)?$")
+CODES_TEXTE = ("ns", "nd", "so")
 
 
 @dataclass
@@ -228,7 +135,7 @@ class Fichier:
     def nom(self) -> str:
         return f"socio/{self.relatif}"
 
-    def exiger(self, colonnes: list[str]) -> None:
+    def exiger(self, colonnes) -> None:
         absentes = [c for c in colonnes if c not in self.table.columns]
         if absentes:
             raise ErreurDonnees(self.nom, [Probleme("colonne attendue absente", colonne=c) for c in absentes])
@@ -248,19 +155,20 @@ class Fichier:
             raise ErreurDonnees(self.nom, problemes)
         return trouvees
 
-    def source(self, editeur_jeu: str, colonne: str) -> str:
-        return f"{editeur_jeu} — {self.nom} (colonne {colonne})"
+    def detail(self, colonne: str, ligne: str = "") -> str:
+        """Pour la colonne ``source_detail`` : fichier, ligne éventuelle (« CODGEO = 1 ») et colonne."""
+        return f"{self.nom}{f', ligne {ligne}' if ligne else ''}, colonne {colonne}"
 
 
-def convertir(texte: str, decimale: str) -> float | str | None:
-    """Texte d'une cellule -> nombre, code INSEE (« ns », « nd », « so ») ou None (cellule vide).
+def convertir(texte: str, decimale: str, codes=CODES_TEXTE) -> float | str | None:
+    """Texte d'une cellule -> nombre, code déclaré (« ns », « nd », « so ») ou None (cellule vide).
 
     Les séparateurs de milliers U+202F et U+00A0 sont retirés ; le séparateur décimal est celui
     déclaré pour le fichier. Lève ValueError sur tout autre texte."""
     t = texte.strip()
     if t == "":
         return None
-    if t in CODES_INSEE:
+    if t in codes:
         return t
     t = t.replace("\u202f", "").replace("\u00a0", "")
     autre = "." if decimale == "," else ","
@@ -272,31 +180,23 @@ def convertir(texte: str, decimale: str) -> float | str | None:
     return float(t)
 
 
-class Collecte:
-    """Accumule les lignes du tableau."""
-
-    def __init__(self):
-        self.lignes: list[dict] = []
-
-    def ajouter(self, indicateur, type_zone, code_zone, nom_zone, annee, valeur, unite, statut, source, notes=()):
-        self.lignes.append({
-            "indicateur": indicateur, "type_zone": type_zone, "code_zone": code_zone, "nom_zone": nom_zone,
-            "annee": int(annee), "valeur": valeur, "unite": unite, "statut": statut, "source": source,
-            "note": " ; ".join(n for n in notes if n),
-        })
-
-
-def lire_cellule(fichier: Fichier, ligne: pd.Series, numero: int, colonne: str, problemes: list[Probleme]):
-    """(valeur, statut) d'une cellule : statut PUBLIEE, SECRET ou code INSEE ; None si illisible."""
+def lire_cellule(fichier: Fichier, ligne: pd.Series, numero: int, colonne: str, problemes: list[Probleme],
+                 codes: dict[str, str]):
+    """(valeur, statut) d'une cellule : PUBLIEE, ou le statut que ``codes`` donne à son texte
+    (cellule vide, « ns »…) ; (None, None) et un problème si la cellule est illisible."""
+    texte = ligne[colonne]
     try:
-        brut = convertir(ligne[colonne], fichier.decimale)
+        brut = convertir(texte, fichier.decimale, tuple(c for c in codes if c))
     except ValueError as e:
-        problemes.append(Probleme(f"« {ligne[colonne]} » : {e}", ligne=numero, colonne=colonne))
+        problemes.append(Probleme(f"« {texte} » : {e}", ligne=numero, colonne=colonne))
         return None, None
     if brut is None:
-        return None, SECRET
+        if "" not in codes:
+            problemes.append(Probleme("cellule vide, non prévue pour cette source", ligne=numero, colonne=colonne))
+            return None, None
+        return None, codes[""]
     if isinstance(brut, str):
-        return None, CODES_INSEE[brut]
+        return None, codes[brut]
     return brut, PUBLIEE
 
 
@@ -305,427 +205,776 @@ def _lever(fichier: Fichier, problemes: list[Probleme]) -> None:
         raise ErreurDonnees(fichier.nom, problemes)
 
 
-# --- Référentiel des IRIS et des QPV ------------------------------------------------------------
+def gabarit(texte: str, annee: int | None = None, edition: int | None = None) -> str:
+    """Remplit un gabarit de social_sources.yaml : {annee}, {aa} (deux chiffres), {edition}."""
+    valeurs: dict[str, object] = {}
+    if annee is not None:
+        valeurs |= {"annee": annee, "aa": f"{annee % 100:02d}"}
+    if edition is not None:
+        valeurs["edition"] = edition
+    return texte.format(**valeurs)
 
 
-def iris_dijon(reference: Path) -> pd.DataFrame:
-    """Les 66 IRIS de Dijon (référentiel INSEE au 1er janvier 2023) : CODE_IRIS, LIB_IRIS, TYP_IRIS."""
-    f = Fichier(reference, REFERENCE_IRIS)
-    f.exiger(["CODE_IRIS", "LIB_IRIS", "TYP_IRIS", "DEPCOM"])
-    dijon = f.table[f.table["DEPCOM"] == CODE_DIJON][["CODE_IRIS", "LIB_IRIS", "TYP_IRIS"]]
-    return dijon.sort_values("CODE_IRIS").reset_index(drop=True)
+def periode(annees: list[int]) -> str:
+    """« 2014–2016, 2018, 2019 » : suites d'au moins trois années consécutives abrégées."""
+    annees = sorted(set(annees))
+    morceaux, debut = [], 0
+    for i in range(1, len(annees) + 1):
+        if i == len(annees) or annees[i] != annees[i - 1] + 1:
+            suite = annees[debut:i]
+            morceaux += [f"{suite[0]}–{suite[-1]}"] if len(suite) >= 3 else [str(a) for a in suite]
+            debut = i
+    return ", ".join(morceaux)
 
 
-def noms_qpv(reference: Path) -> dict[str, str]:
-    """Nom de chaque QPV de Dijon, tel qu'écrit dans les exports ANCT (les fichiers Filosofi QPV n'en ont pas)."""
-    noms: dict[str, str] = {}
-    for relatif in REVN.values():
-        f = Fichier(reference, relatif)
-        f.exiger(["CODGEO", "LIBGEO"])
-        for code, (_, ligne) in f.lignes("CODGEO", QPV_DIJON).items():
-            noms.setdefault(code, ligne["LIBGEO"])
-    manquants = [c for c in QPV_DIJON if c not in noms]
-    if manquants:
-        raise ErreurDonnees("socio/qpv/qpv_revn_*", [Probleme(f"QPV {', '.join(manquants)} introuvable(s)", colonne="CODGEO")])
-    return noms
+# --- Déclarations (YAML) ------------------------------------------------------------------------
 
 
-# --- Groupes de fichiers ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Lecteur:
+    """Un lecteur de forme de fichier : sa fonction et les clés qu'accepte une entrée qui l'utilise."""
+
+    lire: Callable[[Contexte, dict], None]
+    obligatoires: frozenset[str]
+    facultatives: frozenset[str] = frozenset()
+    cle_annees: str = "annees"
+    description: str = ""
 
 
-def _filosofi_iris(reference: Path, iris: pd.DataFrame, c: Collecte) -> None:
-    for annee, (relatif, decimale) in FILOSOFI_IRIS.items():
-        aa = f"{annee % 100:02d}"
-        f = Fichier(reference, relatif, decimale=decimale)
-        col_note = f"DISP_NOTE{aa}"
-        col_incert = f"DISP_INCERT{aa}" if annee == 2021 else None
-        colonnes = [i.colonne.format(aa=aa) for i in INDICATEURS_FILOSOFI_IRIS]
-        f.exiger(["IRIS", col_note, *colonnes, *([col_incert] if col_incert else [])])
-        trouvees = f.lignes("IRIS", set(iris["CODE_IRIS"]))
-        jeu = f"INSEE, Filosofi {annee}, revenus disponibles par IRIS"
-        problemes: list[Probleme] = []
-        for code, nom_ref in zip(iris["CODE_IRIS"], iris["LIB_IRIS"]):
-            for ind, colonne in zip(INDICATEURS_FILOSOFI_IRIS, colonnes):
-                source = f.source(jeu, colonne)
-                if code not in trouvees:
-                    c.ajouter(ind.code, "IRIS", code, nom_ref, annee, None, ind.unite, SECRET, source, [NOTE_FILOSOFI_ABSENT])
-                    continue
-                numero, ligne = trouvees[code]
-                nom = ligne["LIBIRIS"] if "LIBIRIS" in f.table.columns and ligne["LIBIRIS"] else nom_ref
-                valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes)
-                notes = []
-                note_prec = ligne[col_note]
-                if note_prec == "5":
-                    if valeur is None:
-                        statut = ANOMALIE
-                    else:
-                        notes.append(f"{col_note} = 5 (données non diffusées en raison d'anomalies) alors qu'une valeur est donnée")
-                elif note_prec == "1":
-                    notes.append(NOTE_FILOSOFI_1)
-                elif note_prec not in ("0", "", "so"):
-                    problemes.append(Probleme(f"note de précaution inconnue « {note_prec} »", ligne=numero, colonne=col_note))
-                if col_incert and ind.code == "taux_pauvrete" and valeur is not None:
-                    incert = ligne[col_incert]
-                    if incert in NOTE_INCERT:
-                        notes.insert(0, NOTE_INCERT[incert])
-                    elif incert not in ("", "so"):
-                        problemes.append(Probleme(f"code d'arrondi inconnu « {incert} »", ligne=numero, colonne=col_incert))
-                c.ajouter(ind.code, "IRIS", code, nom, annee, valeur, ind.unite, statut, source, notes)
-        _lever(f, problemes)
+CLES_COMMUNES_OBLIGATOIRES = frozenset({"id", "lecteur", "nom", "source"})
+CLES_COMMUNES_FACULTATIVES = frozenset({"note", "codes_manquants", "decimale", "separateur"})
+LECTEURS: dict[str, Lecteur] = {}  # rempli plus bas, après les fonctions de lecture
 
 
-def _caf_iris(reference: Path, iris: pd.DataFrame, c: Collecte) -> None:
-    for annee, relatif in CAF_IRIS.items():
-        f = Fichier(reference, relatif, decimale=",")
-        f.exiger(["CODGEO", "NOTE", *[i.colonne for i in INDICATEURS_CAF]])
-        trouvees = f.lignes("CODGEO", set(iris["CODE_IRIS"]))
-        jeu = f"CNAF, allocataires Caf au 31 décembre par IRIS, {annee} selon le nom de fichier"
-        problemes: list[Probleme] = []
-        for code, nom_ref in zip(iris["CODE_IRIS"], iris["LIB_IRIS"]):
-            for ind in INDICATEURS_CAF:
-                source = f.source(jeu, ind.colonne)
-                if code not in trouvees:
-                    c.ajouter(ind.code, "IRIS", code, nom_ref, annee, None, ind.unite, SECRET, source,
-                              ["IRIS absent du fichier", NOTE_CAF_ANNEE])
-                    continue
-                numero, ligne = trouvees[code]
-                nom = ligne["LIBGEO"] if "LIBGEO" in f.table.columns and ligne["LIBGEO"] else nom_ref
-                valeur, statut = lire_cellule(f, ligne, numero, ind.colonne, problemes)
-                notes = [NOTE_CAF_ANNEE]
-                note = ligne["NOTE"]
-                if note in ("3", "5"):
-                    if valeur is None:
-                        statut = CAF_NOTE_3 if note == "3" else CAF_NOTE_5
-                    else:
-                        notes.append(f"NOTE = {note} alors qu'une valeur est donnée (signification non documentée)")
-                elif note != "0":
-                    notes.append(f"NOTE = {note} (signification non documentée)")
-                if isinstance(valeur, float) and not valeur.is_integer():
-                    problemes.append(Probleme(f"« {ligne[ind.colonne]} » : effectif non entier", ligne=numero, colonne=ind.colonne))
-                c.ajouter(ind.code, "IRIS", code, nom, annee, valeur, ind.unite, statut, source, notes)
-        _lever(f, problemes)
+@dataclass(frozen=True)
+class Dictionnaire:
+    """``social_indicateurs.yaml`` : indicateurs (dans l'ordre du fichier) et textes partagés."""
+
+    chemin: Path
+    indicateurs: list[dict]
+    precautions_communes: dict[str, str]
+    details_communs: dict[str, str]
+
+    @property
+    def par_code(self) -> dict[str, dict]:
+        return {i["code"]: i for i in self.indicateurs}
+
+    def unite(self, code: str) -> str:
+        return self.par_code[code]["unite"]
 
 
-def _recensement_iris(reference: Path, iris: pd.DataFrame, c: Collecte, progression: Callable[[str], None]) -> None:
-    annee = 2016
-    jeu = "INSEE, recensement de la population 2016, bases infracommunales (IRIS d'habitat)"
-    pop = Fichier(reference, RP_POPULATION, sep=",", decimale=".")
-    men = Fichier(reference, RP_MENAGES, sep=",", decimale=".")
-    pop.exiger(["IRIS", *[i.colonne for i in INDICATEURS_RP_AGE]])
-    men.exiger(["IRIS", *TYPES_MENAGES, *CS_MENAGES])
-    codes = set(iris["CODE_IRIS"])
-    lignes_pop, lignes_men = pop.lignes("IRIS", codes), men.lignes("IRIS", codes)
-    types = dict(zip(iris["CODE_IRIS"], iris["TYP_IRIS"]))
+@dataclass(frozen=True)
+class Declaration:
+    """``social_sources.yaml`` : territoire suivi, codes des cellules sans valeur et sources."""
 
-    def absent(code: str) -> tuple[str, list[str]]:
-        if types[code] != "H":
-            return ABSENT_EXTRAIT, [NOTE_RP_ABSENT]
-        return ABSENT_EXTRAIT, ["IRIS d'habitat absent de l'extrait (raison inconnue)"]
+    chemin: Path
+    commune: str
+    referentiel_iris: dict
+    qpv: dict
+    codes_manquants: dict[str, str]  # texte d'une cellule -> statut
+    sources: list[dict]
 
-    problemes_pop: list[Probleme] = []
-    problemes_men: list[Probleme] = []
-    totaux_pop: dict[str, float | None] = {}
-    valeurs_men: dict[str, dict[str, float | None]] = {}
-    for code in iris["CODE_IRIS"]:
-        if code in lignes_pop:
-            numero, ligne = lignes_pop[code]
-            bandes = [lire_cellule(pop, ligne, numero, i.colonne, problemes_pop)[0] for i in INDICATEURS_RP_AGE]
-            totaux_pop[code] = None if any(v is None for v in bandes) else sum(bandes)
-        if code in lignes_men:
-            numero, ligne = lignes_men[code]
-            valeurs_men[code] = {col: lire_cellule(men, ligne, numero, col, problemes_men)[0] for col in TYPES_MENAGES + CS_MENAGES}
-    _lever(pop, problemes_pop)
-    _lever(men, problemes_men)
+    def source(self, id_source: str) -> dict:
+        for e in self.sources:
+            if e["id"] == id_source:
+                return e
+        raise KeyError(id_source)
 
-    # La somme des six types de ménages n'a de sens que s'ils partagent toutes les personnes des
-    # ménages : on le vérifie IRIS par IRIS contre une autre partition, la catégorie
-    # socioprofessionnelle de la personne de référence (C16_PMEN_CS1 à CS8).
-    ecarts = []
-    for code, v in valeurs_men.items():
-        types_, cs = [v[col] for col in TYPES_MENAGES], [v[col] for col in CS_MENAGES]
-        if None in types_ or None in cs:
+
+def _lire_yaml(chemin: Path) -> dict:
+    nom = chemin.name
+    if not chemin.exists():
+        raise ErreurDonnees(nom, [Probleme(f"fichier de déclaration introuvable ({chemin})")])
+    try:
+        contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise ErreurDonnees(nom, [Probleme(f"YAML illisible ({e})")]) from None
+    if not isinstance(contenu, dict):
+        raise ErreurDonnees(nom, [Probleme("le fichier doit contenir une table (clé: valeur)")])
+    return contenu
+
+
+def charger_indicateurs(chemin: Path | None = None) -> Dictionnaire:
+    """Lit et vérifie ``social_indicateurs.yaml`` (clés, règle de regroupement, renvois)."""
+    chemin = Path(chemin or FICHIER_INDICATEURS)
+    contenu = _lire_yaml(chemin)
+    problemes: list[Probleme] = []
+    inconnues = set(contenu) - {"indicateurs", "precautions_communes", "details_communs"}
+    problemes += [Probleme(f"clé inconnue « {c} »") for c in sorted(inconnues)]
+    indicateurs = contenu.get("indicateurs") or []
+    precautions = contenu.get("precautions_communes") or {}
+    details = contenu.get("details_communs") or {}
+    obligatoires = {"code", "libelle", "definition", "unite", "agregation"}
+    admises = obligatoires | {"numerateur", "denominateur", "precautions", "communes", "detail", "source"}
+    codes = [i.get("code") for i in indicateurs if isinstance(i, dict)]
+    for i in indicateurs:
+        if not isinstance(i, dict):
+            problemes.append(Probleme(f"indicateur mal écrit : {i!r}"))
             continue
-        if abs(sum(types_) - sum(cs)) > 1e-6 * max(1.0, sum(cs)):
-            ecarts.append(code)
-    somme_menages_ok = not ecarts and bool(valeurs_men)
-    if not somme_menages_ok:
-        progression(
-            "  personnes_menages non produit : la somme des six types de ménages diffère de la somme par "
-            f"catégorie socioprofessionnelle pour {len(ecarts)} IRIS ({', '.join(ecarts[:5])}…)"
-        )
-    note_menages = (
-        "somme des six types de ménages, calculée par nous (égale, IRIS par IRIS, à la somme des personnes "
-        "des ménages par catégorie socioprofessionnelle de la personne de référence, C16_PMEN_CS1 à CS8)"
+        quoi = f"indicateur « {i.get('code')} »"
+        problemes += [Probleme(f"{quoi} : clé obligatoire « {c} » absente") for c in sorted(obligatoires - set(i))]
+        problemes += [Probleme(f"{quoi} : clé inconnue « {c} »") for c in sorted(set(i) - admises)]
+        if not re.fullmatch(r"[a-z0-9_]+", str(i.get("code", ""))):
+            problemes.append(Probleme(f"{quoi} : code en minuscules, chiffres et _ attendu"))
+        if i.get("agregation") not in AGREGATIONS:
+            problemes.append(Probleme(f"{quoi} : règle de regroupement inconnue « {i.get('agregation')} » "
+                                      f"(admises : {', '.join(AGREGATIONS)})"))
+        if i.get("agregation") == "ratio" and not (i.get("numerateur") and i.get("denominateur")):
+            problemes.append(Probleme(f"{quoi} : un ratio demande un numérateur et un dénominateur"))
+        if i.get("agregation") == "ponderee_population" and not i.get("denominateur"):
+            problemes.append(Probleme(f"{quoi} : une moyenne pondérée demande son poids (« denominateur »)"))
+        for cle in ("numerateur", "denominateur"):
+            if i.get(cle) and i[cle] not in codes:
+                problemes.append(Probleme(f"{quoi} : {cle} « {i[cle]} » n'est pas un indicateur du dictionnaire"))
+        for commun in i.get("communes") or []:
+            if commun not in precautions and commun not in details:
+                problemes.append(Probleme(f"{quoi} : texte commun « {commun} » inconnu"))
+    doublons = sorted({c for c in codes if codes.count(c) > 1})
+    problemes += [Probleme(f"indicateur « {c} » déclaré deux fois") for c in doublons]
+    if problemes:
+        raise ErreurDonnees(chemin.name, problemes)
+    return Dictionnaire(chemin, indicateurs, precautions, details)
+
+
+def annees(entree: dict, cle: str | None = None) -> list[tuple[int, dict]]:
+    """(année, réglages) de chaque année d'une entrée, dans l'ordre : les réglages propres à une
+    année remplacent ceux de l'entrée."""
+    cle = cle or LECTEURS[entree["lecteur"]].cle_annees
+    declarees = entree[cle]
+    paires = [(a, {}) for a in declarees] if isinstance(declarees, list) else list(declarees.items())
+    return [(int(a), {**entree, **(reglages or {})}) for a, reglages in sorted(paires)]
+
+
+def _sorties(entree: dict) -> list[tuple[str, int, str, str]]:
+    """(indicateur, année, gabarit du fichier, gabarit de colonne) de chaque valeur qu'une entrée produit."""
+    resultat = []
+    for annee, p in annees(entree):
+        if entree["lecteur"] == "recensement_iris":
+            for partie in ("population", "menages"):
+                d = p[partie]
+                resultat += [(ind, annee, d["fichier"], col) for ind, col in d["colonnes"].items()]
+                somme = d["colonnes"].values() if partie == "population" else d["types"]
+                resultat.append((d["total"], annee, d["fichier"], " + ".join(somme) + " (somme)"))
+        else:
+            resultat += [(ind, annee, p["fichier"], col) for ind, col in p["colonnes"].items()]
+    return resultat
+
+
+def _verifier_entree(e: dict, ids: set[str], codes_indicateurs: set[str]) -> list[Probleme]:
+    quoi = f"source « {e.get('id')} »"
+    lecteur = LECTEURS.get(e.get("lecteur"))
+    if lecteur is None:
+        return [Probleme(f"{quoi} : lecteur inconnu « {e.get('lecteur')} » (connus : {', '.join(sorted(LECTEURS))})")]
+    problemes = []
+    obligatoires = CLES_COMMUNES_OBLIGATOIRES | lecteur.obligatoires
+    admises = obligatoires | CLES_COMMUNES_FACULTATIVES | lecteur.facultatives
+    problemes += [Probleme(f"{quoi} : clé obligatoire « {c} » absente") for c in sorted(obligatoires - set(e))]
+    problemes += [Probleme(f"{quoi} : clé inconnue « {c} » pour le lecteur {e['lecteur']}") for c in sorted(set(e) - admises)]
+    if problemes:
+        return problemes
+    declarees = e[lecteur.cle_annees]
+    if not isinstance(declarees, (list, dict)) or not declarees:
+        return [Probleme(f"{quoi} : « {lecteur.cle_annees} » doit être une liste d'années ou une table année -> réglages")]
+    if isinstance(declarees, dict):
+        for a, reglages in declarees.items():
+            inconnues = set(reglages or {}) - (admises - {"id", "lecteur", "nom", lecteur.cle_annees})
+            problemes += [Probleme(f"{quoi} : année {a} : clé inconnue « {c} »") for c in sorted(inconnues)]
+    if not all(isinstance(a, int) for a in declarees):
+        problemes.append(Probleme(f"{quoi} : les années s'écrivent en chiffres (par ex. 2019)"))
+    if problemes:
+        return problemes
+    doubles = set(e.get("annees_absentes") or {}) & set(declarees)
+    if doubles:
+        problemes.append(Probleme(f"{quoi} : année(s) {', '.join(map(str, sorted(doubles)))} à la fois lue(s) et déclarée(s) absente(s)"))
+    if "type_zone" in e and e["type_zone"] not in TYPES_ZONE:
+        problemes.append(Probleme(f"{quoi} : type de zone inconnu « {e['type_zone']} » (admis : {', '.join(TYPES_ZONE)})"))
+    if e.get("doublon_de") and e["doublon_de"] not in ids:
+        problemes.append(Probleme(f"{quoi} : « doublon_de » renvoie à une source inconnue « {e['doublon_de']} »"))
+    for texte, statut in (e.get("codes_manquants") or {}).items():
+        if statut not in STATUTS_DECLARABLES:
+            problemes.append(Probleme(f"{quoi} : statut inconnu « {statut} » pour « {texte} »"))
+    try:
+        sorties = _sorties(e)
+        for annee, p in annees(e):
+            gabarit(p["source"], annee, annee)
+            for _ind, _a, fichier, col in sorties:
+                gabarit(fichier, annee, annee), gabarit(col, annee, annee)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as err:
+        return [*problemes, Probleme(f"{quoi} : gabarit ou réglage mal écrit ({err!r})")]
+    for ind in sorted({s[0] for s in sorties} | set(e.get("non_publies") or {})):
+        if ind not in codes_indicateurs:
+            problemes.append(Probleme(f"{quoi} : indicateur « {ind} » absent de social_indicateurs.yaml"))
+    return problemes
+
+
+def charger_declaration(chemin: Path | None = None, dictionnaire: Dictionnaire | None = None) -> Declaration:
+    """Lit et vérifie ``social_sources.yaml`` : clés de chaque entrée selon son lecteur, gabarits,
+    indicateurs connus du dictionnaire. Lève :class:`ErreurDonnees` avec tous les problèmes."""
+    chemin = Path(chemin or FICHIER_SOURCES)
+    dictionnaire = dictionnaire or charger_indicateurs()
+    contenu = _lire_yaml(chemin)
+    problemes: list[Probleme] = []
+    problemes += [Probleme(f"clé inconnue « {c} »") for c in sorted(set(contenu) - {"territoire", "codes_manquants", "sources"})]
+    territoire = contenu.get("territoire") or {}
+    sources = contenu.get("sources") or []
+    if not sources:
+        problemes.append(Probleme("aucune source déclarée (« sources »)"))
+    codes = contenu.get("codes_manquants") or {"": "secret"}
+    for texte, statut in codes.items():
+        if statut not in STATUTS_DECLARABLES:
+            problemes.append(Probleme(f"codes_manquants : statut inconnu « {statut} » pour « {texte} »"))
+    ids = [e.get("id") for e in sources if isinstance(e, dict)]
+    problemes += [Probleme(f"source « {i} » déclarée deux fois") for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for e in sources:
+        if not isinstance(e, dict):
+            problemes.append(Probleme(f"source mal écrite : {e!r}"))
+            continue
+        problemes += _verifier_entree(e, set(ids), set(dictionnaire.par_code))
+    qpv = territoire.get("qpv") or {}
+    if qpv.get("noms") and qpv["noms"] not in ids:
+        problemes.append(Probleme(f"territoire.qpv.noms renvoie à une source inconnue « {qpv['noms']} »"))
+    if problemes:
+        raise ErreurDonnees(chemin.name, problemes)
+    return Declaration(
+        chemin=chemin, commune=str(territoire.get("commune", "")), referentiel_iris=territoire.get("referentiel_iris") or {},
+        qpv=qpv, codes_manquants={str(t): STATUTS_DECLARABLES[s] for t, s in codes.items()}, sources=sources,
     )
 
-    for code, nom in zip(iris["CODE_IRIS"], iris["LIB_IRIS"]):
-        for ind in INDICATEURS_RP_AGE:
-            source = pop.source(jeu, ind.colonne)
-            if code in lignes_pop:
-                numero, ligne = lignes_pop[code]
-                valeur, statut = lire_cellule(pop, ligne, numero, ind.colonne, [])
-                c.ajouter(ind.code, "IRIS", code, nom, annee, valeur, ind.unite, statut, source)
+
+# --- Contexte d'une lecture ---------------------------------------------------------------------
+
+
+class Contexte:
+    """Ce que partagent les lecteurs : dossier, déclarations, fichiers lus, référentiels, lignes produites."""
+
+    def __init__(self, reference: Path, declaration: Declaration, dictionnaire: Dictionnaire,
+                 progression: Callable[[str], None]):
+        self.reference = Path(reference)
+        self.declaration = declaration
+        self.dictionnaire = dictionnaire
+        self.progression = progression
+        self.lignes: list[dict] = []
+        self._index: dict[tuple, int] = {}
+        self._fichiers: dict[tuple, Fichier] = {}
+        self._iris: pd.DataFrame | None = None
+        self._noms_qpv: dict[str, str] | None = None
+
+    def fichier(self, relatif: str, reglages: dict) -> Fichier:
+        cle = (relatif, reglages.get("separateur", ";"), reglages.get("decimale", ","))
+        if cle not in self._fichiers:
+            self._fichiers[cle] = Fichier(self.reference, relatif, sep=cle[1], decimale=cle[2])
+        return self._fichiers[cle]
+
+    def codes(self, reglages: dict) -> dict[str, str]:
+        """Texte d'une cellule sans valeur -> statut, pour cette entrée (ou par défaut)."""
+        propres = reglages.get("codes_manquants")
+        if propres is None:
+            return self.declaration.codes_manquants
+        return {str(t): STATUTS_DECLARABLES[s] for t, s in propres.items()}
+
+    def iris(self) -> pd.DataFrame:
+        """IRIS de la commune suivie (référentiel INSEE) : CODE_IRIS, LIB_IRIS, TYP_IRIS."""
+        if self._iris is None:
+            ref = self.declaration.referentiel_iris
+            self.progression(f"Référentiel des IRIS de la commune {self.declaration.commune} ({ref['fichier']}) …")
+            f = self.fichier(ref["fichier"], ref)
+            f.exiger(["CODE_IRIS", "LIB_IRIS", "TYP_IRIS", "DEPCOM"])
+            iris = f.table[f.table["DEPCOM"] == self.declaration.commune][["CODE_IRIS", "LIB_IRIS", "TYP_IRIS"]]
+            if "nombre" in ref and len(iris) != ref["nombre"]:
+                raise ErreurDonnees(f.nom, [Probleme(f"{len(iris)} IRIS pour la commune {self.declaration.commune}, "
+                                                     f"{ref['nombre']} attendus", colonne="DEPCOM")])
+            self._iris = iris.sort_values("CODE_IRIS").reset_index(drop=True)
+        return self._iris
+
+    def noms_qpv(self) -> dict[str, str]:
+        """Nom de chaque QPV suivi, tel qu'écrit (LIBGEO) dans les fichiers de la source ``territoire.qpv.noms``."""
+        if self._noms_qpv is None:
+            codes = self.declaration.qpv.get("codes", [])
+            noms: dict[str, str] = {}
+            if self.declaration.qpv.get("noms"):
+                e = self.declaration.source(self.declaration.qpv["noms"])
+                for edition, p in annees(e):
+                    f = self.fichier(gabarit(p["fichier"], edition + p.get("decalage_annee", 0), edition), p)
+                    f.exiger([p["colonne_code"], "LIBGEO"])
+                    for code, (_, ligne) in f.lignes(p["colonne_code"], set(codes)).items():
+                        noms.setdefault(code, ligne["LIBGEO"])
+            manquants = [c for c in codes if c not in noms]
+            if manquants:
+                raise ErreurDonnees(self.declaration.chemin.name,
+                                    [Probleme(f"nom du QPV {', '.join(manquants)} introuvable (territoire.qpv.noms)")])
+            self._noms_qpv = noms
+        return self._noms_qpv
+
+    def ajouter(self, entree: dict, indicateur: str, type_zone: str, code_zone: str, nom_zone: str, annee: int,
+                valeur, statut: str, source: str, detail: str, notes=()) -> None:
+        cle = (indicateur, type_zone, code_zone, int(annee))
+        if cle in self._index:
+            autre = self.lignes[self._index[cle]]["_source"]
+            raise ErreurDonnees(self.declaration.chemin.name, [Probleme(
+                f"valeur en double : {cle}, donnée par les sources « {autre} » et « {entree['id']} »")])
+        self._index[cle] = len(self.lignes)
+        self.lignes.append({
+            "indicateur": indicateur, "type_zone": type_zone, "code_zone": code_zone, "nom_zone": nom_zone,
+            "annee": int(annee), "valeur": valeur, "unite": self.dictionnaire.unite(indicateur), "statut": statut,
+            "source": source, "note": " ; ".join(n for n in notes if n), "source_detail": detail,
+            "_source": entree["id"],
+        })
+
+    def ligne(self, cle: tuple) -> dict | None:
+        i = self._index.get(cle)
+        return None if i is None else self.lignes[i]
+
+
+# --- Lecteurs -----------------------------------------------------------------------------------
+
+
+def _colonnes(p: dict, annee: int, edition: int | None = None) -> dict[str, str]:
+    return {ind: gabarit(col, annee, edition) for ind, col in p["colonnes"].items()}
+
+
+def _par_iris(ctx: Contexte, e: dict, p: dict, annee: int, f: Fichier, colonnes: dict[str, str],
+              regle_note: Callable, notes_fixes=()) -> None:
+    """Une ligne par IRIS de la commune et par indicateur ; un IRIS absent du fichier a sa ligne vide."""
+    iris = ctx.iris()
+    commune = ctx.declaration.commune
+    inconnus = sorted(set(f.table[p["colonne_code"]]) - set(iris["CODE_IRIS"]))
+    inconnus = [c for c in inconnus if c.startswith(commune) and len(c) == 9]
+    if inconnus:  # autre géographie des IRIS : on le signale au lieu de deviner une correspondance
+        raise ErreurDonnees(f.nom, [Probleme(f"IRIS {', '.join(inconnus)} de la commune {commune} absents du référentiel "
+                                             f"des IRIS ({ctx.declaration.referentiel_iris['fichier']}) : géographie "
+                                             "différente, correspondance à établir", colonne=p["colonne_code"])])
+    trouvees = f.lignes(p["colonne_code"], set(iris["CODE_IRIS"]))
+    source = gabarit(p["source"], annee)
+    codes = ctx.codes(p)
+    col_nom = p.get("colonne_nom") if p.get("colonne_nom") in f.table.columns else None
+    problemes: list[Probleme] = []
+    for code, nom_ref in zip(iris["CODE_IRIS"], iris["LIB_IRIS"]):
+        for ind, colonne in colonnes.items():
+            detail = f.detail(colonne)
+            if code not in trouvees:
+                ctx.ajouter(e, ind, "IRIS", code, nom_ref, annee, None, SECRET, source, detail,
+                            [p.get("note_absent"), *notes_fixes])
+                continue
+            numero, ligne = trouvees[code]
+            nom = ligne[col_nom] if col_nom and ligne[col_nom] else nom_ref
+            valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes, codes)
+            statut, notes = regle_note(ligne, numero, ind, valeur, statut, problemes)
+            ctx.ajouter(e, ind, "IRIS", code, nom, annee, valeur, statut, source, detail, [*notes_fixes, *notes])
+    _lever(f, problemes)
+
+
+def lire_filosofi_iris(ctx: Contexte, e: dict) -> None:
+    """Filosofi par IRIS : note de précaution (1 : évolution > 10 % ; 5 : anomalie) et arrondi des taux."""
+    for annee, p in annees(e):
+        f = ctx.fichier(gabarit(p["fichier"], annee), p)
+        colonnes = _colonnes(p, annee)
+        col_note = gabarit(p["colonne_note"], annee)
+        arrondis = {ind: gabarit(col, annee) for ind, col in (p.get("colonne_arrondi") or {}).items()}
+        f.exiger([p["colonne_code"], col_note, *colonnes.values(), *arrondis.values()])
+
+        def regle(ligne, numero, ind, valeur, statut, problemes):
+            notes = []
+            note = ligne[col_note]
+            if note == "5":
+                if valeur is None:
+                    statut = ANOMALIE
+                else:
+                    notes.append("note de précaution 5 de l'INSEE (données non diffusées en raison d'anomalies) "
+                                 "alors qu'une valeur est donnée")
+            elif note == "1":
+                notes.append(NOTE_FILOSOFI_1)
+            elif note not in ("0", "", "so"):
+                problemes.append(Probleme(f"note de précaution inconnue « {note} »", ligne=numero, colonne=col_note))
+            if ind in arrondis and valeur is not None:
+                code_arrondi = ligne[arrondis[ind]]
+                if code_arrondi in NOTE_INCERT:
+                    notes.insert(0, NOTE_INCERT[code_arrondi])
+                elif code_arrondi not in ("", "so"):
+                    problemes.append(Probleme(f"code d'arrondi inconnu « {code_arrondi} »", ligne=numero,
+                                              colonne=arrondis[ind]))
+            return statut, notes
+
+        _par_iris(ctx, e, p, annee, f, colonnes, regle)
+
+
+def lire_caf_iris(ctx: Contexte, e: dict) -> None:
+    """Allocataires Caf par IRIS : NOTE 3 ou 5 = IRIS non publié ; effectifs entiers."""
+    for annee, p in annees(e):
+        f = ctx.fichier(gabarit(p["fichier"], annee), p)
+        colonnes = _colonnes(p, annee)
+        col_note = p["colonne_note"]
+        f.exiger([p["colonne_code"], col_note, *colonnes.values()])
+
+        def regle(ligne, numero, ind, valeur, statut, problemes):
+            notes = []
+            note = ligne[col_note]
+            if note in ("3", "5"):
+                if valeur is None:
+                    statut = CAF_NOTE_3 if note == "3" else CAF_NOTE_5
+                else:
+                    notes.append(f"code de note {note} du fichier alors qu'une valeur est donnée (signification non documentée)")
+            elif note != "0":
+                notes.append(f"code de note {note} du fichier (signification non documentée)")
+            if isinstance(valeur, float) and not valeur.is_integer():
+                problemes.append(Probleme(f"« {ligne[colonnes[ind]]} » : effectif non entier", ligne=numero, colonne=colonnes[ind]))
+            return statut, notes
+
+        _par_iris(ctx, e, p, annee, f, colonnes, regle, notes_fixes=[p.get("note")])
+
+
+def lire_recensement_iris(ctx: Contexte, e: dict) -> None:
+    """Recensement par IRIS d'habitat : tranches d'âge et personnes des ménages, plus deux sommes
+    calculées par nous (population totale ; personnes des ménages, contrôlée contre une autre partition)."""
+    iris = ctx.iris()
+    types_iris = dict(zip(iris["CODE_IRIS"], iris["TYP_IRIS"]))
+    for annee, p in annees(e):
+        source = gabarit(p["source"], annee)
+        codes = ctx.codes(p)
+        col_code = p["colonne_code"]
+        dp, dm = p["population"], p["menages"]
+        pop = ctx.fichier(gabarit(dp["fichier"], annee), p)
+        men = ctx.fichier(gabarit(dm["fichier"], annee), p)
+        bandes = dp["colonnes"]
+        cols_men = list(dict.fromkeys([*dm["colonnes"].values(), *dm["types"], *dm["controle"]]))
+        pop.exiger([col_code, *bandes.values()])
+        men.exiger([col_code, *cols_men])
+        lignes_pop, lignes_men = pop.lignes(col_code, set(types_iris)), men.lignes(col_code, set(types_iris))
+        problemes_pop: list[Probleme] = []
+        problemes_men: list[Probleme] = []
+        v_pop = {c: {col: lire_cellule(pop, l, n, col, problemes_pop, codes) for col in bandes.values()}
+                 for c, (n, l) in lignes_pop.items()}
+        v_men = {c: {col: lire_cellule(men, l, n, col, problemes_men, codes) for col in cols_men}
+                 for c, (n, l) in lignes_men.items()}
+        _lever(pop, problemes_pop)
+        _lever(men, problemes_men)
+
+        # La somme des types de ménages n'a de sens que s'ils partagent toutes les personnes des
+        # ménages : on le vérifie IRIS par IRIS contre une autre partition (« controle »).
+        ecarts = []
+        for code, v in v_men.items():
+            types_, controle = [v[c][0] for c in dm["types"]], [v[c][0] for c in dm["controle"]]
+            if None in types_ or None in controle:
+                continue
+            if abs(sum(types_) - sum(controle)) > 1e-6 * max(1.0, sum(controle)):
+                ecarts.append(code)
+        somme_menages_ok = not ecarts and bool(v_men)
+        if not somme_menages_ok:
+            ctx.progression(
+                f"  {dm['total']} non produit : la somme des types de ménages diffère de la somme de contrôle "
+                f"pour {len(ecarts)} IRIS ({', '.join(ecarts[:5])}…)"
+            )
+        detail_total = pop.detail(" + ".join(bandes.values())).replace(", colonne ", ", colonnes ") + " (somme calculée par nous)"
+        detail_menages = (men.detail(" + ".join(dm["types"])).replace(", colonne ", ", colonnes ")
+                          + f" (somme calculée par nous ; contrôle : {' + '.join(dm['controle'])})")
+
+        for code, nom in zip(iris["CODE_IRIS"], iris["LIB_IRIS"]):
+            absent = [p["note_hors_habitat"] if types_iris[code] != "H" else p["note_absent"]]
+            for ind, col in bandes.items():
+                valeur, statut = v_pop[code][col] if code in v_pop else (None, ABSENT_EXTRAIT)
+                ctx.ajouter(e, ind, "IRIS", code, nom, annee, valeur, statut, source, pop.detail(col),
+                            [] if code in v_pop else absent)
+            if code in v_pop:
+                valeurs = [v for v, _ in v_pop[code].values()]
+                total = None if None in valeurs else sum(valeurs)
+                ctx.ajouter(e, dp["total"], "IRIS", code, nom, annee, total, PUBLIEE if total is not None else SECRET,
+                            source, detail_total, [NOTE_POPULATION_TOTALE])
             else:
-                statut, notes = absent(code)
-                c.ajouter(ind.code, "IRIS", code, nom, annee, None, ind.unite, statut, source, notes)
-        source_total = pop.source(jeu, " + ".join(i.colonne for i in INDICATEURS_RP_AGE)).replace("(colonne ", "(colonnes ")
-        if code in lignes_pop:
-            total = totaux_pop[code]
-            statut = PUBLIEE if total is not None else SECRET
-            c.ajouter("population_totale_2016", "IRIS", code, nom, annee, total, "personnes", statut, source_total,
-                      [NOTE_POPULATION_TOTALE])
-        else:
-            statut, notes = absent(code)
-            c.ajouter("population_totale_2016", "IRIS", code, nom, annee, None, "personnes", statut, source_total,
-                      [*notes, NOTE_POPULATION_TOTALE])
-
-        source_mono = men.source(jeu, "C16_PMEN_MENFAMMONO")
-        source_somme = men.source(jeu, " + ".join(TYPES_MENAGES)).replace("(colonne ", "(colonnes ")
-        if code in valeurs_men:
-            v = valeurs_men[code]
-            mono = v["C16_PMEN_MENFAMMONO"]
-            c.ajouter("personnes_menages_monoparentaux", "IRIS", code, nom, annee, mono, "personnes",
-                      PUBLIEE if mono is not None else SECRET, source_mono)
+                ctx.ajouter(e, dp["total"], "IRIS", code, nom, annee, None, ABSENT_EXTRAIT, source, detail_total,
+                            [*absent, NOTE_POPULATION_TOTALE])
+            for ind, col in dm["colonnes"].items():
+                valeur, statut = v_men[code][col] if code in v_men else (None, ABSENT_EXTRAIT)
+                ctx.ajouter(e, ind, "IRIS", code, nom, annee, valeur, statut, source, men.detail(col),
+                            [] if code in v_men else absent)
             if somme_menages_ok:
-                types_ = [v[col] for col in TYPES_MENAGES]
-                total = None if None in types_ else sum(types_)
-                c.ajouter("personnes_menages", "IRIS", code, nom, annee, total, "personnes",
-                          PUBLIEE if total is not None else SECRET, source_somme, [note_menages])
-        else:
-            statut, notes = absent(code)
-            c.ajouter("personnes_menages_monoparentaux", "IRIS", code, nom, annee, None, "personnes", statut, source_mono, notes)
-            if somme_menages_ok:
-                c.ajouter("personnes_menages", "IRIS", code, nom, annee, None, "personnes", statut, source_somme,
-                          [*notes, note_menages])
+                if code in v_men:
+                    types_ = [v_men[code][c][0] for c in dm["types"]]
+                    total = None if None in types_ else sum(types_)
+                    ctx.ajouter(e, dm["total"], "IRIS", code, nom, annee, total, PUBLIEE if total is not None else SECRET,
+                                source, detail_menages, [NOTE_MENAGES])
+                else:
+                    ctx.ajouter(e, dm["total"], "IRIS", code, nom, annee, None, ABSENT_EXTRAIT, source, detail_menages,
+                                [*absent, NOTE_MENAGES])
 
 
-def _qpv_filosofi(reference: Path, noms: dict[str, str], c: Collecte) -> dict[tuple[str, str, int], tuple[float | None, str]]:
-    """Ajoute les lignes Filosofi QPV ; renvoie (indicateur, QPV, année) -> (valeur, fichier) pour la
-    comparaison avec les exports ANCT."""
-    valeurs: dict[tuple[str, str, int], tuple[float | None, str]] = {}
-    for annee, (relatif, col_code, colonnes, col_note) in QPV_FILOSOFI.items():
-        f = Fichier(reference, relatif, decimale=",")
+def lire_filosofi_qpv(ctx: Contexte, e: dict) -> None:
+    """Filosofi par QPV : une ligne par zone déclarée (QPV, ou ligne « Ensemble » avec sa note)."""
+    noms = ctx.noms_qpv()
+    for annee, p in annees(e):
+        f = ctx.fichier(gabarit(p["fichier"], annee), p)
+        colonnes = _colonnes(p, annee)
+        col_code, col_note = p["colonne_code"], gabarit(p["colonne_note"], annee)
         f.exiger([col_code, col_note, *colonnes.values()])
-        trouvees = f.lignes(col_code, {*QPV_DIJON, "Ensemble"})
-        manquants = [q for q in [*QPV_DIJON, "Ensemble"] if q not in trouvees]
+        zones = [(z.get("code_fichier", z["code"]), z) for z in p["zones"]]
+        trouvees = f.lignes(col_code, {cf for cf, _ in zones})
+        manquants = [cf for cf, _ in zones if cf not in trouvees]
         if manquants:
             raise ErreurDonnees(f.nom, [Probleme(f"ligne(s) {', '.join(manquants)} absente(s)", colonne=col_code)])
-        jeu = f"INSEE, Filosofi {annee}, revenus disponibles par QPV"
+        source, codes = gabarit(p["source"], annee), ctx.codes(p)
         problemes: list[Probleme] = []
-        for code_fichier in [*QPV_DIJON, "Ensemble"]:
+        for code_fichier, zone in zones:
             numero, ligne = trouvees[code_fichier]
-            ensemble = code_fichier == "Ensemble"
-            code = CODE_ENSEMBLE_QPV if ensemble else code_fichier
-            nom = "Ensemble des QPV (ligne « Ensemble » du fichier)" if ensemble else noms[code_fichier]
-            for indicateur, colonne in colonnes.items():
-                valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes)
-                notes = [NOTE_ENSEMBLE_QPV] if ensemble else []
+            code = zone["code"]
+            nom = zone.get("nom") or noms.get(code)
+            if not nom:
+                raise ErreurDonnees(ctx.declaration.chemin.name, [Probleme(f"source « {e['id']} » : nom de la zone {code} inconnu")])
+            for ind, colonne in colonnes.items():
+                valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes, codes)
+                notes = [zone.get("note")]
                 if ligne[col_note] not in ("0", ""):
-                    notes.append(f"{col_note} = {ligne[col_note]} (signification non documentée pour ce fichier)")
-                c.ajouter(indicateur, "QPV", code, nom, annee, valeur, UNITES[indicateur], statut,
-                          f.source(jeu, colonne), notes)
-                valeurs[(indicateur, code, annee)] = (valeur, f.nom)
+                    notes.append(f"note de précaution {ligne[col_note]} dans le fichier (signification non documentée pour ce fichier)")
+                ctx.ajouter(e, ind, "QPV", code, nom, annee, valeur, statut, source, f.detail(colonne), notes)
         _lever(f, problemes)
-    return valeurs
 
 
-def verifier_revn(reference: Path) -> dict[int, tuple[int, int]]:
-    """Pour chaque édition REVN dont l'année « édition − 4 » a un fichier Filosofi QPV : nombre de
-    valeurs égales / comparées (TP60 et DISP_Q2, les 6 QPV de Côte-d'Or)."""
+def verifier_doublons(ctx: Contexte, e: dict) -> dict[int, tuple[int, int]]:
+    """Pour chaque édition d'un export ANCT dont l'année (édition + décalage) a un fichier dans la
+    source ``doublon_de`` : nombre de valeurs égales / comparées (indicateurs communs, zones communes)."""
+    autre = ctx.declaration.source(e["doublon_de"])
+    annees_autre = dict(annees(autre))
     resultat = {}
-    for edition, relatif in REVN.items():
-        annee = edition - ECART_ANCT
-        if annee not in QPV_FILOSOFI:
+    for edition, p in annees(e):
+        annee = edition + p["decalage_annee"]
+        if annee not in annees_autre:
             continue
-        revn = Fichier(reference, relatif, decimale=",")
-        fichier, col_code, colonnes, _ = QPV_FILOSOFI[annee]
-        filo = Fichier(reference, fichier, decimale=",")
-        codes = {q for q in filo.table[col_code] if q.startswith("QP")}
-        l_revn, l_filo = revn.lignes("CODGEO", codes), filo.lignes(col_code, codes)
+        q = annees_autre[annee]
+        a, b = ctx.fichier(gabarit(p["fichier"], annee, edition), p), ctx.fichier(gabarit(q["fichier"], annee), q)
+        b.exiger([q["colonne_code"]])
+        codes = set(b.table[q["colonne_code"]])
+        la, lb = a.lignes(p["colonne_code"], codes), b.lignes(q["colonne_code"], codes)
         egales = comparees = 0
-        for ind in INDICATEURS_REVN:
-            for code in sorted(set(l_revn) & set(l_filo)):
-                a = convertir(l_revn[code][1][ind.colonne], ",")
-                b = convertir(l_filo[code][1][colonnes[ind.code]], ",")
-                if isinstance(a, float) and isinstance(b, float):
+        colonnes_b = _colonnes(q, annee)
+        for ind, col_a in _colonnes(p, annee, edition).items():
+            if ind not in colonnes_b:
+                continue
+            a.exiger([col_a])
+            b.exiger([colonnes_b[ind]])
+            for code in sorted(set(la) & set(lb)):
+                va = convertir(la[code][1][col_a], a.decimale)
+                vb = convertir(lb[code][1][colonnes_b[ind]], b.decimale)
+                if isinstance(va, float) and isinstance(vb, float):
                     comparees += 1
-                    egales += a == b
+                    egales += va == vb
         resultat[edition] = (egales, comparees)
     return resultat
 
 
-def _anct(reference: Path, noms: dict[str, str], filosofi: dict, c: Collecte, progression: Callable[[str], None]) -> None:
-    verification = verifier_revn(reference)
-    texte_verif = ", ".join(f"édition {e} → {e - ECART_ANCT} : {eg}/{n} valeurs égales" for e, (eg, n) in sorted(verification.items()))
-    progression(f"  vérification REVN = Filosofi QPV (édition − {ECART_ANCT}) : {texte_verif}")
-    verifiees = sorted(e for e, (eg, n) in verification.items() if n and eg == n)
-    note_verif = (
-        f"correspondance vérifiée sur les éditions {', '.join(map(str, verifiees))} (TP60 et DISP_Q2 égaux à Filosofi QPV)"
-        if verifiees else "correspondance non vérifiée sur les données"
-    )
-    for edition, relatif in REVN.items():
-        annee = edition - ECART_ANCT
-        f = Fichier(reference, relatif, decimale=",")
-        f.exiger(["CODGEO", *[i.colonne for i in INDICATEURS_REVN]])
-        trouvees = f.lignes("CODGEO", set(QPV_DIJON))
-        jeu = f"ANCT / SIG Ville, indicateurs REVN édition {edition} (Filosofi {annee}, année = édition − {ECART_ANCT})"
+def lire_anct_qpv(ctx: Contexte, e: dict) -> None:
+    """Exports ANCT / SIG Ville par QPV : année des données = édition + décalage ; une valeur déjà
+    donnée par la source ``doublon_de`` (l'INSEE) est gardée et comparée ; les copies d'une édition
+    sont comparées au premier fichier, qui fait foi."""
+    noms = ctx.noms_qpv()
+    qpv = ctx.declaration.qpv.get("codes", [])
+    decalage = e["decalage_annee"]
+    verification, verifiees, autre = {}, [], None
+    if e.get("doublon_de"):
+        autre = ctx.declaration.source(e["doublon_de"])
+        verification = verifier_doublons(ctx, e)
+        texte = ", ".join(f"édition {ed} → {ed + decalage} : {eg}/{n} valeurs égales" for ed, (eg, n) in sorted(verification.items()))
+        ctx.progression(f"  vérification « {e['nom']} » = « {autre['nom']} » (année = édition {'−' if decalage < 0 else '+'} {abs(decalage)}) : {texte or 'rien à comparer'}")
+        verifiees = sorted(ed for ed, (eg, n) in verification.items() if n and eg == n)
+    for edition, p in annees(e):
+        annee = edition + decalage
+        f = ctx.fichier(gabarit(p["fichier"], annee, edition), p)
+        colonnes = _colonnes(p, annee, edition)
+        f.exiger([p["colonne_code"], *colonnes.values()])
+        copies = [ctx.fichier(gabarit(c, annee, edition), p) for c in p.get("copies") or []]
+        for c in copies:
+            c.exiger([p["colonne_code"], *colonnes.values()])
+        trouvees = f.lignes(p["colonne_code"], set(qpv))
+        trouvees_copies = [c.lignes(p["colonne_code"], set(qpv)) for c in copies]
+        source, codes = gabarit(p["source"], annee, edition), ctx.codes(p)
+        col_note = p.get("colonne_note")
         problemes: list[Probleme] = []
-        for code in QPV_DIJON:
+        for code in qpv:
             if code not in trouvees:
-                problemes.append(Probleme(f"QPV {code} absent", colonne="CODGEO"))
+                problemes.append(Probleme(f"QPV {code} absent", colonne=p["colonne_code"]))
                 continue
             numero, ligne = trouvees[code]
-            for ind in INDICATEURS_REVN:
-                valeur, statut = lire_cellule(f, ligne, numero, ind.colonne, problemes)
-                cle = (ind.code, code, annee)
-                if cle in filosofi:
-                    # Même (indicateur, QPV, année) dans Filosofi QPV : on garde Filosofi, meilleure source.
-                    _annoter_filosofi(c, cle, valeur, edition, f.nom, ind.colonne)
+            for ind, colonne in colonnes.items():
+                valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes, codes)
+                detail = f.detail(colonne)
+                existante = ctx.ligne((ind, "QPV", code, annee))
+                if autre is not None and existante is not None and existante["_source"] == autre["id"]:
+                    # Même (indicateur, QPV, année) dans la source de l'INSEE : elle est gardée, celle-ci la vérifie.
+                    if valeur == existante["valeur"]:
+                        texte, comparaison = f"même valeur dans : {source}", "même valeur"
+                    else:
+                        affichee = "vide" if valeur is None else repr(valeur)
+                        texte, comparaison = f"{source} donne {affichee} ; valeur INSEE gardée", f"autre valeur : {affichee}"
+                    existante["note"] = " ; ".join(n for n in (existante["note"], texte) if n)
+                    existante["source_detail"] += f" ; comparée à {detail} ({comparaison})"
                     continue
-                notes = [NOTE_ANCT.format(edition=edition), note_verif]
-                if edition not in verification:
-                    notes.append(f"non vérifiable pour cette édition (pas de fichier Filosofi QPV {annee})")
-                elif edition not in verifiees:
-                    eg, n = verification[edition]
-                    notes.append(f"pour cette édition, {eg} valeurs sur {n} seulement égales à Filosofi QPV {annee}")
-                if "NOTE_FILO" in f.table.columns and ligne["NOTE_FILO"] not in ("0", ""):
-                    notes.append(f"NOTE_FILO = {ligne['NOTE_FILO']} (signification non documentée)")
-                c.ajouter(ind.code, "QPV", code, noms[code], annee, valeur, ind.unite, statut, f.source(jeu, ind.colonne), notes)
+                notes = [f"export ANCT : le nom de fichier donne l'édition ({edition}), pas l'année des données ; "
+                         f"année = édition {'−' if decalage < 0 else '+'} {abs(decalage)}", p.get("note")]
+                if autre is not None:
+                    notes.append(f"correspondance vérifiée sur les éditions {', '.join(map(str, verifiees))} "
+                                 f"(valeurs égales à : {autre['nom']})" if verifiees else "correspondance non vérifiée sur les données")
+                    if edition not in verification:
+                        notes.append(f"non vérifiable pour cette édition (aucun fichier « {autre['nom']} » pour {annee})")
+                    elif edition not in verifiees:
+                        eg, n = verification[edition]
+                        notes.append(f"pour cette édition, {eg} valeurs sur {n} seulement égales à : {autre['nom']} {annee}")
+                if col_note and col_note in f.table.columns and ligne[col_note] not in ("0", ""):
+                    notes.append(f"note de précaution Filosofi {ligne[col_note]} dans le fichier (signification non documentée)")
+                for copie, lignes_copie in zip(copies, trouvees_copies):
+                    if code not in lignes_copie:
+                        continue
+                    n2, l2 = lignes_copie[code]
+                    v2, _ = lire_cellule(copie, l2, n2, colonne, problemes, codes)
+                    if v2 == valeur:
+                        notes.append(f"même valeur dans l'autre copie de l'édition {edition}")
+                        detail += f" ; même valeur dans {copie.detail(colonne)}"
+                    else:
+                        notes.append(f"l'autre copie de l'édition {edition} donne une autre valeur : {l2[colonne] or 'vide'}")
+                        detail += f" ; autre valeur dans {copie.detail(colonne)}"
+                ctx.ajouter(e, ind, "QPV", code, noms[code], annee, valeur, statut, source, detail, notes)
         _lever(f, problemes)
 
-    for edition, fichiers in DEMO.items():
-        annee = edition - ECART_ANCT
-        lus = [Fichier(reference, r, decimale=",") for r in fichiers]
-        for f in lus:
-            f.exiger(["CODGEO", "TX_TOT_0A24"])
-        principal = lus[0]
-        trouvees = [f.lignes("CODGEO", set(QPV_DIJON)) for f in lus]
-        jeu = f"ANCT / SIG Ville, indicateurs DEMO édition {edition} (recensement {annee}, année = édition − {ECART_ANCT})"
-        problemes: list[Probleme] = []
-        for code in QPV_DIJON:
-            if code not in trouvees[0]:
-                problemes.append(Probleme(f"QPV {code} absent", colonne="CODGEO"))
-                continue
-            numero, ligne = trouvees[0][code]
-            valeur, statut = lire_cellule(principal, ligne, numero, "TX_TOT_0A24", problemes)
-            notes = [
-                NOTE_ANCT.format(edition=edition),
-                "SOURCES.md : légendes du dépôt, édition 2019 → recensement 2015 et 2023 → 2019",
-            ]
-            for autre, lignes_autre in zip(lus[1:], trouvees[1:]):
-                if code not in lignes_autre:
-                    continue
-                n2, l2 = lignes_autre[code]
-                v2, _ = lire_cellule(autre, l2, n2, "TX_TOT_0A24", problemes)
-                if v2 == valeur:
-                    notes.append(f"même valeur dans {autre.nom}")
-                else:
-                    notes.append(f"{autre.nom} donne une autre valeur : {l2['TX_TOT_0A24'] or 'vide'}")
-            c.ajouter("part_moins_25_ans", "QPV", code, noms[code], annee, valeur, "%", statut,
-                      principal.source(jeu, "TX_TOT_0A24"), notes)
-        _lever(principal, problemes)
 
-
-def _annoter_filosofi(c: Collecte, cle: tuple[str, str, int], valeur_anct, edition: int, fichier: str, colonne: str) -> None:
-    indicateur, code, annee = cle
-    for ligne in c.lignes:
-        if (ligne["indicateur"], ligne["type_zone"], ligne["code_zone"], ligne["annee"]) == (indicateur, "QPV", code, annee):
-            if valeur_anct == ligne["valeur"]:
-                texte = f"même valeur dans l'export ANCT REVN édition {edition} ({fichier}, colonne {colonne})"
-            else:
-                affichee = "vide" if valeur_anct is None else repr(valeur_anct)
-                texte = f"l'export ANCT REVN édition {edition} donne {affichee} ({fichier}, colonne {colonne}) ; valeur INSEE gardée"
-            ligne["note"] = " ; ".join(n for n in (ligne["note"], texte) if n)
-            return
-    raise AssertionError(f"ligne Filosofi QPV introuvable pour {cle}")
-
-
-def _comparaisons(reference: Path, c: Collecte) -> None:
-    for type_zone, relatif, code_fichier, code in COMPARAISONS:
-        f = Fichier(reference, relatif, decimale=",")
-        f.exiger(["CODGEO", "LIBGEO", *[i.colonne for i in INDICATEURS_COMPARAISON]])
-        trouvees = f.lignes("CODGEO", {code_fichier})
+def lire_territoire(ctx: Contexte, e: dict) -> None:
+    """Fichier d'un niveau géographique (Filosofi commune, EPCI, département, région, France) : la
+    ligne du territoire déclaré. Un indicateur que le fichier ne publie pas (« non_publies ») et une
+    année sans fichier (« annees_absentes ») sont dits manquants, avec leur raison."""
+    zone, type_zone = e["zone"], e["type_zone"]
+    code, nom = str(zone["code"]), zone["nom"]
+    code_fichier = str(zone.get("code_fichier", code))
+    for annee, p in annees(e):
+        f = ctx.fichier(gabarit(p["fichier"], annee), p)
+        colonnes = _colonnes(p, annee)
+        col_code, col_nom = p["colonne_code"], p.get("colonne_nom")
+        f.exiger([col_code, *([col_nom] if col_nom else []), *colonnes.values()])
+        trouvees = f.lignes(col_code, {code_fichier})
         if code_fichier not in trouvees:
-            raise ErreurDonnees(f.nom, [Probleme(f"territoire {code_fichier} absent", colonne="CODGEO")])
+            raise ErreurDonnees(f.nom, [Probleme(f"territoire {code_fichier} absent", colonne=col_code)])
         numero, ligne = trouvees[code_fichier]
-        jeu = f"INSEE, Filosofi 2019, revenus disponibles par {type_zone}"
+        source, codes = gabarit(p["source"], annee), ctx.codes(p)
+        notes = [p.get("note")]
+        if col_nom and ligne[col_nom] and ligne[col_nom] != nom:
+            notes.append(f"nom dans le fichier : « {ligne[col_nom]} »")
+        repere = "" if code_fichier == code else f"{col_code} = {code_fichier}"
         problemes: list[Probleme] = []
-        for ind in INDICATEURS_COMPARAISON:
-            valeur, statut = lire_cellule(f, ligne, numero, ind.colonne, problemes)
-            notes = [NOTE_FRANCE] if code == CODE_FRANCE else []
-            c.ajouter(ind.code, type_zone, code, ligne["LIBGEO"], 2019, valeur, ind.unite, statut, f.source(jeu, ind.colonne), notes)
+        for ind, colonne in colonnes.items():
+            valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes, codes)
+            ctx.ajouter(e, ind, type_zone, code, nom, annee, valeur, statut, source, f.detail(colonne, repere), notes)
+        for ind, raison in (p.get("non_publies") or {}).items():
+            ctx.ajouter(e, ind, type_zone, code, nom, annee, None, NON_PUBLIEE_FICHIER, source,
+                        f"{f.nom} : aucune colonne pour cet indicateur", [raison, *notes])
         _lever(f, problemes)
+    for annee, raison in sorted((e.get("annees_absentes") or {}).items()):
+        relatif = gabarit(e["fichier"], annee)
+        if (ctx.reference / "socio" / relatif).exists():
+            raise ErreurDonnees(ctx.declaration.chemin.name, [Probleme(
+                f"source « {e['id']} » : l'année {annee} est déclarée absente, mais socio/{relatif} existe : "
+                "ajouter l'année à « annees »")])
+        for ind in [*e["colonnes"], *(e.get("non_publies") or {})]:
+            ctx.ajouter(e, ind, type_zone, code, nom, annee, None, ANNEE_ABSENTE, gabarit(e["source"], annee),
+                        f"aucun fichier socio/{relatif} dans les sources", [raison])
 
 
-def _neet(reference: Path, c: Collecte) -> None:
-    f = Fichier(reference, NEET, decimale=",")
-    f.exiger(["codgeo", "libgeo", "an", "part_non_inseres"])
+def lire_serie_longue(ctx: Contexte, e: dict) -> None:
+    """Un fichier, une ligne par territoire et année (colonne d'année) : les années déclarées du
+    territoire déclaré, ni plus ni moins."""
+    zone, type_zone = e["zone"], e["type_zone"]
+    code, nom = str(zone["code"]), zone["nom"]
+    code_fichier = str(zone.get("code_fichier", code))
+    f = ctx.fichier(gabarit(e["fichier"]), e)
+    col_code, col_annee, col_nom = e["colonne_code"], e["colonne_annee"], e.get("colonne_nom")
+    reglages = dict(annees(e))
+    f.exiger([col_code, col_annee, *([col_nom] if col_nom else []),
+              *{gabarit(c, a) for a, p in reglages.items() for c in p["colonnes"].values()}])
+    vues: dict[int, tuple[int, pd.Series]] = {}
     problemes: list[Probleme] = []
-    vues = set()
     for i, ligne in f.table.iterrows():
-        if ligne["codgeo"] != CODE_DIJON:
+        if ligne[col_code] != code_fichier:
             continue
-        numero = int(i) + 2
-        if not ligne["an"].isdigit() or int(ligne["an"]) not in ANNEES_NEET:
-            problemes.append(Probleme(f"année inattendue « {ligne['an']} »", ligne=numero, colonne="an"))
-            continue
-        annee = int(ligne["an"])
-        if annee in vues:
-            problemes.append(Probleme(f"année {annee} en double pour {CODE_DIJON}", ligne=numero, colonne="an"))
-            continue
-        vues.add(annee)
-        valeur, statut = lire_cellule(f, ligne, numero, "part_non_inseres", problemes)
-        jeu = f"producteur non documenté (d'après le recensement INSEE), jeunes non insérés (NEET 16–25 ans), {annee}"
-        c.ajouter("part_jeunes_non_inseres", "commune", CODE_DIJON, ligne["libgeo"], annee, valeur, "%", statut,
-                  f.source(jeu, "part_non_inseres"), [NOTE_NEET])
-    manquantes = [a for a in ANNEES_NEET if a not in vues]
+        numero, texte = int(i) + 2, ligne[col_annee]
+        if not texte.isdigit() or int(texte) not in reglages:
+            problemes.append(Probleme(f"année inattendue « {texte} » pour {code_fichier} (à déclarer dans « annees » "
+                                      f"de la source « {e['id']} »)", ligne=numero, colonne=col_annee))
+        elif int(texte) in vues:
+            problemes.append(Probleme(f"année {texte} en double pour {code_fichier}", ligne=numero, colonne=col_annee))
+        else:
+            vues[int(texte)] = (numero, ligne)
+    manquantes = [a for a in reglages if a not in vues]
     if manquantes:
-        problemes.append(Probleme(f"années {', '.join(map(str, manquantes))} absentes pour {CODE_DIJON}", colonne="an"))
+        problemes.append(Probleme(f"années {', '.join(map(str, manquantes))} absentes pour {code_fichier}", colonne=col_annee))
     _lever(f, problemes)
+    for annee, p in reglages.items():
+        numero, ligne = vues[annee]
+        notes = [p.get("note")]
+        if col_nom and ligne[col_nom] and ligne[col_nom] != nom:
+            notes.append(f"nom dans le fichier : « {ligne[col_nom]} »")
+        for ind, colonne in _colonnes(p, annee).items():
+            valeur, statut = lire_cellule(f, ligne, numero, colonne, problemes, ctx.codes(p))
+            ctx.ajouter(e, ind, type_zone, code, nom, annee, valeur, statut, gabarit(p["source"], annee),
+                        f.detail(colonne, f"{col_code} = {code_fichier} et {col_annee} = {annee}"), notes)
+    _lever(f, problemes)
+
+
+_CLES_FICHIER = {"fichier", "colonnes", "colonne_code"}
+LECTEURS.update({
+    "filosofi_iris": Lecteur(lire_filosofi_iris, frozenset(_CLES_FICHIER | {"colonne_note", "annees"}),
+                             frozenset({"colonne_nom", "colonne_arrondi", "note_absent"}),
+                             description="INSEE Filosofi par IRIS"),
+    "caf_iris": Lecteur(lire_caf_iris, frozenset(_CLES_FICHIER | {"colonne_note", "annees"}),
+                        frozenset({"colonne_nom", "note_absent"}), description="allocataires Caf par IRIS"),
+    "recensement_iris": Lecteur(lire_recensement_iris,
+                                frozenset({"population", "menages", "colonne_code", "annees", "note_absent", "note_hors_habitat"}),
+                                description="recensement par IRIS d'habitat"),
+    "filosofi_qpv": Lecteur(lire_filosofi_qpv, frozenset(_CLES_FICHIER | {"colonne_note", "zones", "annees"}),
+                            description="INSEE Filosofi par QPV"),
+    "anct_qpv": Lecteur(lire_anct_qpv, frozenset(_CLES_FICHIER | {"decalage_annee", "editions"}),
+                        frozenset({"colonne_note", "doublon_de", "copies", "ecartees"}), cle_annees="editions",
+                        description="exports ANCT / SIG Ville par QPV"),
+    "territoire": Lecteur(lire_territoire, frozenset(_CLES_FICHIER | {"type_zone", "zone", "annees"}),
+                          frozenset({"colonne_nom", "non_publies", "annees_absentes"}),
+                          description="fichier d'un niveau géographique (commune, EPCI, département, région, France)"),
+    "serie_longue": Lecteur(lire_serie_longue, frozenset(_CLES_FICHIER | {"colonne_annee", "type_zone", "zone", "annees"}),
+                            frozenset({"colonne_nom"}), description="une ligne par territoire et année"),
+})
 
 
 # --- Point d'entrée -----------------------------------------------------------------------------
 
 
-def lire_sources(reference: Path, progression: Callable[[str], None] = print) -> pd.DataFrame:
-    """Toutes les valeurs brutes, en un tableau aux colonnes :data:`COLONNES_SOCIAL`, trié par
-    (indicateur, type_zone, code_zone, annee).
+def _annonce(e: dict) -> str:
+    lecteur = LECTEURS[e["lecteur"]]
+    liste = [a for a, _ in annees(e)]
+    quoi = ("édition" if lecteur.cle_annees == "editions" else "année") + ("s" if len(liste) > 1 else "")
+    texte = f"{e['nom']} ({quoi} {periode(liste)}"
+    if e.get("annees_absentes"):
+        texte += f" ; sans fichier : {periode(list(e['annees_absentes']))}"
+    if e.get("ecartees"):
+        texte += f" ; éditions {' et '.join(map(str, sorted(e['ecartees'])))} écartées"
+    return texte + ") …"
+
+
+def _charger(declaration, dictionnaire) -> tuple[Declaration, Dictionnaire]:
+    if not isinstance(dictionnaire, Dictionnaire):
+        dictionnaire = charger_indicateurs(dictionnaire)
+    if not isinstance(declaration, Declaration):
+        declaration = charger_declaration(declaration, dictionnaire)
+    return declaration, dictionnaire
+
+
+def lire_sources(reference: Path, progression: Callable[[str], None] = print,
+                 declaration: Declaration | Path | None = None,
+                 dictionnaire: Dictionnaire | Path | None = None) -> pd.DataFrame:
+    """Toutes les valeurs brutes déclarées, en un tableau aux colonnes :data:`COLONNES_SOCIAL`, trié
+    par (indicateur, type_zone, code_zone, annee).
 
     ``reference`` est le dossier qui contient ``socio/`` (dans le projet :
-    ``config.dossier_reference()``). ``progression`` reçoit une ligne en français par groupe de
-    fichiers. Lève :class:`ErreurDonnees` (fichier, ligne, colonne) sur tout fichier absent ou
-    cellule illisible : rien n'est renvoyé à moitié."""
-    reference = Path(reference)
-    c = Collecte()
-    progression(f"Référentiel des IRIS de Dijon ({REFERENCE_IRIS}) …")
-    iris = iris_dijon(reference)
-    if len(iris) != 66:
-        raise ErreurDonnees(f"socio/{REFERENCE_IRIS}", [Probleme(f"{len(iris)} IRIS pour Dijon, 66 attendus", colonne="DEPCOM")])
-    noms = noms_qpv(reference)
+    ``config.dossier_reference()``). ``declaration`` et ``dictionnaire`` : les fichiers YAML (par
+    défaut ceux de ``ctg_data/``). ``progression`` reçoit une ligne en français par source. Lève
+    :class:`ErreurDonnees` (fichier, ligne, colonne) sur tout fichier absent, cellule illisible ou
+    déclaration mal écrite : rien n'est renvoyé à moitié."""
+    declaration, dictionnaire = _charger(declaration, dictionnaire)
+    ctx = Contexte(reference, declaration, dictionnaire, progression)
+    for e in declaration.sources:
+        progression(_annonce(e))
+        LECTEURS[e["lecteur"]].lire(ctx, e)
 
-    progression(f"Filosofi par IRIS ({len(FILOSOFI_IRIS)} fichiers : {', '.join(map(str, FILOSOFI_IRIS))}) …")
-    _filosofi_iris(reference, iris, c)
-    progression(f"Allocataires Caf par IRIS ({len(CAF_IRIS)} fichiers : {min(CAF_IRIS)}–{max(CAF_IRIS)}) …")
-    _caf_iris(reference, iris, c)
-    progression("Recensement 2016 par IRIS d'habitat (population par âge, personnes des ménages) …")
-    _recensement_iris(reference, iris, c, progression)
-    progression(f"Filosofi par QPV ({len(QPV_FILOSOFI)} fichiers : {min(QPV_FILOSOFI)}–{max(QPV_FILOSOFI)}) …")
-    filosofi_qpv = _qpv_filosofi(reference, noms, c)
-    progression(
-        f"Exports ANCT des QPV (REVN éditions {', '.join(map(str, REVN))} ; DEMO éditions {', '.join(map(str, DEMO))}, "
-        f"éditions {' et '.join(map(str, DEMO_ECARTEES))} écartées) …"
-    )
-    _anct(reference, noms, filosofi_qpv, c, progression)
-    progression("Filosofi 2019 des territoires de comparaison (Dijon, Dijon Métropole, Côte-d'Or, France métropolitaine) …")
-    _comparaisons(reference, c)
-    progression(f"Jeunes non insérés à Dijon ({', '.join(map(str, ANNEES_NEET))}) …")
-    _neet(reference, c)
-
-    df = pd.DataFrame(c.lignes, columns=COLONNES_SOCIAL)
-    doublons = df[df.duplicated(CLE, keep=False)]
-    if not doublons.empty:
-        premier = doublons.iloc[0]
-        raise ErreurDonnees("socio/", [Probleme(f"valeur en double : {tuple(premier[CLE])}")])
+    df = pd.DataFrame(ctx.lignes, columns=COLONNES_SOCIAL)
     df["annee"] = df["annee"].astype("int64")
     df["valeur"] = pd.to_numeric(df["valeur"], errors="raise").astype("float64")
     for col in COLONNES_SOCIAL:
@@ -736,8 +985,14 @@ def lire_sources(reference: Path, progression: Callable[[str], None] = print) ->
     return df
 
 
+def verifier_revn(reference: Path, id_source: str = "anct_revn", declaration: Declaration | Path | None = None) -> dict[int, tuple[int, int]]:
+    """Valeurs égales / comparées entre un export ANCT et sa source ``doublon_de``, par édition."""
+    declaration, dictionnaire = _charger(declaration, None)
+    return verifier_doublons(Contexte(reference, declaration, dictionnaire, lambda _m: None), declaration.source(id_source))
+
+
 def couverture_iris(df: pd.DataFrame) -> pd.DataFrame:
-    """Nombre d'IRIS de Dijon avec une valeur, par indicateur et année."""
+    """Nombre d'IRIS avec une valeur, par indicateur et année."""
     iris = df[df["type_zone"] == "IRIS"]
     return (iris.assign(avec_valeur=iris["valeur"].notna())
             .groupby(["indicateur", "annee"])["avec_valeur"].agg(["sum", "size"])
@@ -746,171 +1001,64 @@ def couverture_iris(df: pd.DataFrame) -> pd.DataFrame:
 
 # --- Dictionnaire des indicateurs ---------------------------------------------------------------
 
-_FILO_IRIS = "INSEE, Filosofi (revenus disponibles) par IRIS 2017, 2018, 2019, 2021"
-_FILO_QPV = "INSEE, Filosofi par QPV 2016–2019"
-_FILO_COMP = "INSEE, Filosofi 2019 (commune, EPCI, département, France métropolitaine)"
-_REVN = "ANCT / SIG Ville, indicateurs REVN (éditions 2017–2019 : années 2013–2015)"
-_CAF = "CNAF, allocataires Caf par IRIS 2016–2020 (extraits d'un dépôt public, origine du téléchargement non documentée)"
-_RP = "INSEE, recensement de la population 2016, bases infracommunales (IRIS d'habitat)"
-_PRECAUTIONS_FILOSOFI = (
-    "Ménages fiscaux. Note de précaution DISP_NOTE = 1 : nombre de ménages en hausse ou baisse de plus de 10 % "
-    "sur un an, évolutions à lire avec prudence ; 5 : non diffusé (anomalies). IRIS d'activité, divers et petits "
-    "IRIS sans valeur. Ne jamais faire la moyenne de valeurs d'IRIS."
-)
-_PRECAUTIONS_CAF = (
-    "Effectifs d'allocataires au 31 décembre. L'année est celle du nom de fichier (libellé du dépôt, aucun "
-    "dictionnaire) ; producteur et téléchargement non documentés. Cellule vide = non publiée (petits effectifs) ; "
-    "NOTE = 3 ou 5 : IRIS entièrement non publié, sens des codes non documenté."
-)
-_PRECAUTIONS_RP = (
-    "Recensement 2016, données anciennes ; estimations pondérées de l'INSEE (non entières, gardées telles quelles). "
-    "Seulement les 61 IRIS d'habitat de Dijon (le dépôt source a retiré les IRIS d'activité et divers)."
-)
 
-DICTIONNAIRE: list[dict[str, str]] = [
-    {
-        "code": "taux_pauvrete", "libelle": "Taux de pauvreté", "unite": "%", "agregation": "ponderee_population",
-        "numerateur": "", "denominateur": "population_totale_2016",
-        "definition": "Part des personnes dont le niveau de vie (revenu disponible par unité de consommation) est "
-                      "inférieur à 60 % du niveau de vie médian de France métropolitaine.",
-        "source": f"{_FILO_IRIS} (DISP_TP60) ; {_FILO_QPV} (TP60) ; {_REVN} (TP60)",
-        "precautions": "Publié seulement si au moins 200 personnes et 11 ménages se trouvent de chaque côté du seuil ; "
-                       "SOURCES.md indique un bornage à 5 et 95 %, mais le fichier 2021 contient des taux de 3 et 4 %. "
-                       "En 2021, taux arrondis (DISP_INCERT21 = 1 : à l'unité ; 2 : à l'entier impair le plus proche, "
-                       "IRIS de 500 à 999 ménages). Agrégation par moyenne pondérée par la population 2016 faute de "
-                       "numérateur : approximation. Absent des fichiers Filosofi communaux 2019 (non inventé). "
-                       "ANCT : année = édition − 4. " + _PRECAUTIONS_FILOSOFI,
-    },
-    {
-        "code": "niveau_vie_median", "libelle": "Niveau de vie médian", "unite": "€", "agregation": "non_agregeable",
-        "numerateur": "", "denominateur": "",
-        "definition": "Revenu disponible par unité de consommation qui partage les personnes en deux moitiés égales, "
-                      "en euros par an.",
-        "source": f"{_FILO_IRIS} (DISP_MED) ; {_FILO_QPV} (DISP_MED, disp_q2) ; {_FILO_COMP} (Q2) ; {_REVN} (DISP_Q2)",
-        "precautions": "Une médiane ne s'additionne ni ne se moyenne : pas de valeur par quartier. " + _PRECAUTIONS_FILOSOFI,
-    },
-    {
-        "code": "niveau_vie_d1", "libelle": "1er décile de niveau de vie", "unite": "€", "agregation": "non_agregeable",
-        "numerateur": "", "denominateur": "",
-        "definition": "Niveau de vie (revenu disponible par unité de consommation) sous lequel se situent les 10 % "
-                      "de personnes les plus modestes, en euros par an.",
-        "source": f"{_FILO_IRIS} (DISP_D1) ; {_FILO_QPV} (DISP_D1) ; {_FILO_COMP} (D1)",
-        "precautions": "Un décile ne se moyenne pas : pas de valeur par quartier. " + _PRECAUTIONS_FILOSOFI,
-    },
-    {
-        "code": "part_prestations_sociales", "libelle": "Part des prestations sociales dans le revenu disponible",
-        "unite": "%", "agregation": "non_agregeable", "numerateur": "", "denominateur": "",
-        "definition": "Poids de l'ensemble des prestations sociales (familiales, minima sociaux, logement) dans le "
-                      "revenu disponible des ménages.",
-        "source": f"{_FILO_IRIS} (DISP_PPSOC) ; {_FILO_QPV} (DISP_PPSOC) ; {_FILO_COMP} (PPSOC)",
-        "precautions": "Part de masses de revenus dont on n'a pas les montants : pas de moyenne entre IRIS. "
-                       + _PRECAUTIONS_FILOSOFI,
-    },
-    *[
-        {
-            "code": code, "libelle": libelle, "unite": "allocataires", "agregation": "somme",
-            "numerateur": "", "denominateur": "", "definition": definition,
-            "source": f"{_CAF} (colonne {colonne})", "precautions": _PRECAUTIONS_CAF,
-        }
-        for code, libelle, colonne, definition in [
-            ("allocataires", "Allocataires Caf", "A",
-             "Nombre de foyers allocataires de la Caf (une personne par foyer bénéficiaire d'au moins une prestation)."),
-            ("allocataires_isoles_sans_enfant", "Allocataires isolés sans enfant", "AI",
-             "Nombre d'allocataires vivant seuls, sans enfant."),
-            ("allocataires_monoparents", "Allocataires monoparents", "AM",
-             "Nombre d'allocataires élevant seuls leur(s) enfant(s)."),
-            ("allocataires_couples_sans_enfant", "Allocataires en couple sans enfant", "ACSSENF",
-             "Nombre d'allocataires en couple, sans enfant."),
-            ("allocataires_couples_avec_enfants", "Allocataires en couple avec enfant(s)", "ACAVENF",
-             "Nombre d'allocataires en couple avec au moins un enfant."),
-            ("allocataires_rsa_socle", "Allocataires du RSA socle", "ARSAS",
-             "Nombre d'allocataires percevant le revenu de solidarité active socle."),
-        ]
-    ],
-    *[
-        {
-            "code": code, "libelle": libelle, "unite": "personnes", "agregation": "somme",
-            "numerateur": "", "denominateur": "", "definition": f"Nombre d'habitants {tranche} en 2016.",
-            "source": f"{_RP} (colonne {colonne})", "precautions": _PRECAUTIONS_RP,
-        }
-        for code, libelle, colonne, tranche in [
-            ("population_0_14", "Population de 0 à 14 ans", "P16_POP0014", "âgés de 0 à 14 ans"),
-            ("population_15_29", "Population de 15 à 29 ans", "P16_POP1529", "âgés de 15 à 29 ans"),
-            ("population_30_44", "Population de 30 à 44 ans", "P16_POP3044", "âgés de 30 à 44 ans"),
-            ("population_45_59", "Population de 45 à 59 ans", "P16_POP4559", "âgés de 45 à 59 ans"),
-            ("population_60_74", "Population de 60 à 74 ans", "P16_POP6074", "âgés de 60 à 74 ans"),
-            ("population_75_plus", "Population de 75 ans ou plus", "P16_POP75P", "âgés de 75 ans ou plus"),
-        ]
-    ],
-    {
-        "code": "population_totale_2016", "libelle": "Population totale (2016)", "unite": "personnes",
-        "agregation": "somme", "numerateur": "", "denominateur": "",
-        "definition": "Nombre d'habitants en 2016 : somme des six tranches d'âge, calculée par le tableau de bord.",
-        "source": f"{_RP} (colonnes P16_POP0014 à P16_POP75P)",
-        "precautions": "Calculée par nous : le total P16_POP manque dans l'extrait. Sert de poids aux taux "
-                       "(moyenne pondérée) quelle que soit l'année du taux. " + _PRECAUTIONS_RP,
-    },
-    {
-        "code": "personnes_menages_monoparentaux", "libelle": "Personnes vivant dans une famille monoparentale",
-        "unite": "personnes", "agregation": "somme", "numerateur": "", "denominateur": "",
-        "definition": "Nombre de personnes (parent et enfants) vivant dans un ménage dont la famille principale est "
-                      "monoparentale, en 2016.",
-        "source": f"{_RP} (colonne C16_PMEN_MENFAMMONO)",
-        "precautions": "Personnes, pas familles : le nombre de familles monoparentales (C16_FAMMONO) manque dans "
-                       "l'extrait. " + _PRECAUTIONS_RP,
-    },
-    {
-        "code": "personnes_menages", "libelle": "Personnes vivant en ménage", "unite": "personnes",
-        "agregation": "somme", "numerateur": "", "denominateur": "",
-        "definition": "Nombre de personnes vivant dans un ménage ordinaire en 2016 : somme des personnes des six types "
-                      "de ménages (hommes seuls, femmes seules, autres ménages sans famille, couples sans enfant, "
-                      "couples avec enfant(s), familles monoparentales), calculée par le tableau de bord.",
-        "source": f"{_RP} (colonnes C16_PMEN_MENHSEUL, MENFSEUL, MENSFAM, MENCOUPSENF, MENCOUPAENF, MENFAMMONO)",
-        "precautions": "Calculée par nous ; la somme est égale, IRIS par IRIS, à celle des personnes des ménages par "
-                       "catégorie socioprofessionnelle de la personne de référence (C16_PMEN_CS1 à CS8). Exclut les "
-                       "personnes hors ménage (foyers, internats…). " + _PRECAUTIONS_RP,
-    },
-    {
-        "code": "part_personnes_familles_monoparentales", "libelle": "Part des personnes vivant dans une famille monoparentale",
-        "unite": "%", "agregation": "ratio", "numerateur": "personnes_menages_monoparentaux",
-        "denominateur": "personnes_menages",
-        "definition": "Part des personnes vivant en ménage qui vivent dans une famille monoparentale (parent et "
-                      "enfants), en 2016.",
-        "source": f"Calcul du tableau de bord à partir de : {_RP}",
-        "precautions": "Indicateur calculé (pas de valeur brute) : personnes_menages_monoparentaux / personnes_menages "
-                       "× 100, sommés sur les IRIS. Ce n'est pas la part des familles monoparentales parmi les familles. "
-                       + _PRECAUTIONS_RP,
-    },
-    {
-        "code": "part_moins_25_ans", "libelle": "Part des moins de 25 ans", "unite": "%",
-        "agregation": "ponderee_population", "numerateur": "", "denominateur": "population_totale_2016",
-        "definition": "Part des habitants âgés de moins de 25 ans dans la population du quartier prioritaire.",
-        "source": "ANCT / SIG Ville, indicateurs DEMO par QPV, éditions 2019–2022 (recensements 2015–2018), colonne TX_TOT_0A24",
-        "precautions": "L'année du nom de fichier est l'édition ; année des données = édition − 4 (SOURCES.md : "
-                       "édition 2019 → recensement 2015, 2023 → 2019). Éditions 2017 et 2018 écartées : mêmes "
-                       "données du recensement dans les deux, on ne peut pas dire de quelle année. QPV de la "
-                       "géographie 2015. Aucun dictionnaire dans le dépôt (libellé confirmé par son code).",
-    },
-    {
-        "code": "part_jeunes_non_inseres", "libelle": "Part des jeunes non insérés (NEET 16–25 ans)", "unite": "%",
-        "agregation": "non_agregeable", "numerateur": "", "denominateur": "",
-        "definition": "Part des jeunes de 16 à 25 ans qui ne sont ni en emploi, ni en études ou en formation.",
-        "source": "Producteur non documenté (calcul d'après le recensement de l'INSEE), jeunes non insérés par commune, "
-                  "2008, 2013, 2018, colonne part_non_inseres",
-        "precautions": "Valeur communale seulement. Définition d'après la légende du dépôt (« NEET 16–25 ans ») ; "
-                       "producteur et méthode non documentés. Une moyenne demanderait la population des 16–25 ans.",
-    },
-]
+def _periode_entree(e: dict, annees_ind: list[int]) -> str:
+    if LECTEURS[e["lecteur"]].cle_annees == "editions":
+        d = e["decalage_annee"]
+        return f"éditions {periode(annees_ind)} ; année des données = édition {'−' if d < 0 else '+'} {abs(d)}"
+    return periode(annees_ind)
 
 
-def ecrire_dictionnaire(chemin: Path) -> None:
-    """Écrit ``data/social_indicateurs.csv`` (UTF-8, virgules), une ligne par indicateur, dans l'ordre de
-    :data:`DICTIONNAIRE`."""
+def lignes_dictionnaire(dictionnaire: Dictionnaire | Path | None = None,
+                        declaration: Declaration | Path | None = None) -> list[dict[str, str]]:
+    """Une ligne par indicateur (ordre du YAML). ``source`` : le nom de chaque série qui le donne
+    et ses années (d'après social_sources.yaml), sauf pour un indicateur calculé qui a la sienne ;
+    ``detail`` : le détail technique du YAML et les fichiers et colonnes lus."""
+    declaration, dictionnaire = _charger(declaration, dictionnaire)
+    series: dict[str, list[str]] = {}
+    fichiers: dict[str, list[str]] = {}
+    for e in declaration.sources:
+        par_ind: dict[str, dict[tuple[str, str], list[int]]] = {}
+        for ind, annee, fichier, colonne in _sorties(e):
+            par_ind.setdefault(ind, {}).setdefault((fichier, colonne), []).append(annee)
+        for ind, groupes in par_ind.items():
+            toutes = sorted({a for liste in groupes.values() for a in liste})
+            series.setdefault(ind, []).append(f"{e['nom']} ({_periode_entree(e, toutes)})")
+            editions = LECTEURS[e["lecteur"]].cle_annees == "editions"
+            for (fichier, colonne), liste in groupes.items():
+                quand = ("éditions " if len(liste) > 1 else "édition ") if editions else ""
+                mot = "colonnes" if " + " in colonne else "colonne"
+                fichiers.setdefault(ind, []).append(f"socio/{fichier}, {mot} {colonne} ({quand}{periode(liste)})")
+    lignes = []
+    for i in dictionnaire.indicateurs:
+        communes = i.get("communes") or []
+        precautions = [i.get("precautions"), *(dictionnaire.precautions_communes.get(c) for c in communes)]
+        detail = [i.get("detail"), *(dictionnaire.details_communs.get(c) for c in communes)]
+        if fichiers.get(i["code"]):
+            detail.append("Fichiers lus : " + " ; ".join(fichiers[i["code"]]) + ".")
+        source = i.get("source") or " ; ".join(series.get(i["code"], []))
+        if not source:
+            raise ErreurDonnees(dictionnaire.chemin.name, [Probleme(
+                f"indicateur « {i['code']} » : aucune source ne le donne et il n'a pas de « source » propre")])
+        lignes.append({
+            "code": i["code"], "libelle": i["libelle"], "definition": i["definition"].strip(), "unite": i["unite"],
+            "agregation": i["agregation"], "numerateur": i.get("numerateur") or "",
+            "denominateur": i.get("denominateur") or "", "source": source.strip(),
+            "precautions": " ".join(t.strip() for t in precautions if t), "detail": " ".join(t.strip() for t in detail if t),
+        })
+    return lignes
+
+
+def ecrire_dictionnaire(chemin: Path, dictionnaire: Dictionnaire | Path | None = None,
+                        declaration: Declaration | Path | None = None) -> int:
+    """Écrit ``data/social_indicateurs.csv`` (UTF-8, virgules) depuis les deux YAML ; renvoie le
+    nombre d'indicateurs."""
+    lignes = lignes_dictionnaire(dictionnaire, declaration)
     with open(chemin, "w", encoding="utf-8", newline="") as sortie:
         ecrivain = csv.DictWriter(sortie, fieldnames=COLONNES_DICTIONNAIRE, lineterminator="\n")
         ecrivain.writeheader()
-        for ligne in DICTIONNAIRE:
-            ecrivain.writerow({col: ligne[col] for col in COLONNES_DICTIONNAIRE})
+        ecrivain.writerows(lignes)
+    return len(lignes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -919,12 +1067,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         df = lire_sources(args.reference or config.dossier_reference(), lambda m: print(f"[social] {m}", flush=True))
+        chemin = config.dossier_donnees() / "social_indicateurs.csv"
+        n = ecrire_dictionnaire(chemin)
     except ErreurDonnees as e:
         print(e.message(), file=sys.stderr)
         return 1
-    chemin = config.dossier_donnees() / "social_indicateurs.csv"
-    ecrire_dictionnaire(chemin)
-    print(f"[social] Dictionnaire écrit : {chemin} ({len(DICTIONNAIRE)} indicateurs).")
+    print(f"[social] Dictionnaire écrit : {chemin} ({n} indicateurs).")
     print(couverture_iris(df).to_string(index=False))
     return 0
 

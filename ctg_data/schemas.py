@@ -171,7 +171,7 @@ CITE_EDUCATIVE = pa.DataFrameSchema(
     name="cite_educative",
 )
 
-TYPES_ZONE = ["IRIS", "quartier", "QPV", "commune", "EPCI", "département", "France métropolitaine"]
+TYPES_ZONE = ["IRIS", "quartier", "QPV", "commune", "EPCI", "département", "région", "France métropolitaine"]
 AGREGATIONS = ["somme", "ratio", "ponderee_population", "non_agregeable"]
 
 SOCIAL = pa.DataFrameSchema(
@@ -184,8 +184,9 @@ SOCIAL = pa.DataFrameSchema(
         "valeur": pa.Column(float, nullable=True, coerce=True),
         "unite": texte(),
         "statut": texte(),
-        "source": texte(),
+        "source": texte(),  # en mots, pour un lecteur : ni nom de fichier ni code de colonne
         "note": texte(False),
+        "source_detail": texte(),  # fichier et colonne lus (ou calcul et fichiers d'origine)
     },
     strict=True,
     unique=["indicateur", "type_zone", "code_zone", "annee"],
@@ -203,6 +204,7 @@ SOCIAL_INDICATEURS = pa.DataFrameSchema(
         "denominateur": texte(False),
         "source": texte(),
         "precautions": texte(False),
+        "detail": texte(False),  # détail technique : codes de colonnes, fichiers lus
     },
     strict=True,
     name="social_indicateurs",

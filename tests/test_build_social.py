@@ -1,10 +1,13 @@
 """Lecture des indicateurs sociaux bruts (socio/) : valeurs connues, formats, secret, années ANCT,
-dictionnaire, déterminisme et erreurs qui nomment fichier, ligne et colonne."""
+séries Filosofi des territoires de comparaison, sources en mots, déclaration YAML (une nouvelle
+source sans code), dictionnaire, déterminisme et erreurs qui nomment fichier, ligne et colonne."""
 
 from __future__ import annotations
 
 import math
+import re
 import shutil
+import textwrap
 
 import pandas as pd
 import pytest
@@ -20,7 +23,8 @@ pytestmark = pytest.mark.skipif(
     not (REFERENCE / "socio").is_dir(), reason=f"données de référence absentes ({REFERENCE / 'socio'})"
 )
 DICTIONNAIRE = config.RACINE / "data" / "social_indicateurs.csv"
-TYPES_ZONE = {"IRIS", "QPV", "commune", "EPCI", "département", "France métropolitaine"}
+TYPES_ZONE = {"IRIS", "QPV", "commune", "EPCI", "département", "région", "France métropolitaine"}
+DECLARATION = bs.charger_declaration()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +51,7 @@ def test_colonnes_types_et_tri(social):
     assert list(social.columns) == bs.COLONNES_SOCIAL
     assert social["annee"].dtype == "int64"
     assert social["valeur"].dtype == "float64"
-    for col in ("indicateur", "type_zone", "code_zone", "nom_zone", "unite", "statut", "source", "note"):
+    for col in ("indicateur", "type_zone", "code_zone", "nom_zone", "unite", "statut", "source", "note", "source_detail"):
         assert pd.api.types.is_string_dtype(social[col]), col
         assert social[col].map(type).eq(str).all(), col
     assert not social.duplicated(bs.CLE).any()
@@ -64,17 +68,46 @@ def test_deux_lectures_identiques(social):
 
 def test_progression_en_francais(messages):
     assert messages and any("Filosofi par IRIS" in m for m in messages)
-    assert any("vérification REVN" in m for m in messages)
+    assert any("vérification" in m and "12/12 valeurs égales" in m for m in messages)
     assert messages[-1].startswith("Terminé")
 
 
-def test_sources_nomment_fichier_et_colonne(social):
-    assert social["source"].str.contains(r" — socio/[a-z_/0-9]+\.csv \(colonnes? ", regex=True).all()
+def test_source_en_mots_et_detail_fichier_et_colonne(social):
+    assert social["source_detail"].str.match(r"(aucun fichier )?socio/[a-z_/0-9]+\.csv\b").all()
     ligne = valeur(social, "taux_pauvrete", "IRIS", "212311202", 2019)
-    assert ligne["source"] == (
-        "INSEE, Filosofi 2019, revenus disponibles par IRIS — socio/iris/filosofi_iris_2019_disp_cotedor.csv "
-        "(colonne DISP_TP6019)"
-    )
+    assert ligne["source"] == "INSEE, Filosofi 2019, revenus disponibles par IRIS"
+    assert ligne["source_detail"] == "socio/iris/filosofi_iris_2019_disp_cotedor.csv, colonne DISP_TP6019"
+    france = valeur(social, "niveau_vie_median", "France métropolitaine", "FRMETRO", 2019)
+    assert france["source"] == "INSEE, Filosofi 2019, revenus disponibles, France métropolitaine"
+    assert france["source_detail"] == "socio/commune/filosofi_metropole_2019_disp.csv, ligne CODGEO = 1, colonne Q219"
+    caf = valeur(social, "allocataires", "IRIS", "212310601", 2018)
+    assert caf["source"] == "CNAF, allocataires Caf au 31 décembre par IRIS, 2018 selon le nom de fichier"
+
+
+def _codes_de_colonnes(detail: pd.Series) -> set[str]:
+    """Codes de colonnes cités dans source_detail (« colonne X », « colonnes X + Y », « contrôle : X + Y »)."""
+    codes = set()
+    for texte in detail:
+        for groupe in re.findall(r"(?:colonnes?|contrôle :) ([A-Za-z0-9_]+(?: \+ [A-Za-z0-9_]+)*)", texte):
+            codes |= set(groupe.split(" + "))
+    return codes
+
+
+def test_aucune_source_ne_cite_un_fichier_ou_une_colonne():
+    """Dans data/ (lignes brutes ET regroupées par quartier) : la colonne source est en mots ; les
+    fichiers et les codes de colonnes sont dans source_detail (et dans detail pour le dictionnaire)."""
+    livre = lire_csv(config.RACINE / "data" / "social.csv")
+    codes = _codes_de_colonnes(livre["source_detail"])
+    assert {"DISP_TP6019", "Q219", "TX_TOT_0A24", "A", "P16_POP0014", "C16_PMEN_MENHSEUL"} <= codes
+    motif_code = re.compile(r"\b(" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True))) + r")\b")
+    technique = re.compile(r"\.csv|socio/|\b[A-Z]+[0-9_][A-Za-z0-9_]*\b")  # DISP_TP60, Q219, C16_…
+    for texte in livre["source"].drop_duplicates():
+        assert not technique.search(texte) and not motif_code.search(texte), texte
+    dico = lire_csv(DICTIONNAIRE)
+    for col in ("source", "precautions"):
+        for texte in dico[col].dropna():
+            assert not technique.search(texte), (col, texte)
+    assert dico["detail"].str.contains("DISP_INCERT21").any()
 
 
 # --- Zones --------------------------------------------------------------------------------------
@@ -82,7 +115,7 @@ def test_sources_nomment_fichier_et_colonne(social):
 
 def test_66_iris_de_dijon_pour_filosofi_2019(social):
     f19 = social[(social["type_zone"] == "IRIS") & (social["annee"] == 2019)
-                 & social["source"].str.contains("filosofi_iris_2019")]
+                 & social["source_detail"].str.contains("filosofi_iris_2019")]
     for indicateur, lignes in f19.groupby("indicateur"):
         assert lignes["code_zone"].nunique() == 66, indicateur
         assert lignes["code_zone"].str.fullmatch(r"21231\d{4}").all()
@@ -91,7 +124,7 @@ def test_66_iris_de_dijon_pour_filosofi_2019(social):
 
 def test_iris_seulement_dijon_et_noms(social):
     iris = social[social["type_zone"] == "IRIS"]
-    assert iris["code_zone"].str.startswith(bs.CODE_DIJON).all()
+    assert iris["code_zone"].str.startswith(DECLARATION.commune).all()
     assert iris["code_zone"].nunique() == 66
     assert (iris["nom_zone"] != "").all()
     # 2021 : pas de nom dans le fichier, il vient du référentiel INSEE.
@@ -100,11 +133,12 @@ def test_iris_seulement_dijon_et_noms(social):
 
 def test_qpv_et_territoires_de_comparaison(social):
     qpv = social[social["type_zone"] == "QPV"]
-    assert set(qpv["code_zone"]) == {"QP021003", "QP021004", bs.CODE_ENSEMBLE_QPV}
+    assert set(qpv["code_zone"]) == {"QP021003", "QP021004", "ENSEMBLE_QPV"}
     assert valeur(social, "taux_pauvrete", "QPV", "QP021004", 2019)["nom_zone"] == "Les Grésilles"
     autres = social[~social["type_zone"].isin(["IRIS", "QPV"])]
     assert set(zip(autres["type_zone"], autres["code_zone"])) == {
-        ("commune", "21231"), ("EPCI", "242100410"), ("département", "21"), ("France métropolitaine", "FRMETRO"),
+        ("commune", "21231"), ("EPCI", "242100410"), ("département", "21"), ("région", "27"),
+        ("France métropolitaine", "FRMETRO"),
     }
 
 
@@ -124,8 +158,61 @@ def test_valeurs_connues(social):
 
 
 def test_pas_de_taux_de_pauvrete_communal_invente(social):
-    assert social[(social["indicateur"] == "taux_pauvrete")
-                  & ~social["type_zone"].isin(["IRIS", "QPV"])].empty
+    """Les fichiers Filosofi des territoires n'ont pas de taux de pauvreté : dit manquant, jamais estimé."""
+    lignes = social[(social["indicateur"] == "taux_pauvrete") & ~social["type_zone"].isin(["IRIS", "QPV"])]
+    assert len(lignes) == 5 * 6  # 5 territoires × 2014–2019
+    assert lignes["valeur"].isna().all()
+    assert set(lignes["statut"]) == {bs.NON_PUBLIEE_FICHIER, bs.ANNEE_ABSENTE}
+    assert lignes.loc[lignes["statut"] == bs.NON_PUBLIEE_FICHIER, "note"].str.contains("fichier séparé").all()
+
+
+# --- Séries Filosofi 2014–2019 des territoires de comparaison -------------------------------------
+
+# Valeurs relevées à la main dans les fichiers bruts (socio/commune/filosofi_dep_2014_disp_cotedor.csv,
+# …_dep_2018_…, filosofi_metropole_2014_disp.csv, …_2018_… : colonnes Q2aa, D1aa, PPSOCaa).
+RELEVE_A_LA_MAIN = {
+    ("département", "21", 2014): {"niveau_vie_median": 21034.7, "niveau_vie_d1": 11738.6, "part_prestations_sociales": 4.5},
+    ("département", "21", 2018): {"niveau_vie_median": 22400, "niveau_vie_d1": 12590, "part_prestations_sociales": 4.8},
+    ("France métropolitaine", "FRMETRO", 2014): {"niveau_vie_median": 20369.3, "niveau_vie_d1": 10682,
+                                                 "part_prestations_sociales": 5.3},
+    ("France métropolitaine", "FRMETRO", 2018): {"niveau_vie_median": 21730, "niveau_vie_d1": 11500,
+                                                 "part_prestations_sociales": 5.5},
+}
+
+
+def test_series_filosofi_cote_d_or_et_france(social):
+    for type_zone, code, nom in [("département", "21", "Côte-d'Or"), ("France métropolitaine", "FRMETRO", "France métropolitaine"),
+                                 ("région", "27", "Bourgogne-Franche-Comté"), ("EPCI", "242100410", "Dijon Métropole")]:
+        for indicateur in ("niveau_vie_median", "niveau_vie_d1", "part_prestations_sociales"):
+            serie = social[(social["indicateur"] == indicateur) & (social["type_zone"] == type_zone) & (social["code_zone"] == code)]
+            assert list(serie["annee"]) == list(range(2014, 2020)), (type_zone, indicateur)
+            assert (serie["statut"] == bs.PUBLIEE).all() and (serie["nom_zone"] == nom).all()
+    for (type_zone, code, annee), attendus in RELEVE_A_LA_MAIN.items():
+        for indicateur, attendu in attendus.items():
+            ligne = valeur(social, indicateur, type_zone, code, annee)
+            assert ligne["valeur"] == attendu, (type_zone, annee, indicateur)
+            assert ligne["source"] == f"INSEE, Filosofi {annee}, revenus disponibles, {type_zone}"
+    # Dijon : pas de fichier communal 2017 (manquant en amont) ; dit, pas comblé.
+    dijon = social[(social["indicateur"] == "niveau_vie_median") & (social["type_zone"] == "commune")]
+    assert list(dijon["annee"]) == list(range(2014, 2020))
+    manque = valeur(social, "niveau_vie_median", "commune", "21231", 2017)
+    assert math.isnan(manque["valeur"]) and manque["statut"] == bs.ANNEE_ABSENTE and "2017" in manque["note"]
+    assert valeur(social, "niveau_vie_median", "commune", "21231", 2014)["valeur"] == 20688.1
+    # EPCI 2014–2015 : géographie d'avant 2017, dite dans la note ; le nom du fichier aussi.
+    epci = valeur(social, "niveau_vie_median", "EPCI", "242100410", 2014)
+    assert "1er janvier 2017" in epci["note"] and "« CU Grand Dijon »" in epci["note"]
+    assert "1er janvier 2017" not in valeur(social, "niveau_vie_median", "EPCI", "242100410", 2016)["note"]
+
+
+def test_iris_2014_2016_et_jeunes_non_inseres_des_territoires(social):
+    # Fichier IRIS 2014 : note de précaution dans une colonne « note », noms sans accents gardés.
+    assert valeur(social, "taux_pauvrete", "IRIS", "212311202", 2014)["valeur"] == 43.5
+    assert valeur(social, "taux_pauvrete", "IRIS", "212311202", 2016)["valeur"] == 47.5
+    iris_14 = social[(social["type_zone"] == "IRIS") & (social["annee"] == 2014) & (social["indicateur"] == "niveau_vie_median")]
+    assert len(iris_14) == 66 and iris_14["valeur"].notna().sum() == 60
+    assert valeur(social, "part_jeunes_non_inseres", "EPCI", "242100410", 2018)["valeur"] == 12.4
+    assert valeur(social, "part_jeunes_non_inseres", "département", "21", 2007)["valeur"] == 10.3
+    assert valeur(social, "part_jeunes_non_inseres", "région", "27", 2018)["valeur"] == 15.5
 
 
 # --- Formats des nombres ------------------------------------------------------------------------
@@ -207,7 +294,7 @@ def test_codes_insee_et_notes(social):
 def test_caf_note_3_et_5(social):
     assert valeur(social, "allocataires", "IRIS", "212319901", 2016)["statut"] == bs.CAF_NOTE_3
     assert valeur(social, "allocataires_rsa_socle", "IRIS", "212311203", 2019)["statut"] == bs.CAF_NOTE_5
-    caf = social[social["source"].str.contains("caf_iris_")]
+    caf = social[social["source_detail"].str.contains("caf_iris_")]
     assert caf["note"].str.contains("année du nom de fichier").all()
     assert (caf["unite"] == "allocataires").all()
 
@@ -221,14 +308,15 @@ def test_recensement_iris_hors_habitat(social):
 
 
 def test_anct_annees_decalees(social):
-    revn = social[social["source"].str.contains("qpv_revn_")]
+    revn = social[social["source_detail"].str.startswith("socio/qpv/qpv_revn_")]
     assert set(revn["annee"]) == {2013, 2014, 2015}  # éditions 2017, 2018, 2019
     ligne = valeur(social, "taux_pauvrete", "QPV", "QP021003", 2015)
-    assert ligne["valeur"] == 42.0 and "qpv_revn_2019" in ligne["source"] and "édition" in ligne["note"]
+    assert ligne["valeur"] == 42.0 and "qpv_revn_2019" in ligne["source_detail"] and "édition" in ligne["note"]
+    assert ligne["source"] == "ANCT / SIG Ville, indicateurs de revenus des QPV, édition 2019 (Filosofi 2015)"
     demo = social[social["indicateur"] == "part_moins_25_ans"]
     assert sorted(demo["annee"].unique()) == [2015, 2016, 2017, 2018]  # éditions 2019 à 2022
     assert valeur(social, "part_moins_25_ans", "QPV", "QP021003", 2015)["valeur"] == 38.8
-    assert "qpv_demo_2019" in valeur(social, "part_moins_25_ans", "QPV", "QP021003", 2015)["source"]
+    assert "qpv_demo_2019" in valeur(social, "part_moins_25_ans", "QPV", "QP021003", 2015)["source_detail"]
 
 
 def test_anct_doublon_de_filosofi_qpv_ecarte(social):
@@ -236,8 +324,9 @@ def test_anct_doublon_de_filosofi_qpv_ecarte(social):
     for annee, edition in [(2017, 2021), (2018, 2022)]:
         for ind in ("taux_pauvrete", "niveau_vie_median"):
             ligne = valeur(social, ind, "QPV", "QP021004", annee)
-            assert "qpv_filosofi" in ligne["source"]
-            assert f"même valeur dans l'export ANCT REVN édition {edition}" in ligne["note"]
+            assert ligne["source_detail"].startswith("socio/qpv/qpv_filosofi")
+            assert f"qpv_revn_{edition}_cotedor.csv" in ligne["source_detail"]
+            assert f"même valeur dans : ANCT / SIG Ville, indicateurs de revenus des QPV, édition {edition}" in ligne["note"]
 
 
 def test_verification_revn_filosofi():
@@ -247,16 +336,18 @@ def test_verification_revn_filosofi():
 def test_demo_editions_2017_2018_identiques():
     """Justifie leur mise à l'écart : mêmes données du recensement, donc pas « édition − 4 » pour les deux."""
     colonnes = ["CODGEO", "POP_MUN", "TX_F", "TX_TOT_0A24", "TX_TOT_60ETPLUS", "TX_TOT_MEN1", "TX_TOT_ET"]
-    a, b = (bs.Fichier(REFERENCE, f).table[colonnes].set_index("CODGEO").map(lambda t: bs.convertir(t, ","))
-            for f in bs.DEMO_ECARTEES.values())
+    demo = DECLARATION.source("anct_demo")
+    assert sorted(demo["ecartees"]) == [2017, 2018]
+    a, b = (bs.Fichier(REFERENCE, bs.gabarit(demo["fichier"], edition=e)).table[colonnes].set_index("CODGEO")
+            .map(lambda t: bs.convertir(t, ",")) for e in sorted(demo["ecartees"]))
     pd.testing.assert_frame_equal(a, b)
     assert a.loc["QP021003", "TX_TOT_0A24"] == 39.2
 
 
 def test_ensemble_qpv_pas_les_qpv_de_cote_d_or():
     """La ligne « Ensemble » a un D1 plus bas et un D9 plus haut que chacun des 6 QPV de Côte-d'Or."""
-    for annee, (fichier, col_code, _, _) in bs.QPV_FILOSOFI.items():
-        t = bs.Fichier(REFERENCE, fichier).table
+    for annee, reglages in bs.annees(DECLARATION.source("filosofi_qpv")):
+        t = bs.Fichier(REFERENCE, bs.gabarit(reglages["fichier"], annee)).table
         t.columns = [c.lower() for c in t.columns]
         d1 = next(c for c in t.columns if c.startswith("disp_d1_"))
         d9 = next(c for c in t.columns if c.startswith("disp_d9_"))
@@ -338,3 +429,89 @@ def test_fichier_ou_colonne_absents(copie_reference):
     with pytest.raises(ErreurDonnees) as e:
         bs.lire_sources(copie_reference, lambda _m: None)
     assert e.value.problemes[0].colonne == "part_non_inseres"
+
+
+# --- Déclaration : une nouvelle source s'ajoute sans code -----------------------------------------
+
+
+def _ecrire(chemin, texte: str) -> None:
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    chemin.write_text(textwrap.dedent(texte).lstrip(), encoding="utf-8")
+
+
+DECLARATION_ESSAI = """
+    territoire: {commune: "99999"}
+    sources:
+      - id: filosofi_essai
+        lecteur: territoire
+        nom: INSEE, Filosofi par département (essai)
+        source: INSEE, Filosofi {annee}, revenus disponibles, département
+        fichier: commune/filosofi_dep_{annee}_essai.csv
+        type_zone: département
+        zone: {code: "99", nom: Département d'essai}
+        colonne_code: CODGEO
+        colonne_nom: LIBGEO
+        colonnes: {niveau_vie_median: "Q2{aa}", niveau_vie_d1: "D1{aa}"}
+        non_publies: {taux_pauvrete: pas de taux de pauvreté dans ce fichier}
+        annees: [2022, 2023]
+"""
+
+
+def test_nouvelle_source_declaree_sans_code(tmp_path):
+    """Deux fichiers d'une série inconnue du code (petits fichiers fabriqués) : une entrée YAML suffit."""
+    socio = tmp_path / "socio" / "commune"
+    _ecrire(socio / "filosofi_dep_2022_essai.csv", """
+        CODGEO;LIBGEO;Q222;D122
+        98;Autre;1,0;2,0
+        99;Département d'essai;23\u00a0100,5;12000
+    """)
+    _ecrire(socio / "filosofi_dep_2023_essai.csv", """
+        CODGEO;LIBGEO;Q223;D123
+        99;Ancien nom;23900;
+    """)
+    _ecrire(tmp_path / "sources.yaml", DECLARATION_ESSAI)
+    messages: list[str] = []
+    df = bs.lire_sources(tmp_path, messages.append, declaration=tmp_path / "sources.yaml")
+    assert list(df.columns) == bs.COLONNES_SOCIAL
+    assert len(df) == 6 and set(df["type_zone"]) == {"département"} and set(df["code_zone"]) == {"99"}
+    assert valeur(df, "niveau_vie_median", "département", "99", 2022)["valeur"] == 23100.5
+    assert valeur(df, "niveau_vie_median", "département", "99", 2023)["valeur"] == 23900
+    secret = valeur(df, "niveau_vie_d1", "département", "99", 2023)
+    assert math.isnan(secret["valeur"]) and secret["statut"] == bs.SECRET  # cellule vide : jamais 0
+    assert "« Ancien nom »" in secret["note"] and secret["nom_zone"] == "Département d'essai"
+    pauvrete = valeur(df, "taux_pauvrete", "département", "99", 2022)
+    assert math.isnan(pauvrete["valeur"]) and pauvrete["statut"] == bs.NON_PUBLIEE_FICHIER
+    ligne = valeur(df, "niveau_vie_median", "département", "99", 2022)
+    assert ligne["source"] == "INSEE, Filosofi 2022, revenus disponibles, département"
+    assert ligne["source_detail"] == "socio/commune/filosofi_dep_2022_essai.csv, colonne Q222"
+    assert ligne["unite"] == "€"  # l'unité vient du dictionnaire
+    assert any("INSEE, Filosofi par département (essai) (années 2022, 2023)" in m for m in messages)
+    valider(df, SCHEMAS["social"], "social")
+
+    # L'année suivante : une année de plus dans la liste, et rien d'autre.
+    _ecrire(socio / "filosofi_dep_2024_essai.csv", """
+        CODGEO;LIBGEO;Q224;D124
+        99;Département d'essai;24500;12800
+    """)
+    _ecrire(tmp_path / "sources.yaml", DECLARATION_ESSAI.replace("[2022, 2023]", "[2022, 2023, 2024]"))
+    df = bs.lire_sources(tmp_path, lambda _m: None, declaration=tmp_path / "sources.yaml")
+    assert valeur(df, "niveau_vie_d1", "département", "99", 2024)["valeur"] == 12800
+
+
+def test_declaration_mal_ecrite_refusee_en_francais(tmp_path):
+    for annee in (2022, 2023):
+        _ecrire(tmp_path / "socio" / "commune" / f"filosofi_dep_{annee}_essai.csv", f"CODGEO;LIBGEO;Q2{annee % 100};D1{annee % 100}\n99;X;1;2\n")
+    cas = [
+        (DECLARATION_ESSAI.replace("lecteur: territoire", "lecteur: inconnu"), "lecteur inconnu « inconnu »"),
+        (DECLARATION_ESSAI.replace("niveau_vie_median:", "niveau_de_vie:"), "indicateur « niveau_de_vie » absent"),
+        (DECLARATION_ESSAI.replace("type_zone: département", "type_zone: canton"), "type de zone inconnu « canton »"),
+        (DECLARATION_ESSAI.replace("annees: [2022, 2023]", "annees: [2022]\n        annee_suivante: 2023"),
+         "clé inconnue « annee_suivante »"),
+        (DECLARATION_ESSAI.replace("annees: [2022, 2023]", "annees: [2023]\n        annees_absentes: {2022: manque}"),
+         "déclarée absente, mais socio/commune/filosofi_dep_2022_essai.csv existe"),
+    ]
+    for texte, attendu in cas:
+        _ecrire(tmp_path / "sources.yaml", texte)
+        with pytest.raises(ErreurDonnees, match=re.escape(attendu)) as e:
+            bs.lire_sources(tmp_path, lambda _m: None, declaration=tmp_path / "sources.yaml")
+        assert e.value.fichier == "sources.yaml"
