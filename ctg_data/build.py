@@ -9,6 +9,8 @@ rattachement IRIS -> quartier de l'équipe (``data/iris_quartiers.csv``), puis �
 - ``data/iris.geojson``       les 66 IRIS de Dijon (contours 2020), simplifiés ;
 - ``data/qpv.geojson``        les périmètres QPV 2024 de Dijon Métropole ;
 - ``data/quartiers.geojson``  les 9 quartiers, union de leurs IRIS ;
+- ``data/equipements_positions.csv`` la position et le quartier de chaque équipement (une fois pour
+  toutes les pages ; ``ctg_data.positions``) ;
 - ``data/social.csv``         les indicateurs sociaux par IRIS, QPV et territoire de comparaison
   (``ctg_data.build_social``), plus leur regroupement par quartier (``ctg_data.agregation``) ;
 - ``data/construction.json``  ce qui a été lu (empreintes SHA-256) et écrit (tailles).
@@ -29,7 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import agregation, build_social, config
+from . import agregation, build_social, config, positions
 from .catalogue import charger
 from .erreurs import ErreurDonnees, Probleme
 
@@ -172,7 +174,7 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
     """Enchaîne les étapes ; renvoie le manifeste écrit dans construction.json."""
     reference = reference or config.dossier_reference()
     sortie = sortie or config.dossier_donnees()
-    etapes = 5
+    etapes = 6
     dire(f"[1/{etapes}] IRIS de Dijon (lecture de {reference / ENTREES['iris']}) …")
     iris_brut, iris = construire_iris(reference)
     tailles = {"iris.geojson": ecrire_geojson(iris, sortie / "iris.geojson", "code_iris", META_IRIS)}
@@ -199,7 +201,12 @@ def construire(reference: Path | None = None, sortie: Path | None = None) -> dic
     social.to_csv(sortie / "social.csv", index=False, encoding="utf-8", float_format="%.10g", lineterminator="\n")
     tailles["social.csv"] = (sortie / "social.csv").stat().st_size
 
-    dire(f"[5/{etapes}] Manifeste de construction …")
+    dire(f"[5/{etapes}] Position et quartier des équipements (géocodage, quartier connu, placement approximatif) …")
+    n_eq = positions.ecrire_positions_livrees(sortie)
+    tailles[positions.FICHIER_POSITIONS] = (sortie / positions.FICHIER_POSITIONS).stat().st_size
+    dire(f"      {n_eq} équipements placés ou listés : {positions.FICHIER_POSITIONS}.")
+
+    dire(f"[6/{etapes}] Manifeste de construction …")
     manifeste = {
         "entrees": {nom: {"fichier": chemin, "sha256": sha256(reference / chemin)} for nom, chemin in ENTREES.items()}
         | {"iris_quartiers": {"fichier": "data/iris_quartiers.csv", "sha256": sha256(sortie / "iris_quartiers.csv")},

@@ -335,11 +335,11 @@ def construire_carte(
     cite = quartiers_geo[quartiers_geo["nom"].isin(list(quartiers_cite_educative))]
     if not cite.empty:
         perimetre = gpd.GeoDataFrame(
-            {"nom": ["Cité éducative de Dijon"]}, geometry=[cite.geometry.union_all()], crs=cite.crs
+            {"nom": ["Cité éducative"]}, geometry=[cite.geometry.union_all()], crs=cite.crs
         )
         CouchePolygones(
             "Cité éducative", "cite_educative", perimetre,
-            infobulle=lambda l: "Cité éducative de Dijon : quartiers " + " et ".join(sorted(cite["nom"])),
+            infobulle=lambda l: "Cité éducative : quartiers " + " et ".join(sorted(cite["nom"])),
             style=lambda l: {"color": COULEUR_CITE, "weight": 3, "dashArray": "2 6", "fill": False},
         ).add_to(carte)
     localises = equipements[equipements["lat"].notna()]

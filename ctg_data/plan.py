@@ -113,18 +113,43 @@ class Plan(Modele):
     titre: str
     titre_court: str
     type: Literal["CTG", "Cité éducative", "Contrat de ville", "Autre"] = "CTG"
-    territoire: str
-    # Le territoire a-t-il des données cartographiques et sociales dans le tableau de bord ?
-    # (seul Dijon en a : les pages Carte, Contexte social et Portrait le disent pour les autres)
-    donnees_territoriales: bool = False
+    # Identifiant du territoire du plan (fichier data/territoires/<id>.yaml) : ses zones, ses
+    # comparaisons et les pages disponibles en découlent (voir ctg_data.territoire).
+    territoire: str = Field(pattern=r"^[a-z0-9-]+$")
     signataires: list[str] = []
-    debut: dt.date
-    fin: dt.date
+    # Présentation du plan en quelques phrases pour la page d'accueil (texte de l'équipe, en mots
+    # simples ; les chiffres restent dans les données, avec leur source).
+    presentation: str | None = None
+    # Dates de début et de fin, seulement quand le document les écrit au jour près. Quand il ne donne
+    # que des années (« Plan d'actions 2023/2026 »), elles vont dans annee_debut / annee_fin ; dès
+    # qu'une date manque, ``periode_texte`` dit ce que le document dit de la période (obligatoire).
+    debut: dt.date | None = None
+    fin: dt.date | None = None
+    annee_debut: int | None = Field(default=None, ge=1990, le=2100)
+    annee_fin: int | None = Field(default=None, ge=1990, le=2100)
+    periode_texte: str | None = None
     gouvernance: Gouvernance | None = None
     axes: list[Axe] = Field(min_length=1)
     fiches: list[Fiche] = []
     sources: list[Source] = Field(min_length=1)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def periode(self):
+        if (self.debut is None or self.fin is None) and not self.periode_texte:
+            raise ValueError(
+                "un plan sans date de début ou de fin doit dire ce que le document dit de sa période "
+                "(champ « periode_texte »)"
+            )
+        for date, annee, nom in ((self.debut, self.annee_debut, "début"), (self.fin, self.annee_fin, "fin")):
+            if date and annee is not None and date.year != annee:
+                raise ValueError(f"date de {nom} ({date}) et année de {nom} ({annee}) différentes")
+        premiere, derniere = self.annees()
+        if premiere is not None and derniere is not None and derniere < premiere:
+            raise ValueError(f"la fin ({derniere}) précède le début ({premiere})")
+        if self.debut and self.fin and self.fin < self.debut:
+            raise ValueError(f"la fin ({self.fin}) précède le début ({self.debut})")
+        return self
 
     @model_validator(mode="after")
     def references(self):
@@ -137,6 +162,38 @@ class Plan(Modele):
         if doublons:
             raise ValueError(f"identifiant(s) en double : {', '.join(doublons)}")
         return self
+
+    def annees(self) -> tuple[int | None, int | None]:
+        """Première et dernière année du plan (d'après la date, sinon l'année seule), ou None."""
+        return (
+            self.debut.year if self.debut else self.annee_debut,
+            self.fin.year if self.fin else self.annee_fin,
+        )
+
+    def periode_lisible(self) -> str:
+        """« du 1er juillet 2024 au 31 décembre 2027 », « 2023-2026 », ou ce que dit le document."""
+        if self.debut and self.fin:
+            return f"du {date_lisible(self.debut)} au {date_lisible(self.fin)}"
+        premiere, derniere = self.annees()
+        if premiere is not None and derniere is not None:
+            return f"{premiere}-{derniere}"
+        return self.periode_texte or ""
+
+    def annees_de_suivi(self, annee_courante: int | None = None) -> list[int]:
+        """Les années que l'on peut choisir pour suivre le plan (tableau récapitulatif annuel…).
+
+        De la première à la dernière année du plan quand le document les donne. Sinon, de l'année
+        connue jusqu'à l'année en cours, ou l'année en cours seule : aucune date n'est inventée.
+        """
+        courante = annee_courante or dt.date.today().year
+        premiere, derniere = self.annees()
+        if premiere is not None and derniere is not None:
+            return list(range(premiere, derniere + 1))
+        if premiere is not None:
+            return list(range(premiere, max(premiere, courante) + 1))
+        if derniere is not None:
+            return list(range(min(derniere, courante), derniere + 1))
+        return [courante]
 
     def fiche(self, id_fiche: str) -> Fiche:
         return next(f for f in self.fiches if f.id == id_fiche)
@@ -165,6 +222,15 @@ class Plan(Modele):
                     }
                 )
         return pd.DataFrame(lignes)
+
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]
+
+
+def date_lisible(d: dt.date) -> str:
+    """2024-07-01 -> « 1er juillet 2024 »."""
+    return f"{'1er' if d.day == 1 else d.day} {MOIS[d.month - 1]} {d.year}"
 
 
 def chemin_plan(id_plan: str, dossier: Path | None = None) -> Path:
@@ -259,10 +325,20 @@ def charger_plan(id_plan: str, dossier: Path | None = None) -> Plan:
 def charger_plans(dossier: Path | None = None) -> tuple[dict[str, Plan], list[ErreurDonnees]]:
     """Tous les plans de ``data/plans/`` : ceux qui sont valides, et l'erreur de chaque plan refusé
     (les autres se chargent quand même)."""
+    from .territoire import charger_territoires
+
+    territoires, _ = charger_territoires(dossier)
     plans, erreurs = {}, []
     for id_plan in lister_plans(dossier):
         try:
-            plans[id_plan] = charger_plan(id_plan, dossier)
+            plan = charger_plan(id_plan, dossier)
         except ErreurDonnees as e:
             erreurs.append(e)
+            continue
+        if plan.territoire not in territoires:
+            erreurs.append(ErreurDonnees(f"plans/{id_plan}/plan.yaml", [Probleme(
+                f"« {plan.territoire} » : territoire inconnu (fichiers de data/territoires/ : "
+                f"{', '.join(sorted(territoires)) or 'aucun'})", colonne="territoire")]))
+            continue
+        plans[id_plan] = plan
     return plans, erreurs

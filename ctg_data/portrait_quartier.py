@@ -4,18 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-from xml.sax.saxutils import escape
 
 import pandas as pd
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
 from . import format as fmt
-from . import recapitulatif  # noqa: F401  (enregistre les polices Vera)
+from . import pdf
 
 # Indicateurs du portrait, dans l'ordre d'affichage.
 INDICATEURS_CLES = [
@@ -46,9 +41,13 @@ def texte(ligne: pd.Series | None, unite: str) -> str:
     return fmt.valeur(valeur, unite)
 
 
-def indicateurs_cles(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quartier: str) -> pd.DataFrame:
-    """Pour chaque indicateur clé : dernière année disponible pour le quartier, valeur du quartier,
-    valeur de Dijon la même année (si la source la donne), règle de calcul, source."""
+def indicateurs_cles(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quartier: str, ref: pd.DataFrame,
+                     territoire: str) -> pd.DataFrame:
+    """Pour chaque indicateur clé : dernière année disponible pour le quartier, valeur du quartier, puis
+    les valeurs du territoire entier (``territoire`` : son nom) dans chaque source qui en donne une, avec
+    leur année et leur source (``ctg_data.chiffres.resume_zone``), règle de calcul, source."""
+    from .chiffres import resume_zone
+
     dico = dictionnaire.set_index("code")
     lignes = []
     for code in INDICATEURS_CLES:
@@ -59,22 +58,34 @@ def indicateurs_cles(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quarti
         if annee is None:
             continue
         q = du_quartier[du_quartier["annee"] == annee].iloc[0]
-        dijon = social[(social["indicateur"] == code) & (social["type_zone"] == "commune")].dropna(subset=["valeur"])
-        meme_annee = dijon[dijon["annee"] == annee]
         unite = dico.loc[code, "unite"]
-        if not meme_annee.empty:
-            texte_dijon = texte(meme_annee.iloc[0], unite)
-        elif not dijon.empty:  # autre année : on la dit
-            autre = dijon.sort_values("annee").iloc[-1]
-            texte_dijon = f"{texte(autre, unite)} (en {int(autre['annee'])})"
-        else:
-            texte_dijon = "pas de valeur dans les sources"
         lignes.append({
             "Indicateur": dico.loc[code, "libelle"], "Année": annee, "Quartier": texte(q, unite),
-            "Dijon": texte_dijon,
+            territoire: resume_zone(ref, code, territoire),
             "Calcul": q["note"] if isinstance(q["note"], str) else "", "Source": q["source"],
         })
-    return pd.DataFrame(lignes, columns=["Indicateur", "Année", "Quartier", "Dijon", "Calcul", "Source"])
+    return pd.DataFrame(lignes, columns=["Indicateur", "Année", "Quartier", territoire, "Calcul", "Source"])
+
+
+def pauvrete_quartier_et_qpv(social: pd.DataFrame, id_quartier: str, nom_qpv: str | None) -> list[str]:
+    """Le taux de pauvreté du quartier (ses IRIS regroupés) et, s'il en contient un, celui du quartier
+    prioritaire (son périmètre propre, plus restreint), chacun avec son année et ce qu'il couvre : deux
+    chiffres différents qui ne doivent jamais apparaître l'un sans l'autre sans explication."""
+    lignes = []
+    du_q = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == "quartier")
+                  & (social["code_zone"] == id_quartier)].dropna(subset=["valeur"])
+    if not du_q.empty:
+        d = du_q.sort_values("annee").iloc[-1]
+        lignes.append(f"Taux de pauvreté du quartier entier en {int(d['annee'])} : {texte(d, '%')} "
+                      "(ses IRIS regroupés, moyenne pondérée par la population ; INSEE, Filosofi)")
+    if nom_qpv:
+        qpv = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == "QPV")
+                     & (social["nom_zone"] == nom_qpv)].dropna(subset=["valeur"])
+        if not qpv.empty:
+            d = qpv.sort_values("annee").iloc[-1]
+            lignes.append(f"Taux de pauvreté du quartier prioritaire {nom_qpv} en {int(d['annee'])} : {texte(d, '%')} "
+                          f"(périmètre du QPV seul, plus restreint que le quartier ; {d['source']})")
+    return lignes
 
 
 def indicateurs_qpv(social: pd.DataFrame, dictionnaire: pd.DataFrame, nom_qpv: str) -> pd.DataFrame:
@@ -92,50 +103,24 @@ def indicateurs_qpv(social: pd.DataFrame, dictionnaire: pd.DataFrame, nom_qpv: s
 
 def en_pdf(titre: str, sections: list[tuple[str, str | pd.DataFrame]], sources: list[str],
            edite_le: dt.date | None = None) -> bytes:
-    """PDF A4 portrait : titre, puis sections (texte ou tableau), sources, date et pagination."""
-    edite_le = edite_le or dt.date.today()
-    tampon = io.BytesIO()
-    marge = 14 * mm
-    doc = SimpleDocTemplate(tampon, pagesize=A4, leftMargin=marge, rightMargin=marge, topMargin=marge,
-                            bottomMargin=16 * mm, title=titre, author="Tableau de bord CTG Dijon")
-    normal = ParagraphStyle("n", fontName="Vera", fontSize=8.5, leading=11)
-    petit = ParagraphStyle("p", fontName="Vera", fontSize=7, leading=9, textColor=colors.HexColor("#3A3A3A"))
-    entete = ParagraphStyle("e", parent=petit, fontName="Vera-Gras", textColor=colors.white)
-    h1 = ParagraphStyle("h1", fontName="Vera-Gras", fontSize=16, leading=20, spaceAfter=2 * mm)
-    h2 = ParagraphStyle("h2", fontName="Vera-Gras", fontSize=11, leading=14, spaceBefore=4 * mm, spaceAfter=1.5 * mm,
-                        textColor=colors.HexColor("#000091"))
-
-    def p(t, style=normal):
-        return Paragraph(escape(str(t)).replace("\n", "<br/>"), style)
-
-    elements = [p(titre, h1), p(f"Édité le {edite_le:%d/%m/%Y} à partir du tableau de bord de la CTG de Dijon.", petit)]
-    largeur = A4[0] - 2 * marge
+    """PDF A4 portrait : titre, puis sections (texte ou tableau), sources, date et pagination
+    (gabarit, styles et polices communs : ``ctg_data.pdf``)."""
+    page = pdf.MiseEnPage(titre, edite_le=edite_le, source="tableau de bord de la CTG ; détail des sources en fin de document")
+    st = pdf.styles()
+    elements = [pdf.paragraphe(titre, st.titre),
+                pdf.paragraphe(f"Édité le {page.date:%d/%m/%Y} à partir du tableau de bord de la CTG de Dijon.", st.petit)]
     for intitule, contenu in sections:
-        elements.append(p(intitule, h2))
+        elements.append(pdf.paragraphe(intitule, st.intertitre))
         if isinstance(contenu, pd.DataFrame):
             if contenu.empty:
-                elements.append(p("Aucune donnée.", petit))
+                elements.append(pdf.paragraphe("Aucune donnée.", st.petit))
                 continue
             colonnes = list(contenu.columns)
             poids = [3 if c in ("Calcul", "Source", "Indicateur", "Nom") else 1.4 for c in colonnes]
-            largeurs = [largeur * w / sum(poids) for w in poids]
-            donnees = [[p(c, entete) for c in colonnes]] + [[p(v, petit) for v in ligne] for ligne in contenu.astype(str).itertuples(index=False)]
-            table = Table(donnees, colWidths=largeurs, repeatRows=1)
-            table.setStyle(TableStyle([
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#000091")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#9A9A9A")),
-            ]))
-            elements.append(table)
+            largeurs = [page.largeur * w / sum(poids) for w in poids]
+            elements.append(pdf.tableau(colonnes, contenu.astype(object).itertuples(index=False), largeurs,
+                                        style_cellule=st.petit))
         else:
-            elements.append(p(contenu))
-    elements += [Spacer(1, 4 * mm), p("Sources : " + " ; ".join(sources), petit)]
-
-    def pied(canvas, document):
-        canvas.saveState()
-        canvas.setFont("Vera", 7)
-        canvas.drawString(marge, 9 * mm, f"{titre} — édité le {edite_le:%d/%m/%Y}")
-        canvas.drawRightString(A4[0] - marge, 9 * mm, f"Page {document.page}")
-        canvas.restoreState()
-
-    doc.build(elements, onFirstPage=pied, onLaterPages=pied)
-    return tampon.getvalue()
+            elements.append(pdf.paragraphe(contenu, st.texte))
+    elements += [Spacer(1, 4 * mm), pdf.paragraphe("Sources : " + " ; ".join(sources), st.petit)]
+    return page.produire(elements)

@@ -2,7 +2,8 @@
 
 Ordre de priorité, du plus fort au plus faible :
 
-1. une **correction** saisie par un éditeur (position et/ou quartier, avec auteur, date et motif) ;
+1. une **correction** saisie par un éditeur (position et/ou quartier, avec auteur, date et motif),
+   appliquée à l'exécution par ``avec_corrections`` ;
 2. le **géocodage** de l'adresse (cache ``data/geocodage_cache.csv``) : précision « adresse » ou
    « rue » ; le quartier est alors recalculé par la position (IRIS contenant le point) ;
 3. un **placement approximatif** dans le quartier, quand le quartier est connu (dit par le document,
@@ -10,6 +11,11 @@ Ordre de priorité, du plus fort au plus faible :
 4. sinon la position est **inconnue** : l'équipement est listé comme « non localisé ».
 
 Une position approximative n'est jamais présentée comme exacte : sa précision le dit.
+
+Les étapes 2 à 4 sont calculées **une fois**, par l'étape de construction (``positions_livrees``,
+fichier ``data/equipements_positions.csv``). L'application lit ce fichier et y applique les
+corrections des éditeurs (``avec_corrections``) : position, quartier, capacité, état ouvert/fermé.
+Toutes les pages, comptes, exports et diapositives lisent ce seul tableau.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from pyproj import Transformer
 
 from .geocodage import cle_adresse
 from .geographie import quartier_du_point
+from .vocabulaire import FERME, OUVERT
 
 PRECISIONS = ["adresse", "rue", "quartier (approx.)", "inconnue"]
 APPROX = "quartier (approx.)"
@@ -132,3 +139,129 @@ def placer_approximativement(df: pd.DataFrame, quartiers_geo: gpd.GeoDataFrame) 
             df.loc[index, "origine_position"] = (
                 f"position approximative : placée dans le quartier {quartier}, adresse non géocodée"
             )
+
+
+COLONNES_POSITIONS = ["id", "lat", "lon", "precision", "score", "date_position", "origine_position", "code_iris",
+                      "quartier", "origine_quartier", "confiance_quartier", "raison_quartier"]
+
+
+def positions_livrees(
+    equipements: pd.DataFrame,
+    decisions: pd.DataFrame,
+    cache: pd.DataFrame,
+    iris: gpd.GeoDataFrame,
+    rattachement: pd.DataFrame,
+    quartiers_geo: gpd.GeoDataFrame,
+) -> pd.DataFrame:
+    """Position et quartier de chaque équipement pour les données livrées (sans corrections) : ce que
+    l'étape de construction écrit dans ``data/equipements_positions.csv``."""
+    tout = positions(equipements, decisions, cache, iris, rattachement, quartiers_geo, None)
+    df = tout[COLONNES_POSITIONS].copy()
+    df[["lat", "lon"]] = df[["lat", "lon"]].astype(float).round(6)
+    return df.sort_values("id").reset_index(drop=True)
+
+
+def _texte_correction(c: pd.Series) -> str:
+    return f"corrigé par {c['auteur']} le {c['date']} : {c['motif']}"
+
+
+def avec_corrections(
+    equipements: pd.DataFrame,
+    livrees: pd.DataFrame,
+    corrections: pd.DataFrame | None,
+    iris: gpd.GeoDataFrame | None = None,
+    rattachement: pd.DataFrame | None = None,
+    quartiers_geo: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """Le tableau unique des équipements : données livrées (``equipements`` + ``livrees``), puis les
+    corrections en vigueur des éditeurs (``Stockage.corrections_actives``) par-dessus.
+
+    Colonnes ajoutées : celles de ``COLONNES_POSITIONS`` ; ``quartier_document`` (ce que dit
+    l'annexe) ; ``capacite`` (corrigée au besoin) et ``origine_capacite`` ; ``etat`` (ouvert / fermé)
+    et ``origine_etat``. Les contours (``iris``, ``rattachement``, ``quartiers_geo``) ne servent qu'aux
+    corrections de position ou de quartier."""
+    df = equipements.rename(columns={"quartier": "quartier_document"}).merge(livrees, on="id", how="left")
+    df["precision"] = df["precision"].fillna("inconnue")
+    df["capacite"] = df["capacite"].astype("Int64") if "capacite" in df else pd.array([pd.NA] * len(df), dtype="Int64")
+    df["origine_capacite"] = ["document" if pd.notna(c) else None for c in df["capacite"]]
+    df["etat"] = OUVERT
+    df["origine_etat"] = "liste de la convention"
+    if corrections is None or corrections.empty:
+        return df
+    df = df.set_index("id")
+    df["lat"] = df["lat"].astype(object)
+    df["lon"] = df["lon"].astype(object)
+    a_replacer: list[str] = []
+    for _, c in corrections.drop_duplicates("id", keep="last").iterrows():
+        ident = c["id"]
+        if ident not in df.index:
+            continue
+        texte = _texte_correction(c)
+        if pd.notna(c.get("lat")) and pd.notna(c.get("lon")):
+            df.loc[ident, ["lat", "lon", "precision", "score", "date_position", "origine_position"]] = [
+                float(c["lat"]), float(c["lon"]), "adresse", None, c["date"], f"position {texte}"]
+            code, quartier = (quartier_du_point(float(c["lon"]), float(c["lat"]), iris, rattachement)
+                              if iris is not None and rattachement is not None else (None, None))
+            df.loc[ident, ["code_iris", "quartier", "origine_quartier", "confiance_quartier", "raison_quartier"]] = [
+                code, quartier, "position", "sûr" if quartier else None,
+                f"position dans l'IRIS {code}" if quartier else "position hors du territoire"]
+        if pd.notna(c.get("quartier")):
+            avant = df.loc[ident, "quartier"]
+            df.loc[ident, ["quartier", "origine_quartier", "confiance_quartier", "raison_quartier"]] = [
+                c["quartier"], "correction", "sûr", f"quartier {texte}"]
+            if df.loc[ident, "precision"] in (APPROX, "inconnue") and avant != c["quartier"]:
+                a_replacer.append(ident)
+        if pd.notna(c.get("capacite")):
+            df.loc[ident, ["capacite", "origine_capacite"]] = [int(c["capacite"]), f"capacité {texte}"]
+        if pd.notna(c.get("etat")):
+            df.loc[ident, ["etat", "origine_etat"]] = [c["etat"], f"état {texte}"]
+    if a_replacer and quartiers_geo is not None:
+        _replacer(df, a_replacer, quartiers_geo)
+    df["lat"] = pd.to_numeric(df["lat"])
+    df["lon"] = pd.to_numeric(df["lon"])
+    df["capacite"] = df["capacite"].astype("Int64")
+    return df.reset_index()
+
+
+def _replacer(df: pd.DataFrame, identifiants: list[str], quartiers_geo: gpd.GeoDataFrame) -> None:
+    """Place approximativement dans leur nouveau quartier des équipements sans position exacte, à la
+    suite des places déjà prises (aucun point n'en recouvre un autre)."""
+    geometries = dict(zip(quartiers_geo["nom"], quartiers_geo.geometry))
+    for quartier in sorted({df.loc[i, "quartier"] for i in identifiants}):
+        ids = sorted(i for i in identifiants if df.loc[i, "quartier"] == quartier)
+        if quartier not in geometries:
+            df.loc[ids, ["lat", "lon", "precision"]] = [None, None, "inconnue"]
+            continue
+        deja = int(((df["quartier"] == quartier) & (df["precision"] == APPROX) & ~df.index.isin(ids)).sum())
+        places = placements_approximatifs(geometries[quartier], deja + len(ids))[deja:]
+        for ident, (lon, lat) in zip(ids, places):
+            df.loc[ident, ["lat", "lon", "precision", "origine_position"]] = [
+                lat, lon, APPROX, f"position approximative : placée dans le quartier {quartier}, adresse non géocodée"]
+
+
+def est_ferme(df: pd.DataFrame) -> pd.Series:
+    return df["etat"] == FERME
+
+
+FICHIER_POSITIONS = "equipements_positions.csv"
+
+
+def ecrire_positions_livrees(dossier) -> int:
+    """Calcule les positions des données livrées et écrit ``equipements_positions.csv`` dans
+    ``dossier`` (étape de construction, et après un géocodage). Renvoie le nombre d'équipements."""
+    from pathlib import Path
+
+    from .catalogue import charger
+    from .geocodage import FICHIER_CACHE, Cache
+    from .geographie import charger_geo
+
+    dossier = Path(dossier)
+    df = positions_livrees(
+        charger("equipements", dossier), charger("equipements_quartiers", dossier),
+        Cache(dossier / FICHIER_CACHE).tableau(), charger_geo("iris", dossier), charger("iris_quartiers", dossier),
+        charger_geo("quartiers_geo", dossier),
+    )
+    temporaire = dossier / (FICHIER_POSITIONS + ".tmp")
+    df.to_csv(temporaire, index=False, encoding="utf-8", float_format="%.6f", lineterminator="\n")
+    temporaire.replace(dossier / FICHIER_POSITIONS)  # jamais à moitié écrit
+    return len(df)

@@ -11,16 +11,9 @@ import pandera.pandas as pa
 
 OUI_NON = ["oui", "non"]
 
-CATEGORIES_EQUIPEMENTS = [
-    "EAJE",
-    "RPE",
-    "ALSH",
-    "LAEP",
-    "Ludothèque",
-    "Centre social / MEP",
-    "Médiathèque",
-    "Autre",
-]
+from .vocabulaire import CATEGORIES_EQUIPEMENTS as _CATEGORIES  # noqa: E402  (défini une fois, là-bas)
+
+CATEGORIES_EQUIPEMENTS = list(_CATEGORIES)
 
 THEMES_PORTRAIT = [
     "Population",
@@ -210,7 +203,30 @@ SOCIAL_INDICATEURS = pa.DataFrameSchema(
     name="social_indicateurs",
 )
 
+PRECISIONS_POSITION = ["adresse", "rue", "quartier (approx.)", "inconnue"]
+ORIGINES_QUARTIER = ["position", "document", "équipe"]
+
+EQUIPEMENTS_POSITIONS = pa.DataFrameSchema(
+    {
+        "id": texte(checks=motif(r"^EQ\d{3,}$", "identifiant d'équipement, par ex. EQ012"), unique=True),
+        "lat": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.in_range(-90, 90, error="latitude hors de -90 à 90")),
+        "lon": pa.Column(float, nullable=True, coerce=True, checks=pa.Check.in_range(-180, 180, error="longitude hors de -180 à 180")),
+        "precision": texte(checks=parmi(PRECISIONS_POSITION)),
+        "score": pa.Column(float, nullable=True, coerce=True),
+        "date_position": texte(False),
+        "origine_position": texte(False),
+        "code_iris": texte(False),
+        "quartier": texte(False),
+        "origine_quartier": texte(False, checks=parmi(ORIGINES_QUARTIER)),
+        "confiance_quartier": texte(False),
+        "raison_quartier": texte(False),
+    },
+    strict=True,
+    name="equipements_positions",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "equipements_positions": EQUIPEMENTS_POSITIONS,
     "cite_educative": CITE_EDUCATIVE,
     "social": SOCIAL,
     "social_indicateurs": SOCIAL_INDICATEURS,

@@ -4,22 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pandas as pd
 import yaml
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepInFrame, PageBreak
 
 from . import config
 from . import format as fmt
-from . import recapitulatif  # noqa: F401  (enregistre les polices Vera)
+from . import pdf
 from .erreurs import ErreurDonnees, Probleme
 from .suivi import synthese
 
@@ -51,19 +47,26 @@ def charger_deck(dossier: Path | None = None) -> dict:
 
 
 def construire(deck: dict, plan, statuts: pd.DataFrame, cartes_chiffres: list, quartiers: pd.DataFrame,
-               equipements: pd.DataFrame, social: pd.DataFrame) -> list[Diapositive]:
-    """Les diapositives, dans l'ordre du fichier. ``cartes_chiffres`` : sortie de portrait.chiffres_cles."""
+               equipements: pd.DataFrame, social: pd.DataFrame, territoire=None) -> list[Diapositive]:
+    """Les diapositives, dans l'ordre du fichier. ``cartes_chiffres`` : sortie de
+    ``chiffres.cartes_chiffres_cles`` ; ``equipements`` : le tableau de ``positions.avec_corrections`` ;
+    ``territoire`` : le territoire du plan (``ctg_data.territoire``), None s'il n'a pas de données."""
+    from .equipements import compter
+    from .portrait_quartier import pauvrete_quartier_et_qpv
+
     diapos: list[Diapositive] = []
-    territorial = plan.donnees_territoriales
+    territorial = territoire is not None and territoire.carte_et_contexte
     for type_ in deck["diapositives"]:
         if type_ == "titre":
             diapos.append(Diapositive("titre", deck.get("titre", "Séminaire annuel"), plan.titre,
                                       [f"{len(plan.axes)} axes · {len(plan.fiches)} fiches · {len(statuts)} indicateurs",
                                        f"État au {dt.date.today():%d/%m/%Y}"]))
-        elif type_ == "chiffres_cles" and territorial:
-            diapos.append(Diapositive("chiffres_cles", "Le territoire en quelques chiffres", "Dijon",
-                                      [f"{c.titre} : {c.valeur} ({c.annee})" for c in cartes_chiffres[:6]],
-                                      "CTG Dijon 2024-2027, préambule (002_e8b9c2145bef99c1.txt)"))
+        elif type_ == "chiffres_cles" and territorial and cartes_chiffres:
+            montres = cartes_chiffres[:6]
+            diapos.append(Diapositive(
+                "chiffres_cles", "Le territoire en quelques chiffres", territoire.nom,
+                [f"{c.titre} : {c.valeur}{' ' + c.unite if c.unite else ''} ({c.periode})" for c in montres],
+                " ; ".join(dict.fromkeys(c.source for c in montres))))
         elif type_ == "axes":
             par_fiche = synthese(statuts, "fiche").set_index("fiche") if not statuts.empty else pd.DataFrame()
             for axe in plan.axes:
@@ -74,39 +77,35 @@ def construire(deck: dict, plan, statuts: pd.DataFrame, cartes_chiffres: list, q
                 diapos.append(Diapositive("axe", f"Axe {axe.numero} — {axe.titre}", "Statut des fiches projet", points,
                                           f"{plan.titre_court} ; statuts calculés à partir des valeurs saisies"))
         elif type_ == "carte" and territorial:
-            diapos.append(Diapositive("carte", "Les équipements dans les 9 quartiers", "EAJE, RPE, ALSH, centres sociaux…",
-                                      source="CTG, annexes 2 et 2 bis ; contours IGN – INSEE, QPV ANCT"))
+            n = len(quartiers)
+            diapos.append(Diapositive("carte", f"Les équipements dans les {n} quartiers", "EAJE, RPE, ALSH, centres sociaux…",
+                                      source="Convention, annexes 2 et 2 bis ; contours IGN – INSEE, QPV ANCT"))
         elif type_ == "qpv" and territorial:
-            qpv = social[(social["type_zone"] == "QPV") & (social["indicateur"] == "taux_pauvrete")].dropna(subset=["valeur"])
             points = []
-            for code, groupe in qpv.groupby("code_zone"):
-                if code.startswith("QP"):
-                    serie = groupe.sort_values("annee")
-                    points.append(f"{serie['nom_zone'].iloc[0]} : taux de pauvreté " + ", ".join(
-                        f"{fmt.valeur(v, '%')} en {a}" for a, v in zip(serie["annee"].tail(3), serie["valeur"].tail(3))))
-            diapos.append(Diapositive("qpv", "Les quartiers prioritaires", "Grésilles et Fontaine d'Ouche", points,
-                                      "INSEE, Filosofi par QPV (2016-2019) ; ANCT"))
+            for _, q in quartiers[quartiers["qpv"]].sort_values("nom").iterrows():
+                points += pauvrete_quartier_et_qpv(social, q["id"], q["nom_qpv"])
+            noms = " et ".join(sorted(quartiers.loc[quartiers["qpv"], "nom_qpv"]))
+            diapos.append(Diapositive("qpv", "Les quartiers prioritaires", noms, points,
+                                      "INSEE, Filosofi par IRIS et par QPV ; ANCT"))
         elif type_ == "quartiers" and territorial:
             for _, q in quartiers.sort_values("nom").iterrows():
-                du_q = equipements[equipements["quartier"] == q["nom"]]
-                compte = du_q["categorie"].value_counts()
-                points = ["Équipements : " + (", ".join(f"{n} {c}" for c, n in compte.items()) if not compte.empty else "aucun rattaché pour l'instant")]
-                pauvrete = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == "quartier")
-                                  & (social["code_zone"] == q["id"])].dropna(subset=["valeur"])
-                if not pauvrete.empty:
-                    derniere = pauvrete.sort_values("annee").iloc[-1]
-                    points.append(f"Taux de pauvreté {int(derniere['annee'])} : {fmt.valeur(round(derniere['valeur'], 1), '%')} (IRIS regroupés)")
-                if q["qpv"]:
-                    points.append(f"Quartier prioritaire : {q['nom_qpv']}")
+                comptage = compter(equipements, q["nom"])
+                detail = ", ".join(f"{r['Nombre']} {r['Catégorie']}" for _, r in comptage.par_categorie.iterrows())
+                points = [f"Équipements et services : {comptage.total}" + (f" ({detail})" if detail else "")]
+                if len(comptage.quartier_inconnu):
+                    points.append(f"{len(comptage.quartier_inconnu)} autres dont le quartier n'est pas encore connu "
+                                  "(peut-être dans ce quartier)")
+                points += pauvrete_quartier_et_qpv(social, q["id"], q["nom_qpv"] if q["qpv"] else None)
                 if q["cite_educative"]:
                     points.append("Dans le périmètre de la Cité éducative")
                 diapos.append(Diapositive("quartier", f"Quartier {q['nom']}", "", points,
-                                          "CTG (annexes), INSEE Filosofi, calculs du tableau de bord", quartier=q["nom"]))
+                                          "Convention (annexes), INSEE Filosofi, calculs du tableau de bord",
+                                          quartier=q["nom"]))
         elif type_ == "sources":
             diapos.append(Diapositive("sources", "Sources", "", [
                 f"{s.section} ({s.fichier})" for s in plan.sources][:5] + [
                 "Données ouvertes : INSEE (Filosofi, recensement), CNAF, ANCT, IGN" if territorial else "",
-                "Tableau de bord de la CTG : chaque chiffre affiché porte sa source"]))
+                "Tableau de bord : chaque chiffre affiché porte sa source"]))
     for d in diapos:
         d.points = [p for p in d.points if p]
     return diapos
@@ -116,27 +115,24 @@ def raccourcir(texte: str, n: int) -> str:
     return texte if len(texte) <= n else texte[: n - 1].rstrip() + "…"
 
 
-def en_pdf(diapos: list[Diapositive], titre: str) -> bytes:
-    """Une diapositive par page (A4 paysage), grands caractères."""
-    tampon = io.BytesIO()
-    doc = SimpleDocTemplate(tampon, pagesize=landscape(A4), leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=16 * mm, bottomMargin=16 * mm, title=titre, author="Tableau de bord CTG Dijon")
-    h1 = ParagraphStyle("h1", fontName="Vera-Gras", fontSize=28, leading=34, textColor=colors.HexColor("#000091"), spaceAfter=4 * mm)
-    h2 = ParagraphStyle("h2", fontName="Vera", fontSize=16, leading=20, spaceAfter=6 * mm)
-    point = ParagraphStyle("p", fontName="Vera", fontSize=15, leading=21, leftIndent=8 * mm, bulletIndent=0, spaceAfter=2 * mm)
-    source = ParagraphStyle("s", fontName="Vera", fontSize=9, leading=11, textColor=colors.HexColor("#3A3A3A"), spaceBefore=8 * mm)
+def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = None) -> bytes:
+    """Une diapositive par page (A4 paysage), grands caractères ; une diapositive trop remplie est
+    réduite pour tenir sur sa page (gabarit, styles et polices communs : ``ctg_data.pdf``)."""
+    page = pdf.MiseEnPage(titre, format=landscape(A4), marge_cotes=18 * mm, marge_haut=16 * mm, marge_bas=16 * mm,
+                          edite_le=edite_le)
+    st = pdf.styles()
     elements = []
     for i, d in enumerate(diapos):
-        elements += [Paragraph(escape(d.titre), h1)]
+        contenu = [pdf.paragraphe(d.titre, st.diapo_titre)]
         if d.sous_titre:
-            elements.append(Paragraph(escape(d.sous_titre), h2))
+            contenu.append(pdf.paragraphe(d.sous_titre, st.diapo_sous_titre))
         if d.type == "carte":
-            elements.append(Paragraph("La carte interactive est présentée en séance (page « Carte des équipements »).", point))
-        elements += [Paragraph(escape(p), point, bulletText="•") for p in d.points]
+            contenu.append(pdf.paragraphe("La carte interactive est présentée en séance (page « Carte des équipements »).",
+                                          st.diapo_point))
+        contenu += [pdf.paragraphe(p, st.diapo_point, bulletText="•") for p in d.points]
         if d.source:
-            elements.append(Paragraph("Source : " + escape(d.source), source))
-        elements.append(Spacer(1, 2 * mm))
+            contenu.append(pdf.paragraphe("Source : " + d.source, st.diapo_source))
+        elements.append(KeepInFrame(0, 0, contenu, mode="shrink"))
         if i < len(diapos) - 1:
             elements.append(PageBreak())
-    doc.build(elements)
-    return tampon.getvalue()
+    return page.produire(elements)

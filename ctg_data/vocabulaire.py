@@ -81,3 +81,12 @@ CATEGORIES_EQUIPEMENTS: dict[str, str] = {
     "Médiathèque": "Médiathèques",
     "Autre": "Autres",
 }
+
+
+# Types de plans : code du fichier plan.yaml -> nom complet pour le lecteur.
+TYPES_PLAN = {
+    "CTG": "Convention Territoriale Globale",
+    "Cité éducative": "Cité éducative",
+    "Contrat de ville": "Contrat de ville",
+    "Autre": "Plan d'actions",
+}

@@ -17,14 +17,23 @@ E = "\u00a0"
 
 def test_accueil_chiffres_cles():
     at = lancer()
-    assert at.title[0].value == "Convention Territoriale Globale de Dijon"
+    assert at.title[0].value == "Convention Territoriale Globale — Ville de Dijon"
     assert at.metric[0].value == f"159{E}106"
     contenu = textes(at)
     assert "**Habitants**" in contenu
     assert "personnes — **Dijon, 2020**" in contenu
-    assert f"Côte-d'Or : 11,5{E}%" in contenu and f"France métropolitaine : 14,4{E}%" in contenu
-    assert "Source : CTG Dijon 2024-2027, Préambule" in contenu
+    assert f"Côte\\-d'Or 11,5{E}% ; France métropolitaine 14,4{E}%" in contenu
+    assert "Source : Convention CTG 2024-2027, Préambule" in contenu
     assert f"1{E}807{E}naissances en 2008" in contenu
+
+
+def test_accueil_deux_sources_du_niveau_de_vie_median():
+    """Convention (2020, période du montant non précisée) et INSEE (2019, € par an), côte à côte."""
+    contenu = textes(lancer())
+    assert f"1{E}847{E}€" in [m.value for m in lancer().metric]
+    assert "Montant : période non précisée par le document." in contenu
+    assert f"Côte\\-d'Or 1{E}738{E}€" in contenu
+    assert f"— 2019, € par an \\: Dijon 21{E}830{E}€" in contenu and f"Côte\\-d'Or 22{E}590{E}€" in contenu
 
 
 def test_accueil_equipements_par_categorie():
@@ -33,35 +42,36 @@ def test_accueil_equipements_par_categorie():
     assert dict(zip(tableau["Catégorie"], tableau["Nombre"]))[
         "Établissements d'accueil du jeune enfant (EAJE)"
     ] == 30
-    assert tableau["Nombre"].sum() == len(charger("equipements"))
-    assert "**60** équipements et services" in textes(at)
+    equipements = charger("equipements")
+    postes = (equipements["sous_type"] == "pilotage du projet de territoire").sum()
+    assert postes == 3
+    assert tableau["Nombre"].sum() == len(equipements) - postes == 57
+    assert "**57** — 57 équipements et services." in textes(at)
+    assert "les postes de coordination listés avec eux ne sont pas comptés" in textes(at)
 
 
 def test_filtre_quartier_depuis_l_adresse():
     at = lancer(quartier="gresilles")
     assert at.selectbox(key="_widget_quartier").value == "Grésilles"
     contenu = textes(at)
-    assert "la convention ne les donne pas pour le quartier Grésilles" in contenu
-    assert "**1** équipement(s) ou service(s) rattaché(s) au quartier **Grésilles**" in contenu
-    assert "Le quartier n'est connu que pour 3 des 60 équipements" in contenu
+    assert "les sources ne les donnent pas pour le quartier Grésilles" in contenu
+    assert "2 équipements et services dans le quartier Grésilles ; 38 autres dont le quartier n'est pas connu" in contenu
+    assert any(e.label.startswith("Peut-être dans ce quartier : 38 équipements") for e in at.expander)
     assert at.query_params["quartier"] == "gresilles"
 
 
 def test_filtre_quartier_applique_apres_changement_de_page():
-    # Le choix fait dans la barre latérale et son écriture dans l'adresse sont vérifiés dans un vrai
-    # navigateur (test_navigateur.py) : AppTest ne rend pas la barre latérale après la première
-    # exécution d'une application à st.navigation. Ici : l'état de session suit le changement de page.
     at = lancer(quartier="fontaine-d-ouche")
     at.switch_page("pages/vues/donnees.py").run()
     assert not at.exception
     assert at.session_state["quartier"] == "Fontaine d'Ouche"
     at.switch_page("pages/vues/accueil.py").run()
-    assert "au quartier **Fontaine d'Ouche**" in textes(at)
+    assert "dans le quartier Fontaine d'Ouche" in textes(at)
 
 
 def test_quartier_inconnu_dans_l_adresse():
     at = lancer(quartier="atlantide")
-    assert at.selectbox(key="_widget_quartier").value == "Tout Dijon"
+    assert at.selectbox(key="_widget_quartier").value == ""  # « Tout Dijon »
     assert "Le quartier « atlantide » indiqué dans l'adresse n'existe pas" in at.warning[0].value
 
 
@@ -74,6 +84,7 @@ def test_page_donnees_et_sources():
         "Les 9 quartiers de Dijon",
         "Rattachement des IRIS aux 9 quartiers (reconstruction de l'équipe)",
         "Quartier des équipements décidé par l'équipe",
+        "Position et quartier de chaque équipement",
         "Contours des 66 IRIS de Dijon",
         "Contours des 9 quartiers (reconstitués)",
         "Quartiers prioritaires de la politique de la ville (QPV) 2024",
@@ -82,12 +93,12 @@ def test_page_donnees_et_sources():
         "Dictionnaire des indicateurs sociaux",
     ]
     contenu = textes(at)
-    assert "59 lignes — fichier data/portrait.csv" in contenu
+    assert "61 lignes — fichier data/portrait.csv" in contenu
     assert "60 lignes — fichier data/equipements.csv" in contenu
     provenance = at.table[0].value
     assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
     boutons = [b.label for b in at.get("download_button")]
-    assert boutons.count("Télécharger en CSV") == 12 and boutons.count("Télécharger en Excel") == 12
+    assert boutons.count("Télécharger en CSV") == 13 and boutons.count("Télécharger en Excel") == 13
     assert "Télécharger le plan complet (YAML)" in boutons
     assert boutons.count("Télécharger en GeoJSON") == 3
     assert "66 contours — fichier data/iris.geojson" in contenu
@@ -110,7 +121,7 @@ def test_fichier_casse_message_en_francais(dossier_donnees, page):
 def test_carte_tout_dijon():
     at = lancer("carte")
     assert at.title[0].value.startswith("Équipements et services — tout Dijon (")
-    assert "20 sur la carte, dont 20 à une position approximative" in at.caption[0].value
+    assert "19 sur la carte, dont 19 à une position approximative" in at.caption[0].value
     tableau = at.dataframe[-1].value
     assert list(tableau["Quartier"])[-1] == "Quartier non connu"
     assert "Pas de taux pour 1 000 enfants" in textes(at)
@@ -119,9 +130,9 @@ def test_carte_tout_dijon():
 
 def test_carte_quartier_et_filtres():
     at = lancer("carte", quartier="gresilles")
-    assert at.title[0].value == "Équipements et services — quartier Grésilles (3 équipements)"
+    assert at.title[0].value == "Équipements et services — quartier Grésilles (2 équipements)"
     tableau = at.dataframe[-1].value
-    assert list(tableau["Quartier"]) == ["Grésilles"] and tableau["Total"].iloc[0] == 3
+    assert list(tableau["Quartier"]) == ["Grésilles"] and tableau["Total"].iloc[0] == 2
     at.multiselect(key="carte_categories").set_value(["EAJE"]).run()
     assert at.title[0].value == "EAJE — quartier Grésilles (1 équipement)"
     at.multiselect(key="carte_categories").set_value(["EAJE", "RPE"]).run()
@@ -137,35 +148,24 @@ def test_carte_filtre_gestionnaire_et_annexe():
     assert "(1 équipement)" in at.title[0].value  # le réseau des médiathèques
 
 
-def test_geocodage_depuis_la_carte(dossier_donnees):
-    """Géocodage lancé depuis la page (fichier BAN de test) : barre de progression, bilan, positions à
-    l'adresse sur la carte."""
+def test_geocodage_reserve_aux_editeurs():
+    """Le géocodage appelle un service extérieur et écrit des fichiers : un acte d'éditeur. Aucun champ ne
+    laisse saisir un chemin sur le serveur."""
     at = lancer("carte")
-    at.radio(key="geocodage_source").set_value("Fichier BAN départemental (sur ce serveur)").run()
-    at.text_input[0].set_value(str(RACINE / "tests/fixtures/ban/adresses-21-extrait.csv")).run()
-    at.button(key="geocodage_lancer").click().run()
-    assert not at.exception
-    (succes,) = at.success
-    assert "trouvé" in succes.value and "enregistrées" in succes.value
-    assert (dossier_donnees / "geocodage_cache.csv").read_text(encoding="utf-8").count("\n") > 5
-    at = lancer("carte")
-    assert "dont 20 à une position approximative" not in at.caption[0].value
+    assert not [b for b in at.button if b.key == "geocodage_lancer"]
+    assert [t.label for t in at.text_input] == ["Identifiant", "Mot de passe"]  # connexion seulement
+    from ctg_data.stockage import Stockage
+    import os
 
-
-def test_geocodage_fichier_manquant(dossier_donnees):
-    avant = (dossier_donnees / "geocodage_cache.csv").read_bytes()
-    at = lancer("carte")
-    at.radio(key="geocodage_source").set_value("Fichier BAN départemental (sur ce serveur)").run()
-    at.text_input[0].set_value("/nulle/part/adresses-21.csv").run()
-    at.button(key="geocodage_lancer").click().run()
-    assert not at.exception
-    assert "adresses-21.csv" in at.error[0].value
-    assert (dossier_donnees / "geocodage_cache.csv").read_bytes() == avant
-
+    magasin = Stockage(os.environ["CTG_DATABASE_URL"])
+    magasin.creer_compte("geo1", "Géo Un", "mot de passe assez long")
+    at = lancer("carte", identite=magasin.authentifier("geo1", "mot de passe assez long"))
+    assert at.button(key="geocodage_lancer").label.startswith("Lancer le géocodage")
+    assert not [t for t in at.text_input if "hemin" in t.label]
 
 
 @pytest.mark.parametrize("page,volet,colonne", [
-    ("carte", "La carte en tableau : les 20 équipements placés", "Position"),
+    ("carte", "La carte en tableau : les 19 équipements placés", "Position"),
     ("contexte", "L'évolution en tableau (valeur par quartier et par année)", "Quartier"),
     ("contexte", "Le graphique en tableau", "Zone"),
     ("seminaire", None, None),
@@ -184,4 +184,4 @@ def test_tableau_a_la_place_du_graphique(page, volet, colonne):
     tableau = trouve.dataframe[0].value
     assert colonne in tableau.columns and len(tableau) > 0
     if page == "carte":
-        assert len(tableau) == 20 and set(tableau["Position"]) == {"quartier (approx.)"}
+        assert len(tableau) == 19 and set(tableau["Position"]) == {"quartier (approx.)"}

@@ -37,7 +37,7 @@ def test_contexte_social_mediane_jamais_par_quartier():
 
 def test_contexte_panneaux_qpv_et_cite_educative():
     at = ouvrir("contexte")
-    assert "Les quartiers prioritaires : Grésilles et Fontaine d'Ouche" in [h.value for h in at.header]
+    assert "Les quartiers prioritaires : Fontaine d'Ouche et Les Grésilles" in [h.value for h in at.header]
     assert "**Budget annuel dédié** : plus de 800 000 €" in tout(at)
 
 
@@ -46,14 +46,17 @@ def test_portrait_fontaine_d_ouche():
     assert at.title[0].value == "Portrait de quartier — Fontaine d'Ouche"
     assert "quartier prioritaire **Fontaine d'Ouche** (QN02102M)" in tout(at)
     assert "Cité éducative" in tout(at)
-    equipements = at.dataframe[1].value
+    equipements = next(d.value for d in at.dataframe if "Gestionnaire" in d.value.columns)
     assert "Multi-accueil Fontaine d'Ouche Le Lac" in set(equipements["Nom"])
-    social = at.dataframe[2].value.set_index("Indicateur")
+    social = next(d.value for d in at.dataframe if "Calcul" in d.value.columns).set_index("Indicateur")
     pauvrete = social.loc["Taux de pauvreté"]
     assert pauvrete["Année"] == 2021 and pauvrete["Quartier"].endswith(f"{E}%")
     assert "INSEE, Filosofi 2021" in pauvrete["Source"]
     assert social.loc["Niveau de vie médian", "Quartier"].startswith("non disponible")
-    assert "(en 2019)" in social.loc["Niveau de vie médian", "Dijon"]
+    # Les deux sources pour Dijon, chacune avec son année et sa source.
+    assert f"21{E}830{E}€ par an en 2019 (INSEE, Filosofi 2019" in social.loc["Niveau de vie médian", "Dijon"]
+    assert f"1{E}847{E}€ en 2020 (Convention CTG 2024-2027" in social.loc["Niveau de vie médian", "Dijon"]
+    assert social.loc["Taux de pauvreté", "Dijon"].startswith(f"16{E}% en 2020 (Convention CTG 2024-2027")
     at.button(key="portrait_pdf_preparer").click().run()
     assert [b.label for b in at.get("download_button") if "PDF" in b.label] == ["Télécharger le PDF"]
 
@@ -64,7 +67,12 @@ def test_portrait_sans_quartier_invite_a_choisir():
 
 
 def test_pdf_du_portrait():
-    cles = pq.indicateurs_cles(charger("social"), charger("social_indicateurs"), "gresilles")
+    from ctg_data import chiffres
+    from ctg_data.territoire import charger_territoires
+
+    dijon = charger_territoires()[0]["dijon"]
+    ref = chiffres.reference(dijon, charger("portrait"), charger("social"), charger("social_indicateurs"))
+    cles = pq.indicateurs_cles(charger("social"), charger("social_indicateurs"), "gresilles", ref, "Dijon")
     pdf = pq.en_pdf("Portrait de quartier — Grésilles", [("Contexte social", cles), ("Texte", "Un paragraphe.")], ["INSEE"])
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
 

@@ -12,11 +12,13 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 
 from .chargement import (  # noqa: F401
     arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
-    empreinte_stockage, equipements_localises, fichier_donnees, plans, stockage, valeurs_saisies,
+    empreinte_stockage, equipements_localises, fichier_donnees, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )
 from .connexion import CLE_IDENTITE, bloc_connexion, erreur_ecriture, identite, oidc_configure  # noqa: F401
 from .filtres import (  # noqa: F401
-    CLE_PLAN, CLE_QUARTIER, PLAN_PAR_DEFAUT, TOUT_DIJON, choisir_quartier, exiger_donnees_territoriales,
-    filtre_plan, filtres_partages, plan, quartier_selectionne,
+    CLE_PLAN, CLE_QUARTIER, PLAN_PAR_DEFAUT, choisir_quartier, exiger_donnees_territoriales, filtre_plan,
+    filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
-from .widgets import altair, badge, echapper, en_tableau, geocoder_equipements, telechargements, valeur_actuelle  # noqa: F401
+from .widgets import (  # noqa: F401
+    altair, badge, echapper, en_tableau, geocoder_equipements, telechargements, texte_brut, valeur_actuelle,
+)  # noqa: F401

@@ -90,23 +90,22 @@ def _positions(dossier: str, empreinte: tuple, url_base: str | None, empreinte_s
     # Les corrections ne sont lues dans la base qu'ici, quand son empreinte a changé (pas à chaque
     # exécution de la page). url_base None : base indisponible, données livrées seules.
     d = Path(dossier)
-    from ctg_data import geographie, positions
-    from ctg_data.geocodage import Cache
+    from ctg_data import positions
 
-    return positions.positions(
-        cat.charger("equipements", d),
-        cat.charger("equipements_quartiers", d),
-        Cache(d / "geocodage_cache.csv").tableau(),
-        geographie.charger_geo("iris", d),
-        cat.charger("iris_quartiers", d),
-        geographie.charger_geo("quartiers_geo", d),
-        None if url_base is None else _stockage(url_base).corrections_actives(),
-    )
+    corrections = None if url_base is None else _stockage(url_base).corrections_actives()
+    geo = (None, None, None)
+    if corrections is not None and not corrections.empty:  # contours : seulement pour appliquer une correction
+        from ctg_data import geographie
+
+        geo = (geographie.charger_geo("iris", d), cat.charger("iris_quartiers", d), geographie.charger_geo("quartiers_geo", d))
+    return positions.avec_corrections(cat.charger("equipements", d), cat.charger("equipements_positions", d),
+                                      corrections, *geo)
 
 
 def equipements_localises() -> pd.DataFrame:
-    """Les équipements avec position, précision et quartier (voir ctg_data.positions), corrections des
-    éditeurs comprises ; si la base ne répond pas, les données livrées seules (avec un avertissement)."""
+    """Le tableau unique des équipements (``ctg_data.positions.avec_corrections``) : position, précision,
+    quartier, capacité et état, corrections des éditeurs comprises ; si la base ne répond pas, les données
+    livrées seules (avec un avertissement). Toutes les pages comptent et affichent à partir de lui."""
     dossier = config.dossier_donnees()
     try:
         try:
@@ -141,6 +140,41 @@ def plans() -> tuple[dict[str, Plan], list[ErreurDonnees]]:
     dossier = config.dossier_donnees()
     empreinte = tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
     return _plans(str(dossier), empreinte)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)  # un exemplaire partagé, jamais modifié
+def _territoires(dossier: str, empreinte: tuple) -> dict:
+    from ctg_data.territoire import charger_territoires
+
+    return charger_territoires(Path(dossier))[0]
+
+
+def territoires() -> dict:
+    """Les territoires valides (data/territoires/), par identifiant."""
+    dossier = config.dossier_donnees()
+    empreinte = tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "territoires").glob("*.yaml")))
+    return _territoires(str(dossier), empreinte)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _reference(dossier: str, empreinte: tuple, id_territoire: str) -> pd.DataFrame:
+    from ctg_data import chiffres
+    from ctg_data.territoire import charger_territoires
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    portrait = _charger(t.portrait.jeu, dossier, empreinte) if t.portrait else None
+    return chiffres.reference(t, portrait, _charger("social", dossier, empreinte),
+                              _charger("social_indicateurs", dossier, empreinte))
+
+
+def reference_chiffres(id_territoire: str) -> pd.DataFrame:
+    """La référence des chiffres du territoire (``ctg_data.chiffres.reference``), en cache : chaque
+    page qui montre un chiffre du territoire le lit ici."""
+    dossier = config.dossier_donnees()
+    try:
+        return _reference(str(dossier), cat.empreinte(dossier), id_territoire)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
 
 
 def empreinte_fichiers() -> tuple:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ctg_data.plan import Plan
+import pandas as pd
 
-from .chargement import donnees, plans
+from ctg_data.plan import Plan
+from ctg_data.territoire import Territoire, sous_zones
+
+from .chargement import donnees, plans, territoires
+from .widgets import texte_brut
 
 PLAN_PAR_DEFAUT = "ctg-dijon-2024-2027"
 CLE_PLAN = "plan"
@@ -35,7 +39,7 @@ def filtre_plan() -> None:
     with st.sidebar:
         st.selectbox(
             "Plan suivi", list(disponibles), key="_widget_plan",
-            format_func=lambda p: f"{disponibles[p].titre_court} — {disponibles[p].territoire}",
+            format_func=lambda p: disponibles[p].titre_court,
             on_change=lambda: st.session_state.update({CLE_PLAN: st.session_state["_widget_plan"]}),
             help="Change le plan d'actions et le territoire de toutes les pages.",
         )
@@ -47,70 +51,87 @@ def filtre_plan() -> None:
         st.query_params[CLE_PLAN] = st.session_state[CLE_PLAN]
 
 
+def territoire() -> Territoire:
+    """Le territoire du plan choisi (ses zones, ses comparaisons, ses pages)."""
+    return territoires()[plan().territoire]
+
+
 def exiger_donnees_territoriales() -> None:
-    """Arrête une page cartographique ou sociale pour un territoire qui n'a pas ces données."""
-    p = plan()
-    if not p.donnees_territoriales:
+    """Arrête une page cartographique ou sociale pour un territoire qui n'a pas encore ces données."""
+    p, t = plan(), territoire()
+    if not t.carte_et_contexte:
         st.info(
-            f"Le tableau de bord n'a pas de données cartographiques ni sociales pour le territoire « {p.territoire} » "
-            f"({p.titre_court}) : cette page ne concerne que Dijon. Choisissez un plan de Dijon dans la colonne de "
-            "gauche, ou consultez le plan d'actions et le tableau récapitulatif.",
+            f"Le tableau de bord n'a pas encore la carte des équipements ni le contexte social du territoire "
+            f"« {t.nom_complet} » ({p.titre_court}). Choisissez un autre plan dans la colonne de gauche, ou "
+            "consultez le plan d'actions et le tableau récapitulatif de ce plan.",
             icon=":material/map:",
         )
         st.stop()
 
 
-TOUT_DIJON = "Tout Dijon"
 CLE_QUARTIER = "quartier"  # choix durable (survit aux pages qui n'affichent pas la barre latérale)
 CLE_WIDGET_QUARTIER = "_widget_quartier"  # état du menu déroulant, recopié dans CLE_QUARTIER
 CLE_AVERTISSEMENT = "_avertissement_quartier"
+TOUT = ""  # valeur du filtre pour « tout le territoire »
 
 
 def choisir_quartier(nom: str | None) -> None:
-    """Change le quartier partagé (par ex. après un clic sur la carte)."""
-    st.session_state[CLE_QUARTIER] = nom or TOUT_DIJON
+    """Change la sous-zone partagée (par ex. après un clic sur la carte) ; None : tout le territoire."""
+    st.session_state[CLE_QUARTIER] = nom or TOUT
+
+
+def sous_zones_du_territoire() -> pd.DataFrame:
+    """Les sous-zones du territoire choisi (id, nom), triées par nom ; vide s'il n'en a pas."""
+    t = territoire()
+    if t.sous_zones is None:
+        return pd.DataFrame(columns=["id", "nom"])
+    return sous_zones(t, {t.sous_zones.jeu: donnees(t.sous_zones.jeu)})
 
 
 def filtres_partages() -> None:
-    """Filtre de quartier dans la barre latérale, gardé dans la session et dans l'adresse (?quartier=…)."""
-    quartiers = donnees("quartiers").sort_values("nom")
-    par_id = dict(zip(quartiers["id"], quartiers["nom"]))
+    """Filtre de sous-zone (quartier) dans la barre latérale, gardé dans la session et dans l'adresse
+    (?quartier=…) ; seulement pour un territoire qui a des sous-zones."""
+    t, p = territoire(), plan()
+    zones = sous_zones_du_territoire()
+    par_id = dict(zip(zones["id"], zones["nom"]))
     id_par_nom = {nom: id_ for id_, nom in par_id.items()}
     if CLE_QUARTIER not in st.session_state:
         demande = st.query_params.get(CLE_QUARTIER)
         if demande is None:
-            st.session_state[CLE_QUARTIER] = TOUT_DIJON
+            st.session_state[CLE_QUARTIER] = TOUT
         elif demande in par_id:
             st.session_state[CLE_QUARTIER] = par_id[demande]
         else:
-            st.session_state[CLE_QUARTIER] = TOUT_DIJON
+            st.session_state[CLE_QUARTIER] = TOUT
             st.session_state[CLE_AVERTISSEMENT] = (
-                f"Le quartier « {demande} » indiqué dans l'adresse n'existe pas : "
-                "la page affiche tout Dijon."
+                f"Le {t.sous_zones.singulier if t.sous_zones else 'quartier'} « {demande} » indiqué dans "
+                f"l'adresse n'existe pas : la page affiche {t.tout_en_phrase}."
             )
+    if st.session_state[CLE_QUARTIER] not in (TOUT, *par_id.values()):
+        st.session_state[CLE_QUARTIER] = TOUT  # sous-zone d'un autre territoire (changement de plan)
     st.session_state[CLE_WIDGET_QUARTIER] = st.session_state[CLE_QUARTIER]
     with st.sidebar:
-        st.selectbox(
-            "Quartier",
-            [TOUT_DIJON, *quartiers["nom"]],
-            key=CLE_WIDGET_QUARTIER,
-            on_change=lambda: st.session_state.update({CLE_QUARTIER: st.session_state[CLE_WIDGET_QUARTIER]}),
-            help="Les 9 quartiers de la coordination territoriale de la CTG (Annexe 4). "
-            "Le choix est gardé dans l'adresse de la page : copiez-la pour partager cette vue.",
-        )
-        st.caption("Données : CTG 2024-2027 et annexes. Détail dans « Données et sources ».")
+        if t.sous_zones is not None:
+            st.selectbox(
+                t.sous_zones.singulier.capitalize(),
+                [TOUT, *zones["nom"]],
+                format_func=lambda z: t.libelle_tout if z == TOUT else z,
+                key=CLE_WIDGET_QUARTIER,
+                on_change=lambda: st.session_state.update({CLE_QUARTIER: st.session_state[CLE_WIDGET_QUARTIER]}),
+                help=f"{t.sous_zones.description} Le choix est gardé dans l'adresse de la page : copiez-la "
+                "pour partager cette vue.",
+            )
+        st.caption(f"Données : {p.titre_court} et données ouvertes. Détail dans « Données et sources ».")
     choix = st.session_state[CLE_QUARTIER]
-    if choix == TOUT_DIJON:
+    if choix == TOUT:
         st.query_params.pop(CLE_QUARTIER, None)
     else:
         st.query_params[CLE_QUARTIER] = id_par_nom[choix]
     if CLE_AVERTISSEMENT in st.session_state:
-        st.warning(st.session_state.pop(CLE_AVERTISSEMENT), icon=":material/warning:")
+        st.warning(texte_brut(st.session_state.pop(CLE_AVERTISSEMENT)), icon=":material/warning:")
 
 
 def quartier_selectionne() -> str | None:
-    """Nom du quartier choisi, ou None pour tout Dijon."""
-    choix = st.session_state.get(CLE_QUARTIER, TOUT_DIJON)
-    return None if choix == TOUT_DIJON else choix
-
-
+    """Nom de la sous-zone (quartier) choisie, ou None pour tout le territoire."""
+    choix = st.session_state.get(CLE_QUARTIER, TOUT)
+    return None if choix == TOUT else choix

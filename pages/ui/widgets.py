@@ -14,16 +14,17 @@ from ctg_data import config, exports
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.vocabulaire import Statut
 
-def valeur_actuelle(courantes: pd.DataFrame, indicateur: str, zone: str, periode: str) -> dict:
-    """{"valeur_actuelle": texte affiché, "version": version enregistrée (0 si aucune)}."""
-    if courantes.empty:
-        return {"valeur_actuelle": "", "version": 0}
-    ligne = courantes[(courantes["indicateur"] == indicateur) & (courantes["zone"] == zone) & (courantes["periode"] == periode)]
-    if ligne.empty:
-        return {"valeur_actuelle": "", "version": 0}
-    l = ligne.iloc[0]
-    texte = l["valeur_texte"] if pd.isna(l["valeur"]) else f"{l['valeur']:g}".replace(".", ",")
-    return {"valeur_actuelle": texte, "version": int(l["version"])}
+# La valeur affichée dans la saisie est calculée dans le cœur (une seule façon d'écrire une valeur).
+from ctg_data.vues_plan import valeur_actuelle  # noqa: F401  (réexportée : ``ui.valeur_actuelle``)
+
+
+_SPECIAUX_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def texte_brut(texte: str) -> str:
+    """Un texte saisi par quelqu'un (ou lu dans l'adresse) rendu inoffensif pour st.markdown et les
+    messages : chaque caractère spécial est échappé, le texte s'affiche tel quel, sans lien ni image."""
+    return str(texte).translate(_SPECIAUX_MARKDOWN)
 
 
 def badge(statut: str) -> str:
@@ -59,7 +60,10 @@ def geocoder_equipements(mode: str, chemin_ban: str | None) -> None:
         barre.empty()
         st.error(e.message().replace("\n", "  \n"))
     else:
-        st.success(geocodage.texte_bilan(resultats) + " Les positions sont enregistrées ; la carte les utilise.")
+        from ctg_data import positions
+
+        positions.ecrire_positions_livrees(dossier)  # position et quartier recalculés une fois, pour toutes les pages
+        st.success(geocodage.texte_bilan(resultats) + " Les positions sont enregistrées ; toutes les pages les utilisent.")
 
 
 def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | None = None, cle: str = "") -> None:

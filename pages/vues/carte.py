@@ -10,7 +10,6 @@ from ctg_data import equipements as eq
 from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
 from ctg_data.geographie import quartier_contenant
-from ctg_data.schemas import CATEGORIES_EQUIPEMENTS
 from pages import ui
 
 
@@ -18,36 +17,46 @@ alt = ui.altair()
 
 ui.exiger_donnees_territoriales()
 
+territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
 tous = ui.equipements_localises()
 quartiers = ui.donnees("quartiers")
 quartiers_geo = ui.contours("quartiers_geo")
 
-presentes = set(tous["categorie"])
+presentes = set(tous.loc[eq.est_equipement(tous), "categorie"])
+gestions = eq.gestions(territoire.nom_complet)
 
 # --- Filtres ---------------------------------------------------------------------------------
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 2])
     categories = c1.multiselect(
         "Catégories",
-        [c for c in CATEGORIES_EQUIPEMENTS if c in presentes],
-        default=[c for c in CATEGORIES_EQUIPEMENTS if c in presentes and c != "Autre"],
+        [c for c in LIBELLES_CATEGORIES if c in presentes],
+        default=[c for c in LIBELLES_CATEGORIES if c in presentes],
         format_func=lambda c: LIBELLES_CATEGORIES[c],
         key="carte_categories",
         placeholder="Choisissez au moins une catégorie",
     )
-    gestion = c2.selectbox("Gestionnaire", list(eq.GESTIONS), key="carte_gestion")
-    annexe = c3.selectbox("Annexe de la CTG", list(eq.ANNEXES), key="carte_annexe")
+    gestion = c2.selectbox("Gestionnaire", list(gestions), key="carte_gestion")
+    annexe = c3.selectbox("Annexe de la convention", list(eq.ANNEXES), key="carte_annexe")
+    comptage = eq.compter(tous, quartier, categories)
+    montrer_fermes = False
+    if len(eq.compter(tous, None, categories).fermes):
+        montrer_fermes = st.toggle("Montrer aussi les équipements fermés (ils ne sont pas comptés)",
+                                   key="carte_fermes")
 
-selection = eq.filtrer(tous, categories, eq.GESTIONS[gestion], eq.ANNEXES[annexe], quartier)
+selection = eq.filtrer(tous, categories, gestions[gestion], eq.ANNEXES[annexe], quartier, fermes=montrer_fermes)
+selection = selection.assign(nom=[f"{n} (fermé)" if f else n for n, f in zip(selection["nom"], eq.est_ferme(selection))])
+ouverts = selection[~eq.est_ferme(selection)]
 localises = selection[selection["lat"].notna()]
 approximatifs = localises[localises["precision"] == "quartier (approx.)"]
 
-st.title(eq.titre_selection(categories, quartier, len(selection)))
+st.title(eq.titre_selection(categories, quartier, len(ouverts), territoire.tout_en_phrase))
 st.caption(
     f"{fmt.nombre(len(localises))} sur la carte, dont {fmt.nombre(len(approximatifs))} à une position "
     "approximative (contour en pointillé) ; "
-    f"{fmt.nombre(len(selection) - len(localises))} non localisé(s), listé(s) sous la carte."
+    f"{fmt.nombre(len(selection) - len(localises))} non localisé(s), listé(s) sous la carte. "
+    + (f"{fmt.nombre(len(comptage.fermes))} fermé(s), non compté(s). " if len(comptage.fermes) else "")
 )
 
 # --- Carte -----------------------------------------------------------------------------------
@@ -103,11 +112,19 @@ if not non_localises.empty:
             ),
             hide_index=True,
         )
+inconnus = eq.filtrer(comptage.quartier_inconnu, None, gestions[gestion], eq.ANNEXES[annexe]) if quartier else None
+if inconnus is not None and len(inconnus):
+    with st.expander(f"Peut-être dans ce quartier : {len(inconnus)} équipement(s) dont le quartier n'est pas connu"):
+        st.markdown("Leur adresse n'est pas encore localisée : ils peuvent se trouver dans le quartier "
+                    f"{quartier} comme ailleurs. Ils ne sont comptés dans aucun quartier.")
+        st.dataframe(inconnus[["nom", "categorie", "gestionnaire", "adresse"]].fillna("non précisé").rename(
+            columns={"nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse"}),
+            hide_index=True)
 
 # --- Comptages -------------------------------------------------------------------------------
 st.header("Nombre d'équipements par quartier")
 noms_quartiers = [quartier] if quartier else list(quartiers.sort_values("nom")["nom"])
-tableau = eq.tableau_quartiers(selection, noms_quartiers)
+tableau = eq.tableau_quartiers(ouverts, noms_quartiers)
 gauche, droite = st.columns([3, 2])
 with gauche:
     st.dataframe(tableau, hide_index=True)
@@ -118,7 +135,7 @@ with gauche:
         "18 ans par quartier."
     )
 with droite:
-    donnees_graphique = selection.assign(quartier=selection["quartier"].fillna("Quartier non connu"))
+    donnees_graphique = ouverts.assign(quartier=ouverts["quartier"].fillna(eq.QUARTIER_NON_CONNU))
     if donnees_graphique.empty:
         st.caption("Aucun équipement pour ces filtres.")
     else:
@@ -127,7 +144,7 @@ with droite:
             alt.Chart(donnees_graphique)
             .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
             .encode(
-                y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, "Quartier non connu"]),
+                y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, eq.QUARTIER_NON_CONNU]),
                 x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),
                 color=alt.Color(
                     "categorie:N", title="Catégorie",
@@ -144,25 +161,18 @@ with droite:
 export = selection[
     ["id", "nom", "categorie", "sous_type", "gestionnaire", "gestion_ville", "annexe", "adresse", "code_postal",
      "commune", "quartier", "origine_quartier", "confiance_quartier", "raison_quartier", "lat", "lon", "precision",
-     "origine_position", "source_fichier", "source_section"]
+     "origine_position", "capacite", "origine_capacite", "etat", "origine_etat", "source_fichier", "source_section"]
 ]
 ui.telechargements(export, "ctg-dijon-equipements-carte", jeu=ui.catalogue()["equipements"], cle="carte")
 
-# --- Géocodage -------------------------------------------------------------------------------
-with st.expander("Localiser les équipements à leur adresse (géocodage)"):
-    st.markdown(
-        "Le géocodage cherche chaque adresse dans la **Base Adresse Nationale** (BAN). Une position "
-        "trouvée est gardée (fichier `data/geocodage_cache.csv`) et n'est plus jamais redemandée ; "
-        "le quartier de l'équipement est alors celui de sa position. Sans internet, utilisez le fichier "
-        "BAN du département (`adresses-21.csv`, téléchargeable sur adresse.data.gouv.fr)."
-    )
-    source = st.radio(
-        "Source des adresses",
-        ["Service en ligne de la BAN (internet nécessaire)", "Fichier BAN départemental (sur ce serveur)"],
-        key="geocodage_source",
-    )
-    chemin_ban = None
-    if source.startswith("Fichier"):
-        chemin_ban = st.text_input("Chemin du fichier sur le serveur", placeholder="/chemin/vers/adresses-21.csv")
-    if st.button("Lancer le géocodage", icon=":material/travel_explore:", key="geocodage_lancer"):
-        ui.geocoder_equipements("api" if chemin_ban is None else "fichier", chemin_ban)
+# --- Géocodage (acte d'éditeur : appels à l'extérieur et écriture de fichiers) ------------------
+if ui.identite() is not None:
+    with st.expander("Localiser les équipements à leur adresse (géocodage)"):
+        st.markdown(
+            "Le géocodage cherche chaque adresse dans la **Base Adresse Nationale** (BAN). Une position "
+            "trouvée est gardée et n'est plus redemandée ; le quartier de l'équipement est alors celui de sa "
+            "position, sur toutes les pages."
+        )
+        if st.button("Lancer le géocodage (service en ligne de la BAN)", icon=":material/travel_explore:",
+                     key="geocodage_lancer"):
+            ui.geocoder_equipements("api", None)

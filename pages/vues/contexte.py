@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ctg_data import agregation
+from ctg_data import agregation, chiffres
 from ctg_data import carte as cartes
 from ctg_data import couleurs
 from ctg_data import format as fmt
@@ -15,6 +15,7 @@ alt = ui.altair()
 
 ui.exiger_donnees_territoriales()
 
+territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
 social = ui.donnees("social")
 dictionnaire = ui.donnees("social_indicateurs").set_index("code")
@@ -67,10 +68,10 @@ with gauche:
         )
         st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
-# --- Tous les quartiers, avec Dijon, la Côte-d'Or et la France ----------------------------------
+# --- Tous les quartiers, avec le territoire et ses comparaisons ----------------------------------
 st.subheader(f"{regle['libelle']} — {annee}")
 quartiers_annee = de_l_annee[de_l_annee["type_zone"] == "quartier"]
-references = de_l_annee[de_l_annee["type_zone"].isin(["commune", "EPCI", "département", "France métropolitaine"])]
+references = de_l_annee[chiffres.est_territoire_ou_comparaison(de_l_annee, territoire)].dropna(subset=["valeur"])
 if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
     donnees_barres = quartiers_annee.assign(choisi=quartiers_annee["nom_zone"] == quartier)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
@@ -86,13 +87,24 @@ if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
     st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
     if references.empty:
-        st.caption("Pas de valeur de comparaison (Dijon, Côte-d'Or, France) dans les sources pour cet indicateur et cette année.")
+        st.caption(f"Pas de valeur de comparaison ({territoire.nom} et territoires de comparaison) pour cette année "
+                   "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
     else:
         st.caption("Traits pointillés rouges : " + " ; ".join(
             f"{r['nom_zone']} {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
 elif not references.empty:
     st.markdown("Valeurs de comparaison : " + " ; ".join(
         f"{r['nom_zone']} : {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
+
+# --- Repères : le territoire et ses comparaisons, toutes sources -----------------------------------
+groupes = chiffres.reperes(ui.reference_chiffres(territoire.id), code, territoire, annees=3)
+st.markdown(f"**Repères : {territoire.nom} et territoires de comparaison, toutes sources**")
+if groupes:
+    st.dataframe(chiffres.tableau_reperes(groupes), hide_index=True)
+    st.caption("Chaque source avec sa période et son unité : la convention (chiffres de 2020) et l'INSEE (séries "
+               "annuelles) ne portent pas sur la même année et ne se comparent pas directement.")
+else:
+    st.caption(f"Aucune source ne donne cet indicateur pour {territoire.nom} ni ses territoires de comparaison.")
 
 # --- Évolution par quartier --------------------------------------------------------------------
 serie = lignes[lignes["type_zone"] == "quartier"].dropna(subset=["valeur"])
@@ -117,17 +129,19 @@ if serie["annee"].nunique() > 1:
 
 # --- Tableau -----------------------------------------------------------------------------------
 st.subheader("Tableau")
-tableau = de_l_annee[de_l_annee["type_zone"].isin([type_zone, "commune", "EPCI", "département", "France métropolitaine", "QPV"])]
+tableau = de_l_annee[de_l_annee["type_zone"].isin([type_zone, "QPV"])
+                     | chiffres.est_territoire_ou_comparaison(de_l_annee, territoire)]
 tableau = pd.DataFrame({
     "Zone": tableau["nom_zone"], "Type": tableau["type_zone"], "Code": tableau["code_zone"], "Année": tableau["annee"],
     "Valeur": [fmt.valeur(v, unite) if pd.notna(v) else "–" for v in tableau["valeur"]],
     "Statut": tableau["statut"], "Calcul et couverture": tableau["note"].fillna(""), "Source": tableau["source"],
 })
 st.dataframe(tableau, hide_index=True)
-ui.telechargements(de_l_annee, f"ctg-dijon-{code}-{annee}", jeu=ui.catalogue()["social"], cle="contexte")
+ui.telechargements(de_l_annee, f"contexte-social-{territoire.id}-{code}-{annee}", jeu=ui.catalogue()["social"], cle="contexte")
 
 # --- QPV ---------------------------------------------------------------------------------------
-st.header("Les quartiers prioritaires : Grésilles et Fontaine d'Ouche")
+noms_qpv = sorted(ui.donnees("quartiers").dropna(subset=["nom_qpv"])["nom_qpv"].unique())
+st.header("Les quartiers prioritaires : " + " et ".join(noms_qpv))
 qpv = social[(social["type_zone"] == "QPV") & social["indicateur"].isin(["taux_pauvrete", "niveau_vie_median", "part_moins_25_ans"])]
 if qpv.empty:
     st.caption("Pas de données QPV.")
@@ -135,7 +149,8 @@ else:
     code_qpv = st.radio("Indicateur", sorted(qpv["indicateur"].unique()), format_func=lambda c: dictionnaire.loc[c, "libelle"],
                         key="qpv_indicateur", horizontal=True)
     choisi = qpv[qpv["indicateur"] == code_qpv].dropna(subset=["valeur"])
-    comparaison = social[(social["indicateur"] == code_qpv) & (social["type_zone"] == "commune")].dropna(subset=["valeur"])
+    comparaison = social[(social["indicateur"] == code_qpv) & (social["type_zone"] == territoire.nature)
+                         & (social["code_zone"] == territoire.code)].dropna(subset=["valeur"])
     ensemble = pd.concat([choisi, comparaison])
     st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
@@ -152,11 +167,11 @@ else:
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
                + " ; ".join(sorted(set(ensemble["source"]))))
     if comparaison.empty:
-        st.caption("Pas de valeur pour la commune de Dijon dans les sources pour cet indicateur.")
+        st.caption(f"Pas de valeur pour {territoire.nom} dans les données ouvertes pour cet indicateur.")
 
 # --- Cité éducative ----------------------------------------------------------------------------
-st.header("La Cité éducative de Dijon")
+st.header("La Cité éducative")
 cite = ui.donnees("cite_educative")
 for _, ligne in cite.iterrows():
     st.markdown(f"**{ligne['libelle']}** : {ligne['texte']}")
-st.caption("Source : La Cité éducative de Dijon (001_b634e1d3c1f47c69.txt), " + " ; ".join(cite["source_section"].head(3)) + "…")
+st.caption("Source : dossier de la Cité éducative, " + " ; ".join(cite["source_section"].head(3)) + "…")

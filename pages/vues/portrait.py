@@ -13,6 +13,7 @@ from pages import ui
 
 ui.exiger_donnees_territoriales()
 
+territoire = ui.territoire()
 quartiers = ui.donnees("quartiers").sort_values("nom")
 quartier = ui.quartier_selectionne()
 
@@ -28,7 +29,8 @@ if not quartier:
 fiche_q = quartiers.set_index("nom").loc[quartier]
 social = ui.donnees("social")
 dictionnaire = ui.donnees("social_indicateurs")
-equipements = eq.filtrer_quartier(ui.equipements_localises(), quartier)
+comptage = eq.compter(ui.equipements_localises(), quartier)
+equipements = comptage.comptes
 plan = ui.plan()
 rattachement = ui.donnees("iris_quartiers")
 iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
@@ -38,7 +40,7 @@ statut = []
 if fiche_q["qpv"]:
     statut.append(f"contient le quartier prioritaire **{fiche_q['nom_qpv']}** ({fiche_q['code_qpv_2024']})")
 if fiche_q["cite_educative"]:
-    statut.append("fait partie du périmètre de la **Cité éducative** de Dijon")
+    statut.append("fait partie du périmètre de la **Cité éducative**")
 identite = (f"Le quartier {quartier} " + " et ".join(statut) + "." if statut
             else f"Le quartier {quartier} ne contient pas de quartier prioritaire et n'est pas dans la Cité éducative.")
 contour = (f"Contour reconstitué par l'équipe à partir de {len(iris_du_quartier)} IRIS de l'INSEE, dont "
@@ -48,16 +50,18 @@ st.caption(contour + f" Source du quartier : {fiche_q['source_section']} ({fiche
 
 # --- Équipements -------------------------------------------------------------------------------
 st.header("Équipements et services")
-comptage = eq.comptage_par_categorie(equipements)
+st.markdown(comptage.phrase())
 gauche, droite = st.columns([2, 3])
 with gauche:
-    if comptage.empty:
+    if comptage.par_categorie.empty:
         st.caption("Aucun équipement rattaché à ce quartier pour l'instant.")
     else:
-        st.dataframe(comptage[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}), hide_index=True,
-                     column_config={"Catégorie": st.column_config.TextColumn(width="large"), "Nombre": st.column_config.NumberColumn(width="small")})
-    st.caption("Rattachement : position géocodée, sinon quartier donné par le document ou décidé par l'équipe ; "
-               "des équipements sans adresse localisée peuvent manquer (liste « non localisés » sur la carte).")
+        st.dataframe(comptage.par_categorie[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}),
+                     hide_index=True,
+                     column_config={"Catégorie": st.column_config.TextColumn(width="large"),
+                                    "Nombre": st.column_config.NumberColumn(width="small")})
+    st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Rattachement : position géocodée, sinon quartier donné "
+               "par le document ou décidé par l'équipe.")
 with droite:
     st_folium(
         cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
@@ -68,17 +72,26 @@ liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]
     "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
 st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
 st.dataframe(liste, hide_index=True)
+inconnus = comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
+    columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"})
+if len(inconnus):
+    with st.expander(f"Peut-être dans ce quartier : {len(inconnus)} équipement(s) dont le quartier n'est pas connu"):
+        st.markdown("Leur adresse n'est pas encore localisée : ils peuvent se trouver dans ce quartier comme ailleurs. "
+                    "Ils ne sont comptés dans aucun quartier.")
+        st.dataframe(inconnus, hide_index=True)
 
 # --- Contexte social ---------------------------------------------------------------------------
-st.header("Contexte social, face à Dijon")
-cles = pq.indicateurs_cles(social, dictionnaire, fiche_q["id"])
+st.header(f"Contexte social, face à {territoire.nom}")
+cles = pq.indicateurs_cles(social, dictionnaire, fiche_q["id"], ui.reference_chiffres(territoire.id), territoire.nom)
 if "Taux de pauvreté" in set(cles["Indicateur"]):
     pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
     st.metric(f"Taux de pauvreté ({pauvrete['Année']})", pauvrete["Quartier"])
     st.caption(f"Source : {pauvrete['Source']}. Calcul : {pauvrete['Calcul']}")
 st.dataframe(cles, hide_index=True)
 st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiquée (colonne « Calcul »). "
-           "Une médiane ne se moyenne pas : pour ces indicateurs, la colonne « Calcul » donne l'étendue des IRIS.")
+           "Une médiane ne se moyenne pas : pour ces indicateurs, la colonne « Calcul » donne l'étendue des IRIS. "
+           f"Colonne « {territoire.nom} » : la valeur de chaque source qui en donne une, avec son année et sa "
+           "source ; elles ne se comparent pas directement entre elles (années, champs et unités différents).")
 qpv = pd.DataFrame()
 if fiche_q["qpv"]:
     st.subheader(f"Quartier prioritaire {fiche_q['nom_qpv']}")
@@ -89,7 +102,7 @@ if fiche_q["cite_educative"]:
     st.subheader("Cité éducative")
     st.markdown(f"{cite.loc['public', 'texte']} ; {cite.loc['budget_annuel', 'libelle'].lower()} : "
                 f"{cite.loc['budget_annuel', 'texte']} ; {cite.loc['actions', 'texte']}.")
-    st.caption("Source : La Cité éducative de Dijon (001_b634e1d3c1f47c69.txt).")
+    st.caption("Source : dossier de la Cité éducative (détail dans « Données et sources »).")
 
 # --- Fiches de la CTG --------------------------------------------------------------------------
 st.header("Fiches de la CTG")
@@ -103,11 +116,11 @@ else:
     st.markdown(texte_fiches)
 
 # --- PDF ---------------------------------------------------------------------------------------
-sources = ["CTG Dijon 2024-2027 et annexes (000_6464dfed2d3d1a29.txt, 002_e8b9c2145bef99c1.txt)",
-           "Cité éducative de Dijon (001_b634e1d3c1f47c69.txt)", "INSEE (Filosofi, recensement 2016, contours IRIS 2020 avec l'IGN)",
+sources = [f"{plan.titre_court} et annexes", "Dossier de la Cité éducative", "INSEE (Filosofi, recensement 2016, contours IRIS 2020 avec l'IGN)",
            "CNAF (allocataires par IRIS)", "ANCT (QPV 2024 et indicateurs QPV)"]
-sections = [("Le quartier", identite.replace("**", "") + " " + contour), ("Équipements et services", liste),
-            ("Contexte social, face à Dijon", cles)]
+sections = [("Le quartier", identite.replace("**", "") + " " + contour),
+            ("Équipements et services", comptage.phrase()), ("Liste des équipements", liste),
+            (f"Contexte social, face à {territoire.nom}", cles)]
 if not qpv.empty:
     sections.append((f"Quartier prioritaire {fiche_q['nom_qpv']}", qpv))
 sections.append(("Fiches de la CTG", texte_fiches.replace("**", "")))

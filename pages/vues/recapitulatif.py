@@ -6,11 +6,14 @@ import streamlit as st
 
 from ctg_data import exports
 from ctg_data import recapitulatif as recap
+from ctg_data import vues_plan as vp
+from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
 from pages import ui
 
 
 plan = ui.plan()
+territoire = ui.territoire()
 courantes, manuels, _ = ui.valeurs_saisies(plan.id)
 
 st.title("Tableau récapitulatif annuel")
@@ -20,14 +23,14 @@ st.markdown(
     "d'évaluation, puis en soumet les conclusions au comité de pilotage (CTG, Annexe 5). Le voici, "
     "calculé à partir des valeurs saisies."
 )
-annees = list(range(plan.debut.year, plan.fin.year + 1))
+annees = plan.annees_de_suivi()
 aujourd_hui = dt.date.today().year
 annee = st.selectbox("Année", annees, index=annees.index(aujourd_hui) if aujourd_hui in annees else len(annees) - 1,
                      key="recap_annee")
 
-tableau = recap.tableau_annuel(plan, courantes, manuels, annee)
-par_axe = recap.synthese_annuelle(plan, courantes, manuels, annee)
-par_axe.insert(0, "Axe", [f"{plan.axe(a).numero}. {plan.axe(a).titre}" for a in par_axe["axe"]])
+tableau = recap.tableau_annuel(plan, courantes, manuels, annee, territoire)
+par_axe = recap.synthese_annuelle(plan, courantes, manuels, annee, territoire)
+par_axe.insert(0, "Axe", [vp.libelle_axe(plan.axe(a).numero, plan.axe(a).titre) for a in par_axe["axe"]])
 st.subheader(f"Synthèse au 31 décembre {annee}")
 st.dataframe(par_axe.drop(columns="axe").rename(columns={"indicateurs": "Indicateurs", "statut": "Statut"}), hide_index=True)
 st.caption(REGLE_ROLLUP)
@@ -35,25 +38,26 @@ st.caption(REGLE_ROLLUP)
 st.subheader(f"Fiches projet et indicateurs — {annee}")
 st.dataframe(tableau, hide_index=True, height=520)
 st.caption(
-    "« à définir » : le plan ne fixe pas de cible pour l'indicateur ; « non renseignée » : aucune valeur "
-    f"saisie pour une période de {annee} ou d'avant. Source du plan : "
-    + " ; ".join(f"{s.section} ({s.fichier})" for s in plan.sources)
+    f"« {A_DEFINIR} » : le plan ne fixe pas de cible pour l'indicateur ; « {vp.NON_RENSEIGNEE} » : aucune valeur "
+    f"saisie pour une période de {annee} ou d'avant. Dernière valeur : celle de « {ui.texte_brut(territoire.nom)} » "
+    "(le territoire entier) quand elle existe. Source du plan : "
+    + " ; ".join(f"{ui.texte_brut(s.section)} ({ui.texte_brut(s.fichier)})" for s in plan.sources)
 )
 
 sources = [f"{s.section} ({s.fichier})" for s in plan.sources] + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
 c1, c2 = st.columns(2)
 c1.download_button(
     "Télécharger en Excel", lambda: exports.en_xlsx(tableau, nom_feuille=f"Récapitulatif {annee}"),  # produit au clic
-    file_name=f"ctg-dijon-recapitulatif-{annee}.xlsx",
+    file_name=f"{plan.id}-recapitulatif-{annee}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:", key="recap_xlsx",
 )
 if c2.button("Préparer le PDF (A4 paysage)", icon=":material/picture_as_pdf:", key="recap_pdf_preparer"):
     barre = st.progress(0.2, text="Mise en page du PDF…")
-    st.session_state["recap_pdf_octets"] = (annee, recap.en_pdf(tableau, plan, annee, sources))
+    st.session_state["recap_pdf_octets"] = ((plan.id, annee), recap.en_pdf(tableau, plan, annee, sources))
     barre.progress(1.0, text="PDF prêt.")
-if st.session_state.get("recap_pdf_octets", (None,))[0] == annee:
+if st.session_state.get("recap_pdf_octets", (None,))[0] == (plan.id, annee):  # PDF du plan et de l'année affichés
     c2.download_button(
-        "Télécharger le PDF", st.session_state["recap_pdf_octets"][1], file_name=f"ctg-dijon-recapitulatif-{annee}.pdf",
+        "Télécharger le PDF", st.session_state["recap_pdf_octets"][1], file_name=f"{plan.id}-recapitulatif-{annee}.pdf",
         mime="application/pdf", icon=":material/download:", key="recap_pdf",
     )

@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 from ctg_data import carte as cartes
 from ctg_data import seminaire as sem
 from ctg_data.erreurs import ErreurDonnees
-from ctg_data.portrait import chiffres_cles
+from ctg_data import chiffres
+from ctg_data import equipements as eq
 from ctg_data.suivi import statuts_indicateurs
 from pages import ui
 
@@ -24,6 +25,7 @@ st.html("""<style>
 </style>""")
 
 plan = ui.plan()
+territoire = ui.territoire()
 try:
     deck = sem.charger_deck()
 except ErreurDonnees as e:
@@ -33,13 +35,15 @@ except ErreurDonnees as e:
 def construire_diapositives():
     courantes, manuels, _ = ui.valeurs_saisies(plan.id)
     statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
-    if plan.donnees_territoriales:
+    if territoire.carte_et_contexte:
         equipements = ui.equipements_localises()
-        return equipements, sem.construire(deck, plan, statuts, ui.calcul(chiffres_cles, "portrait"),
-                                           ui.donnees("quartiers"), equipements, ui.donnees("social"))
+        cartes_chiffres = chiffres.cartes_chiffres_cles(ui.reference_chiffres(territoire.id), territoire)
+        return equipements, sem.construire(deck, plan, statuts, cartes_chiffres, ui.donnees("quartiers"), equipements,
+                                           ui.donnees("social"), territoire)
     import pandas as pd
 
-    return pd.DataFrame(), sem.construire(deck, plan, statuts, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    return pd.DataFrame(), sem.construire(deck, plan, statuts, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                                          territoire)
 
 
 # Passer d'une diapositive à l'autre ne refait pas tout le diaporama : il est gardé dans la session
@@ -73,7 +77,7 @@ if haut[3].button("Exporter en PDF", key="diapo_pdf_preparer", icon=":material/p
 if st.session_state.get("seminaire_pdf"):
     haut[3].download_button("Télécharger le PDF", st.session_state["seminaire_pdf"], file_name="seminaire-ctg.pdf",
                             mime="application/pdf", key="diapo_pdf")
-haut[4].page_link("pages/vues/accueil.py" if plan.donnees_territoriales else "pages/vues/plan.py", label="Quitter la présentation",
+haut[4].page_link("pages/vues/accueil.py" if territoire.carte_et_contexte else "pages/vues/plan.py", label="Quitter la présentation",
                   icon=":material/close:")
 
 # Flèches du clavier : un petit script dans la page cliquera sur les boutons (une seule fois par onglet).
@@ -106,10 +110,13 @@ st.title(d.titre)
 if d.sous_titre:
     st.markdown(f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>", unsafe_allow_html=True)
 if d.type == "carte":
-    st_folium(cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
-                                      quartiers_cite_educative=["Fontaine d'Ouche", "Grésilles"], hauteur_px=640),
+    montres = eq.filtrer(equipements)  # les équipements comptés (ni postes, ni fermés), comme partout
+    quartiers = ui.donnees("quartiers")
+    st_folium(cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
+                                      quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+                                      hauteur_px=640),
               height=640, use_container_width=True, returned_objects=[], key="diapo-carte")
-    places = equipements[equipements["lat"].notna()]
+    places = montres[montres["lat"].notna()]
     ui.en_tableau(
         places[["nom", "categorie", "quartier", "precision"]].fillna("non connu").rename(columns={
             "nom": "Nom", "categorie": "Catégorie", "quartier": "Quartier", "precision": "Position"}),

@@ -1,0 +1,154 @@
+"""Les territoires comme données : un fichier ``data/territoires/<id>.yaml`` par territoire.
+
+Un territoire dit son nom, sa nature (commune, EPCI), son code officiel, ses sous-zones (les 9
+quartiers de Dijon ; plus tard les communes d'un EPCI), ses territoires de comparaison, et les données
+du tableau de bord qu'il a (carte et équipements, contexte social). Un plan d'actions pointe vers son
+territoire par son identifiant (``territoire: dijon`` dans ``plan.yaml``) : les zones de saisie d'un
+plan, le libellé « Tout Dijon », les pages disponibles… en découlent. Aucun nom de territoire n'est
+écrit dans le code.
+
+Un fichier invalide est refusé avec un message en français qui nomme le fichier et le champ ; les
+autres territoires se chargent quand même.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import config
+from .erreurs import ErreurDonnees, Probleme
+
+DOSSIER = "territoires"
+TYPES_ZONES = ["IRIS", "quartier", "QPV", "commune", "EPCI", "département", "région", "France métropolitaine", "France"]
+
+
+class _Modele(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Comparaison(_Modele):
+    """Un territoire de comparaison, tel que les sources le nomment."""
+
+    type_zone: Literal["commune", "EPCI", "département", "région", "France métropolitaine", "France"]
+    code: str | None = None  # code INSEE, SIREN, numéro de département ou de région
+    nom: str = Field(min_length=1)
+    # Autres noms sous lesquels une source désigne ce territoire (la convention dit « France » pour la
+    # France métropolitaine, « Côte-d'Or » pour le département…).
+    autres_noms: list[str] = []
+
+
+class SousZones(_Modele):
+    nature: Literal["quartier", "commune"]
+    singulier: str = Field(min_length=1)  # « quartier »
+    pluriel: str = Field(min_length=1)  # « quartiers »
+    jeu: str = Field(min_length=1)  # jeu de données de data/ qui les liste (colonnes id, nom)
+    description: str = Field(min_length=1)  # d'où viennent ces sous-zones, pour le lecteur
+
+
+class PortraitDocument(_Modele):
+    """Les chiffres qu'un document signé donne du territoire (le préambule de la convention)."""
+
+    jeu: str = Field(min_length=1)  # jeu de données de data/ (colonnes de data/portrait.csv)
+    document: str = Field(min_length=1)  # nom court, pour le lecteur : « Convention CTG 2024-2027 »
+
+
+class ChiffreCle(_Modele):
+    code: str = Field(pattern=r"^[a-z0-9_]+$")  # code d'indicateur (voir ctg_data.chiffres)
+    titre: str = Field(min_length=1)
+
+
+class Territoire(_Modele):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    nom: str = Field(min_length=1)  # « Dijon »
+    nom_complet: str = Field(min_length=1)  # « Ville de Dijon »
+    nature: Literal["commune", "EPCI"]
+    code: str = Field(min_length=1)  # code INSEE de la commune, SIREN de l'EPCI
+    # « Tout Dijon » : le choix « tout le territoire » dans les filtres.
+    libelle_tout: str = Field(min_length=1)
+    sous_zones: SousZones | None = None
+    comparaisons: list[Comparaison] = []
+    portrait: PortraitDocument | None = None
+    # Les chiffres mis en avant sur la page d'accueil, dans cet ordre (choix de l'équipe).
+    chiffres_cles: list[ChiffreCle] = []
+    # Le tableau de bord a-t-il la carte des équipements et le contexte social de ce territoire ?
+    carte_et_contexte: bool = False
+    note: str | None = None
+
+    @property
+    def zone_entiere(self) -> Comparaison:
+        """Le territoire lui-même, comme zone des sources (commune de Dijon, code 21231…)."""
+        return Comparaison(type_zone=self.nature, code=self.code, nom=self.nom)
+
+    @property
+    def tout_en_phrase(self) -> str:
+        """« tout Dijon » : ``libelle_tout`` au milieu d'une phrase."""
+        return self.libelle_tout[0].lower() + self.libelle_tout[1:]
+
+    def noms_sources(self) -> dict[str, str]:
+        """Nom de zone dans une source -> nom affiché (le territoire et ses comparaisons)."""
+        noms = {self.nom: self.nom}
+        for c in self.comparaisons:
+            noms[c.nom] = c.nom
+            for autre in c.autres_noms:
+                noms[autre] = c.nom
+        return noms
+
+
+def sous_zones(territoire: Territoire, jeux: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Les sous-zones (colonnes id, nom), triées par nom ; vide si le territoire n'en a pas."""
+    if territoire.sous_zones is None:
+        return pd.DataFrame(columns=["id", "nom"])
+    return jeux[territoire.sous_zones.jeu].sort_values("nom").reset_index(drop=True)
+
+
+def zones_de_saisie(territoire: Territoire, noms_sous_zones: list[str]) -> list[str]:
+    """Les zones pour lesquelles on saisit la valeur d'un indicateur : le territoire entier d'abord,
+    puis ses sous-zones."""
+    return [territoire.nom, *sorted(noms_sous_zones)]
+
+
+def _traduire(e: ValidationError) -> list[Probleme]:
+    from .plan import traduire  # même traduction en français que pour les plans
+
+    return traduire(e, {})
+
+
+def charger_territoire(chemin: Path) -> Territoire:
+    nom = f"{DOSSIER}/{chemin.name}"
+    try:
+        contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        marque = getattr(e, "problem_mark", None)
+        raise ErreurDonnees(nom, [Probleme(f"YAML illisible ({getattr(e, 'problem', None) or 'syntaxe'})",
+                                           ligne=marque.line + 1 if marque else None)]) from None
+    except UnicodeDecodeError:
+        raise ErreurDonnees(nom, [Probleme("le fichier n'est pas encodé en UTF-8")]) from None
+    if not isinstance(contenu, dict):
+        raise ErreurDonnees(nom, [Probleme("le fichier doit décrire un territoire (clés id, nom, nature…)")])
+    try:
+        territoire = Territoire.model_validate(contenu)
+    except ValidationError as e:
+        raise ErreurDonnees(nom, _traduire(e)) from None
+    if territoire.id != chemin.stem:
+        raise ErreurDonnees(nom, [Probleme(f"« {territoire.id} » : l'identifiant doit être le nom du fichier "
+                                           f"(« {chemin.stem} »)", colonne="id")])
+    return territoire
+
+
+def charger_territoires(dossier: Path | None = None) -> tuple[dict[str, Territoire], list[ErreurDonnees]]:
+    """Tous les territoires valides, et l'erreur de chaque fichier refusé (les autres se chargent)."""
+    racine = (dossier or config.dossier_donnees()) / DOSSIER
+    territoires, erreurs = {}, []
+    for chemin in sorted(racine.glob("*.yaml")):
+        try:
+            t = charger_territoire(chemin)
+        except ErreurDonnees as e:
+            erreurs.append(e)
+        else:
+            territoires[t.id] = t
+    return territoires, erreurs
