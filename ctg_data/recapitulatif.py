@@ -8,39 +8,18 @@ complet de l'état d'avancement des fiches projet, comprenant les indicateurs d'
 from __future__ import annotations
 
 import datetime as dt
-import io
-from pathlib import Path
 
 import pandas as pd
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-from xml.sax.saxutils import escape
-
-import reportlab
+from reportlab.platypus import Spacer
 
 from . import format as fmt
+from . import pdf
 from .plan import A_DEFINIR, Plan
 from .suivi import statuts_indicateurs, synthese
 
 COLONNES = ["Axe", "Fiche", "Indicateur", "Valeur", "Période", "Cible", "Statut", "Commentaire", "Source de la valeur"]
-
-# Police TrueType livrée avec reportlab (Bitstream Vera) : accents, « », œ, — … sans rien installer.
-_POLICES = Path(reportlab.__file__).parent / "fonts"
-pdfmetrics.registerFont(TTFont("Vera", str(_POLICES / "Vera.ttf")))
-pdfmetrics.registerFont(TTFont("Vera-Gras", str(_POLICES / "VeraBd.ttf")))
-
-COULEURS_STATUT = {
-    "à renseigner": colors.HexColor("#E5E5E5"),
-    "en cours": colors.HexColor("#FEECC2"),
-    "atteint": colors.HexColor("#B8FEC9"),
-    "non atteint": colors.HexColor("#FFD7D7"),
-    "abandonné": colors.HexColor("#D0D0D0"),
-}
 
 
 def valeurs_jusqu_a(courantes: pd.DataFrame, annee: int) -> pd.DataFrame:
@@ -103,52 +82,23 @@ def synthese_annuelle(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame
 
 
 def en_pdf(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], edite_le: dt.date | None = None) -> bytes:
-    """PDF A4 paysage prêt à imprimer : titre, date, tableau (en-tête répété), sources, pages numérotées."""
-    edite_le = edite_le or dt.date.today()
-    tampon = io.BytesIO()
-    marges = 12 * mm
-    doc = SimpleDocTemplate(
-        tampon, pagesize=landscape(A4), leftMargin=marges, rightMargin=marges, topMargin=marges, bottomMargin=15 * mm,
-        title=f"Tableau récapitulatif {annee} — {plan.titre_court}", author="Tableau de bord CTG Dijon",
-    )
-    normal = ParagraphStyle("normal", fontName="Vera", fontSize=7.5, leading=9)
-    entete = ParagraphStyle("entete", parent=normal, fontName="Vera-Gras", textColor=colors.white)
-    titre = ParagraphStyle("titre", fontName="Vera-Gras", fontSize=15, leading=19, spaceAfter=2 * mm)
-    sous_titre = ParagraphStyle("sous_titre", fontName="Vera", fontSize=9, leading=12, textColor=colors.HexColor("#3A3A3A"))
-
-    def p(texte, style=normal):
-        return Paragraph(escape(str(texte)).replace("\n", "<br/>"), style)
-
+    """PDF A4 paysage prêt à imprimer : titre, date, tableau (en-tête répété), sources, pages numérotées
+    (gabarit, styles et polices communs : ``ctg_data.pdf``)."""
+    page = pdf.MiseEnPage(f"Tableau récapitulatif {annee} — {plan.titre_court}", format=landscape(A4),
+                          marge_cotes=12 * mm, marge_haut=12 * mm, marge_bas=15 * mm, edite_le=edite_le,
+                          source=f"{plan.titre_court} ; valeurs saisies dans le tableau de bord")
+    st = pdf.styles()
     largeurs = [30, 48, 62, 22, 20, 20, 20, 30, 21]  # en mm, total ≈ 273 mm (A4 paysage moins les marges)
-    donnees = [[p(c, entete) for c in COLONNES]] + [[p(v) for v in ligne] for ligne in tableau.itertuples(index=False)]
-    table = LongTable(donnees, colWidths=[l * mm for l in largeurs], repeatRows=1)
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#000091")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#9A9A9A")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
     statut_col = COLONNES.index("Statut")
-    for i, statut in enumerate(tableau["Statut"], start=1):
-        couleur = COULEURS_STATUT.get(str(statut).split(" (")[0])
-        if couleur is not None:
-            style.append(("BACKGROUND", (statut_col, i), (statut_col, i), couleur))
-    table.setStyle(TableStyle(style))
-
-    def pied(canvas, document):
-        canvas.saveState()
-        canvas.setFont("Vera", 7)
-        canvas.drawString(marges, 8 * mm, f"{plan.titre_court} — tableau récapitulatif {annee} — édité le {edite_le:%d/%m/%Y}")
-        canvas.drawRightString(landscape(A4)[0] - marges, 8 * mm, f"Page {document.page}")
-        canvas.restoreState()
-
+    fonds = [(statut_col, i, f) for i, s in enumerate(tableau["Statut"]) if (f := pdf.fond_statut(s)) is not None]
+    table = pdf.tableau(COLONNES, tableau.itertuples(index=False), [l * mm for l in largeurs], fonds=fonds, rembourrage=3)
     elements = [
-        p(f"Tableau récapitulatif {annee} des fiches projet", titre),
-        p(f"{plan.titre} — état d'avancement au 31 décembre {annee}, édité le {edite_le:%d/%m/%Y}.", sous_titre),
-        p("Statuts calculés selon les règles affichées dans le tableau de bord ; « à définir » : le document "
-          "ne fixe pas de cible ; « non renseignée » : aucune valeur saisie.", sous_titre),
+        pdf.paragraphe(f"Tableau récapitulatif {annee} des fiches projet", st.titre),
+        pdf.paragraphe(f"{plan.titre} — état d'avancement au 31 décembre {annee}, édité le {page.date:%d/%m/%Y}.",
+                       st.sous_titre),
+        pdf.paragraphe("Statuts calculés selon les règles affichées dans le tableau de bord ; « à définir » : le document "
+                       "ne fixe pas de cible ; « non renseignée » : aucune valeur saisie.", st.sous_titre),
         Spacer(1, 4 * mm), table, Spacer(1, 4 * mm),
-        p("Sources : " + " ; ".join(sources), sous_titre),
+        pdf.paragraphe("Sources : " + " ; ".join(sources), st.sous_titre),
     ]
-    doc.build(elements, onFirstPage=pied, onLaterPages=pied)
-    return tampon.getvalue()
+    return page.produire(elements)
