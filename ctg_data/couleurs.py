@@ -9,21 +9,15 @@
 
 from __future__ import annotations
 
+# Statuts des indicateurs : libellé -> couleur, définis une seule fois dans ctg_data.vocabulaire (Statut).
+from .vocabulaire import COULEURS_STATUTS  # noqa: F401  (réexporté)
+
 FOND = "#FFFFFF"
 CONTOUR = "#161616"  # contour des barres et des carrés
 
 # Séries (une couleur par quartier, par zone…), dans l'ordre d'attribution.
 PALETTE_SERIES = ["#0072B2", "#D55E00", "#009E73", "#6A1B9A", "#8A5A00", "#C2185B", "#3A3A3A", "#1F6F8B",
                   "#000091", "#5C5C00"]
-
-# Statuts des indicateurs (ordre de ctg_data.suivi.STATUTS).
-COULEURS_STATUTS = {
-    "à renseigner": "#757575",
-    "en cours": "#0072B2",
-    "atteint": "#009E73",
-    "non atteint": "#CE0500",
-    "abandonné": "#6A1B9A",
-}
 
 BARRE = "#3182BD"  # barre ordinaire
 BARRE_CHOISIE = "#000091"  # barre du quartier choisi

@@ -14,10 +14,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from . import format as fmt
 from . import pdf
 from .plan import A_DEFINIR, Plan
-from .suivi import statuts_indicateurs, synthese
+from .suivi import synthese
+from .territoire import Territoire
+from .vues_plan import statuts_du_plan, territoire_du_plan, texte_valeur_datee
+from .vues_plan import texte_valeur as _texte_valeur
 
 COLONNES = ["Axe", "Fiche", "Indicateur", "Valeur", "Période", "Cible", "Statut", "Commentaire", "Source de la valeur"]
 
@@ -28,11 +30,19 @@ def valeurs_jusqu_a(courantes: pd.DataFrame, annee: int) -> pd.DataFrame:
     return courantes[courantes["periode"].str[:4].astype(int) <= annee]
 
 
-def tableau_annuel(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int) -> pd.DataFrame:
+def statuts_au_31_decembre(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int,
+                           territoire: Territoire | None = None) -> pd.DataFrame:
+    """Les statuts des indicateurs au 31 décembre de ``annee``, d'après les valeurs de cette année ou
+    d'avant (dernière valeur : celle du territoire entier du plan, voir ``vues_plan.statuts_du_plan``)."""
+    return statuts_du_plan(plan, territoire or territoire_du_plan(plan), valeurs_jusqu_a(courantes, annee), manuels,
+                           dt.date(annee, 12, 31))
+
+
+def tableau_annuel(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int,
+                   territoire: Territoire | None = None) -> pd.DataFrame:
     """Une ligne par indicateur (et une par fiche sans indicateur), valeurs connues à la fin de ``annee``.
     Les statuts sont ceux du 31 décembre de cette année."""
-    indicateurs = plan.indicateurs()
-    statuts = statuts_indicateurs(indicateurs, valeurs_jusqu_a(courantes, annee), manuels, dt.date(annee, 12, 31))
+    statuts = statuts_au_31_decembre(plan, courantes, manuels, annee, territoire)
     par_indicateur = statuts.set_index("indicateur") if not statuts.empty else statuts
     lignes = []
     for fiche in plan.fiches:
@@ -60,25 +70,19 @@ def tableau_annuel(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, a
 
 
 def texte_valeur(s: pd.Series, unite: str | None) -> str:
-    if pd.notna(s["derniere_valeur"]):
-        return fmt.valeur(s["derniere_valeur"], unite if unite not in (None, "nombre") else None)
-    if isinstance(s["derniere_valeur_texte"], str):
-        return s["derniere_valeur_texte"]
-    return "non renseignée"
+    """La dernière valeur d'une ligne de statuts, écrite comme partout (``vues_plan.texte_valeur``)."""
+    return _texte_valeur(s["derniere_valeur"], s["derniere_valeur_texte"], unite)
 
 
 def texte_cible(ind) -> str:
     if ind.cible is None:
         return A_DEFINIR
-    if ind.cible.valeur is not None:
-        texte = fmt.valeur(ind.cible.valeur, ind.unite if ind.unite not in (None, "nombre") else None)
-        return texte + (f" en {ind.cible.annee}" if ind.cible.annee else "")
-    return ind.cible.texte or A_DEFINIR
+    return texte_valeur_datee(ind.cible.valeur, ind.cible.annee, ind.cible.texte, ind.unite)
 
 
-def synthese_annuelle(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int) -> pd.DataFrame:
-    statuts = statuts_indicateurs(plan.indicateurs(), valeurs_jusqu_a(courantes, annee), manuels, dt.date(annee, 12, 31))
-    return synthese(statuts, "axe")
+def synthese_annuelle(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int,
+                      territoire: Territoire | None = None) -> pd.DataFrame:
+    return synthese(statuts_au_31_decembre(plan, courantes, manuels, annee, territoire), "axe")
 
 
 def en_pdf(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], edite_le: dt.date | None = None) -> bytes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 
 import pandas as pd
 
@@ -14,6 +13,8 @@ from .erreurs import ErreurDonnees, Probleme
 from .exports import en_xlsx
 from .plan import Plan
 from .stockage import MOTIF_PERIODE
+from .territoire import Territoire
+from .vues_plan import indicateurs_du_plan, lire_valeur, nombre, territoire_du_plan, zones_du_plan  # noqa: F401
 
 COLONNES = ["indicateur", "zone", "periode", "valeur", "commentaire", "source"]
 COLONNES_INFO = ["libelle", "fiche", "unite"]  # aide à la saisie, ignorées à l'import
@@ -21,18 +22,20 @@ OBLIGATOIRES = ["indicateur", "zone", "periode", "source"]
 AIDE_PERIODE = "une année (2025), un semestre (2025-S1), un trimestre (2025-T2) ou un mois (2025-03)"
 
 
-def modele_import(plan: Plan) -> pd.DataFrame:
-    """Une ligne par indicateur du plan, zone « Dijon », à compléter."""
-    indicateurs = plan.indicateurs()
+def modele_import(plan: Plan, territoire: Territoire | None = None) -> pd.DataFrame:
+    """Une ligne par indicateur du plan, à compléter, pour la zone du territoire entier du plan
+    (``territoire.nom`` ; le territoire du plan est lu dans data/territoires/ s'il n'est pas donné)."""
+    territoire = territoire or territoire_du_plan(plan)
+    indicateurs = indicateurs_du_plan(plan)
     return pd.DataFrame({
-        "indicateur": indicateurs["indicateur"], "zone": "Dijon", "periode": "", "valeur": "",
+        "indicateur": indicateurs["indicateur"], "zone": zones_du_plan(territoire)[0], "periode": "", "valeur": "",
         "commentaire": "", "source": "", "libelle": indicateurs["libelle"], "fiche": indicateurs["fiche"],
         "unite": indicateurs["unite"].fillna(""),
-    })
+    }, columns=COLONNES + COLONNES_INFO)
 
 
-def modele_xlsx(plan: Plan) -> bytes:
-    return en_xlsx(modele_import(plan), nom_feuille="Saisie")
+def modele_xlsx(plan: Plan, territoire: Territoire | None = None) -> bytes:
+    return en_xlsx(modele_import(plan, territoire), nom_feuille="Saisie")
 
 
 def lire_fichier(contenu: bytes, nom: str) -> pd.DataFrame:
@@ -55,23 +58,12 @@ def lire_fichier(contenu: bytes, nom: str) -> pd.DataFrame:
     return df.apply(lambda colonne: colonne.astype(str).str.strip())
 
 
-def nombre(texte: str) -> float | None:
-    """« 12,5 » ou « 1 234 » -> float ; None si ce n'est pas un nombre."""
-    propre = texte.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        x = float(propre)
-    except ValueError:
-        return None
-    return x if math.isfinite(x) else None  # « nan », « inf », « 1e400 » ne sont pas des valeurs
-
-
 def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[dict]:
     """Les lignes à enregistrer ; ErreurDonnees (fichier, ligne, colonne) au moindre problème."""
     problemes = [Probleme("colonne obligatoire absente", colonne=c) for c in COLONNES if c not in df.columns]
     if problemes:
         raise ErreurDonnees(nom, problemes)
-    indicateurs = plan.indicateurs().set_index("indicateur")
-    unites = indicateurs["unite"].to_dict()
+    unites = indicateurs_du_plan(plan).set_index("indicateur")["unite"].to_dict()
     lignes = []
     for i, ligne in enumerate(df[COLONNES].to_dict("records")):
         numero = i + 2  # l'en-tête est la ligne 1
@@ -88,15 +80,13 @@ def valider(df: pd.DataFrame, plan: Plan, zones: list[str], nom: str) -> list[di
             problemes.append(Probleme(f"zone inconnue « {ligne['zone']} » ; admises : {', '.join(zones)}", numero, "zone"))
         if ligne["periode"] and not MOTIF_PERIODE.match(ligne["periode"]):
             problemes.append(Probleme(f"période « {ligne['periode']} » invalide ; attendu : {AIDE_PERIODE}", numero, "periode"))
-        valeur, texte = None, None
-        if not ligne["valeur"]:
+        # Règle du nombre exigé : vues_plan.lire_valeur (indicateur inconnu : déjà signalé ci-dessus).
+        lue = lire_valeur(ligne["valeur"], unites.get(ligne["indicateur"]))
+        if lue.vide:
             problemes.append(Probleme("valeur manquante", numero, "valeur"))
-        elif (valeur := nombre(ligne["valeur"])) is None:
-            qualitatif = ligne["indicateur"] in unites and not isinstance(unites[ligne["indicateur"]], str)
-            if qualitatif:
-                texte = ligne["valeur"]
-            else:
-                problemes.append(Probleme(f"« {ligne['valeur']} » n'est pas un nombre", numero, "valeur"))
+        elif lue.erreur:
+            problemes.append(Probleme(lue.erreur, numero, "valeur"))
+        valeur, texte = lue.valeur, lue.texte
         lignes.append({
             "ligne": numero, "indicateur": ligne["indicateur"], "zone": ligne["zone"], "periode": ligne["periode"],
             "valeur": valeur, "valeur_texte": texte, "commentaire": ligne["commentaire"] or None,
@@ -142,3 +132,25 @@ def a_enregistrer(apercu_: pd.DataFrame) -> list[dict]:
     changees = apercu_[apercu_["action"] != "identique (ignorée)"]
     champs = ["indicateur", "zone", "periode", "valeur", "valeur_texte", "commentaire", "source", "version_vue"]
     return [{k: (None if pd.isna(v) else v) for k, v in ligne.items()} for ligne in changees[champs].to_dict("records")]
+
+
+def lignes_grille(grille: pd.DataFrame, zone: str, periode: str) -> tuple[list[dict], list[str]]:
+    """Les lignes à enregistrer depuis la grille de saisie (colonnes indicateur, unite, version,
+    nouvelle_valeur, commentaire, source), et les erreurs (« JE1-I1 : « x » n'est pas un nombre… »).
+    Une ligne sans nouvelle valeur est ignorée ; la règle du nombre est ``vues_plan.lire_valeur``."""
+    lignes, erreurs = [], []
+    for l in grille.to_dict("records"):
+        lue = lire_valeur(l.get("nouvelle_valeur"), l.get("unite"))
+        if lue.vide:
+            continue
+        if lue.erreur:
+            erreurs.append(f"{l['indicateur']} : {lue.erreur}")
+            continue
+        commentaire = l.get("commentaire")
+        lignes.append({
+            "indicateur": l["indicateur"], "zone": zone, "periode": periode, "version_vue": int(l["version"]),
+            "valeur": lue.valeur, "valeur_texte": lue.texte,
+            "commentaire": (commentaire.strip() or None) if isinstance(commentaire, str) else None,
+            "source": l.get("source") if isinstance(l.get("source"), str) else "",
+        })
+    return lignes, erreurs

@@ -20,8 +20,9 @@ Fiche et axe (sur leurs indicateurs, abandonnés exclus)
 - « non atteint » si au moins un est non atteint et qu'aucun n'est encore en cours ou à renseigner ;
 - sinon « en cours ».
 
-La dernière valeur d'un indicateur est celle de la période la plus récente pour la zone « Dijon »
-(ou, à défaut, la plus récente toutes zones confondues).
+La dernière valeur d'un indicateur est celle de la période la plus récente pour le territoire entier
+du plan (la ville, la communauté de communes… plutôt qu'un de ses quartiers) ou, à défaut, la plus
+récente toutes zones confondues.
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ import datetime as dt
 
 import pandas as pd
 
+from .vocabulaire import LIBELLES_STATUTS, Statut
+
+# Les libellés viennent de ctg_data.vocabulaire (noms gardés pour les modules et tests qui les importent).
 A_RENSEIGNER, EN_COURS, ATTEINT, NON_ATTEINT, ABANDONNE = (
-    "à renseigner", "en cours", "atteint", "non atteint", "abandonné",
+    Statut.A_RENSEIGNER.libelle, Statut.EN_COURS.libelle, Statut.ATTEINT.libelle, Statut.NON_ATTEINT.libelle,
+    Statut.ABANDONNE.libelle,
 )
-STATUTS = [A_RENSEIGNER, EN_COURS, ATTEINT, NON_ATTEINT, ABANDONNE]
-ZONE_VILLE = "Dijon"
+STATUTS = LIBELLES_STATUTS
 REGLE_ROLLUP = (
     "Une fiche (ou un axe) est « à renseigner » si aucun de ses indicateurs n'a de valeur, « atteinte » "
     "si tous ses indicateurs le sont, « non atteinte » si au moins un indicateur est non atteint et "
@@ -47,8 +51,9 @@ def annee_periode(periode: str) -> int:
     return int(str(periode)[:4])
 
 
-def derniere_valeur(valeurs_indicateur: pd.DataFrame, zone: str | None = ZONE_VILLE) -> pd.Series | None:
-    """La valeur courante la plus récente (tri par période) pour la zone, ou toutes zones à défaut."""
+def derniere_valeur(valeurs_indicateur: pd.DataFrame, zone: str | None = None) -> pd.Series | None:
+    """La valeur courante la plus récente (tri par période) pour ``zone`` (le territoire entier du
+    plan, ``Territoire.nom``), ou toutes zones à défaut ; toutes zones si ``zone`` est None."""
     if valeurs_indicateur is None or valeurs_indicateur.empty:
         return None
     choix = valeurs_indicateur
@@ -83,15 +88,27 @@ def statut_calcule(
     return NON_ATTEINT if echeance_passee else EN_COURS
 
 
+COLONNES_STATUTS = [
+    "indicateur", "derniere_valeur", "derniere_valeur_texte", "derniere_periode", "derniere_zone",
+    "derniere_source", "derniere_commentaire", "statut_calcule", "statut", "statut_manuel_par",
+    "statut_manuel_motif"]
+
+
 def statuts_indicateurs(
-    indicateurs: pd.DataFrame, courantes: pd.DataFrame, manuels: pd.DataFrame, aujourdhui: dt.date | None = None
+    indicateurs: pd.DataFrame, courantes: pd.DataFrame, manuels: pd.DataFrame, aujourdhui: dt.date | None = None,
+    zone_entiere: str | None = None,
 ) -> pd.DataFrame:
     """Ajoute aux indicateurs (tableau de ``Plan.indicateurs()``) : derniere_valeur, derniere_periode,
-    derniere_zone, statut_calcule, statut (après décision manuelle), statut_manuel_par, statut_manuel_motif."""
+    derniere_zone, statut_calcule, statut (après décision manuelle), statut_manuel_par, statut_manuel_motif.
+
+    ``zone_entiere`` : la zone du territoire entier du plan (``Territoire.nom``), dont la dernière valeur
+    l'emporte sur celles des sous-zones ; voir ``ctg_data.vues_plan.statuts_du_plan``, qui la passe."""
+    if "indicateur" not in indicateurs.columns:  # plan sans indicateur
+        return pd.DataFrame(columns=list(indicateurs.columns) + COLONNES_STATUTS)
     lignes = []
     for _, ind in indicateurs.iterrows():
         leurs = courantes[courantes["indicateur"] == ind["indicateur"]] if not courantes.empty else courantes
-        derniere = derniere_valeur(leurs)
+        derniere = derniere_valeur(leurs, zone_entiere)
         valeur = None if derniere is None or pd.isna(derniere["valeur"]) else float(derniere["valeur"])
         calcule = statut_calcule(
             valeur,
@@ -117,10 +134,7 @@ def statuts_indicateurs(
             "statut_manuel_par": decision["auteur"] if decision is not None else None,
             "statut_manuel_motif": decision["motif"] if decision is not None else None,
         })
-    return indicateurs.merge(pd.DataFrame(lignes, columns=[
-        "indicateur", "derniere_valeur", "derniere_valeur_texte", "derniere_periode", "derniere_zone",
-        "derniere_source", "derniere_commentaire", "statut_calcule", "statut", "statut_manuel_par",
-        "statut_manuel_motif"]), on="indicateur", how="left")
+    return indicateurs.merge(pd.DataFrame(lignes, columns=COLONNES_STATUTS), on="indicateur", how="left")
 
 
 def statut_groupe(statuts: list[str]) -> str:

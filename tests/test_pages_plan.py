@@ -267,3 +267,105 @@ def test_position_saisie_au_clavier_sans_la_carte(magasin, editeur):
     assert not at.exception
     actives = magasin.corrections_actives().set_index("id")
     assert (actives.loc["EQ011", "lat"], actives.loc["EQ011", "lon"]) == (47.33421, 5.06012)
+
+
+# --- Zones du territoire du plan, statuts du vocabulaire, textes saisis rendus tels quels ----------
+
+GEVREY = "ctg-gevrey-nuits-2023-2026"
+CONTRAT_DE_VILLE = "contrat-de-ville-dijon-metropole-2019-2022"
+
+
+def test_saisie_gevrey_zones_du_territoire(magasin, editeur):
+    """Plan de Gevrey-Nuits : la seule zone est la communauté de communes (pas « Dijon ») ; un import
+    à cette zone est accepté, un import à « Dijon » refusé en nommant le fichier, la ligne et la colonne."""
+    from ctg_data.territoire import charger_territoires
+
+    nom = charger_territoires()[0]["gevrey-nuits"].nom
+    at = ouvrir("saisie", identite=editeur, plan=GEVREY)
+    assert at.selectbox(key="une_zone").options == [nom]
+    assert at.selectbox(key="saisie_zone").options == [nom]
+    at.get("file_uploader")[0].set_value(("dijon.csv", csv_import(["F0-E1;Dijon;2025;réalisé;;Bilan"]), "text/csv")).run()
+    assert "dijon.csv" in at.error[0].value and "ligne 2, colonne « zone » : zone inconnue « Dijon »" in at.error[0].value
+    at.get("file_uploader")[0].set_value(("cc.csv", csv_import([f"F0-E1;{nom};2025;réalisé;;Bilan"]), "text/csv")).run()
+    at.button(key="import_confirmer").click().run()
+    assert "Import terminé : 1 valeur(s) enregistrée(s)" in tout(at)
+    courantes = magasin.valeurs_courantes(GEVREY)
+    assert (courantes.iloc[0]["zone"], courantes.iloc[0]["valeur_texte"]) == (nom, "réalisé")
+    plan = ouvrir("plan", plan=GEVREY)
+    assert "1 indicateur sur 1 renseigné" in tout(plan)  # fiche F0 : sa valeur, pour la zone du territoire
+
+
+def test_recapitulatif_d_un_plan_date_en_annees(magasin, editeur):
+    """Contrat de ville : le document ne donne que des années (2019-2022) ; le récapitulatif les propose
+    et lit la valeur saisie pour la métropole entière."""
+    magasin.enregistrer_valeur(editeur, CONTRAT_DE_VILLE, "F3-I2", "Dijon Métropole", "2021", valeur=1234,
+                               source="Bilan", version_vue=0)
+    at = ouvrir("recapitulatif", plan=CONTRAT_DE_VILLE)
+    assert at.selectbox(key="recap_annee").options == ["2019", "2020", "2021", "2022"]
+    at.selectbox(key="recap_annee").select(2022).run()
+    ligne = at.dataframe[1].value.query("Fiche.str.startswith('F3')").iloc[1]
+    assert (ligne["Valeur"], ligne["Période"]) == ("1\u00a0234", "2021 (Dijon Métropole)")
+
+
+def test_plan_sans_indicateur_ne_casse_rien(magasin, editeur):
+    at = ouvrir("plan", plan="cite-educative-dijon")
+    assert "Ce plan n'a pas d'indicateur" in tout(at)
+    at = ouvrir("saisie", identite=editeur, plan="cite-educative-dijon")
+    assert "Ce plan n'a pas d'indicateur" in tout(at)
+
+
+def test_legende_des_statuts():
+    from ctg_data.vocabulaire import Statut
+
+    textes = tout(ouvrir("plan"))
+    for s in Statut:
+        assert f":{s.badge}-badge[{s.libelle}] {s.sens}" in textes
+
+
+def test_grille_refuse_un_texte_pour_un_indicateur_chiffre(magasin, editeur):
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="saisie_fiche").select("JE1").run()
+    at.text_input(key="saisie_periode").set_value("2025").run()
+    at.session_state["grille-JE1-Dijon-2025"] = {
+        "edited_rows": {0: {"nouvelle_valeur": "beaucoup", "source": "s"}, 1: {"nouvelle_valeur": "3", "source": "s"}},
+        "added_rows": [], "deleted_rows": []}
+    at.button(key="saisie_enregistrer").click().run()
+    assert "JE1-I1 : « beaucoup » n'est pas un nombre" in at.error[0].value.replace("\\", "")  # texte échappé
+    assert "Rien n'a été enregistré" in at.error[0].value
+    assert magasin.historique(PLAN).empty  # tout ou rien
+
+
+def test_une_valeur_texte_refusee_pour_un_indicateur_chiffre(magasin, editeur):
+    at = ouvrir("saisie", identite=editeur)
+    at.selectbox(key="une_indicateur").select("JE1-I1").run()
+    par_libelle(at.text_input, "Valeur").input("beaucoup")
+    par_libelle(at.text_input, "Source (obligatoire)").input("Bilan PIJ")
+    par_libelle(at.button, "Enregistrer la valeur").click().run()
+    message = at.error[0].value.replace("\\", "")  # la saisie est échappée (Markdown)
+    assert "« beaucoup » n'est pas un nombre" in message and "(unité : nombre)" in message
+    assert magasin.historique(PLAN).empty
+
+
+def test_texte_saisi_affiche_tel_quel(magasin, editeur):
+    """Une valeur textuelle (indicateur sans unité) s'affiche comme du texte, pas comme du Markdown."""
+    piege = "**gras** [lien](https://exemple.org) _x_"
+    magasin.enregistrer_valeur(editeur, PLAN, "PE1-I1", "Dijon", "2025", valeur_texte=piege, source="s", version_vue=0)
+    magasin.fixer_statut(editeur, PLAN, "PE1-I1", "en cours", "motif *important*")
+    at = ouvrir("plan")
+    textes = tout(at)
+    assert piege not in textes and "\\*\\*gras\\*\\* \\[lien\\]\\(https\\:" in textes
+    at.selectbox(key="plan_fiche").select("PE1").run()
+    assert at.dataframe[1].value.iloc[0]["Dernière valeur"] == piege  # dans un tableau, le texte brut
+    assert "motif \\*important\\*" in tout(at)
+
+
+def test_aucun_nom_de_territoire_dans_le_code_du_plan():
+    """Les zones, les libellés et les noms de fichiers du plan viennent du territoire et du plan : aucun
+    texte du code du plan (cœur et pages) ne nomme « Dijon »."""
+    import ast
+
+    fichiers = [RACINE / "ctg_data" / f for f in ("suivi.py", "saisie.py", "vues_plan.py", "recapitulatif.py")] + [
+        RACINE / "pages" / "vues" / f for f in ("plan.py", "saisie.py", "recapitulatif.py")]
+    trouves = [(f.name, n.lineno, n.value) for f in fichiers for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+               if isinstance(n, ast.Constant) and isinstance(n.value, str) and "dijon" in n.value.lower()]
+    assert trouves == []

@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from ctg_data import acteurs, seminaire
+from ctg_data import acteurs, chiffres, exports, seminaire
+from ctg_data import saisie as sa
+from ctg_data import vues_plan as vp
 from ctg_data.catalogue import charger
 from ctg_data.erreurs import ErreurDonnees
-from ctg_data.geocodage import Cache
-from ctg_data.geographie import charger_geo
 from ctg_data.plan import charger_plans
-from ctg_data.portrait import chiffres_cles
-from ctg_data.positions import positions
-from ctg_data.suivi import statuts_indicateurs
+from ctg_data.positions import avec_corrections
+from ctg_data.stockage import Stockage
+from ctg_data.territoire import charger_territoires
 from tests.conftest import DONNEES, ouvrir_page, textes_affiches
 
 GEVREY = "ctg-gevrey-nuits-2023-2026"
@@ -29,7 +29,11 @@ def test_quatre_packs_livres():
     assert [f.numero for f in gevrey.fiches] == ["0", "0bis", *map(str, range(1, 19))]
     assert {i.type for f in gevrey.fiches for i in f.indicateurs} == {"suivi", "évaluation"}
     assert len(plans["contrat-de-ville-dijon-metropole-2019-2022"].fiches) == 10
-    assert not gevrey.donnees_territoriales and plans["ctg-dijon-2024-2027"].donnees_territoriales
+    territoires, erreurs_territoires = charger_territoires()
+    assert erreurs_territoires == []
+    assert {p.territoire for p in plans.values()} <= set(territoires)
+    assert not territoires[gevrey.territoire].carte_et_contexte
+    assert territoires[plans["ctg-dijon-2024-2027"].territoire].carte_et_contexte
 
 
 def casser(tmp_path, id_plan, modifier):
@@ -72,10 +76,62 @@ def test_selection_du_plan_gevrey_puis_retour_a_dijon():
     assert not at.exception
     assert at.query_params["plan"] == GEVREY
     at = ouvrir_page("carte", plan=GEVREY)
-    assert "pas de données cartographiques ni sociales" in at.info[0].value
+    assert "n'a pas encore la carte des équipements ni le contexte social" in at.info[0].value
     at = ouvrir_page("plan")
     assert at.title[0].value == "Plan d'actions — CTG Dijon 2024-2027"
     assert "plan" not in at.query_params
+
+
+PLANS_LIVRES = ["ctg-dijon-2024-2027", "cite-educative-dijon", "contrat-de-ville-dijon-metropole-2019-2022", GEVREY]
+
+
+@pytest.mark.parametrize("format_", ["xlsx", "csv"])
+@pytest.mark.parametrize("id_plan", PLANS_LIVRES)
+def test_modele_d_import_de_chaque_plan(id_plan, format_):
+    """Le modèle d'import de chaque plan livré est produit, relu, rempli comme le ferait une personne
+    (un nombre quand l'indicateur en exige un, sinon un texte), validé sans erreur par le validateur de
+    l'application, puis importé dans le magasin (base temporaire des tests). Ses zones sont celles du
+    territoire du plan : plus de « zone inconnue « Dijon » » pour Gevrey-Nuits ou le Contrat de ville."""
+    plans, _ = charger_plans()
+    territoires, _ = charger_territoires()
+    plan = plans[id_plan]
+    territoire = territoires[plan.territoire]
+    zones = vp.zones_du_plan(territoire, charger(territoire.sous_zones.jeu) if territoire.sous_zones else None)
+    nom = f"modele.{format_}"
+
+    def fichier(df):
+        return exports.en_xlsx(df, nom_feuille="Saisie") if format_ == "xlsx" else exports.en_csv(df)
+
+    contenu = sa.modele_xlsx(plan, territoire) if format_ == "xlsx" else fichier(sa.modele_import(plan, territoire))
+    relu = sa.lire_fichier(contenu, nom)
+    assert list(relu.columns) == sa.COLONNES + sa.COLONNES_INFO
+    assert len(relu) == len(plan.indicateurs())
+    assert set(relu["zone"]) <= {territoire.nom} and zones[0] == territoire.nom
+    if relu.empty:  # la Cité éducative n'a pas d'indicateur : un modèle vide, rien à importer
+        assert id_plan == "cite-educative-dijon"
+        with pytest.raises(ErreurDonnees, match="aucune valeur à importer"):
+            sa.valider(relu, plan, zones, nom)
+        return
+    relu["periode"] = "2025"
+    relu["source"] = "Bilan annuel"
+    relu["valeur"] = ["12,5" if vp.nombre_exige(u) else "réalisé" for u in relu["unite"]]
+    rempli = sa.lire_fichier(fichier(relu), nom)
+    lignes = sa.valider(rempli, plan, zones, nom)
+    assert len(lignes) == len(relu) and {l["zone"] for l in lignes} == {territoire.nom}
+
+    magasin = Stockage()  # la base temporaire du test (fixture automatique de conftest)
+    magasin.creer_compte("agent1", "Agent Un", "un mot de passe assez long")
+    editeur = magasin.authentifier("agent1", "un mot de passe assez long")
+    a_ecrire = sa.a_enregistrer(sa.apercu(lignes, magasin.valeurs_courantes(plan.id)))
+    assert magasin.enregistrer_lot(editeur, plan.id, a_ecrire) == len(relu)
+    courantes = magasin.valeurs_courantes(plan.id)
+    assert len(courantes) == len(relu) and set(courantes["zone"]) == {territoire.nom}
+    chiffrees = {i for i, u in zip(relu["indicateur"], relu["unite"]) if vp.nombre_exige(u)}
+    assert set(courantes.loc[courantes["valeur"] == 12.5, "indicateur"]) == chiffrees
+    assert set(courantes.loc[courantes["valeur_texte"] == "réalisé", "indicateur"]) == set(relu["indicateur"]) - chiffrees
+    # Les statuts du plan lisent ces valeurs pour la zone du territoire entier : plus rien « à renseigner ».
+    statuts = vp.statuts_du_plan(plan, territoire, courantes, magasin.statuts_manuels(plan.id))
+    assert "à renseigner" not in set(statuts["statut"]) and set(statuts["derniere_zone"]) == {territoire.nom}
 
 
 def test_normalisation_des_acteurs():
@@ -103,13 +159,16 @@ def test_page_acteurs():
 
 @pytest.fixture(scope="module")
 def diapos_dijon():
+    """Le diaporama du plan de Dijon, construit comme la page du séminaire le construit."""
     plans, _ = charger_plans()
     plan = plans["ctg-dijon-2024-2027"]
-    pos = positions(charger("equipements"), charger("equipements_quartiers"), Cache().tableau(), charger_geo("iris"),
-                    charger("iris_quartiers"), charger_geo("quartiers_geo"))
-    statuts = statuts_indicateurs(plan.indicateurs(), pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
-    return plan, seminaire.construire(seminaire.charger_deck(), plan, statuts, chiffres_cles(charger("portrait")),
-                                      charger("quartiers"), pos, charger("social"))
+    territoire = charger_territoires()[0][plan.territoire]
+    ref = chiffres.reference(territoire, charger(territoire.portrait.jeu) if territoire.portrait else None,
+                             charger("social"), charger("social_indicateurs"))
+    equipements = avec_corrections(charger("equipements"), charger("equipements_positions"), None)
+    statuts = vp.statuts_du_plan(plan, territoire, pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
+    return plan, seminaire.construire(seminaire.charger_deck(), plan, statuts, chiffres.cartes_chiffres_cles(ref, territoire),
+                                      charger("quartiers"), equipements, charger("social"), territoire)
 
 
 def test_diaporama_par_defaut(diapos_dijon):
@@ -117,7 +176,7 @@ def test_diaporama_par_defaut(diapos_dijon):
     assert [d.type for d in diapos] == ["titre", "chiffres_cles", "axe", "axe", "axe", "axe", "carte", "qpv",
                                         *["quartier"] * 9, "sources"]
     gresilles = next(d for d in diapos if d.quartier == "Grésilles")
-    assert any("Quartier prioritaire" in p for p in gresilles.points)
+    assert any("quartier prioritaire" in p.lower() for p in gresilles.points)
     assert all(d.titre for d in diapos)
 
 
