@@ -12,7 +12,7 @@ from pages import ui
 statique.preparer()  # Leaflet et jQuery servis localement (dossier static/), sans CDN
 
 st.set_page_config(
-    page_title="CTG Dijon — tableau de bord",
+    page_title="Tableau de bord des CTG — Caf de la Côte-d'Or",
     page_icon="🏛️",
     layout="wide",
     initial_sidebar_state="expanded",

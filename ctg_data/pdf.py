@@ -42,7 +42,7 @@ POLICE = "Vera"
 POLICE_GRAS = "Vera-Gras"
 _FICHIERS_POLICES = {POLICE: "Vera.ttf", POLICE_GRAS: "VeraBd.ttf"}
 
-AUTEUR = "Tableau de bord CTG Dijon"
+AUTEUR = "Tableau de bord des CTG, Caf de la Côte-d'Or"
 BLEU = colors.HexColor("#000091")  # titres, en-têtes de tableau
 GRIS_TEXTE = colors.HexColor("#3A3A3A")  # texte secondaire (sous-titres, sources, pied de page)
 GRILLE = colors.HexColor("#9A9A9A")  # traits des tableaux

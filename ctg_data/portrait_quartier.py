@@ -108,7 +108,7 @@ def en_pdf(titre: str, sections: list[tuple[str, str | pd.DataFrame]], sources: 
     page = pdf.MiseEnPage(titre, edite_le=edite_le, source="tableau de bord de la CTG ; détail des sources en fin de document")
     st = pdf.styles()
     elements = [pdf.paragraphe(titre, st.titre),
-                pdf.paragraphe(f"Édité le {page.date:%d/%m/%Y} à partir du tableau de bord de la CTG de Dijon.", st.petit)]
+                pdf.paragraphe(f"Édité le {page.date:%d/%m/%Y} à partir du tableau de bord de la CTG.", st.petit)]
     for intitule, contenu in sections:
         elements.append(pdf.paragraphe(intitule, st.intertitre))
         if isinstance(contenu, pd.DataFrame):

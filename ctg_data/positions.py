@@ -117,7 +117,7 @@ def positions(
                              raison_quartier=f"position dans l'IRIS {code}")
             else:
                 ligne.update(origine_quartier="position", confiance_quartier=None,
-                             raison_quartier="position hors de la commune de Dijon")
+                             raison_quartier="position hors des IRIS du territoire")
         if correction is not None and pd.notna(correction["quartier"]):
             ligne.update(quartier=correction["quartier"], origine_quartier="correction", confiance_quartier="sûr",
                          raison_quartier=f"corrigé par {correction['auteur']} le {correction['date']} : {correction['motif']}")

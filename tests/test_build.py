@@ -20,7 +20,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def construit(dossier_donnees):
-    for f in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "construction.json"):
+    for f in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "equipements_positions.csv",
+              "construction.json"):
         (dossier_donnees / f).unlink()
     manifeste = build.construire(REFERENCE, dossier_donnees)
     return dossier_donnees, manifeste
@@ -41,7 +42,8 @@ def test_fichiers_produits_et_legers(construit):
 
 def test_construction_deterministe_et_identique_aux_fichiers_livres(construit):
     dossier, _ = construit
-    for nom in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "construction.json"):
+    for nom in ("iris.geojson", "qpv.geojson", "quartiers.geojson", "social.csv", "equipements_positions.csv",
+                "construction.json"):
         assert (dossier / nom).read_bytes() == (config.dossier_donnees() / nom).read_bytes(), nom
 
 
@@ -91,4 +93,5 @@ def test_progression_affichee(dossier_donnees, capsys):
     shutil.rmtree(dossier_donnees / "__pycache__", ignore_errors=True)
     build.construire(REFERENCE, dossier_donnees)
     sortie = capsys.readouterr().out
-    assert "[construction] [1/5]" in sortie and "[construction] [5/5]" in sortie and "Terminé" in sortie
+    assert "[construction] [1/6]" in sortie and "[construction] [6/6]" in sortie and "Terminé" in sortie
+    assert "équipements placés ou listés : equipements_positions.csv" in sortie

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ctg_data import agregation, chiffres
+from ctg_data import vues_contexte as vc
 from ctg_data import carte as cartes
 from ctg_data import couleurs
 from ctg_data import format as fmt
@@ -27,63 +28,57 @@ st.markdown(
     "graphique). Un IRIS sans valeur publiée (secret statistique) n'est jamais compté comme 0."
 )
 
-presents = set(social["indicateur"].unique())
-disponibles = [c for c in dictionnaire.index if c in presents]
+dico = ui.donnees("social_indicateurs")
 c1, c2, c3 = st.columns([3, 1, 1])
-code = c1.selectbox("Indicateur", disponibles, format_func=lambda c: dictionnaire.loc[c, "libelle"], key="contexte_indicateur")
-regle = dictionnaire.loc[code]
-lignes = social[social["indicateur"] == code]
-annees = sorted(lignes.loc[lignes["type_zone"].isin(["IRIS", "quartier"]), "annee"].unique(), reverse=True) or sorted(lignes["annee"].unique(), reverse=True)
-annee = c2.selectbox("Année", annees, key="contexte_annee")
-niveaux = ["Quartiers", "IRIS"] if regle["agregation"] != "non_agregeable" else ["IRIS"]
-niveau = c3.radio("Niveau", niveaux, key="contexte_niveau", horizontal=True)
-
-unite = regle["unite"]
-de_l_annee = lignes[lignes["annee"] == annee]
-type_zone = "quartier" if niveau == "Quartiers" else "IRIS"
-zones = de_l_annee[de_l_annee["type_zone"] == type_zone]
+code = c1.selectbox("Indicateur", vc.indicateurs_disponibles(social, dico),
+                    format_func=lambda c: dictionnaire.loc[c, "libelle"], key="contexte_indicateur")
+choix = vc.vue_indicateur(social, dico, territoire, code)
+annee = c2.selectbox("Année", choix.annees, key="contexte_annee")
+niveau = c3.radio("Niveau", choix.niveaux, key="contexte_niveau", horizontal=True)
+vue = vc.vue_indicateur(social, dico, territoire, code, annee, niveau)
+unite = vue.unite
 
 gauche, droite = st.columns([3, 2])
 with droite:
-    st.subheader(regle["libelle"])
-    st.markdown(regle["definition"])
-    st.markdown(f"**Unité** : {unite} · **Règle de regroupement par quartier** : {agregation.REGLES[regle['agregation']]}.")
-    if isinstance(regle["precautions"], str):
-        st.warning(regle["precautions"], icon=":material/warning:")
-    st.caption(f"Source : {regle['source']}")
-    if regle["agregation"] == "non_agregeable":
+    st.subheader(vue.libelle)
+    st.markdown(vue.definition)
+    st.markdown(f"**Unité** : {unite} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
+    if vue.precautions:
+        st.warning(vue.precautions, icon=":material/warning:")
+    st.caption(f"Source : {vue.source}")
+    if not vue.par_quartier:
         st.info("Pas de valeur par quartier pour cet indicateur : une médiane ou un décile ne se moyenne pas. "
-                "La carte montre les IRIS ; le tableau donne, pour chaque quartier, l'étendue des valeurs de ses IRIS.",
+                "La carte montre les IRIS ; le tableau plus bas donne la valeur de chaque IRIS.",
                 icon=":material/info:")
 with gauche:
-    if zones.empty:
+    if vue.zones.empty:
         st.caption("Aucune donnée pour ce niveau et cette année.")
     else:
-        contours = ui.contours("quartiers_geo") if type_zone == "quartier" else ui.contours("iris")
-        cle = "id" if type_zone == "quartier" else "code_iris"
+        contours = ui.contours("quartiers_geo") if vue.type_zone == "quartier" else ui.contours("iris")
+        cle = "id" if vue.type_zone == "quartier" else "code_iris"
         st_folium(
-            cartes.carte_choroplethe(contours, cle, zones, f"{regle['libelle']} ({annee})", unite,
+            cartes.carte_choroplethe(contours, cle, vue.zones, f"{vue.libelle} ({annee})", unite,
                                      qpv=ui.contours("qpv"), quartier_selectionne=quartier),
-            height=520, use_container_width=True, returned_objects=[], key=f"choro-{code}-{annee}-{type_zone}-{quartier}",
+            height=520, use_container_width=True, returned_objects=[],
+            key=f"choro-{code}-{annee}-{vue.type_zone}-{quartier}",
         )
         st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
 # --- Tous les quartiers, avec le territoire et ses comparaisons ----------------------------------
-st.subheader(f"{regle['libelle']} — {annee}")
-quartiers_annee = de_l_annee[de_l_annee["type_zone"] == "quartier"]
-references = de_l_annee[chiffres.est_territoire_ou_comparaison(de_l_annee, territoire)].dropna(subset=["valeur"])
-if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
-    donnees_barres = quartiers_annee.assign(choisi=quartiers_annee["nom_zone"] == quartier)
+st.subheader(f"{vue.libelle} — {annee}")
+references = vue.references
+if not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
+    donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
         y=alt.Y("nom_zone:N", title=None, sort="-x"),
         x=alt.X("valeur:Q", title=unite),
         color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
-        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f"),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f"),
                  alt.Tooltip("note:N", title="Calcul")],
     )
     couches = [barres]
     if not references.empty:
-        couches.append(alt.Chart(references.dropna(subset=["valeur"])).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
+        couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
     st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
     if references.empty:
@@ -91,12 +86,12 @@ if not quartiers_annee.empty and quartiers_annee["valeur"].notna().any():
                    "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
     else:
         st.caption("Traits pointillés rouges : " + " ; ".join(
-            f"{r['nom_zone']} {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
+            f"{r['nom_zone']} {fmt.valeur(r['valeur'], unite)}" for _, r in references.iterrows()))
 elif not references.empty:
     st.markdown("Valeurs de comparaison : " + " ; ".join(
-        f"{r['nom_zone']} : {fmt.valeur(r['valeur'], unite)}" for _, r in references.dropna(subset=["valeur"]).iterrows()))
+        f"{r['nom_zone']} : {fmt.valeur(r['valeur'], unite)}" for _, r in references.iterrows()))
 
-# --- Repères : le territoire et ses comparaisons, toutes sources -----------------------------------
+# --- Repères : le territoire et ses comparaisons, toutes sources, en séries ---------------------------
 groupes = chiffres.reperes(ui.reference_chiffres(territoire.id), code, territoire, annees=3)
 st.markdown(f"**Repères : {territoire.nom} et territoires de comparaison, toutes sources**")
 if groupes:
@@ -105,9 +100,22 @@ if groupes:
                "annuelles) ne portent pas sur la même année et ne se comparent pas directement.")
 else:
     st.caption(f"Aucune source ne donne cet indicateur pour {territoire.nom} ni ses territoires de comparaison.")
+if vue.serie_reperes["annee"].nunique() > 1:
+    st.altair_chart(alt.Chart(vue.serie_reperes).mark_line(point=True).encode(
+        x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite),
+        color=alt.Color("nom_zone:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
+                 alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
+    ).properties(height=260, title=f"{vue.libelle} : {territoire.nom} et territoires de comparaison"), width="stretch")
+    ui.en_tableau(
+        vue.serie_reperes.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
+        .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Territoire", columns=None)
+        .rename(columns=str).reset_index(),
+        "La série en tableau (valeur par territoire et par année, données ouvertes)",
+    )
 
 # --- Évolution par quartier --------------------------------------------------------------------
-serie = lignes[lignes["type_zone"] == "quartier"].dropna(subset=["valeur"])
+serie = vue.serie_quartiers
 if serie["annee"].nunique() > 1:
     st.subheader("Évolution par quartier")
     if quartier:
@@ -117,7 +125,7 @@ if serie["annee"].nunique() > 1:
         color=alt.Color("nom_zone:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
         strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
-                 alt.Tooltip("valeur:Q", title=regle["libelle"], format=".1f")],
+                 alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f")],
     )
     st.altair_chart(courbes.properties(height=300), width="stretch")
     ui.en_tableau(
@@ -129,29 +137,21 @@ if serie["annee"].nunique() > 1:
 
 # --- Tableau -----------------------------------------------------------------------------------
 st.subheader("Tableau")
-tableau = de_l_annee[de_l_annee["type_zone"].isin([type_zone, "QPV"])
-                     | chiffres.est_territoire_ou_comparaison(de_l_annee, territoire)]
-tableau = pd.DataFrame({
-    "Zone": tableau["nom_zone"], "Type": tableau["type_zone"], "Code": tableau["code_zone"], "Année": tableau["annee"],
-    "Valeur": [fmt.valeur(v, unite) if pd.notna(v) else "–" for v in tableau["valeur"]],
-    "Statut": tableau["statut"], "Calcul et couverture": tableau["note"].fillna(""), "Source": tableau["source"],
-})
-st.dataframe(tableau, hide_index=True)
-ui.telechargements(de_l_annee, f"contexte-social-{territoire.id}-{code}-{annee}", jeu=ui.catalogue()["social"], cle="contexte")
+st.dataframe(vue.tableau, hide_index=True)
+ui.telechargements(social[(social["indicateur"] == code) & (social["annee"] == annee)],
+                   f"contexte-social-{territoire.id}-{code}-{annee}", jeu=ui.catalogue()["social"], cle="contexte")
 
 # --- QPV ---------------------------------------------------------------------------------------
 noms_qpv = sorted(ui.donnees("quartiers").dropna(subset=["nom_qpv"])["nom_qpv"].unique())
 st.header("Les quartiers prioritaires : " + " et ".join(noms_qpv))
-qpv = social[(social["type_zone"] == "QPV") & social["indicateur"].isin(["taux_pauvrete", "niveau_vie_median", "part_moins_25_ans"])]
-if qpv.empty:
+codes_qpv = [c for c in ["niveau_vie_median", "part_moins_25_ans", "taux_pauvrete"]
+             if not social[(social["type_zone"] == "QPV") & (social["indicateur"] == c)].empty]
+if not codes_qpv:
     st.caption("Pas de données QPV.")
 else:
-    code_qpv = st.radio("Indicateur", sorted(qpv["indicateur"].unique()), format_func=lambda c: dictionnaire.loc[c, "libelle"],
+    code_qpv = st.radio("Indicateur", codes_qpv, format_func=lambda c: dictionnaire.loc[c, "libelle"],
                         key="qpv_indicateur", horizontal=True)
-    choisi = qpv[qpv["indicateur"] == code_qpv].dropna(subset=["valeur"])
-    comparaison = social[(social["indicateur"] == code_qpv) & (social["type_zone"] == territoire.nature)
-                         & (social["code_zone"] == territoire.code)].dropna(subset=["valeur"])
-    ensemble = pd.concat([choisi, comparaison])
+    ensemble, avec_territoire = vc.serie_qpv(social, territoire, code_qpv)
     st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
         color=alt.Color("nom_zone:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
@@ -166,7 +166,7 @@ else:
     )
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
                + " ; ".join(sorted(set(ensemble["source"]))))
-    if comparaison.empty:
+    if not avec_territoire:
         st.caption(f"Pas de valeur pour {territoire.nom} dans les données ouvertes pour cet indicateur.")
 
 # --- Cité éducative ----------------------------------------------------------------------------
