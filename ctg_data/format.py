@@ -25,8 +25,20 @@ def nombre(x, decimales: int | None = None, signe: bool = False) -> str:
 
 
 def valeur(x, unite: str | None = None, qualificatif: str | None = None, signe: bool = False) -> str:
-    """« près de 21 000 personnes », « 16 % », « 1 847 € », « +1 point »."""
-    texte = nombre(x, signe=signe)
+    """« près de 21 000 personnes », « 16 % », « 1 847 € », « +1 point ».
+
+    Une variation négative accompagnée d'un qualificatif se lit comme une baisse : −4 000 avec
+    « plus de » donne « baisse de plus de 4 000 personnes » (et non « plus de −4 000 », qui ne veut
+    rien dire). Sans qualificatif, le signe reste : « −4 000 personnes ». De même, avec ``signe`` et
+    un qualificatif, une valeur positive donne « hausse de près de 9 000 personnes ».
+    """
+    sens = None
+    if qualificatif and x is not None and not (isinstance(x, float) and math.isnan(x)):
+        if float(x) < 0:
+            sens = "baisse de"
+        elif signe and float(x) > 0:
+            sens = "hausse de"
+    texte = nombre(abs(float(x)) if sens else x, signe=signe and not sens)
     if unite:
         u = unite
         if unite == "points" and abs(float(x)) <= 1:
@@ -34,6 +46,8 @@ def valeur(x, unite: str | None = None, qualificatif: str | None = None, signe: 
         texte = f"{texte}{ESPACE}{u}"
     if qualificatif:
         texte = f"{qualificatif} {texte}"
+    if sens:
+        texte = f"{sens} {texte}"
     return texte
 
 

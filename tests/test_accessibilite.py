@@ -74,7 +74,7 @@ def test_parcours_au_clavier_seul(page, serveur_app):
 
     aller_au_clavier(page, "e.tagName === 'A' && e.innerText.trim().endsWith('Carte des équipements')")
     page.keyboard.press("Enter")
-    attendre_page(page, re.compile(r"quartier Grésilles \(3 équipements\)"))
+    attendre_page(page, re.compile(r"quartier Grésilles \(2 équipements\)"))
 
     aller_au_clavier(page, "e.tagName === 'SUMMARY' && e.innerText.includes('La carte en tableau')")
     page.keyboard.press("Enter")

@@ -39,7 +39,7 @@ def test_corrections_ocr_signalees(equipements):
 def test_quartier_seulement_quand_le_document_le_dit(equipements):
     avec = equipements[equipements["quartier"].notna()]
     assert set(avec["nom"]) == {"La Maison-Phare", "Maison Phare", "L'Essentiel-le"}
-    assert avec["note"].str.contains("Annexe 1").all()
+    assert avec["note"].str.contains("Annexe 3").all()  # « la Maison Phare (Fontaine d’Ouche) … (Grésilles) », 000 l. 635-636
     assert sans_quartier(equipements) == 57
 
 

@@ -20,6 +20,18 @@ def test_valeurs_avec_unite_et_qualificatif():
     assert fmt.valeur(1, "points", signe=True) == f"+1{E}point"
 
 
+def test_variation_negative_avec_qualificatif_lue_comme_une_baisse():
+    # « Dijon a perdu plus de 4 000 individus » (002, ligne 247) : stocké −4 000 avec « plus de »
+    assert fmt.valeur(-4000, "personnes", "plus de") == f"baisse de plus de 4{E}000{E}personnes"
+    assert "−" not in fmt.valeur(-4000, "personnes", "plus de")
+    # sans qualificatif, le signe reste
+    assert fmt.valeur(-400, "élèves") == f"−400{E}élèves"
+    assert fmt.valeur(-4000, "personnes") == f"−4{E}000{E}personnes"
+    # une hausse qualifiée, quand le signe est demandé
+    assert fmt.valeur(9000, "personnes", "près de", signe=True) == f"hausse de près de 9{E}000{E}personnes"
+    assert fmt.valeur(9000, "personnes", "près de") == f"près de 9{E}000{E}personnes"
+
+
 def test_annee():
     assert fmt.annee(2020) == "2020"
     assert fmt.annee(None) == "année non précisée"

@@ -59,7 +59,7 @@ def test_carte_hors_ligne(page, serveur_app):
         traits: document.querySelectorAll('path.leaflet-interactive').length,
         tuiles: document.querySelectorAll('img.leaflet-tile').length,
     })""")
-    assert nb["marqueurs"] == 20 and nb["approx"] == 20
+    assert nb["marqueurs"] == 19 and nb["approx"] == 19
     assert sorted(nb["etiquettes"]) == sorted(
         ["Bourroches", "Centre-ville", "Chevreul-Parc", "Fontaine d'Ouche", "Grésilles", "Maladière",
          "Montchapet", "Toison d'Or", "Université"]
@@ -79,7 +79,7 @@ def test_choisir_gresilles_zoome_et_change_les_comptes(page, serveur_app):
     zoom_dijon = cadre_carte(page).evaluate("() => window.map.getZoom()")
     page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier").click()
     page.get_by_role("option", name="Grésilles").click()
-    attendre_page(page, "Équipements et services — quartier Grésilles (3 équipements)")
+    attendre_page(page, "Équipements et services — quartier Grésilles (2 équipements)")
     expect(page).to_have_url(re.compile(r"/carte\?quartier=gresilles$"))
     cadre = cadre_carte(page)
     assert cadre.evaluate("() => window.map.getZoom()") > zoom_dijon

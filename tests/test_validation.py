@@ -9,7 +9,7 @@ from ctg_data.erreurs import ErreurDonnees
 from .conftest import modifier_cellule, remplacer
 
 
-@pytest.mark.parametrize("jeu,lignes", [("portrait", 59), ("equipements", 60), ("quartiers", 9)])
+@pytest.mark.parametrize("jeu,lignes", [("portrait", 61), ("equipements", 60), ("quartiers", 9)])
 def test_jeux_livres_valides(jeu, lignes):
     df = charger(jeu)
     assert len(df) == lignes
