@@ -752,6 +752,10 @@ def main(argv: list[str] | None = None) -> int:
     if sans:
         print(f"[géocodage] {_nombre_de(sans, 'équipement')} sans adresse dans le document : non géocodé(s).")
     print(f"[géocodage] Positions enregistrées dans {cache.chemin}")
+    from .positions import FICHIER_POSITIONS, ecrire_positions_livrees
+
+    ecrire_positions_livrees(dossier)  # position et quartier de chaque équipement, pour toutes les pages
+    print(f"[géocodage] Position et quartier des équipements recalculés : {FICHIER_POSITIONS}")
     return 0
 
 

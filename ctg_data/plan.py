@@ -120,6 +120,8 @@ class Plan(Modele):
     # Présentation du plan en quelques phrases pour la page d'accueil (texte de l'équipe, en mots
     # simples ; les chiffres restent dans les données, avec leur source).
     presentation: str | None = None
+    # Le plan ouvert par défaut (adresse sans ?plan=) : un seul plan le déclare.
+    par_defaut: bool = False
     # Dates de début et de fin, seulement quand le document les écrit au jour près. Quand il ne donne
     # que des années (« Plan d'actions 2023/2026 »), elles vont dans annee_debut / annee_fin ; dès
     # qu'une date manque, ``periode_texte`` dit ce que le document dit de la période (obligatoire).
@@ -320,6 +322,13 @@ def charger_plan(id_plan: str, dossier: Path | None = None) -> Plan:
         return Plan.model_validate(contenu)
     except ValidationError as e:
         raise ErreurDonnees(nom, traduire(e, contenu)) from None
+
+
+def plan_par_defaut(plans: dict[str, "Plan"]) -> str | None:
+    """L'identifiant du plan ouvert par défaut : celui qui le déclare (``par_defaut: true``), sinon le
+    premier par ordre alphabétique ; None s'il n'y a aucun plan."""
+    declares = [p.id for p in plans.values() if p.par_defaut]
+    return declares[0] if declares else next(iter(sorted(plans)), None)
 
 
 def charger_plans(dossier: Path | None = None) -> tuple[dict[str, Plan], list[ErreurDonnees]]:

@@ -66,9 +66,10 @@ def empreinte_mot_de_passe(mot_de_passe: str, sel: str) -> str:
 
 
 def texte_valeur(valeur, texte) -> str:
-    if valeur is not None and not (isinstance(valeur, float) and pd.isna(valeur)):
-        return f"{valeur:g}".replace(".", ",")
-    return texte or "(vide)"
+    """La valeur citée dans un message de conflit : le même texte que partout (``vues_plan.texte_valeur``)."""
+    from .vues_plan import texte_valeur as texte_commun
+
+    return texte_commun(valeur, texte, vide="(vide)")
 
 
 class Stockage:

@@ -314,7 +314,7 @@ def series_de_contexte(codes: list[str], portrait: pd.DataFrame | None, territoi
             code=code,
             lignes=[(l["indicateur"], valeur_ligne(pd.Series(l)),
                      fmt.annee(l["annee"]) if _vide(l.get("periode")) else str(l["periode"])) for l in lignes],
-            source=source_courte(pd.Series(lignes[-1])),
+            source=source_courte(pd.Series(lignes[-1]), territoire.portrait.document if territoire.portrait else "Document"),
         ))
     return series
 

@@ -33,7 +33,7 @@ def test_couleurs_distinctes():
 def test_couleurs_ecrites_dans_les_pages():
     """Toute couleur écrite en dur dans une page (texte du mode séminaire, trait de référence…) a
     au moins 3:1 sur fond blanc ; les palettes sont dans ctg_data/couleurs.py."""
-    trouvees = {(f.name, c) for f in (RACINE / "pages").glob("*.py")
+    trouvees = {(f.name, c) for f in (RACINE / "pages").rglob("*.py")
                 for c in re.findall(r"#[0-9A-Fa-f]{6}\b", f.read_text(encoding="utf-8"))}
     assert trouvees, "aucune couleur trouvée : le motif ne lit plus les pages"
     faibles = [(f, c, round(couleurs.contraste(c), 2)) for f, c in trouvees if couleurs.contraste(c) < 3]

@@ -19,7 +19,7 @@ def test_xlsx_avec_feuille_source():
     classeur = openpyxl.load_workbook(io.BytesIO(en_xlsx(charger("portrait"), jeu=jeu)))
     assert classeur.sheetnames == ["Données", "Source"]
     donnees = classeur["Données"]
-    assert donnees["A1"].value == "id" and donnees.max_row == 60
+    assert donnees["A1"].value == "id" and donnees.max_row == len(charger("portrait")) + 1
     source = {r[0]: r[1] for r in classeur["Source"].iter_rows(min_row=2, values_only=True)}
     assert source["Fichier source"] == "002_e8b9c2145bef99c1.txt"
     assert "licence" in source["Licence"].lower()

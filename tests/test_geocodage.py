@@ -26,8 +26,10 @@ from ctg_data.geocodage import (
     geocoder,
     geocoder_api,
     geocoder_fichier_ban,
+    adresses_equipements,
     main,
 )
+from ctg_data.catalogue import charger
 
 from .conftest import DONNEES, RACINE, remplacer
 
@@ -469,9 +471,15 @@ def test_cache_livre_lisible():
 def test_ligne_de_commande_fichier_ban(dossier_donnees, capsys):
     assert main(["--fichier-ban", str(FICHIER_BAN), "--donnees", str(dossier_donnees)]) == 0
     sortie = capsys.readouterr().out
-    assert "\r[géocodage] 52/52 adresses…" in sortie
+    n = len(adresses_equipements(charger("equipements", dossier_donnees)))
+    assert f"\r[géocodage] {n}/{n} adresses…" in sortie
+    # Les pages lisent la position calculée une fois : elle suit le géocodage.
+    assert "Position et quartier des équipements recalculés" in sortie
+    positions = charger("equipements_positions", dossier_donnees)
+    assert (positions["precision"].isin(["adresse", "rue"])).sum() >= 11
     assert "trouvées au numéro près" in sortie and "à la rue seulement" in sortie and "non trouvées" in sortie
-    assert "8 équipements sans adresse" in sortie
+    sans_adresse = int(charger("equipements", dossier_donnees)["adresse"].isna().sum())
+    assert f"{sans_adresse} équipements sans adresse" in sortie
     cache = Cache(dossier_donnees / FICHIER_CACHE)
     assert cache.get("25 rue balzac|21000|dijon").precision == "adresse"
     assert cache.get("17 boulevard mansart|21000|dijon").precision == "rue"

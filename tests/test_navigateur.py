@@ -74,7 +74,7 @@ def test_telechargement_csv_et_excel(page, serveur_app):
         page.get_by_role("button", name="Télécharger en CSV").first.click()
     chemin = telechargement.value.path()
     contenu = open(chemin, "rb").read().decode("utf-8-sig")
-    assert telechargement.value.suggested_filename == "ctg-dijon-portrait.csv"
+    assert telechargement.value.suggested_filename == "tableau-de-bord-ctg-portrait.csv"
     assert contenu.splitlines()[0].startswith("id;theme;code;indicateur")
     assert "159106" in contenu
     with page.expect_download() as telechargement:

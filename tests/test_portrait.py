@@ -4,7 +4,9 @@ import pandas as pd
 import pytest
 
 from ctg_data.catalogue import charger
-from ctg_data.portrait import CHIFFRES_CLES, chiffres_cles, tableau_lisible
+from ctg_data import chiffres
+from ctg_data.portrait import tableau_lisible
+from ctg_data.territoire import charger_territoires
 
 E = "\u00a0"
 
@@ -47,31 +49,43 @@ def test_chaque_ligne_cite_le_texte(portrait):
     assert portrait["source_section"].str.contains(r"\(ligne \d+\)").all()
 
 
-def test_cartes_dans_l_ordre_annonce(portrait):
-    cartes = chiffres_cles(portrait)
-    assert [c.code for c in cartes] == [code for code, _ in CHIFFRES_CLES]
-    population = cartes[0]
-    assert (population.valeur_courte, population.unite, population.annee) == (f"159{E}106", "personnes", "2020")
-    assert "002_e8b9c2145bef99c1.txt" in population.source and "ligne 145" in population.source
+@pytest.fixture(scope="module")
+def cartes(portrait):
+    dijon = charger_territoires()[0]["dijon"]
+    ref = chiffres.reference(dijon, portrait, charger("social"), charger("social_indicateurs"))
+    return dijon, chiffres.cartes_chiffres_cles(ref, dijon)
 
 
-def test_carte_avec_comparaisons(portrait):
-    pauvrete = next(c for c in chiffres_cles(portrait) if c.code == "taux_pauvrete")
+def test_cartes_dans_l_ordre_annonce(cartes):
+    dijon, liste = cartes
+    assert [c.code for c in liste] == [c.code for c in dijon.chiffres_cles]
+    population = liste[0]
+    assert (population.valeur, population.unite, population.periode) == (f"159{E}106", "personnes", "2020")
+    # La source, en mots ; le fichier et la ligne restent dans le détail (page « Données et sources »).
+    assert population.source == "Convention CTG 2024-2027, Préambule — Les caractéristiques territoriales suivantes"
+
+
+def test_carte_avec_comparaisons(cartes):
+    pauvrete = next(c for c in cartes[1] if c.code == "taux_pauvrete")
     assert pauvrete.valeur == f"16{E}%"
-    assert pauvrete.comparaisons == [f"Côte-d'Or : 11,5{E}%", f"France métropolitaine : 14,4{E}%"]
+    (meme_source,) = pauvrete.comparaisons()
+    assert meme_source.valeurs == [("Côte-d'Or", f"11,5{E}%"), ("France métropolitaine", f"14,4{E}%")]
 
 
-def test_carte_avec_historique_et_annee_absente(portrait):
-    cartes = {c.code: c for c in chiffres_cles(portrait)}
-    assert cartes["naissances"].valeur_courte == f"1{E}464" and cartes["naissances"].annee == "2021"
-    assert cartes["naissances"].historique == [f"1{E}807{E}naissances en 2008"]
-    assert cartes["familles_monoparentales"].valeur_courte == f"plus de 5{E}800"
-    assert cartes["familles_monoparentales"].annee == "année non précisée"
+def test_carte_avec_historique_et_annee_absente(cartes):
+    par_code = {c.code: c for c in cartes[1]}
+    assert par_code["naissances"].valeur == f"1{E}464" and par_code["naissances"].periode == "2021"
+    assert par_code["naissances"].historique == [f"1{E}807{E}naissances en 2008"]
+    assert par_code["familles_monoparentales"].valeur == f"plus de 5{E}800"
+    assert par_code["familles_monoparentales"].periode == "année non précisée"
 
 
-def test_code_absent_omis(portrait):
+def test_code_absent_dit_sans_valeur(portrait):
+    dijon = charger_territoires()[0]["dijon"]
     sans_neet = portrait[portrait["code"] != "jeunes_18_24_neet"]
-    assert "jeunes_18_24_neet" not in [c.code for c in chiffres_cles(sans_neet)]
+    ref = chiffres.reference(dijon, sans_neet, charger("social"), charger("social_indicateurs"))
+    neet = next(c for c in chiffres.cartes_chiffres_cles(ref, dijon) if c.code == "jeunes_18_24_neet")
+    assert neet.valeur == "pas de valeur" and neet.source == "aucune source disponible"
 
 
 def test_tableau_lisible(portrait):

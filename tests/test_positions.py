@@ -81,7 +81,7 @@ def test_position_hors_dijon(entrees):
     cache = pd.DataFrame([ligne_cache(equipement, 4.995, 47.335)])
     e = calculer(entrees, cache).set_index("id").loc["EQ035"]
     assert e["precision"] == "adresse" and pd.isna(e["quartier"])
-    assert e["raison_quartier"] == "position hors de la commune de Dijon"
+    assert e["raison_quartier"] == "position hors des IRIS du territoire"
 
 
 def test_correction_l_emporte_sur_tout(entrees):

@@ -198,3 +198,26 @@ def test_vue_contexte_annees_niveaux_et_reperes():
     assert sorted(vue.serie_reperes["annee"].unique()) == [2018, 2019]
     ancienne = vc.vue_indicateur(SOCIAL, DICTIONNAIRE, TERRITOIRE, "mediane", annee=2018, niveau="Quartiers")
     assert ancienne.annee == 2018 and ancienne.niveau == vc.IRIS  # niveau impossible : le premier possible
+
+
+def test_aucun_nom_de_territoire_ecrit_dans_le_code():
+    """Les noms de territoires et de quartiers viennent des données (data/territoires, data/quartiers.csv…),
+    jamais d'une chaîne du code (commentaires et docstrings exceptés). Seule exception, dite : l'étape de
+    construction de la géographie des IRIS de Dijon (build.py et le schéma de son rattachement), qui
+    deviendra générique avec les packs de territoires."""
+    import ast
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parent.parent
+    fichiers = [*(racine / "ctg_data").rglob("*.py"), *(racine / "pages").rglob("*.py"), racine / "app.py"]
+    trouves = set()
+    for f in fichiers:
+        arbre = ast.parse(f.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(arbre)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
+                      and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for n in ast.walk(arbre):
+            if (isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+                    and any(nom in n.value for nom in ("Dijon", "Grésilles", "Gevrey", "Fontaine d'Ouche"))):
+                trouves.add(str(f.relative_to(racine)))
+    assert trouves <= {"ctg_data/build.py", "ctg_data/schemas.py"}, trouves

@@ -165,7 +165,7 @@ def test_equipement_ferme_quitte_tous_les_comptes_puis_revient(editeur):
     portrait = ouvrir_page("portrait", quartier="gresilles")
     assert "L'Essentiel-le" not in noms(portrait)
     tout = ouvrir_page()
-    assert f"**{eq.compter(vue(magasin.corrections_actives())).total}**" in textes_affiches(tout)
+    assert eq.compter(vue(magasin.corrections_actives())).phrase() in textes_affiches(tout)
     assert eq.compter(vue(magasin.corrections_actives())).total == eq.compter(vue()).total - 1
 
     magasin.annuler_correction(qui, id_correction, "Réouverture")

@@ -16,7 +16,7 @@ from .chargement import (  # noqa: F401
 )
 from .connexion import CLE_IDENTITE, bloc_connexion, erreur_ecriture, identite, oidc_configure  # noqa: F401
 from .filtres import (  # noqa: F401
-    CLE_PLAN, CLE_QUARTIER, PLAN_PAR_DEFAUT, choisir_quartier, exiger_donnees_territoriales, filtre_plan,
+    CLE_PLAN, CLE_QUARTIER, choisir_quartier, exiger_donnees_territoriales, filtre_plan,
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
 from .widgets import (  # noqa: F401

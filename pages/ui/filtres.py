@@ -7,22 +7,21 @@ import streamlit as st
 
 import pandas as pd
 
-from ctg_data.plan import Plan
+from ctg_data.plan import Plan, plan_par_defaut
 from ctg_data.territoire import Territoire, sous_zones
 
 from .chargement import donnees, plans, territoires
 from .widgets import texte_brut
 
-PLAN_PAR_DEFAUT = "ctg-dijon-2024-2027"
 CLE_PLAN = "plan"
 
 
 def plan() -> Plan:
     """Le plan choisi (sélecteur de la barre latérale, gardé dans l'adresse ?plan=…)."""
     disponibles, _ = plans()
-    choisi = st.session_state.get(CLE_PLAN, PLAN_PAR_DEFAUT)
+    choisi = st.session_state.get(CLE_PLAN)
     if choisi not in disponibles:
-        choisi = PLAN_PAR_DEFAUT if PLAN_PAR_DEFAUT in disponibles else next(iter(disponibles), None)
+        choisi = plan_par_defaut(disponibles)
     if choisi is None:
         st.error("Aucun plan d'actions valide dans data/plans/.")
         st.stop()
@@ -34,7 +33,7 @@ def filtre_plan() -> None:
     disponibles, erreurs = plans()
     if CLE_PLAN not in st.session_state:
         demande = st.query_params.get(CLE_PLAN)
-        st.session_state[CLE_PLAN] = demande if demande in disponibles else PLAN_PAR_DEFAUT
+        st.session_state[CLE_PLAN] = demande if demande in disponibles else plan_par_defaut(disponibles)
     st.session_state["_widget_plan"] = st.session_state[CLE_PLAN]
     with st.sidebar:
         st.selectbox(
@@ -45,7 +44,7 @@ def filtre_plan() -> None:
         )
         for e in erreurs:
             st.warning(f"Plan refusé : {e.message()}", icon=":material/error:")
-    if st.session_state[CLE_PLAN] == PLAN_PAR_DEFAUT:
+    if st.session_state[CLE_PLAN] == plan_par_defaut(disponibles):
         st.query_params.pop(CLE_PLAN, None)
     else:
         st.query_params[CLE_PLAN] = st.session_state[CLE_PLAN]

@@ -5,7 +5,6 @@ import streamlit as st
 
 from ctg_data import chiffres
 from ctg_data import equipements as eq
-from ctg_data import format as fmt
 from ctg_data.vocabulaire import TYPES_PLAN
 from pages import ui
 
@@ -60,7 +59,7 @@ if territoire.chiffres_cles:
 if territoire.carte_et_contexte:
     st.header("Équipements et services")
     comptage = eq.compter(ui.equipements_localises(), quartier)
-    st.markdown(f"**{fmt.nombre(comptage.total)}** — " + comptage.phrase())
+    st.markdown(comptage.phrase())
     if comptage.par_categorie.empty:
         st.caption("Aucun équipement à afficher pour ce choix.")
     else:

@@ -53,4 +53,4 @@ acteur = st.selectbox("Voir les fiches d'un acteur", list(synthese["Acteur"]), k
 detail = liens[liens["acteur"] == acteur][["plan", "fiche", "fiche_titre", "role", "axe", "nom_dans_le_document", "source"]]
 st.dataframe(detail.rename(columns={"plan": "Plan", "fiche": "Fiche", "fiche_titre": "Intitulé", "role": "Rôle", "axe": "Axe",
                                     "nom_dans_le_document": "Nom dans le document", "source": "Source"}), hide_index=True)
-ui.telechargements(liens, "ctg-dijon-acteurs", cle="acteurs")
+ui.telechargements(liens, "acteurs-des-plans", cle="acteurs")

@@ -163,7 +163,7 @@ export = selection[
      "commune", "quartier", "origine_quartier", "confiance_quartier", "raison_quartier", "lat", "lon", "precision",
      "origine_position", "capacite", "origine_capacite", "etat", "origine_etat", "source_fichier", "source_section"]
 ]
-ui.telechargements(export, "ctg-dijon-equipements-carte", jeu=ui.catalogue()["equipements"], cle="carte")
+ui.telechargements(export, f"equipements-{territoire.id}-carte", jeu=ui.catalogue()["equipements"], cle="carte")
 
 # --- Géocodage (acte d'éditeur : appels à l'extérieur et écriture de fichiers) ------------------
 if ui.identite() is not None:

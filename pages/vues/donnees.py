@@ -28,10 +28,12 @@ for onglet, jeu in zip(onglets, jeux.values()):
         st.table(exports.provenance(jeu).set_index("Champ"))
         if jeu.id == "portrait":
             st.markdown("**Aperçu lisible** (valeurs mises en forme, source sur chaque ligne)")
-            st.dataframe(ui.calcul(tableau_lisible, "portrait"), hide_index=True)
+            territoire = ui.territoire()
+            document = territoire.portrait.document if territoire.portrait else "Document"
+            st.dataframe(ui.calcul(tableau_lisible, "portrait", document=document), hide_index=True)
         st.markdown("**Données brutes**")
         st.dataframe(df, hide_index=True)
-        ui.telechargements(df, f"ctg-dijon-{jeu.id}", jeu=jeu, cle=jeu.id)
+        ui.telechargements(df, f"tableau-de-bord-ctg-{jeu.id}", jeu=jeu, cle=jeu.id)
         if jeu.format == "geojson":
             st.download_button(
                 "Télécharger en GeoJSON",
@@ -52,7 +54,7 @@ st.markdown(
 )
 indicateurs_plan = plan.indicateurs()
 st.dataframe(indicateurs_plan, hide_index=True)
-ui.telechargements(indicateurs_plan, f"ctg-dijon-{plan.id}-indicateurs", cle="plan")
+ui.telechargements(indicateurs_plan, f"{plan.id}-indicateurs", cle="plan")
 st.download_button(
     "Télécharger le plan complet (YAML)", ui.fichier_donnees(f"plans/{plan.id}/plan.yaml"),
     file_name=f"{plan.id}.yaml", mime="application/yaml", icon=":material/download:", key="plan_yaml",

@@ -1,4 +1,4 @@
-"""Portrait d'un quartier sur une page : équipements, contexte social face à Dijon, QPV, Cité
+"""Portrait d'un quartier sur une page : équipements, contexte social face au territoire, QPV, Cité
 éducative, fiches de la CTG ; à imprimer ou télécharger en PDF."""
 
 import pandas as pd

@@ -9,7 +9,7 @@ from ctg_data import seminaire as sem
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data import chiffres
 from ctg_data import equipements as eq
-from ctg_data.suivi import statuts_indicateurs
+from ctg_data import vues_plan
 from pages import ui
 
 
@@ -34,7 +34,7 @@ except ErreurDonnees as e:
 
 def construire_diapositives():
     courantes, manuels, _ = ui.valeurs_saisies(plan.id)
-    statuts = statuts_indicateurs(plan.indicateurs(), courantes, manuels) if len(plan.indicateurs()) else plan.indicateurs()
+    statuts = vues_plan.statuts_du_plan(plan, territoire, courantes, manuels)  # comme la page « Plan d'actions »
     if territoire.carte_et_contexte:
         equipements = ui.equipements_localises()
         cartes_chiffres = chiffres.cartes_chiffres_cles(ui.reference_chiffres(territoire.id), territoire)
