@@ -67,20 +67,26 @@ def indicateurs_cles(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quarti
     return pd.DataFrame(lignes, columns=["Indicateur", "Année", "Quartier", territoire, "Calcul", "Source"])
 
 
-def pauvrete_quartier_et_qpv(social: pd.DataFrame, id_quartier: str, nom_qpv: str | None) -> list[str]:
+def pauvrete_quartier_et_qpv(social: pd.DataFrame, id_quartier: str, nom_qpv: str | None,
+                             nom_quartier: str | None = None) -> list[str]:
     """Le taux de pauvreté du quartier (ses IRIS regroupés) et, s'il en contient un, celui du quartier
     prioritaire (son périmètre propre, plus restreint), chacun avec son année et ce qu'il couvre : deux
-    chiffres différents qui ne doivent jamais apparaître l'un sans l'autre sans explication."""
+    chiffres différents qui ne doivent jamais apparaître l'un sans l'autre sans explication.
+    ``nom_quartier`` : à donner quand la phrase ne se lit pas sous le titre du quartier.
+
+    Le QPV est retrouvé par son nom (sans tenir compte de la casse) : ses codes ont changé entre les
+    générations de QPV (2015, 2024)."""
     lignes = []
+    quel = f", {nom_quartier} (quartier entier)," if nom_quartier else " du quartier entier"
     du_q = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == "quartier")
                   & (social["code_zone"] == id_quartier)].dropna(subset=["valeur"])
     if not du_q.empty:
         d = du_q.sort_values("annee").iloc[-1]
-        lignes.append(f"Taux de pauvreté du quartier entier en {int(d['annee'])} : {texte(d, '%')} "
+        lignes.append(f"Taux de pauvreté{quel} en {int(d['annee'])} : {texte(d, '%')} "
                       "(ses IRIS regroupés, moyenne pondérée par la population ; INSEE, Filosofi)")
     if nom_qpv:
         qpv = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == "QPV")
-                     & (social["nom_zone"] == nom_qpv)].dropna(subset=["valeur"])
+                     & (social["nom_zone"].str.casefold() == nom_qpv.casefold())].dropna(subset=["valeur"])
         if not qpv.empty:
             d = qpv.sort_values("annee").iloc[-1]
             lignes.append(f"Taux de pauvreté du quartier prioritaire {nom_qpv} en {int(d['annee'])} : {texte(d, '%')} "

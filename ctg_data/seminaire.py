@@ -83,7 +83,7 @@ def construire(deck: dict, plan, statuts: pd.DataFrame, cartes_chiffres: list, q
         elif type_ == "qpv" and territorial:
             points = []
             for _, q in quartiers[quartiers["qpv"]].sort_values("nom").iterrows():
-                points += pauvrete_quartier_et_qpv(social, q["id"], q["nom_qpv"])
+                points += pauvrete_quartier_et_qpv(social, q["id"], q["nom_qpv"], q["nom"])
             noms = " et ".join(sorted(quartiers.loc[quartiers["qpv"], "nom_qpv"]))
             diapos.append(Diapositive("qpv", "Les quartiers prioritaires", noms, points,
                                       "INSEE, Filosofi par IRIS et par QPV ; ANCT"))

@@ -182,3 +182,17 @@ def test_capacite_corrigee_appliquee(editeur):
     tableau = vue(magasin.corrections_actives()).set_index("id")
     assert tableau.loc["EQ001", "capacite"] == 42
     assert tableau.loc["EQ001", "origine_capacite"].startswith("capacité corrigé par verite1")
+
+
+def test_pauvrete_du_quartier_et_du_qpv_toujours_ensemble_et_expliquees():
+    """Grésilles : 38,1 % (quartier entier, 2021) et 45,5 % (périmètre du QPV, 2019) ne s'affichent jamais
+    l'un sans l'autre sans dire ce que chacun couvre : séminaire (diapositive du quartier et des QPV),
+    portrait."""
+    seminaire = diapositives_quartiers(ouvrir_page("seminaire"))["Grésilles"]
+    quartier = [p for p in seminaire if p.startswith("Taux de pauvreté du quartier entier en 2021")]
+    qpv = [p for p in seminaire if p.startswith("Taux de pauvreté du quartier prioritaire Les Grésilles en 2019")]
+    assert len(quartier) == len(qpv) == 1
+    assert f"38,1{E}%" in quartier[0] and "IRIS regroupés" in quartier[0]
+    assert f"45,5{E}%" in qpv[0] and "périmètre du QPV seul" in qpv[0]
+    portrait = textes_affiches(ouvrir_page("portrait", quartier="gresilles"))
+    assert qpv[0] in portrait and quartier[0] in portrait

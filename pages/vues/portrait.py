@@ -87,6 +87,9 @@ if "Taux de pauvreté" in set(cles["Indicateur"]):
     pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
     st.metric(f"Taux de pauvreté ({pauvrete['Année']})", pauvrete["Quartier"])
     st.caption(f"Source : {pauvrete['Source']}. Calcul : {pauvrete['Calcul']}")
+    if fiche_q["qpv"]:  # deux chiffres différents : le quartier entier et le périmètre du QPV
+        for ligne in pq.pauvrete_quartier_et_qpv(social, fiche_q["id"], fiche_q["nom_qpv"]):
+            st.caption(ligne)
 st.dataframe(cles, hide_index=True)
 st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiquée (colonne « Calcul »). "
            "Une médiane ne se moyenne pas : pour ces indicateurs, la colonne « Calcul » donne l'étendue des IRIS. "
