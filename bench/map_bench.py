@@ -76,7 +76,7 @@ def decimal(x: float, decimales: int = 1) -> str:
 
 
 def donnees_reelles(dossier: Path) -> dict:
-    """Positions comme l'application les calcule (``pages/ui.py::_positions``) et contours."""
+    """Positions comme l'application les calcule (``pages/ui/chargement.py::_positions``) et contours."""
     iris = geographie.charger_geo("iris", dossier)
     quartiers_geo = geographie.charger_geo("quartiers_geo", dossier)
     equipements = positions.positions(

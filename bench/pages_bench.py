@@ -57,7 +57,7 @@ if str(BENCH) not in sys.path:
 
 PAGES = ["accueil", "carte", "contexte", "portrait", "plan", "recapitulatif", "acteurs", "seminaire", "donnees",
          "saisie"]
-QUARTIERS = ["Grésilles", "Tout Dijon"]
+QUARTIERS = ["Grésilles", ""]  # "" : tout le territoire
 REEXECUTIONS = 20
 PREMIERS = 5
 SESSIONS = (1, 10)

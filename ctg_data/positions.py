@@ -80,12 +80,10 @@ def positions(
     iris: gpd.GeoDataFrame,
     rattachement: pd.DataFrame,
     quartiers_geo: gpd.GeoDataFrame,
-    corrections: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Les équipements avec lat, lon, precision, score, date_position, origine_position, quartier
-    (final), origine_quartier, confiance_quartier, raison_quartier, code_iris."""
-    corrections = corrections if corrections is not None else pd.DataFrame(columns=COLONNES_CORRECTIONS)
-    corrections = corrections.drop_duplicates("id", keep="last").set_index("id")
+    """Les équipements des données livrées avec lat, lon, precision, score, date_position,
+    origine_position, quartier (final), origine_quartier, confiance_quartier, raison_quartier, code_iris
+    (étapes 2 à 4 ; les corrections des éditeurs s'appliquent ensuite : ``avec_corrections``)."""
     trouves = cache[cache["statut"] == "trouvé"].set_index("cle") if not cache.empty else cache
     connus = quartier_connu(equipements, decisions).set_index("id")
     resultat = []
@@ -95,21 +93,13 @@ def positions(
             "date_position": None, "origine_position": None, "code_iris": None,
             **connus.loc[e["id"]].to_dict(),
         }
-        correction = corrections.loc[e["id"]] if e["id"] in corrections.index else None
         cle = cle_adresse(e["adresse"], e["code_postal"], e["commune"]) if pd.notna(e["adresse"]) else None
-        if correction is not None and pd.notna(correction["lat"]) and pd.notna(correction["lon"]):
-            ligne.update(
-                lat=float(correction["lat"]), lon=float(correction["lon"]), precision="adresse",
-                date_position=correction["date"],
-                origine_position=f"corrigée par {correction['auteur']} le {correction['date']} : {correction['motif']}",
-            )
-        elif cle is not None and cle in trouves.index:
+        if cle is not None and cle in trouves.index:
             g = trouves.loc[cle]
             ligne.update(
                 lat=float(g["lat"]), lon=float(g["lon"]), precision=g["precision"], score=g["score"],
                 date_position=g["date"], origine_position=f"géocodage ({g['source']}) : {g['libelle']}",
             )
-        if ligne["lat"] is not None:
             code, quartier = quartier_du_point(ligne["lon"], ligne["lat"], iris, rattachement)
             ligne.update(code_iris=code, quartier=quartier)
             if quartier is not None:
@@ -118,9 +108,6 @@ def positions(
             else:
                 ligne.update(origine_quartier="position", confiance_quartier=None,
                              raison_quartier="position hors des IRIS du territoire")
-        if correction is not None and pd.notna(correction["quartier"]):
-            ligne.update(quartier=correction["quartier"], origine_quartier="correction", confiance_quartier="sûr",
-                         raison_quartier=f"corrigé par {correction['auteur']} le {correction['date']} : {correction['motif']}")
         resultat.append(ligne)
     df = pd.DataFrame(resultat)
     placer_approximativement(df, quartiers_geo)
@@ -155,14 +142,14 @@ def positions_livrees(
 ) -> pd.DataFrame:
     """Position et quartier de chaque équipement pour les données livrées (sans corrections) : ce que
     l'étape de construction écrit dans ``data/equipements_positions.csv``."""
-    tout = positions(equipements, decisions, cache, iris, rattachement, quartiers_geo, None)
+    tout = positions(equipements, decisions, cache, iris, rattachement, quartiers_geo)
     df = tout[COLONNES_POSITIONS].copy()
     df[["lat", "lon"]] = df[["lat", "lon"]].astype(float).round(6)
     return df.sort_values("id").reset_index(drop=True)
 
 
-def _texte_correction(c: pd.Series) -> str:
-    return f"corrigé par {c['auteur']} le {c['date']} : {c['motif']}"
+def _texte_correction(c: pd.Series, accord: str = "") -> str:
+    return f"corrigé{accord} par {c['auteur']} le {c['date']} : {c['motif']}"
 
 
 def avec_corrections(
@@ -196,10 +183,10 @@ def avec_corrections(
         ident = c["id"]
         if ident not in df.index:
             continue
-        texte = _texte_correction(c)
+        texte, texte_f = _texte_correction(c), _texte_correction(c, "e")
         if pd.notna(c.get("lat")) and pd.notna(c.get("lon")):
             df.loc[ident, ["lat", "lon", "precision", "score", "date_position", "origine_position"]] = [
-                float(c["lat"]), float(c["lon"]), "adresse", None, c["date"], f"position {texte}"]
+                float(c["lat"]), float(c["lon"]), "adresse", None, c["date"], f"position {texte_f}"]
             code, quartier = (quartier_du_point(float(c["lon"]), float(c["lat"]), iris, rattachement)
                               if iris is not None and rattachement is not None else (None, None))
             df.loc[ident, ["code_iris", "quartier", "origine_quartier", "confiance_quartier", "raison_quartier"]] = [
@@ -212,7 +199,7 @@ def avec_corrections(
             if df.loc[ident, "precision"] in (APPROX, "inconnue") and avant != c["quartier"]:
                 a_replacer.append(ident)
         if pd.notna(c.get("capacite")):
-            df.loc[ident, ["capacite", "origine_capacite"]] = [int(c["capacite"]), f"capacité {texte}"]
+            df.loc[ident, ["capacite", "origine_capacite"]] = [int(c["capacite"]), f"capacité {texte_f}"]
         if pd.notna(c.get("etat")):
             df.loc[ident, ["etat", "origine_etat"]] = [c["etat"], f"état {texte}"]
     if a_replacer and quartiers_geo is not None:

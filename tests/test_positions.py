@@ -7,7 +7,7 @@ import shapely
 from ctg_data.catalogue import charger
 from ctg_data.geocodage import cle_adresse
 from ctg_data.geographie import charger_geo
-from ctg_data.positions import APPROX, COLONNES_CORRECTIONS, positions
+from ctg_data.positions import APPROX, COLONNES_CORRECTIONS, COLONNES_POSITIONS, avec_corrections, positions
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +22,14 @@ def entrees():
 
 
 def calculer(entrees, cache=None, corrections=None):
+    """Positions des données livrées, puis les corrections par-dessus, comme l'application."""
     cache = cache if cache is not None else pd.DataFrame(columns=["cle", "statut"])
-    return positions(entrees["equipements"], entrees["decisions"], cache, entrees["iris"],
-                     entrees["rattachement"], entrees["quartiers_geo"], corrections)
+    livrees = positions(entrees["equipements"], entrees["decisions"], cache, entrees["iris"],
+                        entrees["rattachement"], entrees["quartiers_geo"])
+    if corrections is None:
+        return livrees
+    return avec_corrections(entrees["equipements"], livrees[COLONNES_POSITIONS], corrections, entrees["iris"],
+                            entrees["rattachement"], entrees["quartiers_geo"])
 
 
 def ligne_cache(equipement, lon, lat, precision="adresse"):

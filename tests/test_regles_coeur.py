@@ -165,7 +165,7 @@ def test_correction_de_quartier_et_de_capacite():
     vue = positions.avec_corrections(EQUIPEMENTS, LIVREES, correction(id="EQ003", quartier="Nord", capacite=12))
     ligne = vue.set_index("id").loc["EQ003"]
     assert (ligne["quartier"], ligne["origine_quartier"], ligne["capacite"]) == ("Nord", "correction", 12)
-    assert ligne["origine_capacite"] == "capacité corrigé par agent1 le 2026-01-02 : vérifié"
+    assert ligne["origine_capacite"] == "capacité corrigée par agent1 le 2026-01-02 : vérifié"
     assert eq.compter(vue, "Nord").total == 2
 
 

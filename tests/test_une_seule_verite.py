@@ -181,7 +181,7 @@ def test_capacite_corrigee_appliquee(editeur):
     magasin.corriger_equipement(qui, "EQ001", motif="Agrément 2025", capacite=42)
     tableau = vue(magasin.corrections_actives()).set_index("id")
     assert tableau.loc["EQ001", "capacite"] == 42
-    assert tableau.loc["EQ001", "origine_capacite"].startswith("capacité corrigé par verite1")
+    assert tableau.loc["EQ001", "origine_capacite"].startswith("capacité corrigée par verite1")
 
 
 def test_pauvrete_du_quartier_et_du_qpv_toujours_ensemble_et_expliquees():
