@@ -294,40 +294,39 @@ def _renseigne(statuts: pd.DataFrame) -> pd.Series:
     return statuts["derniere_periode"].notna() if not statuts.empty else pd.Series(dtype=bool)
 
 
-def series_de_contexte(codes: list[str], portrait: pd.DataFrame | None, territoire: Territoire) -> list[SerieContexte]:
-    """Les séries du portrait (par code) pour le territoire du plan, dans l'ordre des codes ; une série
-    absente pour ce territoire n'est pas listée (rien n'est inventé)."""
-    if portrait is None or portrait.empty or not codes:
+def series_de_contexte(codes: list[str], reference: pd.DataFrame | None, territoire: Territoire) -> list[SerieContexte]:
+    """Les séries (par code) du territoire du plan, lues dans la référence des chiffres
+    (``chiffres.reference``) : une série par source (le document signé, puis les données ouvertes),
+    chaque valeur avec sa période ; une série absente pour ce territoire n'est pas listée (rien n'est
+    inventé)."""
+    if reference is None or reference.empty or not codes:
         return []
-    from .portrait import source_courte, valeur_ligne
+    from .chiffres import texte, valeurs_zone
 
-    siennes = portrait[portrait["territoire"] == territoire.nom]
-    par_code: dict[str, list[dict]] = {}
-    for ligne in siennes.to_dict("records"):
-        par_code.setdefault(ligne["code"], []).append(ligne)
     series = []
     for code in codes:
-        lignes = par_code.get(code, [])
-        if not lignes:
-            continue
-        series.append(SerieContexte(
-            code=code,
-            lignes=[(l["indicateur"], valeur_ligne(pd.Series(l)),
-                     fmt.annee(l["annee"]) if _vide(l.get("periode")) else str(l["periode"])) for l in lignes],
-            source=source_courte(pd.Series(lignes[-1]), territoire.portrait.document if territoire.portrait else "Document"),
-        ))
+        lignes = valeurs_zone(reference, code, territoire.nom).dropna(subset=["valeur"])
+        for _, groupe in lignes.groupby("origine", sort=False):
+            groupe = groupe.sort_values("annee", na_position="first")
+            series.append(SerieContexte(
+                code=code,
+                lignes=[(l["libelle"], texte(l) + (" par an" if l["unite"] == "€ par an" else ""), l["periode"])
+                        for l in groupe.to_dict("records")],
+                source=" ; ".join(dict.fromkeys(groupe["source"])),
+            ))
     return series
 
 
 def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, manuels: pd.DataFrame, *,
                 axe: str | None = None, statuts_choisis: list[str] | None = None, sous_zone: str | None = None,
-                portrait: pd.DataFrame | None = None, aujourdhui: dt.date | None = None) -> ResumePlan:
+                reference: pd.DataFrame | None = None, aujourdhui: dt.date | None = None) -> ResumePlan:
     """La synthèse du plan que montre la page « Plan d'actions ».
 
     ``axe`` : identifiant de l'axe choisi (None : tous) ; ``statuts_choisis`` : statuts des indicateurs
     listés sous chaque fiche (tous par défaut ; les statuts et les nombres restent calculés sur tous) ;
     ``sous_zone`` : seules les valeurs de ce quartier comptent, et seules les fiches qui le concernent
-    sont listées ; ``portrait`` : le portrait de territoire, pour les séries à côté de chaque axe."""
+    sont listées ; ``reference`` : la référence des chiffres du territoire (``chiffres.reference``), pour
+    les séries à côté de chaque axe."""
     choisis = list(LIBELLES_STATUTS) if statuts_choisis is None else list(statuts_choisis)
     statuts = statuts_du_plan(plan, territoire, courantes, manuels, aujourdhui, sous_zone)
     renseigne = _renseigne(statuts)
@@ -380,7 +379,7 @@ def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, man
             renseignes=int(renseignes_axe.get(a.id, 0)),
             total=int(par_axe.loc[a.id, "indicateurs"]) if a.id in par_axe.index else 0,
             axes_strategiques=[(s.titre, list(s.objectifs_operationnels)) for s in a.axes_strategiques],
-            fiches=fiches_axe, contexte=series_de_contexte(a.contexte, portrait, territoire),
+            fiches=fiches_axe, contexte=series_de_contexte(a.contexte, reference, territoire),
         ))
     return ResumePlan(statuts=statuts, synthese_axes=synthese_axes, comptes_axes=comptes_axes, axes=axes,
                       fiches=fiches, aucune_valeur=not bool(renseigne.any()), sous_zone=sous_zone,

@@ -9,7 +9,7 @@ import pytest
 from ctg_data import vues_plan as vp
 from ctg_data.plan import Plan
 from ctg_data.saisie import lignes_grille
-from ctg_data.territoire import SousZones, Territoire
+from ctg_data.territoire import PortraitDocument, SousZones, Territoire
 from ctg_data.suivi import (
     A_RENSEIGNER, ABANDONNE, ATTEINT, EN_COURS, NON_ATTEINT, statut_calcule, statut_groupe,
     statuts_indicateurs, synthese,
@@ -260,7 +260,14 @@ def portrait_synthetique():
 
 
 def test_resume_du_plan():
-    resume = vp.resume_plan(plan_synthetique(), VILLE, VALEURS, pd.DataFrame(), portrait=portrait_synthetique(),
+    from ctg_data import chiffres
+
+    ville = VILLE.model_copy(update={"portrait": PortraitDocument(jeu="portrait", document="Document d'essai")})
+    reference = chiffres.reference(ville, portrait_synthetique().assign(citation="…", note=None),
+                                   pd.DataFrame(columns=["indicateur", "type_zone", "code_zone", "nom_zone", "annee",
+                                                         "valeur", "unite", "statut", "source", "note"]),
+                                   pd.DataFrame(columns=["code", "libelle", "definition"]))
+    resume = vp.resume_plan(plan_synthetique(), ville, VALEURS, pd.DataFrame(), reference=reference,
                             aujourdhui=AUJOURDHUI)
     assert not resume.aucune_valeur
     statuts = resume.statuts.set_index("indicateur")
@@ -285,7 +292,7 @@ def test_resume_du_plan():
     # Séries du portrait à côté de l'axe : celles du territoire du plan seulement ; rien d'inventé.
     (serie,) = un.contexte
     assert serie.code == "pop" and serie.lignes == [("Population", f"1{ESP}200{ESP}personnes", "2020")]
-    assert "Portrait" in serie.source and deux.contexte == []
+    assert serie.source == "Document d'essai, Portrait" and deux.contexte == []
     assert [f.id for f in resume.fiches] == ["F1", "F2", "F3"]
 
 

@@ -47,7 +47,7 @@ if quartier:
 resume = vp.resume_plan(
     plan, territoire, courantes, manuels, axe=None if choix_axe == TOUS else choix_axe,
     statuts_choisis=choix_statuts, sous_zone=quartier,
-    portrait=ui.donnees("portrait") if any(a.contexte for a in plan.axes) else None,
+    reference=ui.reference_chiffres(territoire.id) if any(a.contexte for a in plan.axes) else None,
 )
 
 st.markdown("**Statuts des indicateurs**\n" + "".join(f"\n- {ui.badge(libelle)} {sens}" for libelle, sens in vp.legende_statuts()))
@@ -94,7 +94,7 @@ for axe in resume.axes:
             for i in fiche.indicateurs:
                 st.markdown(f"&nbsp;&nbsp;&nbsp;{ui.badge(i.statut)} {brut(i.libelle)} — *{brut(i.valeur)}*")
         if axe.contexte:
-            st.markdown(f"**Contexte (portrait de territoire, {brut(territoire.nom)})** — séries choisies par l'équipe "
+            st.markdown(f"**Contexte ({brut(territoire.nom)})** — séries choisies par l'équipe "
                         "pour éclairer l'axe :")
             for serie in axe.contexte:
                 for indicateur, valeur, periode in serie.lignes:
