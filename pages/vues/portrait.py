@@ -57,9 +57,7 @@ with gauche:
         st.caption("Aucun équipement rattaché à ce quartier pour l'instant.")
     else:
         st.dataframe(comptage.par_categorie[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}),
-                     hide_index=True,
-                     column_config={"Catégorie": st.column_config.TextColumn(width="large"),
-                                    "Nombre": st.column_config.NumberColumn(width="small")})
+                     hide_index=True, width="stretch")
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Rattachement : position géocodée, sinon quartier donné "
                "par le document ou décidé par l'équipe.")
 with droite:
