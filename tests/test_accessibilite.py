@@ -11,7 +11,7 @@ from tests.test_navigateur import attendre_page
 pytestmark = pytest.mark.navigateur
 
 PAGES = [
-    ("", "Convention Territoriale Globale de Dijon"),
+    ("", "Convention Territoriale Globale — Ville de Dijon"),
     ("carte", None),
     ("contexte", "Contexte social"),
     ("portrait?quartier=gresilles", "Portrait de quartier — Grésilles"),
@@ -65,12 +65,13 @@ def test_parcours_au_clavier_seul(page, serveur_app):
     from playwright.sync_api import expect
 
     page.goto(serveur_app)
-    attendre_page(page, "Convention Territoriale Globale de Dijon")
+    attendre_page(page, "Convention Territoriale Globale — Ville de Dijon")
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier")).to_be_visible()
     aller_au_clavier(page, "e.getAttribute('aria-label') && e.getAttribute('aria-label').startsWith('Quartier')")
     page.keyboard.type("Grési")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"\?quartier=gresilles$"))
-    expect(page.get_by_text(re.compile("rattaché\\(s\\) au quartier Grésilles"))).to_be_visible()
+    expect(page.get_by_text(re.compile("équipements et services dans le quartier Grésilles"))).to_be_visible()
 
     aller_au_clavier(page, "e.tagName === 'A' && e.innerText.trim().endsWith('Carte des équipements')")
     page.keyboard.press("Enter")

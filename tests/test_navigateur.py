@@ -27,13 +27,14 @@ def attendre_page(page, titre) -> None:
 
 def test_accueil_visible(page, serveur_app):
     page.goto(serveur_app)
-    attendre_page(page, "Convention Territoriale Globale de Dijon")
+    attendre_page(page, "Convention Territoriale Globale — Ville de Dijon")
     expect(page.get_by_text("159" + NBSP + "106", exact=True)).to_be_visible()
     texte = texte_visible(page)
     assert "Chiffres clés du territoire" in texte
     assert "personnes — Dijon, 2020" in texte
-    assert "Côte-d'Or : 11,5 %" in texte
-    assert "60 équipements et services" in texte
+    assert "Même source, 2020 : Côte-d'Or 11,5 % ; France métropolitaine 14,4 %" in texte
+    assert "57 équipements et services." in texte
+    assert "INSEE, Filosofi 2019" in texte
     assert page.get_by_test_id("stException").count() == 0
     RESULTATS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTATS / "accueil.png"), full_page=True)
@@ -41,12 +42,12 @@ def test_accueil_visible(page, serveur_app):
 
 def test_filtre_quartier_dans_l_adresse_et_entre_les_pages(page, serveur_app):
     page.goto(serveur_app)
-    attendre_page(page, "Convention Territoriale Globale de Dijon")
+    attendre_page(page, "Convention Territoriale Globale — Ville de Dijon")
     barre = page.get_by_test_id("stSidebar")
     barre.get_by_role("combobox", name="Quartier").click()
     page.get_by_role("option", name="Grésilles").click()
     expect(page).to_have_url(re.compile(r"\?quartier=gresilles$"))
-    expect(page.get_by_text(re.compile("rattaché\\(s\\) au quartier Grésilles"))).to_be_visible()
+    expect(page.get_by_text(re.compile("équipements et services dans le quartier Grésilles"))).to_be_visible()
 
     barre.get_by_role("link", name="Données et sources").click()
     attendre_page(page, "Données et sources")
@@ -62,7 +63,7 @@ def test_filtre_quartier_dans_l_adresse_et_entre_les_pages(page, serveur_app):
 
 def test_quartier_inconnu_signale(page, serveur_app):
     page.goto(f"{serveur_app}/?quartier=atlantide")
-    attendre_page(page, "Convention Territoriale Globale de Dijon")
+    attendre_page(page, "Convention Territoriale Globale — Ville de Dijon")
     expect(page.get_by_text("Le quartier « atlantide » indiqué dans l'adresse n'existe pas")).to_be_visible()
     expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier")).to_have_value("Tout Dijon")
 
