@@ -181,7 +181,13 @@ def _vers_0002(tables: dict) -> None:
             existantes[visee]["annule_par"] = ligne.get("id")
 
 
-MISES_A_NIVEAU = {"0002": _vers_0002}
+def _vers_0003(tables: dict) -> None:
+    """0003 ajoute deux tables (journal des connexions, géocodages) : vides dans une sauvegarde plus ancienne."""
+    tables.setdefault("journal_connexions", [])
+    tables.setdefault("geocodages", [])
+
+
+MISES_A_NIVEAU = {"0002": _vers_0002, "0003": _vers_0003}
 """Pour chaque révision du schéma après la première : ce qu'elle change aux lignes d'une sauvegarde
 faite à la révision précédente (une révision qui n'ajoute qu'une colonne facultative : ``lambda t: None``).
 Une nouvelle révision sans entrée ici fait échouer ``tests/test_sauvegarde.py``."""

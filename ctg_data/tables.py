@@ -95,5 +95,37 @@ corrections = sa.Table(
     sa.Index("ix_corrections_equipement", "equipement"),
 )
 
-TABLES = [valeurs, statuts_manuels, conflits, corrections, comptes]
+# Révision 0003 : journal des connexions (réussies ou non) et résultats de géocodage enregistrés dans
+# le magasin, avec leur auteur, comme toute écriture.
+journal_connexions = sa.Table(
+    "journal_connexions", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("identifiant", sa.String(200), nullable=False),  # tel que saisi (ou adresse OIDC)
+    sa.Column("reussite", sa.Boolean, nullable=False),
+    sa.Column("motif", sa.String(200), nullable=False),  # « connexion », « mot de passe incorrect », « compte verrouillé »…
+    sa.Column("client", sa.String(200)),  # d'où : adresse ou empreinte du navigateur, si connue
+    sa.Column("source", sa.String(10), nullable=False),  # local | oidc
+    sa.Column("horodatage", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_journal_connexions_identifiant", "identifiant", "horodatage"),
+    sa.Index("ix_journal_connexions_client", "client", "horodatage"),
+)
+
+geocodages = sa.Table(
+    "geocodages", meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("equipement", sa.String(20), nullable=False),
+    sa.Column("cle", sa.Text, nullable=False),  # adresse normalisée (ctg_data.geocodage.cle_adresse)
+    sa.Column("statut", sa.String(20), nullable=False),  # trouvé | non trouvé | ambigu
+    sa.Column("lat", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("precision", sa.String(20)),  # adresse | rue
+    sa.Column("score", sa.Float),
+    sa.Column("libelle", sa.Text),  # adresse trouvée, telle que la BAN l'écrit
+    sa.Column("source", sa.String(100), nullable=False),  # « API BAN », « fichier BAN (nom du fichier) »
+    sa.Column("auteur", sa.String(200), nullable=False),
+    sa.Column("horodatage", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_geocodages_equipement", "equipement", "horodatage"),
+)
+
+TABLES = [valeurs, statuts_manuels, conflits, corrections, comptes, journal_connexions, geocodages]
 """Toutes les tables du magasin, dans l'ordre où la sauvegarde les écrit et les restaure."""

@@ -80,7 +80,7 @@ def test_migration_lancee_deux_fois(url_base, monkeypatch):
             ("ix_valeurs_cle", ("plan", "indicateur", "zone", "periode"))]
         assert schema["valeurs"][2] == [("plan", "indicateur", "zone", "periode", "version")]
         assert set(schema) == {"alembic_version", "comptes", "conflits", "corrections_equipements",
-                               "statuts_manuels", "valeurs"}
+                               "statuts_manuels", "valeurs", "journal_connexions", "geocodages"}
         assert list(second.lister_comptes()["identifiant"]) == ["agent1"]
         assert list(second.historique(PLAN)["valeur"]) == [10]
     finally:
