@@ -66,3 +66,16 @@ def test_lien_direct_sur_un_serveur_neuf(page, tmp_path, chemin, titre):
         expect(page.get_by_text("Plan suivi").first).to_be_visible()
         assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_text("You have requested a page").count() == 0
+
+
+def test_le_coeur_n_importe_pas_streamlit():
+    """``ctg_data`` se teste sans navigateur ni Streamlit : importer tous ses modules ne charge pas Streamlit."""
+    import subprocess
+    import sys
+
+    modules = sorted(f"ctg_data.{p.stem}" for p in (RACINE / "ctg_data").glob("*.py") if p.stem != "__init__")
+    code = ("import importlib, sys\n"
+            f"for m in {modules!r}: importlib.import_module(m)\n"
+            "print(sorted(n for n in sys.modules if n == 'streamlit' or n.startswith('streamlit.')))")
+    sortie = subprocess.run([sys.executable, "-c", code], cwd=RACINE, capture_output=True, text=True, check=True)
+    assert sortie.stdout.strip() == "[]", sortie.stdout
