@@ -22,3 +22,14 @@ def dossier_reference() -> Path:
     Variable d'environnement : ``CTG_REFERENCE_DIR`` (défaut : ``../shared/reference``).
     """
     return Path(os.environ.get("CTG_REFERENCE_DIR") or RACINE.parent / "shared" / "reference")
+
+
+def dossier_ban() -> Path | None:
+    """Dossier des fichiers BAN départementaux (``adresses-21.csv`` ou ``.csv.gz``) que les éditeurs
+    peuvent choisir dans la page Carte pour géocoder sans internet ; None s'il n'est pas configuré.
+
+    Variable d'environnement : ``CTG_BAN_DIR``. Seuls les fichiers posés directement dans ce dossier
+    sont proposés, dans une liste : aucun chemin n'est jamais saisi dans l'application.
+    """
+    valeur = os.environ.get("CTG_BAN_DIR")
+    return Path(valeur) if valeur else None

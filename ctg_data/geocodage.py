@@ -6,14 +6,22 @@ Deux sources de positions :
 - un fichier BAN départemental (``adresses-21.csv`` d'adresse.data.gouv.fr, éventuellement
   compressé en ``.csv.gz``), sans connexion.
 
-Les résultats sont gardés dans un cache CSV (``data/geocodage_cache.csv``) : une adresse déjà
-géocodée n'est jamais redemandée. Le cache est écrit une seule fois, à la fin, et seulement si tout
-a réussi ; l'écriture passe par un fichier temporaire remplacé d'un coup (jamais de fichier à moitié
-écrit).
+Deux usages, deux destinations :
+
+- **en ligne de commande** (administration, avant la construction) : les résultats vont dans le
+  cache CSV versionné (``data/geocodage_cache.csv``), entrée de l'étape de construction, puis les
+  positions livrées sont recalculées (``data/equipements_positions.csv``). Une adresse du cache n'est
+  pas redemandée, sauf les non trouvées avec ``--reessayer-non-trouvees``. Le cache est écrit une
+  seule fois, à la fin, et seulement si tout a réussi ; l'écriture passe par un fichier temporaire
+  remplacé d'un coup (jamais de fichier à moitié écrit) ;
+- **dans l'application** (``geocoder_par_editeur``) : un acte d'éditeur, vérifié par le magasin
+  avant toute requête ; les résultats vont dans le magasin (table ``geocodages``, avec auteur et
+  date), jamais dans un fichier. Le fichier BAN est téléversé (``Televersement``) ou choisi parmi
+  les fichiers du dossier configuré (``CTG_BAN_DIR``) : jamais un chemin saisi.
 
 En ligne de commande :
 
-    python -m ctg_data.geocodage (--api | --fichier-ban CHEMIN) [--donnees DOSSIER]
+    python -m ctg_data.geocodage (--api | --fichier-ban CHEMIN) [--reessayer-non-trouvees] [--donnees DOSSIER]
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +69,10 @@ SOURCE_API = "API BAN"
 
 TAILLE_LOT = 500  # adresses par requête à l'API
 PAS_PROGRESSION = 50  # adresses cherchées dans le fichier BAN entre deux signalements
+TAILLE_MAX_TELEVERSEMENT_MO = 100  # fichier BAN téléversé (adresses-21.csv.gz : une dizaine de Mo)
+TAILLE_MAX_DECOMPRESSEE = 500 * 1024**2  # fichier téléversé une fois décompressé (adresses-21.csv : ~80 Mo)
+LONGUEUR_MAX_LIGNE = 64 * 1024  # une ligne de fichier BAN fait quelques centaines d'octets
+EXTENSIONS_BAN = (".csv", ".csv.gz", ".gz")  # fichiers proposés dans le dossier CTG_BAN_DIR
 SCORE_MINIMAL = 0.5  # en dessous, la proposition de l'API est refusée
 SCORE_RUE = 0.6  # score donné à une position « rue » tirée du fichier BAN
 ECART_MAXIMAL_M = 50  # au-delà, deux positions d'un même numéro rendent l'adresse ambiguë
@@ -112,6 +124,15 @@ class Resultat:
     libelle: str | None
     source: str
     date: str
+
+
+@dataclass(frozen=True)
+class Televersement:
+    """Un fichier BAN téléversé dans l'application : son nom (pour les messages) et son contenu.
+    Il n'est jamais écrit sur le disque du serveur."""
+
+    nom: str
+    contenu: bytes = field(repr=False)
 
 
 class ErreurGeocodage(Exception):
@@ -478,16 +499,20 @@ class FichierBan:
     champs, lat/lon invalides) lève ErreurDonnees avec le fichier, la ligne et la colonne.
     """
 
-    def __init__(self, chemin: Path, voies: set[str] | None = None):
-        self.chemin = Path(chemin)
-        self.source = f"fichier BAN {self.chemin.name}"
+    def __init__(self, chemin: Path | Televersement, voies: set[str] | None = None):
+        limite = None
+        if isinstance(chemin, Televersement):  # téléversé : lu en mémoire, taille décompressée bornée
+            nom, limite = nom_fichier_sur(chemin.nom), TAILLE_MAX_DECOMPRESSEE
+        else:
+            chemin = Path(chemin)
+            nom = chemin.name
+            if not chemin.is_file():
+                raise ErreurDonnees(nom, [Probleme(f"fichier introuvable ({chemin})")])
+        self.source = f"fichier BAN {nom}"
         self.points: dict[str, list[PointBan]] = {}
-        nom = self.chemin.name
-        if not self.chemin.is_file():
-            raise ErreurDonnees(nom, [Probleme(f"fichier introuvable ({self.chemin})")])
         try:
-            with _ouvrir(self.chemin) as flux:
-                problemes = self._lire(_lignes_decodees(flux, nom), voies)
+            with _ouvrir(chemin) as flux:
+                problemes = self._lire(_lignes_decodees(flux, nom, limite), voies)
         except (OSError, EOFError, zlib.error, csv.Error) as e:
             raise ErreurDonnees(nom, [Probleme(f"fichier illisible ou compressé de façon incorrecte ({e})")]) from None
         if problemes:
@@ -577,16 +602,41 @@ class FichierBan:
         return points
 
 
-def _ouvrir(chemin: Path):
+def _ouvrir(chemin: Path | Televersement):
     """Ouvre le fichier en binaire, décompressé s'il est au format gzip (quel que soit son nom)."""
+    if isinstance(chemin, Televersement):
+        flux = io.BytesIO(chemin.contenu)
+        return gzip.GzipFile(fileobj=flux, mode="rb") if chemin.contenu[:2] == b"\x1f\x8b" else flux
     with chemin.open("rb") as f:
         gzip_ = f.read(2) == b"\x1f\x8b"
     return gzip.open(chemin, "rb") if gzip_ else chemin.open("rb")
 
 
-def _lignes_decodees(flux, nom: str) -> Iterator[str]:
-    """Décode ligne à ligne en UTF-8 : une erreur d'encodage est située à sa ligne."""
-    for n, brute in enumerate(flux, start=1):
+def nom_fichier_sur(nom: str) -> str:
+    """Le nom d'un fichier téléversé, réduit à ce qu'on peut afficher et enregistrer sans risque :
+    sans dossier, lettres, chiffres, point, tiret et soulignement seulement, 80 caractères au plus."""
+    propre = re.sub(r"[^\w.-]+", "_", Path(str(nom).replace("\\", "/")).name).strip("._")
+    return propre[:80] or "fichier"
+
+
+def _lignes_decodees(flux, nom: str, limite: int | None = None) -> Iterator[str]:
+    """Décode ligne à ligne en UTF-8 : une erreur d'encodage est située à sa ligne. ``limite`` : taille
+    décompressée au-delà de laquelle la lecture s'arrête (fichier téléversé)."""
+    lu, n = 0, 0
+    while brute := flux.readline(LONGUEUR_MAX_LIGNE + 1):  # jamais une « ligne » de plusieurs Go en mémoire
+        n += 1
+        lu += len(brute)
+        if len(brute) > LONGUEUR_MAX_LIGNE:
+            raise ErreurDonnees(nom, [Probleme(
+                f"ligne de plus de {LONGUEUR_MAX_LIGNE // 1024} Ko : ce n'est pas un fichier BAN départemental",
+                ligne=n,
+            )])
+        if limite is not None and lu > limite:
+            raise ErreurDonnees(nom, [Probleme(
+                f"fichier trop volumineux une fois décompressé (plus de {limite // 1024**2} Mo) : ce n'est "
+                "pas un fichier BAN départemental",
+                ligne=n,
+            )])
         try:
             yield brute.decode("utf-8-sig" if n == 1 else "utf-8")
         except UnicodeDecodeError:
@@ -637,16 +687,33 @@ def geocoder_fichier_ban(adresses: list[Adresse], chemin: Path) -> list[Resultat
 # --- Géocodage avec cache --------------------------------------------------------------------
 
 
+class CacheMemoire:
+    """Un cache de géocodage en mémoire, avec les méthodes de ``Cache`` utilisées par ``geocoder`` :
+    rien n'est écrit sur le disque (``geocoder_par_editeur`` enregistre ses résultats dans le magasin)."""
+
+    def __init__(self, resultats: Iterable[Resultat] = ()):
+        self._resultats = {r.cle: r for r in resultats}
+
+    def get(self, cle: str) -> Resultat | None:
+        return self._resultats.get(cle)
+
+    def enregistrer(self, resultats: Iterable[Resultat]) -> None:
+        self._resultats.update((r.cle, r) for r in resultats if r.adresse)
+
+
 def geocoder(
     adresses: list[Adresse],
-    cache: Cache,
+    cache: Cache | CacheMemoire,
     *,
     mode: str,
-    chemin_ban: Path | None = None,
+    chemin_ban: Path | Televersement | None = None,
     progression: Callable[[int, int, str], None] | None = None,
     session=None,
+    reessayer: bool = False,
 ) -> list[Resultat]:
     """Géocode les adresses absentes du cache, puis écrit le cache (une fois, si tout a réussi).
+    ``reessayer`` : les adresses du cache restées « non trouvé » ou « ambigu » sont cherchées de
+    nouveau (les trouvées ne le sont jamais).
 
     ``mode`` : « api » (lots de TAILLE_LOT adresses) ou « fichier » (``chemin_ban`` obligatoire).
     ``progression(fait, total, message)`` est appelée au début, après chaque lot (ou toutes les
@@ -669,7 +736,7 @@ def geocoder(
             continue
         cle = cle_adresse(a.adresse, a.code_postal, a.commune)
         deja = cache.get(cle)
-        if deja is not None:
+        if deja is not None and not (reessayer and deja.statut != TROUVE):
             connus[cle] = deja
         else:
             nouvelles.setdefault(cle, a)
@@ -704,6 +771,134 @@ def geocoder(
     return resultats
 
 
+# --- Géocodage depuis l'application : un acte d'éditeur, résultats dans le magasin --------------
+
+
+def fichiers_dossier_ban(dossier: Path | None = None) -> list[str]:
+    """Les noms des fichiers BAN proposés aux éditeurs : les fichiers ``.csv``, ``.csv.gz`` ou ``.gz``
+    posés directement dans le dossier ``CTG_BAN_DIR`` (``config.dossier_ban``). Liste vide si le
+    dossier n'est pas configuré ou n'existe pas."""
+    dossier = dossier if dossier is not None else config.dossier_ban()
+    if dossier is None or not dossier.is_dir():
+        return []
+    return sorted(
+        f.name for f in dossier.iterdir()
+        if not f.name.startswith(".") and f.name.lower().endswith(EXTENSIONS_BAN) and f.is_file()
+    )
+
+
+def fichier_du_dossier_ban(nom: str, dossier: Path | None = None) -> Path:
+    """Le chemin d'un fichier de la liste ``fichiers_dossier_ban``. Tout autre nom (chemin, « .. »,
+    fichier hors de la liste, qu'il existe ou non) est refusé par le même message : l'application ne
+    dit jamais si un fichier existe ailleurs sur le serveur."""
+    dossier = dossier if dossier is not None else config.dossier_ban()
+    if dossier is None:
+        raise ErreurGeocodage(
+            "Aucun dossier de fichiers BAN n'est configuré sur le serveur (CTG_BAN_DIR) : téléversez le "
+            f"fichier BAN départemental. {RIEN_MODIFIE}"
+        )
+    if not isinstance(nom, str) or nom not in fichiers_dossier_ban(dossier):
+        raise ErreurGeocodage(
+            f"Ce fichier ne fait pas partie des fichiers BAN proposés : choisissez-en un dans la liste. {RIEN_MODIFIE}"
+        )
+    return dossier / nom
+
+
+def adresses_a_chercher(
+    adresses: list[Adresse], geocodes: pd.DataFrame, cache: Cache | CacheMemoire
+) -> tuple[list[Adresse], list[Adresse]]:
+    """(jamais cherchées, non trouvées ou ambiguës) parmi ``adresses``. Le résultat d'un équipement est
+    le dernier du magasin (``Stockage.geocodages_actifs`` : colonnes id, cle, statut) s'il porte sur son
+    adresse actuelle, sinon celui du cache livré (``data/geocodage_cache.csv``)."""
+    derniers = {} if geocodes.empty else {
+        i: (c, statut) for i, c, statut in zip(geocodes["id"], geocodes["cle"], geocodes["statut"])}
+    nouvelles, non_trouvees = [], []
+    for a in adresses:
+        cle = cle_adresse(a.adresse, a.code_postal, a.commune)
+        statut = None
+        if a.id in derniers and derniers[a.id][0] == cle:
+            statut = derniers[a.id][1]
+        elif (livre := cache.get(cle)) is not None:
+            statut = livre.statut
+        if statut is None:
+            nouvelles.append(a)
+        elif statut != TROUVE:
+            non_trouvees.append(a)
+    return nouvelles, non_trouvees
+
+
+def etat_des_adresses(
+    stockage, dossier: Path | None = None, equipements: pd.DataFrame | None = None
+) -> tuple[list[Adresse], list[Adresse]]:
+    """``adresses_a_chercher`` pour les équipements des données livrées (``equipements`` s'ils sont
+    déjà chargés) et les résultats du magasin (lecture seule : ce que la page propose de chercher)."""
+    dossier = Path(dossier) if dossier is not None else config.dossier_donnees()
+    if equipements is None:
+        equipements = catalogue.charger("equipements", dossier)
+    return adresses_a_chercher(adresses_equipements(equipements), stockage.geocodages_actifs(),
+                               Cache(dossier / FICHIER_CACHE))
+
+
+def pour_le_magasin(equipement: str, r: Resultat) -> dict:
+    """Une ligne de ``Stockage.enregistrer_geocodages`` (sans auteur ni date : le magasin les ajoute)."""
+    return {"equipement": equipement, "cle": r.cle, "statut": r.statut, "lat": r.lat, "lon": r.lon,
+            "precision": r.precision, "score": r.score, "libelle": r.libelle, "source": r.source}
+
+
+def geocoder_par_editeur(
+    stockage,
+    identite,
+    *,
+    mode: str,
+    fichier_ban: str | Televersement | None = None,
+    reessayer: bool = False,
+    dossier: Path | None = None,
+    progression: Callable[[int, int, str], None] | None = None,
+    session=None,
+) -> list[Resultat]:
+    """Le géocodage lancé depuis l'application : un acte d'éditeur, comme une correction.
+
+    1. L'identité est vérifiée par le magasin (``Stockage.verifier_editeur`` : compte d'éditeur actif)
+       avant toute requête au service de la BAN et toute lecture de fichier : sans elle,
+       ``EcritureRefusee``.
+    2. Sont cherchées les adresses jamais cherchées ou, avec ``reessayer``, celles restées « non
+       trouvé » ou « ambigu » (magasin, sinon cache livré) : un échec n'est jamais figé.
+    3. Mode « fichier » : ``fichier_ban`` est un fichier téléversé (``Televersement``,
+       TAILLE_MAX_TELEVERSEMENT_MO au plus) ou le **nom** d'un fichier du dossier ``CTG_BAN_DIR``
+       (``fichiers_dossier_ban``) ; jamais un chemin.
+    4. Les résultats vont dans le magasin (``Stockage.enregistrer_geocodages`` : auteur et date, une
+       transaction) ; aucun fichier n'est écrit. En cas d'erreur, rien n'est enregistré.
+
+    Renvoie les résultats des adresses cherchées, dans l'ordre (liste vide : rien à chercher).
+    """
+    stockage.verifier_editeur(identite)
+    if mode not in MODES:
+        raise ValueError(f"mode de géocodage inconnu « {mode} » ; modes admis : {', '.join(MODES)}")
+    source = None
+    if mode == "fichier":
+        if isinstance(fichier_ban, Televersement):
+            if len(fichier_ban.contenu) > TAILLE_MAX_TELEVERSEMENT_MO * 1024**2:
+                raise ErreurGeocodage(
+                    f"Le fichier téléversé dépasse {TAILLE_MAX_TELEVERSEMENT_MO} Mo : téléversez le fichier BAN "
+                    f"départemental compressé (adresses-21.csv.gz). {RIEN_MODIFIE}"
+                )
+            source = fichier_ban
+        elif isinstance(fichier_ban, str) and fichier_ban:
+            source = fichier_du_dossier_ban(fichier_ban)
+        else:
+            raise ErreurGeocodage(
+                f"Choisissez un fichier BAN dans la liste ou téléversez-le. {RIEN_MODIFIE}"
+            )
+    nouvelles, non_trouvees = etat_des_adresses(stockage, dossier)
+    a_chercher = non_trouvees if reessayer else nouvelles
+    if not a_chercher:
+        return []
+    resultats = geocoder(a_chercher, CacheMemoire(), mode=mode, chemin_ban=source, progression=progression,
+                         session=session)
+    stockage.enregistrer_geocodages(identite, [pour_le_magasin(a.id, r) for a, r in zip(a_chercher, resultats)])
+    return resultats
+
+
 # --- Ligne de commande ------------------------------------------------------------------------
 
 
@@ -721,16 +916,21 @@ def adresses_equipements(equipements: pd.DataFrame) -> list[Adresse]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Géocode les équipements qui ont une adresse et met à jour DOSSIER/geocodage_cache.csv."""
+    """Géocode les équipements qui ont une adresse et met à jour DOSSIER/geocodage_cache.csv (entrée
+    versionnée de la construction), puis DOSSIER/equipements_positions.csv. L'application, elle,
+    n'écrit jamais ces fichiers : ses géocodages vont dans le magasin (``geocoder_par_editeur``)."""
     parseur = argparse.ArgumentParser(
         prog="python -m ctg_data.geocodage",
         description="Géocode les équipements avec la Base Adresse Nationale (BAN) et met à jour le "
-        "cache des positions.",
+        "cache des positions (data/geocodage_cache.csv, entrée de la construction) et les positions "
+        "livrées (data/equipements_positions.csv).",
     )
     source = parseur.add_mutually_exclusive_group(required=True)
     source.add_argument("--api", action="store_true", help="interroger l'API de la BAN (connexion internet)")
     source.add_argument("--fichier-ban", type=Path, metavar="CHEMIN",
                         help="fichier BAN départemental (adresses-21.csv ou .csv.gz), sans connexion")
+    parseur.add_argument("--reessayer-non-trouvees", action="store_true",
+                         help="chercher de nouveau les adresses du cache restées non trouvées ou ambiguës")
     parseur.add_argument("--donnees", type=Path, metavar="DOSSIER",
                          help="dossier des données (défaut : data/ du projet, ou CTG_DATA_DIR)")
     arguments = parseur.parse_args(argv)
@@ -742,6 +942,7 @@ def main(argv: list[str] | None = None) -> int:
         resultats = geocoder(
             adresses, cache, mode="api" if arguments.api else "fichier",
             chemin_ban=arguments.fichier_ban, progression=_afficher_progression,
+            reessayer=arguments.reessayer_non_trouvees,
         )
     except (ErreurGeocodage, ErreurDonnees) as e:
         print(f"\n[géocodage] Échec : {e}", file=sys.stderr)

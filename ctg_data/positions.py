@@ -4,8 +4,10 @@ Ordre de priorité, du plus fort au plus faible :
 
 1. une **correction** saisie par un éditeur (position et/ou quartier, avec auteur, date et motif),
    appliquée à l'exécution par ``avec_corrections`` ;
-2. le **géocodage** de l'adresse (cache ``data/geocodage_cache.csv``) : précision « adresse » ou
-   « rue » ; le quartier est alors recalculé par la position (IRIS contenant le point) ;
+2. le **géocodage** de l'adresse : celui qu'un éditeur a lancé depuis l'application (magasin, table
+   ``geocodages``, avec auteur et date ; appliqué à l'exécution par ``avec_geocodages``), sinon celui
+   des données livrées (cache ``data/geocodage_cache.csv``, rempli en ligne de commande) : précision
+   « adresse » ou « rue » ; le quartier est alors recalculé par la position (IRIS contenant le point) ;
 3. un **placement approximatif** dans le quartier, quand le quartier est connu (dit par le document,
    ou décidé par l'équipe avec une raison et une confiance) : précision « quartier (approx.) » ;
 4. sinon la position est **inconnue** : l'équipement est listé comme « non localisé ».
@@ -13,8 +15,9 @@ Ordre de priorité, du plus fort au plus faible :
 Une position approximative n'est jamais présentée comme exacte : sa précision le dit.
 
 Les étapes 2 à 4 sont calculées **une fois**, par l'étape de construction (``positions_livrees``,
-fichier ``data/equipements_positions.csv``). L'application lit ce fichier et y applique les
-corrections des éditeurs (``avec_corrections``) : position, quartier, capacité, état ouvert/fermé.
+fichier ``data/equipements_positions.csv``). L'application lit ce fichier, y applique les géocodages
+du magasin puis les corrections des éditeurs (``avec_corrections``) : position, quartier, capacité,
+état ouvert/fermé. Elle n'écrit jamais ces fichiers.
 Toutes les pages, comptes, exports et diapositives lisent ce seul tableau.
 """
 
@@ -148,6 +151,51 @@ def positions_livrees(
     return df.sort_values("id").reset_index(drop=True)
 
 
+def avec_geocodages(
+    equipements: pd.DataFrame,
+    livrees: pd.DataFrame,
+    geocodages: pd.DataFrame | None,
+    iris: gpd.GeoDataFrame | None,
+    rattachement: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Les positions livrées (colonnes ``COLONNES_POSITIONS``), où chaque équipement géocodé depuis
+    l'application (``Stockage.geocodages_actifs`` : dernier résultat par équipement) prend cette
+    position : précision, score, date, « géocodage (source) par auteur le date : libellé », et le
+    quartier de l'IRIS qui contient le point. Seuls comptent les résultats « trouvé » qui portent sur
+    l'adresse actuelle de l'équipement (une adresse changée dans les données livrées rend l'ancien
+    résultat caduc). Les corrections des éditeurs s'appliquent ensuite (``avec_corrections``)."""
+    if geocodages is None or geocodages.empty:
+        return livrees
+    if iris is None or rattachement is None:
+        raise ValueError("avec_geocodages demande les IRIS et leur rattachement aux quartiers")
+    cles = {
+        e["id"]: cle_adresse(e["adresse"], e["code_postal"], e["commune"])
+        for e in equipements[equipements["adresse"].notna()].to_dict("records")
+    }
+    df = livrees.set_index("id")
+    colonnes = ["lat", "lon", "precision", "score", "date_position", "origine_position", "code_iris", "quartier",
+                "origine_quartier", "confiance_quartier", "raison_quartier"]
+    df = df.astype({c: object for c in colonnes})
+    for _, g in geocodages.drop_duplicates("id", keep="last").iterrows():
+        ident = g["id"]
+        if (ident not in df.index or g["statut"] != "trouvé" or pd.isna(g["lat"]) or pd.isna(g["lon"])
+                or cles.get(ident) != g["cle"]):
+            continue
+        lat, lon = float(g["lat"]), float(g["lon"])
+        code, quartier = quartier_du_point(lon, lat, iris, rattachement)
+        libelle = f" : {g['libelle']}" if pd.notna(g.get("libelle")) and g.get("libelle") else ""
+        df.loc[ident, colonnes] = [
+            lat, lon, g["precision"], None if pd.isna(g["score"]) else float(g["score"]), g["date"],
+            f"géocodage ({g['source']}) par {g['auteur']} le {g['date']}{libelle}", code, quartier, "position",
+            "sûr" if quartier is not None else None,
+            f"position dans l'IRIS {code}" if quartier is not None else "position hors des IRIS du territoire",
+        ]
+    df["lat"] = pd.to_numeric(df["lat"])
+    df["lon"] = pd.to_numeric(df["lon"])
+    df["score"] = pd.to_numeric(df["score"])
+    return df.reset_index()
+
+
 def _texte_correction(c: pd.Series, accord: str = "") -> str:
     return f"corrigé{accord} par {c['auteur']} le {c['date']} : {c['motif']}"
 
@@ -159,14 +207,18 @@ def avec_corrections(
     iris: gpd.GeoDataFrame | None = None,
     rattachement: pd.DataFrame | None = None,
     quartiers_geo: gpd.GeoDataFrame | None = None,
+    geocodages: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Le tableau unique des équipements : données livrées (``equipements`` + ``livrees``), puis les
-    corrections en vigueur des éditeurs (``Stockage.corrections_actives``) par-dessus.
+    """Le tableau unique des équipements : données livrées (``equipements`` + ``livrees``), les
+    géocodages du magasin (``geocodages`` = ``Stockage.geocodages_actifs``, voir ``avec_geocodages``),
+    puis les corrections en vigueur des éditeurs (``Stockage.corrections_actives``) par-dessus.
+    Priorité : correction d'un éditeur > géocodage du magasin > données livrées.
 
     Colonnes ajoutées : celles de ``COLONNES_POSITIONS`` ; ``quartier_document`` (ce que dit
     l'annexe) ; ``capacite`` (corrigée au besoin) et ``origine_capacite`` ; ``etat`` (ouvert / fermé)
     et ``origine_etat``. Les contours (``iris``, ``rattachement``, ``quartiers_geo``) ne servent qu'aux
-    corrections de position ou de quartier."""
+    corrections de position ou de quartier et aux géocodages."""
+    livrees = avec_geocodages(equipements, livrees, geocodages, iris, rattachement)
     df = equipements.rename(columns={"quartier": "quartier_document"}).merge(livrees, on="id", how="left")
     df["precision"] = df["precision"].fillna("inconnue")
     df["capacite"] = df["capacite"].astype("Int64") if "capacite" in df else pd.array([pd.NA] * len(df), dtype="Int64")
@@ -235,7 +287,8 @@ FICHIER_POSITIONS = "equipements_positions.csv"
 
 def ecrire_positions_livrees(dossier) -> int:
     """Calcule les positions des données livrées et écrit ``equipements_positions.csv`` dans
-    ``dossier`` (étape de construction, et après un géocodage). Renvoie le nombre d'équipements."""
+    ``dossier`` (étape de construction, et géocodage en ligne de commande ; jamais l'application).
+    Renvoie le nombre d'équipements."""
     from pathlib import Path
 
     from .catalogue import charger

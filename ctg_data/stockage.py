@@ -33,6 +33,7 @@ from .acces import (  # noqa: F401  (réexportés : ``from ctg_data.stockage imp
     url_par_defaut,
 )
 from .tables import comptes, conflits, corrections, meta, statuts_manuels, valeurs  # noqa: F401  (réexportés)
+from .tables import geocodages  # noqa: F401  (révision 0003 : résultats de géocodage ; réexporté)
 from .vocabulaire import ETATS_EQUIPEMENT, LIBELLES_STATUTS, Statut
 
 _VERROU_MIGRATION = threading.Lock()
@@ -40,6 +41,8 @@ DOSSIER_MIGRATIONS = Path(__file__).parent / "migrations"
 STATUTS_MANUELS = LIBELLES_STATUTS  # ancien nom, gardé pour les imports existants (voir ctg_data.vocabulaire)
 MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
 CHAMPS_CORRIGES = ("lat", "lon", "quartier", "capacite", "etat")
+STATUTS_GEOCODAGE = ("trouvé", "non trouvé", "ambigu")  # ceux de ctg_data.geocodage (sans l'importer ici)
+PRECISIONS_GEOCODAGE = ("adresse", "rue")
 
 
 def configuration_alembic(connexion=None) -> Config:
@@ -460,6 +463,89 @@ class Stockage:
         """Change à chaque écriture : sert de clé aux caches de l'application."""
         def lire(c):
             return tuple(tuple(c.execute(sa.select(sa.func.count(), sa.func.max(t.c.id))).one())
-                         for t in (valeurs, statuts_manuels, corrections))
+                         for t in (valeurs, statuts_manuels, corrections, geocodages))
 
         return self._executer(lire)
+
+    # --- Géocodages (résultats enregistrés depuis l'application, avec auteur et date) ----------
+    def verifier_editeur(self, identite: Identite) -> str:
+        """Vérifie l'identité d'éditeur (compte actif) avant un acte d'éditeur qui commence hors de
+        la base (géocodage : requêtes au service de la BAN). Renvoie l'auteur ; sinon EcritureRefusee.
+        L'écriture qui suit revérifie l'identité dans sa propre transaction."""
+        return self._executer(lambda c: self._exiger_editeur(c, identite))
+
+    @staticmethod
+    def _verifier_geocodage(r: dict) -> dict:
+        """Une ligne de géocodage valide (ErreurStockage sinon) : statut connu, position complète,
+        finie et dans les bornes quand l'adresse est trouvée, score entre 0 et 1."""
+        import math
+
+        def nombre(champ):
+            x = r.get(champ)
+            if x is None or (not isinstance(x, str) and pd.isna(x)):
+                return None
+            try:
+                x = float(x)
+            except (TypeError, ValueError):
+                raise ErreurStockage(f"Géocodage de {r.get('equipement')} : {champ} n'est pas un nombre.") from None
+            if not math.isfinite(x):
+                raise ErreurStockage(f"Géocodage de {r.get('equipement')} : {champ} n'est pas un nombre fini.")
+            return x
+
+        equipement = str(r.get("equipement") or "").strip()
+        cle = str(r.get("cle") or "").strip()
+        source = str(r.get("source") or "").strip()
+        if not equipement or len(equipement) > 20 or not cle or not source:
+            raise ErreurStockage("Géocodage incomplet : équipement, adresse (clé) et source sont obligatoires.")
+        statut, precision = r.get("statut"), r.get("precision") or None
+        lat, lon, score = nombre("lat"), nombre("lon"), nombre("score")
+        if statut not in STATUTS_GEOCODAGE:
+            raise ErreurStockage(
+                f"Géocodage de {equipement} : statut « {statut} » inconnu ; admis : {', '.join(STATUTS_GEOCODAGE)}.")
+        if precision not in (None, *PRECISIONS_GEOCODAGE):
+            raise ErreurStockage(f"Géocodage de {equipement} : précision « {precision} » inconnue.")
+        if statut == "trouvé" and (lat is None or lon is None or precision is None):
+            raise ErreurStockage(f"Géocodage de {equipement} : une adresse trouvée demande lat, lon et précision.")
+        if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)):
+            raise ErreurStockage(f"Géocodage de {equipement} : position incomplète ou hors des bornes.")
+        if score is not None and not 0 <= score <= 1:
+            raise ErreurStockage(f"Géocodage de {equipement} : score hors de l'intervalle 0 à 1.")
+        libelle = str(r.get("libelle") or "").strip() or None
+        return {"equipement": equipement, "cle": cle, "statut": statut, "lat": lat, "lon": lon,
+                "precision": precision, "score": score, "libelle": libelle, "source": source[:100]}
+
+    def enregistrer_geocodages(self, identite: Identite, resultats) -> int:
+        """Enregistre des résultats de géocodage (une ligne par équipement : equipement, cle, statut,
+        lat, lon, precision, score, libelle, source ; ``geocodage.pour_le_magasin``), avec l'auteur et
+        la date, en une seule transaction : tous, ou aucun. Exige une identité d'éditeur active.
+        Rien n'est écrasé : un nouveau résultat s'ajoute ; le dernier compte. Renvoie le nombre de lignes."""
+        lignes = [self._verifier_geocodage(dict(r)) for r in resultats]
+
+        def ecrire(c):
+            auteur = self._exiger_editeur(c, identite)
+            horodatage = maintenant()
+            if lignes:
+                c.execute(geocodages.insert(), [l | {"auteur": auteur, "horodatage": horodatage} for l in lignes])
+            return len(lignes)
+
+        return self._executer(ecrire)
+
+    def historique_geocodages(self, equipement: str | None = None) -> pd.DataFrame:
+        """Tous les résultats de géocodage enregistrés, du plus ancien au plus récent."""
+        requete = sa.select(geocodages).order_by(geocodages.c.id)
+        if equipement:
+            requete = requete.where(geocodages.c.equipement == equipement)
+        return self.lire(requete)
+
+    def geocodages_actifs(self) -> pd.DataFrame:
+        """Le dernier résultat de géocodage de chaque équipement, au format attendu par
+        ``positions.avec_geocodages`` : id, cle, statut, lat, lon, precision, score, libelle, source,
+        auteur, date (AAAA-MM-JJ)."""
+        tout = self.historique_geocodages()
+        colonnes = ["id", "cle", "statut", "lat", "lon", "precision", "score", "libelle", "source", "auteur", "date"]
+        if tout.empty:
+            return pd.DataFrame(columns=colonnes)
+        derniers = (tout.drop_duplicates("equipement", keep="last").drop(columns="id")
+                    .rename(columns={"equipement": "id"}))
+        derniers["date"] = [pd.Timestamp(h).strftime("%Y-%m-%d") for h in derniers["horodatage"]]
+        return derniers[colonnes].sort_values("id").reset_index(drop=True)

@@ -1,5 +1,8 @@
 """Géocodage BAN : normalisation, API (fausse session, jamais de réseau), fichier départemental,
-cache (écriture atomique et déterministe, rien de modifié en cas d'erreur), ligne de commande.
+cache (écriture atomique et déterministe, rien de modifié en cas d'erreur), ligne de commande ;
+géocodage depuis l'application : acte d'éditeur vérifié par le magasin, résultats dans le magasin
+(jamais dans data/), fichier BAN téléversé ou choisi dans le dossier configuré (jamais un chemin),
+non trouvées cherchées de nouveau sur demande.
 
 Le fichier BAN des tests (tests/fixtures/ban/) est fictif : voir son README.
 """
@@ -13,6 +16,7 @@ import pytest
 import requests
 
 from ctg_data import geocodage
+from ctg_data.acces import EcritureRefusee, Identite
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.geocodage import (
     COLONNES_CACHE,
@@ -21,15 +25,20 @@ from ctg_data.geocodage import (
     Cache,
     ErreurGeocodage,
     Resultat,
+    Televersement,
     cle_adresse,
     decouper_adresse,
+    fichiers_dossier_ban,
     geocoder,
     geocoder_api,
     geocoder_fichier_ban,
+    geocoder_par_editeur,
     adresses_equipements,
     main,
+    nom_fichier_sur,
 )
 from ctg_data.catalogue import charger
+from ctg_data.stockage import Stockage
 
 from .conftest import DONNEES, RACINE, remplacer
 
@@ -500,3 +509,206 @@ def test_ligne_de_commande_erreur(dossier_donnees, capsys, monkeypatch):
     assert main(["--api", "--donnees", str(dossier_donnees)]) == 1
     assert "Impossible de joindre le service de géocodage de la BAN" in capsys.readouterr().err
     assert (dossier_donnees / FICHIER_CACHE).read_bytes() == avant
+
+
+def test_ligne_de_commande_reessayer_non_trouvees(dossier_donnees, capsys, monkeypatch):
+    """En ligne de commande aussi, une adresse « non trouvé » n'est pas figée : on la cherche de
+    nouveau sur demande (les trouvées, jamais)."""
+    assert main(["--fichier-ban", str(FICHIER_BAN), "--donnees", str(dossier_donnees)]) == 0
+    cache = Cache(dossier_donnees / FICHIER_CACHE)
+    non_trouvees = int((cache.tableau()["statut"] != "trouvé").sum())
+    session = FausseSession()
+    monkeypatch.setattr(geocodage.requests, "post", session.post)
+    assert main(["--api", "--donnees", str(dossier_donnees)]) == 0
+    assert session.appels == []  # sans l'option : rien n'est redemandé
+    assert main(["--api", "--reessayer-non-trouvees", "--donnees", str(dossier_donnees)]) == 0
+    (appel,) = session.appels
+    assert appel["csv"].count("\n") - 1 == non_trouvees
+    assert "25 rue Balzac" not in appel["csv"]  # trouvée : jamais redemandée
+    capsys.readouterr()
+
+
+# --- Géocodage depuis l'application : un acte d'éditeur, résultats dans le magasin ------------
+
+MOT_DE_PASSE = "mot de passe assez long"
+FICHIERS_LIVRES = ("geocodage_cache.csv", "equipements_positions.csv")
+
+
+@pytest.fixture
+def magasin():
+    stockage = Stockage()
+    stockage.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
+    return stockage
+
+
+@pytest.fixture
+def editeur(magasin):
+    return magasin.authentifier("agent1", MOT_DE_PASSE)
+
+
+@pytest.fixture
+def dossier_ban(monkeypatch):
+    monkeypatch.setenv("CTG_BAN_DIR", str(FICHIER_BAN.parent))
+    return FICHIER_BAN.parent
+
+
+def etat_des_fichiers(dossier):
+    return {nom: (dossier / nom).read_bytes() for nom in FICHIERS_LIVRES}
+
+
+@pytest.mark.parametrize("identite", [
+    None,
+    "agent1",
+    Identite("intrus", "Intrus", "editeur", "local"),  # identité fabriquée : aucun compte
+    Identite("agent1", "Agent Un", "lecteur", "local"),
+])
+def test_geocodage_de_l_application_refuse_sans_editeur(dossier_donnees, magasin, dossier_ban, identite):
+    """Sans identité d'éditeur vérifiée par le magasin : EcritureRefusee, avant toute requête au
+    service de la BAN et toute lecture de fichier ; rien n'est enregistré, aucun fichier écrit."""
+    avant = etat_des_fichiers(dossier_donnees)
+    session = FausseSession()
+    with pytest.raises(EcritureRefusee):
+        geocoder_par_editeur(magasin, identite, mode="api", session=session)
+    with pytest.raises(EcritureRefusee):
+        geocoder_par_editeur(magasin, identite, mode="fichier", fichier_ban="/etc/passwd")
+    assert session.appels == []
+    assert magasin.historique_geocodages().empty
+    assert etat_des_fichiers(dossier_donnees) == avant
+
+
+def test_compte_desactive_refuse(dossier_donnees, magasin, editeur):
+    magasin.desactiver_compte("agent1")
+    session = FausseSession()
+    with pytest.raises(EcritureRefusee, match="n'est pas \\(ou plus\\) un compte d'éditeur actif"):
+        geocoder_par_editeur(magasin, editeur, mode="api", session=session)
+    assert session.appels == []
+
+
+def test_geocodage_de_l_application_dans_le_magasin(dossier_donnees, magasin, editeur, dossier_ban):
+    """Les résultats vont dans le magasin (auteur, date), jamais dans data/ ; une adresse déjà
+    cherchée n'est pas redemandée ; les non trouvées sont cherchées de nouveau sur demande."""
+    avant = etat_des_fichiers(dossier_donnees)
+    appels = []
+    resultats = geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=FICHIER_BAN.name,
+                                     progression=lambda fait, total, message: appels.append((fait, total)))
+    n = len(adresses_equipements(charger("equipements", dossier_donnees)))
+    assert len(resultats) == n and appels[-1] == (n, n)
+    assert etat_des_fichiers(dossier_donnees) == avant  # aucun fichier versionné réécrit
+    historique = magasin.historique_geocodages()
+    assert len(historique) == n and set(historique["auteur"]) == {"agent1"}
+    assert set(historique["source"]) == {SOURCE_FICHIER}
+    actifs = magasin.geocodages_actifs().set_index("id")
+    assert (actifs["statut"] == "trouvé").sum() == 13
+    assert actifs.loc["EQ001", ["statut", "precision", "libelle"]].tolist() == [
+        "trouvé", "adresse", "25 Rue Balzac 21000 Dijon"]
+    non_trouvees = int((actifs["statut"] != "trouvé").sum())
+
+    # Une seconde fois : rien à chercher, rien d'enregistré, aucune requête.
+    session = FausseSession()
+    assert geocoder_par_editeur(magasin, editeur, mode="api", session=session) == []
+    assert session.appels == [] and len(magasin.historique_geocodages()) == n
+
+    # « Réessayer les adresses non trouvées » : elles seules sont redemandées, par un autre éditeur.
+    magasin.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
+    resultats = geocoder_par_editeur(magasin, magasin.authentifier("agent2", MOT_DE_PASSE), mode="api",
+                                     reessayer=True, session=session)
+    assert len(resultats) == non_trouvees
+    (appel,) = session.appels
+    assert "25 rue Balzac" not in appel["csv"] and "rue des Forges" not in appel["csv"]
+    assert len(magasin.historique_geocodages()) == n + non_trouvees
+    actifs = magasin.geocodages_actifs().set_index("id")
+    assert actifs.loc["EQ001", "auteur"] == "agent1"  # trouvée : gardée, jamais redemandée
+    reessayes = actifs[actifs["auteur"] == "agent2"]
+    assert len(reessayes) == non_trouvees and set(reessayes["source"]) == {"API BAN"}
+    assert etat_des_fichiers(dossier_donnees) == avant
+
+
+def test_echec_rien_enregistre(dossier_donnees, magasin, editeur):
+    with pytest.raises(ErreurGeocodage, match="Impossible de joindre"):
+        geocoder_par_editeur(magasin, editeur, mode="api",
+                             session=FausseSession(exception=requests.ConnectionError("refused")))
+    assert magasin.historique_geocodages().empty
+
+
+@pytest.mark.parametrize("nom", [
+    "/etc/passwd", "../../../../etc/passwd", "adresses-21-extrait.csv/../README.md", "README.md",
+    "absent.csv", "", None, FICHIER_BAN,  # un chemin (Path) n'est jamais accepté, même juste
+])
+def test_aucun_chemin_saisi(dossier_donnees, magasin, editeur, dossier_ban, nom):
+    """Le fichier BAN est un nom de la liste du dossier configuré : tout le reste est refusé par le
+    même message, qu'il existe ou non sur le serveur."""
+    with pytest.raises(ErreurGeocodage) as e:
+        geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=nom)
+    assert str(e.value) in {
+        "Ce fichier ne fait pas partie des fichiers BAN proposés : choisissez-en un dans la liste. "
+        "Aucune position n'a été modifiée.",
+        "Choisissez un fichier BAN dans la liste ou téléversez-le. Aucune position n'a été modifiée.",
+    }
+    assert magasin.historique_geocodages().empty
+
+
+def test_liste_du_dossier_ban(tmp_path, monkeypatch):
+    monkeypatch.delenv("CTG_BAN_DIR", raising=False)
+    assert fichiers_dossier_ban() == []
+    (tmp_path / "adresses-21.csv.gz").write_bytes(b"")
+    (tmp_path / "adresses-25.csv").write_bytes(b"")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    (tmp_path / ".cache.csv").write_bytes(b"")
+    (tmp_path / "sous-dossier.csv").mkdir()
+    monkeypatch.setenv("CTG_BAN_DIR", str(tmp_path))
+    assert fichiers_dossier_ban() == ["adresses-21.csv.gz", "adresses-25.csv"]
+    monkeypatch.setenv("CTG_BAN_DIR", str(tmp_path / "absent"))
+    assert fichiers_dossier_ban() == []
+
+
+def test_sans_dossier_configure(dossier_donnees, magasin, editeur, monkeypatch):
+    monkeypatch.delenv("CTG_BAN_DIR", raising=False)
+    with pytest.raises(ErreurGeocodage, match="Aucun dossier de fichiers BAN n'est configuré"):
+        geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=FICHIER_BAN.name)
+
+
+@pytest.mark.parametrize("compresse", [False, True])
+def test_fichier_televerse(dossier_donnees, magasin, editeur, compresse):
+    """Un fichier téléversé est lu en mémoire (jamais écrit sur le serveur) ; son nom, nettoyé, est la source."""
+    contenu = FICHIER_BAN.read_bytes()
+    nom = "../Mon fichier <BAN>.csv"
+    if compresse:
+        contenu, nom = gzip.compress(contenu), nom + ".gz"
+    resultats = geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=Televersement(nom, contenu))
+    assert sum(r.statut == "trouvé" for r in resultats) == 13
+    source = "fichier BAN Mon_fichier_BAN_.csv" + (".gz" if compresse else "")
+    assert set(magasin.historique_geocodages()["source"]) == {source}
+
+
+def test_fichier_televerse_trop_gros(dossier_donnees, magasin, editeur, monkeypatch):
+    monkeypatch.setattr(geocodage, "TAILLE_MAX_TELEVERSEMENT_MO", 0)
+    with pytest.raises(ErreurGeocodage, match="dépasse 0 Mo"):
+        geocoder_par_editeur(magasin, editeur, mode="fichier",
+                             fichier_ban=Televersement("adresses-21.csv", FICHIER_BAN.read_bytes()))
+    assert magasin.historique_geocodages().empty
+
+
+def test_fichier_televerse_qui_se_decompresse_en_enorme(dossier_donnees, magasin, editeur, monkeypatch):
+    """Un petit fichier compressé qui se décompresse en des centaines de Mo est arrêté en route."""
+    monkeypatch.setattr(geocodage, "TAILLE_MAX_DECOMPRESSEE", 10_000)
+    enorme = gzip.compress(FICHIER_BAN.read_bytes() + b"\n" * 1_000_000)
+    with pytest.raises(ErreurDonnees, match="trop volumineux une fois décompressé"):
+        geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=Televersement("x.csv.gz", enorme))
+    sans_fin = gzip.compress(b"numero;rep;nom_voie;code_postal;nom_commune;lon;lat\n" + b"x" * 10_000_000)
+    with pytest.raises(ErreurDonnees, match="ligne de plus de 64 Ko"):
+        geocoder_par_editeur(magasin, editeur, mode="fichier", fichier_ban=Televersement("y.csv.gz", sans_fin))
+    assert magasin.historique_geocodages().empty
+
+
+@pytest.mark.parametrize("nom,attendu", [
+    ("adresses-21.csv.gz", "adresses-21.csv.gz"),
+    ("C:\\Users\\moi\\adresses-21.csv", "adresses-21.csv"),
+    ("../../etc/passwd", "passwd"),
+    ("[clic](http:exemple.test).csv", "clic_http_exemple.test_.csv"),
+    ("![](http://exemple.test/x.png).csv", "x.png_.csv"),
+    ("..", "fichier"),
+    ("Côte-d'Or `adresses` *21*.csv", "Côte-d_Or_adresses_21_.csv"),
+    ("é" * 200 + ".csv", "é" * 80),
+])
+def test_nom_de_fichier_televerse(nom, attendu):
+    assert nom_fichier_sur(nom) == attendu

@@ -1,4 +1,5 @@
-"""Position et quartier de chaque équipement : priorités, placement approximatif honnête."""
+"""Position et quartier de chaque équipement : priorités (correction > géocodage du magasin > données
+livrées), placement approximatif honnête."""
 
 import pandas as pd
 import pytest
@@ -7,7 +8,9 @@ import shapely
 from ctg_data.catalogue import charger
 from ctg_data.geocodage import cle_adresse
 from ctg_data.geographie import charger_geo
-from ctg_data.positions import APPROX, COLONNES_CORRECTIONS, COLONNES_POSITIONS, avec_corrections, positions
+from ctg_data.positions import (
+    APPROX, COLONNES_CORRECTIONS, COLONNES_POSITIONS, avec_corrections, avec_geocodages, positions,
+)
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +115,92 @@ def test_correction_du_seul_quartier(entrees):
     )
     e = calculer(entrees, corrections=corrections).set_index("id").loc["EQ011"]
     assert (e["quartier"], e["precision"], e["origine_quartier"]) == ("Chevreul-Parc", APPROX, "correction")
+
+
+# --- Géocodages enregistrés dans le magasin (depuis l'application) -----------------------------
+
+def geocodage_du_magasin(equipement, lon, lat, statut="trouvé", auteur="agent1", cle=None):
+    """Une ligne de ``Stockage.geocodages_actifs``."""
+    return {
+        "id": equipement.name,
+        "cle": cle or cle_adresse(equipement["adresse"], equipement["code_postal"], equipement["commune"]),
+        "statut": statut, "lat": lat if statut == "trouvé" else None, "lon": lon if statut == "trouvé" else None,
+        "precision": "adresse" if statut == "trouvé" else None, "score": 1.0, "libelle": "2 Rue Castelnau 21000 Dijon",
+        "source": "fichier BAN adresses-21.csv.gz", "auteur": auteur, "date": "2026-11-23",
+    }
+
+
+def appliquer(entrees, cache=None, geocodages=None, corrections=None):
+    """Comme l'application : positions livrées, géocodages du magasin, corrections par-dessus."""
+    livrees = calculer(entrees, cache)[COLONNES_POSITIONS]
+    return avec_corrections(entrees["equipements"], livrees, corrections, entrees["iris"], entrees["rattachement"],
+                            entrees["quartiers_geo"], geocodages=pd.DataFrame(geocodages or []))
+
+
+def test_geocodage_du_magasin_l_emporte_sur_les_donnees_livrees(entrees):
+    equipement = entrees["equipements"].set_index("id").loc["EQ006"]
+    lon, lat = point_dans_iris(entrees, "212310101")  # centre-ville, dans le cache livré
+    lon2, lat2 = point_dans_iris(entrees, "212311803")  # Grésilles, géocodé depuis l'application
+    e = appliquer(entrees, pd.DataFrame([ligne_cache(equipement, lon, lat)]),
+                  [geocodage_du_magasin(equipement, lon2, lat2)]).set_index("id").loc["EQ006"]
+    assert (e["lat"], e["lon"], e["precision"], e["quartier"], e["code_iris"]) == (
+        lat2, lon2, "adresse", "Grésilles", "212311803")
+    assert e["origine_quartier"] == "position" and e["raison_quartier"] == "position dans l'IRIS 212311803"
+    assert e["origine_position"] == (
+        "géocodage (fichier BAN adresses-21.csv.gz) par agent1 le 2026-11-23 : 2 Rue Castelnau 21000 Dijon")
+    assert e["date_position"] == "2026-11-23"
+
+
+def test_geocodage_du_magasin_remplace_la_position_approximative(entrees):
+    """EQ001 (Balzac) est placé approximativement dans la Maladière par les données livrées ; géocodé
+    depuis l'application, il est à son adresse et son quartier est celui de la position."""
+    assert calculer(entrees).set_index("id").loc["EQ001", ["precision", "quartier"]].tolist() == [APPROX, "Maladière"]
+    equipement = entrees["equipements"].set_index("id").loc["EQ001"]
+    lon, lat = point_dans_iris(entrees, "212310101")
+    e = appliquer(entrees, geocodages=[geocodage_du_magasin(equipement, lon, lat)]).set_index("id").loc["EQ001"]
+    assert (e["precision"], e["quartier"], e["lat"], e["lon"]) == ("adresse", "Centre-ville", lat, lon)
+
+
+def test_correction_l_emporte_sur_le_geocodage_du_magasin(entrees):
+    equipement = entrees["equipements"].set_index("id").loc["EQ006"]
+    lon, lat = point_dans_iris(entrees, "212310101")
+    lon2, lat2 = point_dans_iris(entrees, "212311803")
+    corrections = pd.DataFrame(
+        [{"id": "EQ006", "lat": lat, "lon": lon, "quartier": None, "auteur": "agent2",
+          "date": "2026-11-24", "motif": "entrée principale"}], columns=COLONNES_CORRECTIONS)
+    e = appliquer(entrees, geocodages=[geocodage_du_magasin(equipement, lon2, lat2)],
+                  corrections=corrections).set_index("id").loc["EQ006"]
+    assert (e["lat"], e["lon"], e["quartier"]) == (lat, lon, "Centre-ville")
+    assert "corrigée par agent2" in e["origine_position"]
+    # Quartier seul corrigé : la position géocodée reste, le quartier corrigé l'emporte.
+    corrections = pd.DataFrame(
+        [{"id": "EQ006", "lat": None, "lon": None, "quartier": "Fontaine d'Ouche", "auteur": "agent2",
+          "date": "2026-11-24", "motif": "vérifié"}], columns=COLONNES_CORRECTIONS)
+    e = appliquer(entrees, geocodages=[geocodage_du_magasin(equipement, lon2, lat2)],
+                  corrections=corrections).set_index("id").loc["EQ006"]
+    assert (e["lat"], e["lon"], e["precision"]) == (lat2, lon2, "adresse")
+    assert (e["quartier"], e["origine_quartier"]) == ("Fontaine d'Ouche", "correction")
+
+
+def test_geocodages_ignores(entrees):
+    """Non trouvé, ou portant sur une ancienne adresse : les données livrées restent."""
+    equipement = entrees["equipements"].set_index("id").loc["EQ006"]
+    lon, lat = point_dans_iris(entrees, "212310101")
+    livrees = calculer(entrees)[COLONNES_POSITIONS]
+    for g in (geocodage_du_magasin(equipement, lon, lat, statut="non trouvé"),
+              geocodage_du_magasin(equipement, lon, lat, cle="1 rue ancienne|21000|dijon")):
+        resultat = avec_geocodages(entrees["equipements"], livrees, pd.DataFrame([g]), entrees["iris"],
+                                   entrees["rattachement"])
+        colonnes = ["lat", "lon", "precision", "quartier", "origine_position", "origine_quartier"]
+        assert (resultat.set_index("id").loc["EQ006", colonnes].tolist()
+                == livrees.set_index("id").loc["EQ006", colonnes].tolist())
+
+
+def test_le_dernier_geocodage_compte(entrees):
+    equipement = entrees["equipements"].set_index("id").loc["EQ006"]
+    lon, lat = point_dans_iris(entrees, "212310101")
+    lon2, lat2 = point_dans_iris(entrees, "212311803")
+    e = appliquer(entrees, geocodages=[geocodage_du_magasin(equipement, lon, lat),
+                                       geocodage_du_magasin(equipement, lon2, lat2, auteur="agent2")])
+    e = e.set_index("id").loc["EQ006"]
+    assert e["quartier"] == "Grésilles" and "par agent2" in e["origine_position"]

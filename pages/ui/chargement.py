@@ -87,19 +87,21 @@ def calcul(fonction, *jeux: str, **options):
 
 @st.cache_data(show_spinner=False)
 def _positions(dossier: str, empreinte: tuple, url_base: str | None, empreinte_stockage) -> pd.DataFrame:
-    # Les corrections ne sont lues dans la base qu'ici, quand son empreinte a changé (pas à chaque
-    # exécution de la page). url_base None : base indisponible, données livrées seules.
+    # Les corrections et les géocodages ne sont lus dans la base qu'ici, quand son empreinte a changé
+    # (pas à chaque exécution de la page). url_base None : base indisponible, données livrées seules.
     d = Path(dossier)
     from ctg_data import positions
 
-    corrections = None if url_base is None else _stockage(url_base).corrections_actives()
+    corrections = geocodages = None
+    if url_base is not None:
+        corrections, geocodages = _stockage(url_base).corrections_actives(), _stockage(url_base).geocodages_actifs()
     geo = (None, None, None)
-    if corrections is not None and not corrections.empty:  # contours : seulement pour appliquer une correction
+    if any(t is not None and not t.empty for t in (corrections, geocodages)):  # contours : seulement s'il le faut
         from ctg_data import geographie
 
         geo = (geographie.charger_geo("iris", d), cat.charger("iris_quartiers", d), geographie.charger_geo("quartiers_geo", d))
     return positions.avec_corrections(cat.charger("equipements", d), cat.charger("equipements_positions", d),
-                                      corrections, *geo)
+                                      corrections, *geo, geocodages=geocodages)
 
 
 def equipements_localises() -> pd.DataFrame:

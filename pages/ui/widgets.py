@@ -4,13 +4,11 @@ statut, graphiques altair, géocodage avec barre de progression, valeur affiché
 from __future__ import annotations
 
 from html import escape as echapper  # noqa: F401  (utilisé par les pages qui écrivent du HTML)
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from ctg_data import catalogue as cat
-from ctg_data import config, exports
+from ctg_data import exports
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.vocabulaire import Statut
 
@@ -36,34 +34,36 @@ def badge(statut: str) -> str:
     return f":{couleur}-badge[{statut}]"
 
 
-def geocoder_equipements(mode: str, chemin_ban: str | None) -> None:
-    """Géocode les adresses des équipements avec une barre de progression ; message clair en cas d'échec."""
+def geocoder_equipements(identite, mode: str, fichier_ban=None, reessayer: bool = False) -> str | None:
+    """Géocode les adresses des équipements (``geocodage.geocoder_par_editeur`` : identité d'éditeur
+    vérifiée par le magasin, résultats enregistrés dans la base avec auteur et date, aucun fichier
+    écrit) avec une barre de progression. ``fichier_ban`` : ``geocodage.Televersement`` ou nom d'un
+    fichier du dossier ``CTG_BAN_DIR``, jamais un chemin saisi. Renvoie le bilan si tout a réussi ;
+    sinon affiche un message en français (rien n'est enregistré) et renvoie None."""
     from ctg_data import geocodage
+    from ctg_data.acces import ErreurStockage
 
-    if mode == "fichier" and not chemin_ban:
-        st.error("Indiquez le chemin du fichier BAN départemental.")
-        return
-    dossier = config.dossier_donnees()
+    from .chargement import stockage
+
     barre = st.progress(0.0, text="Géocodage : préparation…")
     try:
-        resultats = geocodage.geocoder(
-            geocodage.adresses_equipements(cat.charger("equipements", dossier)),
-            geocodage.Cache(dossier / geocodage.FICHIER_CACHE),
-            mode=mode,
-            chemin_ban=Path(chemin_ban) if chemin_ban else None,
-            progression=lambda fait, total, message: barre.progress(fait / max(total, 1), text=message),
+        resultats = geocodage.geocoder_par_editeur(
+            stockage(), identite, mode=mode, fichier_ban=fichier_ban, reessayer=reessayer,
+            progression=lambda fait, total, message: barre.progress(min(fait / max(total, 1), 1.0), text=message),
         )
-    except geocodage.ErreurGeocodage as e:
+    except (geocodage.ErreurGeocodage, ErreurStockage) as e:
         barre.empty()
-        st.error(str(e))
+        st.error(texte_brut(str(e)), icon=":material/error:")
+        return None
     except ErreurDonnees as e:
         barre.empty()
-        st.error(e.message().replace("\n", "  \n"))
-    else:
-        from ctg_data import positions
-
-        positions.ecrire_positions_livrees(dossier)  # position et quartier recalculés une fois, pour toutes les pages
-        st.success(geocodage.texte_bilan(resultats) + " Les positions sont enregistrées ; toutes les pages les utilisent.")
+        st.error(texte_brut(e.message()).replace("\n", "  \n"), icon=":material/error:")
+        return None
+    barre.empty()
+    if not resultats:
+        return "Aucune adresse à chercher : rien n'a été enregistré."
+    return (geocodage.texte_bilan(resultats) + " Résultats enregistrés dans la base, à votre nom : toutes les "
+            "pages les utilisent.")
 
 
 def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | None = None, cle: str = "") -> None:

@@ -165,14 +165,71 @@ export = selection[
 ]
 ui.telechargements(export, f"equipements-{territoire.id}-carte", jeu=ui.catalogue()["equipements"], cle="carte")
 
-# --- Géocodage (acte d'éditeur : appels à l'extérieur et écriture de fichiers) ------------------
-if ui.identite() is not None:
-    with st.expander("Localiser les équipements à leur adresse (géocodage)"):
+# --- Géocodage : un acte d'éditeur (requêtes au service de la BAN, résultats dans la base) ----------
+# Rien de cette section n'est montré à un visiteur ; le magasin revérifie l'identité de toute façon
+# (ctg_data.geocodage.geocoder_par_editeur). Aucun champ ne laisse saisir un chemin sur le serveur.
+qui = ui.identite()
+if qui is not None:
+    from ctg_data import geocodage
+    from ctg_data.acces import StockageIndisponible
+    from ctg_data.erreurs import ErreurDonnees
+
+    bilan = st.session_state.pop("_geocodage_bilan", None)
+    with st.expander("Localiser les équipements à leur adresse (géocodage)", expanded=bilan is not None):
+        if bilan:
+            st.success(bilan, icon=":material/check_circle:")
         st.markdown(
-            "Le géocodage cherche chaque adresse dans la **Base Adresse Nationale** (BAN). Une position "
-            "trouvée est gardée et n'est plus redemandée ; le quartier de l'équipement est alors celui de sa "
-            "position, sur toutes les pages."
+            "Le géocodage cherche chaque adresse dans la **Base Adresse Nationale** (BAN). Les résultats sont "
+            "enregistrés dans la base, à votre nom et à la date du jour, comme une correction : un équipement "
+            "trouvé est placé à son adresse et son quartier est celui de cette position, sur toutes les pages. "
+            "Une position corrigée par un éditeur reste prioritaire."
         )
-        if st.button("Lancer le géocodage (service en ligne de la BAN)", icon=":material/travel_explore:",
-                     key="geocodage_lancer"):
-            ui.geocoder_equipements("api", None)
+        try:
+            nouvelles, non_trouvees = geocodage.etat_des_adresses(ui.stockage(), equipements=ui.donnees("equipements"))
+        except StockageIndisponible as e:
+            st.warning(f"{e} Le géocodage est indisponible pour l'instant.", icon=":material/cloud_off:")
+        except ErreurDonnees as e:
+            st.error(ui.texte_brut(e.message()).replace("\n", "  \n"), icon=":material/error:")
+        else:
+            st.caption(
+                f"{fmt.nombre(len(nouvelles))} adresse(s) jamais cherchée(s) ; {fmt.nombre(len(non_trouvees))} "
+                "non trouvée(s) ou ambiguë(s), que l'on peut chercher de nouveau (autre source, adresse corrigée "
+                "dans la BAN)."
+            )
+            source = st.radio(
+                "Où chercher les adresses", ["api", "fichier"], horizontal=True, key="geocodage_source",
+                format_func={"api": "Service en ligne de la BAN (internet)",
+                             "fichier": "Fichier BAN départemental (sans internet)"}.get,
+            )
+            choix = televerse = None
+            if source == "fichier":
+                noms = geocodage.fichiers_dossier_ban()
+                if noms:
+                    choix = st.selectbox("Fichier du dossier BAN du serveur", noms, index=None, key="geocodage_fichier",
+                                         placeholder="Choisissez un fichier")
+                else:
+                    st.caption("Aucun fichier BAN n'est proposé par le serveur (dossier CTG_BAN_DIR) : "
+                               "téléversez le fichier départemental.")
+                televerse = st.file_uploader(
+                    f"{'Ou téléversez' if noms else 'Téléversez'} le fichier BAN départemental (adresses-21.csv ou "
+                    f"adresses-21.csv.gz d'adresse.data.gouv.fr, {geocodage.TAILLE_MAX_TELEVERSEMENT_MO} Mo au plus)",
+                    type=["csv", "gz"], max_upload_size=geocodage.TAILLE_MAX_TELEVERSEMENT_MO,
+                    key="geocodage_televersement",
+                )
+                if televerse is not None and choix:
+                    st.caption("Le fichier téléversé est utilisé plutôt que celui de la liste.")
+            pret = source == "api" or televerse is not None or bool(choix)
+            c1, c2 = st.columns(2)
+            lancer = c1.button("Lancer le géocodage", icon=":material/travel_explore:", key="geocodage_lancer",
+                               disabled=not pret or not nouvelles,
+                               help="Cherche les adresses qui n'ont jamais été cherchées.")
+            reessayer = c2.button("Réessayer les adresses non trouvées", icon=":material/refresh:",
+                                  key="geocodage_reessayer", disabled=not pret or not non_trouvees,
+                                  help="Cherche de nouveau les adresses non trouvées ou ambiguës.")
+            if lancer or reessayer:
+                fichier = (geocodage.Televersement(televerse.name, televerse.getvalue())
+                           if televerse is not None else choix)
+                bilan = ui.geocoder_equipements(qui, source, fichier, reessayer=reessayer)
+                if bilan is not None:
+                    st.session_state["_geocodage_bilan"] = bilan
+                    st.rerun()  # la carte et les comptes reprennent les positions enregistrées
