@@ -33,11 +33,13 @@ PAGES = [
     # L'adresse /accueil (un lien partagé vers l'accueil) ouvre aussi l'accueil.
     st.Page("pages/vues/accueil.py", title="Accueil", url_path="accueil", visibility="hidden"),
 ]
-# La page de saisie n'existe que pour un éditeur connecté : une personne en lecture seule ne la voit
-# pas et son adresse la renvoie à l'accueil. Le magasin refuse de toute façon toute écriture sans
-# identité d'éditeur.
-if ui.identite() is not None:
-    PAGES.append(st.Page("pages/vues/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie"))
+# La page de saisie est toujours déclarée (une page rechargée, qui commence une nouvelle session, ou
+# un lien vers /saisie ne tombe pas sur la boîte « Page not found » de Streamlit, en anglais), mais
+# n'apparaît au menu que pour un éditeur connecté. Sans connexion, elle dit en français qu'il faut se
+# (re)connecter et n'offre que le formulaire de connexion ; le magasin refuse de toute façon toute
+# écriture sans identité d'éditeur.
+PAGES.append(st.Page("pages/vues/saisie.py", title="Saisie", icon=":material/edit_note:", url_path="saisie",
+                     visibility="visible" if ui.identite() is not None else "hidden"))
 
 # À l'impression, seule la page compte : ni colonne de gauche ni barre d'outils.
 st.html("<style>@media print { [data-testid='stSidebar'], [data-testid='stHeader'], "

@@ -4,6 +4,8 @@
     python3 -m ctg_data.lanceur comptes oidc COURRIEL --nom "Prénom Nom"          # éditeur connecté par st.login
     python3 -m ctg_data.lanceur comptes desactiver IDENTIFIANT
     python3 -m ctg_data.lanceur comptes lister
+    python3 -m ctg_data.lanceur comptes deverrouiller IDENTIFIANT   # après 5 échecs de connexion d'affilée
+    python3 -m ctg_data.lanceur comptes journal [--nombre 50]         # dernières connexions (réussies ou non)
 
 Les mots de passe ne sont jamais stockés : seulement une empreinte scrypt avec un sel propre au
 compte. Le magasin utilisé est celui de l'application (``CTG_DATABASE_URL`` ou SQLite par défaut).
@@ -32,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     desactiver = sous.add_parser("desactiver", help="retire les droits d'éditeur")
     desactiver.add_argument("identifiant")
     sous.add_parser("lister", help="liste les comptes (sans mots de passe)")
+    deverrouiller = sous.add_parser("deverrouiller", help="remet à zéro les échecs de connexion d'un compte verrouillé")
+    deverrouiller.add_argument("identifiant")
+    journal = sous.add_parser("journal", help="dernières connexions, réussies ou non (qui, quand, d'où)")
+    journal.add_argument("--nombre", type=int, default=50)
     args = parseur.parse_args(argv)
     stockage = Stockage()
     try:
@@ -51,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.action == "desactiver":
             stockage.desactiver_compte(args.identifiant)
             print(f"Compte « {args.identifiant} » désactivé.")
+        elif args.action == "deverrouiller":
+            stockage.deverrouiller(args.identifiant)
+            print(f"Compte « {args.identifiant} » déverrouillé : ses échecs de connexion sont oubliés.")
+        elif args.action == "journal":
+            lignes = stockage.lire_journal_des_connexions(args.nombre)
+            print(lignes.to_string(index=False) if not lignes.empty else "Aucune connexion enregistrée.")
         else:
             comptes = stockage.lister_comptes()
             print(comptes.to_string(index=False) if not comptes.empty else "Aucun compte.")

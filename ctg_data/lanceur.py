@@ -14,7 +14,8 @@ Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
 2. y installe les paquets figés (``requirements.txt``, plus ``tests/requirements.txt`` pour
    les tests), seulement quand ces fichiers ont changé depuis la dernière installation ;
-3. pour les tests, installe Chromium et PostgreSQL (paquets Debian) s'ils manquent ;
+3. pour les tests, installe Chromium et PostgreSQL (paquets Debian) s'ils manquent, ainsi
+   qu'axe-core et oidc-provider (paquets npm, dans ``.venv/``) ;
 4. remplace son propre processus par Streamlit ou pytest.
 
 Les arguments qui suivent la commande sont transmis à Streamlit, à pytest ou au module.
@@ -120,6 +121,23 @@ def installer_axe() -> None:
                     f"axe-core@{VERSION_AXE}"], check=True)
 
 
+FOURNISSEUR_OIDC = VENV / "oidc" / "node_modules" / "oidc-provider" / "package.json"
+VERSION_FOURNISSEUR_OIDC = "9.13.3"
+
+
+def installer_fournisseur_oidc() -> None:
+    """oidc-provider (paquet npm) : un vrai fournisseur OpenID Connect, démarré par le test de la
+    connexion par ``st.login`` (tests/test_oidc.py) sur la boucle locale."""
+    if FOURNISSEUR_OIDC.exists():
+        return
+    if shutil.which("npm") is None:
+        dire("ATTENTION : npm est absent : le test de connexion OIDC (oidc-provider) sera sauté.")
+        return
+    dire(f"Installation d'oidc-provider {VERSION_FOURNISSEUR_OIDC} (npm) pour le test de connexion OIDC …")
+    subprocess.run(["npm", "install", "--prefix", str(FOURNISSEUR_OIDC.parents[2]), "--no-audit", "--no-fund",
+                    f"oidc-provider@{VERSION_FOURNISSEUR_OIDC}"], check=True)
+
+
 def lancer_app(args: list[str]) -> None:
     py = preparer_venv(EXIGENCES_APP, deja_couverts_par=(EXIGENCES_APP, EXIGENCES_TESTS))
     os.chdir(RACINE)
@@ -136,6 +154,7 @@ def lancer_tests(args: list[str]) -> None:
     for categorie in PAQUETS_SYSTEME:
         installer_paquets_debian(categorie)
     installer_axe()
+    installer_fournisseur_oidc()
     os.chdir(RACINE)
     # -ra : le résumé final liste les tests sautés et pourquoi.
     os.execv(str(py), [str(py), "-m", "pytest", "-ra", *(args or ["tests"])])

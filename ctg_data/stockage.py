@@ -32,7 +32,8 @@ from .acces import (  # noqa: F401  (réexportés : ``from ctg_data.stockage imp
     FICHIER_SQLITE, ROLE_EDITEUR, ConflitSaisie, EcritureRefusee, ErreurStockage, Identite, StockageIndisponible,
     url_par_defaut,
 )
-from .tables import comptes, conflits, corrections, meta, statuts_manuels, valeurs  # noqa: F401  (réexportés)
+from . import connexions
+from .tables import comptes, conflits, corrections, journal_connexions, meta, statuts_manuels, valeurs  # noqa: F401  (réexportés)
 from .tables import geocodages  # noqa: F401  (révision 0003 : résultats de géocodage ; réexporté)
 from .vocabulaire import ETATS_EQUIPEMENT, LIBELLES_STATUTS, Statut
 
@@ -165,15 +166,80 @@ class Stockage:
         return self.lire(sa.select(comptes.c.identifiant, comptes.c.nom, comptes.c.role, comptes.c.source,
                                    comptes.c.actif, comptes.c.cree_le).order_by(comptes.c.identifiant))
 
-    def authentifier(self, identifiant: str, mot_de_passe: str) -> Identite | None:
-        """Identité d'un éditeur local si le mot de passe est bon, sinon None (sans dire pourquoi)."""
-        compte = self._compte(identifiant.strip(), "local")
+    # --- Connexions : vérification, ralentissement, verrouillage, journal ----------------------
+    # Les règles (``ctg_data.connexions``) et l'horloge sont réglables par instance (tests).
+    regles_connexion = connexions.ReglesConnexion()
+    horloge = staticmethod(maintenant)
+
+    def authentifier(self, identifiant: str, mot_de_passe: str, client: str | None = None) -> Identite | None:
+        """Identité d'un éditeur local si le mot de passe est bon, sinon None (sans dire pourquoi).
+        Passe par les mêmes règles et le même journal que ``connecter``."""
+        return self.connecter(identifiant, mot_de_passe, client).identite
+
+    def connecter(self, identifiant: str, mot_de_passe: str, client: str | None = None) -> connexions.ResultatConnexion:
+        """Un essai de connexion par mot de passe, décidé ici et journalisé (qui, quand, d'où, résultat).
+
+        Avant toute vérification : un compte verrouillé ou un essai trop rapproché (par compte ou par
+        ``client``) est refusé sans regarder le mot de passe. Sinon, une ligne « vérification en cours »
+        est écrite (elle compte déjà comme un échec pour un essai lancé en même temps), le mot de passe
+        est vérifié, et la ligne reçoit le résultat.
+        """
+        cle = self._cle_journal(identifiant)
+        client = self._cle_journal(client) if client else None
+        regles, t = self.regles_connexion, self.horloge()
+
+        def decider(c):
+            compte = self._etat_connexion(c, journal_connexions.c.identifiant == cle, t, verrouiller=True)
+            if compte.verrou_jusqua is not None and compte.verrou_jusqua > t:
+                self._journaliser(c, cle, connexions.VERROUILLE, client, "local", t)
+                return connexions.ResultatConnexion(None, connexions.VERROUILLE, t, compte.verrou_jusqua,
+                                                    compte.verrou_jusqua)
+            par_client = (self._etat_connexion(c, journal_connexions.c.client == client, t, verrouiller=False)
+                          if client else None)
+            attente = connexions.prochain_essai(compte, par_client, regles)
+            if attente is not None and attente > t:
+                self._journaliser(c, cle, connexions.TROP_TOT, client, "local", t)
+                return connexions.ResultatConnexion(None, connexions.TROP_TOT, t, attente)
+            return self._journaliser(c, cle, connexions.EN_COURS, client, "local", t)
+
+        decision = self._executer(decider)
+        if isinstance(decision, connexions.ResultatConnexion):
+            return decision
+        compte = self._compte(cle, "local")
         if compte is None or not compte["empreinte"]:
             empreinte_mot_de_passe(mot_de_passe, "00" * 16)  # même durée que pour un compte existant
-            return None
-        if not hmac.compare_digest(empreinte_mot_de_passe(mot_de_passe, compte["sel"]), compte["empreinte"]):
-            return None
-        return Identite(compte["identifiant"], compte["nom"], compte["role"], "local")
+            motif = connexions.IDENTIFIANT_INCONNU
+        elif hmac.compare_digest(empreinte_mot_de_passe(mot_de_passe, compte["sel"]), compte["empreinte"]):
+            motif = connexions.CONNEXION
+        else:
+            motif = connexions.MOT_DE_PASSE_INCORRECT
+
+        def conclure(c):
+            c.execute(journal_connexions.update().where(journal_connexions.c.id == decision)
+                      .values(motif=motif, reussite=motif == connexions.CONNEXION))
+            if motif == connexions.CONNEXION:
+                return connexions.ResultatConnexion(
+                    Identite(compte["identifiant"], compte["nom"], compte["role"], "local"), motif, t)
+            apres = self._etat_connexion(c, journal_connexions.c.identifiant == cle, t, verrouiller=True)
+            par_client = (self._etat_connexion(c, journal_connexions.c.client == client, t, verrouiller=False)
+                          if client else None)
+            return connexions.ResultatConnexion(
+                None, motif, t, reessayer_a=apres.verrou_jusqua or connexions.prochain_essai(apres, par_client, regles),
+                verrou_jusqua=apres.verrou_jusqua, essais_restants=regles.echecs_avant_verrou - apres.echecs,
+                duree_verrou=regles.duree_verrou)
+
+        return self._executer(conclure)
+
+    def connexion_oidc(self, courriel: str, nom: str | None = None, client: str | None = None) -> connexions.ResultatConnexion:
+        """Une personne vient de se connecter par le fournisseur d'identité (st.login) : journalisé ;
+        identité d'éditeur si son adresse est enregistrée (``comptes oidc``), sinon lecture seule."""
+        qui = self.identite_oidc(courriel, nom)
+        motif = connexions.CONNEXION_OIDC if qui is not None else connexions.OIDC_NON_AUTORISE
+        t = self.horloge()
+        self._executer(lambda c: self._journaliser(
+            c, self._cle_journal((courriel or "").strip().lower()), motif,
+            self._cle_journal(client) if client else None, "oidc", t, reussite=qui is not None))
+        return connexions.ResultatConnexion(qui, motif, t)
 
     def identite_oidc(self, courriel: str, nom: str | None = None) -> Identite | None:
         """Identité d'éditeur pour une personne connectée par le fournisseur d'identité (st.login),
@@ -182,6 +248,57 @@ class Stockage:
         if compte is None:
             return None
         return Identite(compte["identifiant"], nom or compte["nom"], compte["role"], "oidc")
+
+    def deverrouiller(self, identifiant: str) -> None:
+        """Remet à zéro les échecs d'un compte (commande d'administration) ; journalisé."""
+        t = self.horloge()
+        self._executer(lambda c: self._journaliser(
+            c, self._cle_journal(identifiant), connexions.DEVERROUILLAGE, None, "local", t, reussite=True))
+
+    def etat_connexion(self, identifiant: str) -> connexions.Etat:
+        """Échecs d'affilée et verrou éventuel d'un compte, d'après le journal."""
+        t = self.horloge()
+        return self._executer(lambda c: self._etat_connexion(
+            c, journal_connexions.c.identifiant == self._cle_journal(identifiant), t, verrouiller=True))
+
+    def journal_des_connexions(self, identite: Identite, limite: int = 500) -> pd.DataFrame:
+        """Les dernières lignes du journal, de la plus récente à la plus ancienne : éditeurs seulement."""
+        def lire(c):
+            self._exiger_editeur(c, identite)
+            return c.execute(self._requete_journal(limite)).mappings().all()
+
+        return pd.DataFrame(self._executer(lire), columns=self._COLONNES_JOURNAL)
+
+    def lire_journal_des_connexions(self, limite: int = 500) -> pd.DataFrame:
+        """Le journal, pour la commande d'administration (hors application)."""
+        return self.lire(self._requete_journal(limite))
+
+    _COLONNES_JOURNAL = ["horodatage", "identifiant", "reussite", "motif", "client", "source"]
+
+    def _requete_journal(self, limite: int):
+        return (sa.select(*(journal_connexions.c[n] for n in self._COLONNES_JOURNAL))
+                .order_by(journal_connexions.c.horodatage.desc(), journal_connexions.c.id.desc()).limit(limite))
+
+    @staticmethod
+    def _cle_journal(texte: str | None) -> str:
+        texte = (texte or "").strip()
+        return texte[:200] if texte else "(vide)"
+
+    @staticmethod
+    def _journaliser(c, identifiant, motif, client, source, t, reussite=False) -> int:
+        resultat = c.execute(journal_connexions.insert().values(
+            identifiant=identifiant, reussite=reussite, motif=motif, client=client, source=source, horodatage=t))
+        return resultat.inserted_primary_key[0]
+
+    def _etat_connexion(self, c, condition, t, verrouiller: bool) -> connexions.Etat:
+        depuis = t - max(self.regles_connexion.memoire, self.regles_connexion.duree_verrou)
+        lignes = c.execute(
+            sa.select(journal_connexions.c.horodatage, journal_connexions.c.motif)
+            .where(condition, journal_connexions.c.source == "local", journal_connexions.c.horodatage >= depuis,
+                   journal_connexions.c.horodatage <= t)
+            .order_by(journal_connexions.c.horodatage, journal_connexions.c.id)
+        ).all()
+        return connexions.etat(lignes, self.regles_connexion, verrouiller)
 
     def _compte(self, identifiant: str, source: str) -> dict | None:
         def lire(c):

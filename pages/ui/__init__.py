@@ -14,7 +14,9 @@ from .chargement import (  # noqa: F401
     arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )
-from .connexion import CLE_IDENTITE, bloc_connexion, erreur_ecriture, identite, oidc_configure  # noqa: F401
+from .connexion import (  # noqa: F401
+    CLE_IDENTITE, bloc_connexion, demander_connexion, erreur_ecriture, identite, journal_des_connexions, oidc_configure,
+)
 from .filtres import (  # noqa: F401
     CLE_PLAN, CLE_QUARTIER, choisir_quartier, exiger_donnees_territoriales, filtre_plan,
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,

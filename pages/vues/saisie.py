@@ -18,9 +18,8 @@ from pages import ui
 
 
 qui = ui.identite()
-if qui is None:  # page atteinte sans connexion : rien n'est affiché ni enregistrable
-    st.error("Cette page est réservée aux éditeurs connectés.")
-    st.stop()
+if qui is None:  # sans connexion (page rechargée, lien) : message en français et connexion, rien d'autre
+    ui.demander_connexion()
 
 plan = ui.plan()
 territoire = ui.territoire()
@@ -36,8 +35,11 @@ st.caption(
     f"Connecté·e : {qui.nom}. Chaque enregistrement garde son auteur, sa date et sa source ; rien n'est "
     "écrasé : une correction ajoute une version, visible dans l'historique du plan d'actions."
 )
-onglet_une, onglet_grille, onglet_import, onglet_statuts, onglet_equipements = st.tabs(
-    ["Une valeur", "Plusieurs valeurs (grille)", "Importer un fichier", "Statuts", "Équipements"])
+onglet_une, onglet_grille, onglet_import, onglet_statuts, onglet_equipements, onglet_connexions = st.tabs(
+    ["Une valeur", "Plusieurs valeurs (grille)", "Importer un fichier", "Statuts", "Équipements", "Connexions"])
+
+with onglet_connexions:  # journal des connexions, en lecture (le magasin revérifie l'identité)
+    ui.journal_des_connexions(qui)
 
 
 def afficher_erreur_fichier(e: ErreurDonnees) -> None:
