@@ -5,6 +5,8 @@ Lancement : ``python3 -m ctg_data.lanceur app`` (voir le README).
 """
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from ctg_data import statique
 from pages import ui
@@ -46,7 +48,17 @@ st.html("<style>@media print { [data-testid='stSidebar'], [data-testid='stHeader
         "[data-testid='stToolbar'] { display: none !important; } }</style>")
 
 navigation = st.navigation(PAGES)
-ui.filtre_plan()
-ui.filtres_partages()
-ui.bloc_connexion()
-navigation.run()
+# Une erreur inattendue (dans une page ou dans les filtres partagés) : un message en français, la pile
+# d'appels dans le journal du serveur, rien de technique à l'écran (voir aussi client.showErrorDetails
+# dans .streamlit/config.toml). st.rerun, st.stop et st.switch_page lèvent des exceptions de Streamlit
+# (ScriptControlException, qui n'hérite pas d'Exception) : elles repassent telles quelles, comme
+# FragmentHandledException (erreur d'un fragment, déjà affichée par Streamlit).
+try:
+    ui.filtre_plan()
+    ui.filtres_partages()
+    ui.bloc_connexion()
+    navigation.run()
+except (ScriptControlException, FragmentHandledException):
+    raise
+except Exception:
+    ui.erreur_inattendue(navigation.url_path or navigation.title)

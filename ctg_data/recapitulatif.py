@@ -1,4 +1,4 @@
-"""Le tableau récapitulatif annuel des fiches projet (Annexe 5 de la CTG) : tableau, XLSX et PDF A4.
+"""Le tableau récapitulatif annuel des fiches projet (Annexe 5 de la CTG) : tableau, XLSX, CSV et PDF A4.
 
 « Le (la) chargé(e) de coopération territoriale produira annuellement un tableau récapitulatif
 complet de l'état d'avancement des fiches projet, comprenant les indicateurs d'évaluation […] »
@@ -14,7 +14,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from . import pdf
+from . import exports, pdf
+from . import format as fmt
 from .plan import A_DEFINIR, Plan
 from .suivi import synthese
 from .territoire import Territoire
@@ -22,6 +23,17 @@ from .vues_plan import statuts_du_plan, territoire_du_plan, texte_valeur_datee
 from .vues_plan import texte_valeur as _texte_valeur
 
 COLONNES = ["Axe", "Fiche", "Indicateur", "Valeur", "Période", "Cible", "Statut", "Commentaire", "Source de la valeur"]
+
+BASE_INDISPONIBLE = (
+    "La base de données ne répondait pas : les valeurs saisies n'ont pas pu être lues ; « non renseignée » "
+    "ne veut pas dire qu'aucune valeur n'existe."
+)
+"""Dit dans chaque téléchargement (Excel, CSV, PDF) produit pendant que la base ne répondait pas."""
+
+LONGUEUR_MAX_PDF = 1500
+"""Dans le PDF, une cellule plus longue (un commentaire de plusieurs pages…) est coupée à ce nombre de
+caractères, avec un renvoi au téléchargement Excel ou CSV, qui garde le texte entier. Une cellule moins
+longue mais plus haute que la page passe à la ligne et se coupe d'une page à l'autre (``pdf.tableau``)."""
 
 
 def valeurs_jusqu_a(courantes: pd.DataFrame, annee: int) -> pd.DataFrame:
@@ -85,9 +97,53 @@ def synthese_annuelle(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame
     return synthese(statuts_au_31_decembre(plan, courantes, manuels, annee, territoire), "axe")
 
 
-def en_pdf(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], edite_le: dt.date | None = None) -> bytes:
+def note_des_statuts(annee: int) -> str:
+    return (f"État d'avancement au 31 décembre {annee}. Statuts calculés selon les règles affichées dans le "
+            f"tableau de bord ; « {A_DEFINIR} » : le document ne fixe pas de cible ; « non renseignée » : aucune "
+            "valeur saisie.")
+
+
+def en_xlsx(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], base_disponible: bool = True,
+            edite_le: dt.date | None = None) -> bytes:
+    """Classeur XLSX : le tableau de l'année, puis une feuille « Source » (plan, date, règles, sources).
+    Base indisponible : une feuille « Avertissement » vient en premier (``BASE_INDISPONIBLE``), et la
+    feuille « Source » le redit."""
+    lignes = [("Document", f"Tableau récapitulatif {annee} des fiches projet"), ("Plan", plan.titre),
+              ("Édité le", f"{(edite_le or dt.date.today()):%d/%m/%Y}"), ("Lecture", note_des_statuts(annee))]
+    if not base_disponible:
+        lignes.append(("Avertissement", BASE_INDISPONIBLE))
+    lignes += [("Source", s) for s in sources]
+    feuilles = [(f"Récapitulatif {annee}", tableau), ("Source", pd.DataFrame(lignes, columns=["Champ", "Valeur"]))]
+    if not base_disponible:
+        feuilles.insert(0, ("Avertissement", pd.DataFrame({"Avertissement": [BASE_INDISPONIBLE]})))
+    return exports.classeur(feuilles)
+
+
+def en_csv(tableau: pd.DataFrame, base_disponible: bool = True) -> bytes:
+    """CSV pour tableur français (``exports.en_csv``) ; base indisponible : ``BASE_INDISPONIBLE`` en
+    première ligne, au-dessus du tableau."""
+    return exports.en_csv(tableau, avant=None if base_disponible else [BASE_INDISPONIBLE])
+
+
+def couper_pour_pdf(texte, longueur: int = LONGUEUR_MAX_PDF) -> str:
+    """Le texte d'une cellule du PDF : entier s'il compte au plus ``longueur`` caractères, sinon coupé
+    (à la fin d'un mot quand c'est possible) et suivi d'un renvoi au téléchargement Excel ou CSV."""
+    if not isinstance(texte, str) or len(texte) <= longueur:
+        return texte
+    debut = texte[:longueur]
+    espace = debut.rfind(" ")
+    if espace > longueur * 0.8:
+        debut = debut[:espace]
+    return (f"{debut.rstrip()} […] (texte coupé : {fmt.nombre(len(texte))} caractères en tout ; le texte entier "
+            "est dans le téléchargement Excel ou CSV du tableau)")
+
+
+def en_pdf(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], edite_le: dt.date | None = None,
+           base_disponible: bool = True) -> bytes:
     """PDF A4 paysage prêt à imprimer : titre, date, tableau (en-tête répété), sources, pages numérotées
-    (gabarit, styles et polices communs : ``ctg_data.pdf``)."""
+    (gabarit, styles et polices communs : ``ctg_data.pdf``). Une cellule de plus de ``LONGUEUR_MAX_PDF``
+    caractères est coupée avec un renvoi à l'export Excel (``couper_pour_pdf``) ; base indisponible :
+    ``BASE_INDISPONIBLE`` sous le titre."""
     page = pdf.MiseEnPage(f"Tableau récapitulatif {annee} — {plan.titre_court}", format=landscape(A4),
                           marge_cotes=12 * mm, marge_haut=12 * mm, marge_bas=15 * mm, edite_le=edite_le,
                           source=f"{plan.titre_court} ; valeurs saisies dans le tableau de bord")
@@ -95,13 +151,24 @@ def en_pdf(tableau: pd.DataFrame, plan: Plan, annee: int, sources: list[str], ed
     largeurs = [30, 48, 62, 22, 20, 20, 20, 30, 21]  # en mm, total ≈ 273 mm (A4 paysage moins les marges)
     statut_col = COLONNES.index("Statut")
     fonds = [(statut_col, i, f) for i, s in enumerate(tableau["Statut"]) if (f := pdf.fond_statut(s)) is not None]
-    table = pdf.tableau(COLONNES, tableau.itertuples(index=False), [l * mm for l in largeurs], fonds=fonds, rembourrage=3)
+    lignes = [[couper_pour_pdf(v) for v in ligne] for ligne in tableau.itertuples(index=False)]
+    coupees = sum(isinstance(v, str) and len(v) > LONGUEUR_MAX_PDF for ligne in tableau.itertuples(index=False)
+                  for v in ligne)
+    table = pdf.tableau(COLONNES, lignes, [l * mm for l in largeurs], fonds=fonds, rembourrage=3)
     elements = [
         pdf.paragraphe(f"Tableau récapitulatif {annee} des fiches projet", st.titre),
         pdf.paragraphe(f"{plan.titre} — état d'avancement au 31 décembre {annee}, édité le {page.date:%d/%m/%Y}.",
                        st.sous_titre),
         pdf.paragraphe("Statuts calculés selon les règles affichées dans le tableau de bord ; « à définir » : le document "
                        "ne fixe pas de cible ; « non renseignée » : aucune valeur saisie.", st.sous_titre),
+    ]
+    if not base_disponible:
+        elements.append(pdf.paragraphe("Attention : " + BASE_INDISPONIBLE, st.intertitre))
+    if coupees:
+        elements.append(pdf.paragraphe(
+            f"{coupees} cellule(s) de plus de {LONGUEUR_MAX_PDF} caractères sont coupées ici : leur texte entier est "
+            "dans le téléchargement Excel ou CSV du tableau.", st.sous_titre))
+    elements += [
         Spacer(1, 4 * mm), table, Spacer(1, 4 * mm),
         pdf.paragraphe("Sources : " + " ; ".join(sources), st.sous_titre),
     ]

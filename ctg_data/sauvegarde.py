@@ -27,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import copy
+import math
 import os
 import re
 import sys
@@ -243,9 +244,52 @@ def _verifier(donnees, revision: str) -> dict[str, list[dict]]:
             for nom, c in permises.items():
                 if isinstance(c.type, sa.DateTime):
                     ligne[nom] = _texte_vers_date(ligne.get(nom), table.name, nom)
+                else:
+                    _verifier_champ(ligne.get(nom), c, table.name, numero)
             converties.append(ligne)
         resultat[table.name] = converties
     return resultat
+
+
+ENTIER_MIN, ENTIER_MAX = -(2**31), 2**31 - 1  # colonne « Integer » : 32 bits sous PostgreSQL
+
+
+def _verifier_champ(valeur, colonne: sa.Column, table: str, numero: int) -> None:
+    """Refuse (FichierInvalide, message en français) une valeur que la colonne ne peut pas garder telle
+    quelle : un texte ou un nombre infini (``Infinity``, ``1e999``) ou indéfini (``NaN``) dans un champ
+    numérique, un nombre dans un champ de texte, un texte trop long ou contenant un caractère nul, un
+    entier hors des bornes. Sans cette vérification, SQLite garderait « abc » dans une colonne de
+    nombres et une page échouerait ensuite pour tout le monde (``OverflowError`` sur un infini)."""
+    ou = f"« {table}.{colonne.name} » (ligne {numero})"
+    if valeur is None:
+        return  # champ obligatoire vide : refusé par la base, message de ``restaurer``
+    type_ = colonne.type
+    if isinstance(type_, sa.Boolean):
+        if not isinstance(valeur, bool):
+            raise FichierInvalide(f"Valeur {valeur!r} dans {ou} : vrai ou faux (true/false) attendu. Rien n'a été restauré.")
+    elif isinstance(type_, sa.Integer):
+        if isinstance(valeur, bool) or not isinstance(valeur, int):
+            raise FichierInvalide(f"Valeur {valeur!r} dans {ou} : un nombre entier est attendu. Rien n'a été restauré.")
+        if not ENTIER_MIN <= valeur <= ENTIER_MAX:
+            raise FichierInvalide(f"Nombre entier {valeur} hors des bornes dans {ou}. Rien n'a été restauré.")
+    elif isinstance(type_, sa.Float):
+        if isinstance(valeur, bool) or not isinstance(valeur, (int, float)):
+            raise FichierInvalide(f"Valeur {valeur!r} dans {ou} : un nombre est attendu. Rien n'a été restauré.")
+        try:
+            fini = math.isfinite(valeur)
+        except OverflowError:  # entier trop grand pour un nombre à virgule
+            fini = False
+        if not fini:
+            raise FichierInvalide(f"Nombre infini, indéfini ou trop grand ({valeur!r:.40}) dans {ou} : seul un "
+                                  "nombre fini est accepté. Rien n'a été restauré.")
+    elif isinstance(type_, sa.String):  # Text compris
+        if not isinstance(valeur, str):
+            raise FichierInvalide(f"Valeur {valeur!r} dans {ou} : un texte est attendu. Rien n'a été restauré.")
+        if "\x00" in valeur:
+            raise FichierInvalide(f"Caractère nul dans {ou} : texte refusé. Rien n'a été restauré.")
+        if type_.length is not None and len(valeur) > type_.length:
+            raise FichierInvalide(f"Texte de {len(valeur)} caractères dans {ou} : {type_.length} au plus. "
+                                  "Rien n'a été restauré.")
 
 
 def restaurer(stockage: Stockage, donnees: dict) -> dict[str, int]:
@@ -278,6 +322,10 @@ def restaurer(stockage: Stockage, donnees: dict) -> dict[str, int]:
         raise FichierInvalide(
             f"La sauvegarde contient des lignes incohérentes (doublon ou champ obligatoire vide) : "
             f"{str(e.orig).splitlines()[0]}. Rien n'a été restauré.") from None
+    except sa.exc.DataError as e:  # ce que la vérification n'aurait pas vu : refusé par la base, rien d'écrit
+        raise FichierInvalide(
+            f"La sauvegarde contient une valeur que la base refuse : {str(e.orig).splitlines()[0]}. "
+            "Rien n'a été restauré.") from None
     except sa.exc.OperationalError as e:
         raise _erreur_base(e, stockage) from None
     return comptes

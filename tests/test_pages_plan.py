@@ -94,7 +94,8 @@ def test_recapitulatif_annuel(magasin, editeur):
     assert je1["Valeur"] == "50"
     at.button(key="recap_pdf_preparer").click().run()
     assert not at.exception
-    assert [b.label for b in at.get("download_button")] == ["Télécharger en Excel", "Télécharger le PDF"]
+    assert [b.label for b in at.get("download_button")] == ["Télécharger en Excel", "Télécharger en CSV",
+                                                            "Télécharger le PDF"]
 
 
 def test_saisie_invisible_sans_connexion(magasin):

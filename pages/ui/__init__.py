@@ -22,5 +22,6 @@ from .filtres import (  # noqa: F401
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
 from .widgets import (  # noqa: F401
-    altair, badge, echapper, en_tableau, geocoder_equipements, telechargements, texte_brut, valeur_actuelle,
+    altair, badge, echapper, en_tableau, erreur_inattendue, geocoder_equipements, nom_brut, telechargements,
+    texte_brut, valeur_actuelle,
 )  # noqa: F401

@@ -11,7 +11,7 @@ from ctg_data.plan import Plan, plan_par_defaut
 from ctg_data.territoire import Territoire, sous_zones
 
 from .chargement import donnees, plans, territoires
-from .widgets import texte_brut
+from .widgets import nom_brut, texte_brut
 
 CLE_PLAN = "plan"
 
@@ -43,7 +43,7 @@ def filtre_plan() -> None:
             help="Change le plan d'actions et le territoire de toutes les pages.",
         )
         for e in erreurs:
-            st.warning(f"Plan refusé : {e.message()}", icon=":material/error:")
+            st.warning("Plan refusé : " + texte_brut(e.message()).replace("\n", "  \n"), icon=":material/error:")
     if st.session_state[CLE_PLAN] == plan_par_defaut(disponibles):
         st.query_params.pop(CLE_PLAN, None)
     else:
@@ -61,7 +61,7 @@ def exiger_donnees_territoriales() -> None:
     if not t.carte_et_contexte:
         st.info(
             f"Le tableau de bord n'a pas encore la carte des équipements ni le contexte social du territoire "
-            f"« {t.nom_complet} » ({p.titre_court}). Choisissez un autre plan dans la colonne de gauche, ou "
+            f"« {nom_brut(t.nom_complet)} » ({nom_brut(p.titre_court)}). Choisissez un autre plan dans la colonne de gauche, ou "
             "consultez le plan d'actions et le tableau récapitulatif de ce plan.",
             icon=":material/map:",
         )
@@ -117,10 +117,10 @@ def filtres_partages() -> None:
                 format_func=lambda z: t.libelle_tout if z == TOUT else z,
                 key=CLE_WIDGET_QUARTIER,
                 on_change=lambda: st.session_state.update({CLE_QUARTIER: st.session_state[CLE_WIDGET_QUARTIER]}),
-                help=f"{t.sous_zones.description} Le choix est gardé dans l'adresse de la page : copiez-la "
+                help=f"{texte_brut(t.sous_zones.description)} Le choix est gardé dans l'adresse de la page : copiez-la "
                 "pour partager cette vue.",
             )
-        st.caption(f"Données : {p.titre_court} et données ouvertes. Détail dans « Données et sources ».")
+        st.caption(f"Données : {nom_brut(p.titre_court)} et données ouvertes. Détail dans « Données et sources ».")
     choix = st.session_state[CLE_QUARTIER]
     if choix == TOUT:
         st.query_params.pop(CLE_QUARTIER, None)

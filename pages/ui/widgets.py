@@ -3,7 +3,11 @@ statut, graphiques altair, géocodage avec barre de progression, valeur affiché
 
 from __future__ import annotations
 
-from html import escape as echapper  # noqa: F401  (utilisé par les pages qui écrivent du HTML)
+import html
+import logging
+import re
+import sys
+
 import pandas as pd
 import streamlit as st
 
@@ -16,13 +20,77 @@ from ctg_data.vocabulaire import Statut
 from ctg_data.vues_plan import valeur_actuelle  # noqa: F401  (réexportée : ``ui.valeur_actuelle``)
 
 
-_SPECIAUX_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+# Chaque signe qui a un sens en Markdown (GitHub) ou pour Streamlit : liens et images ([…](…), ![…](…),
+# adresses reconnues seules : « http: », « www. », « nom@domaine »), emphase, titres (#, ===), listes,
+# citations, tableaux, code, HTML et entités (&…;), directives de Streamlit (:material/…:, :red[…],
+# $…$ pour LaTeX). Les apostrophes, guillemets, virgules… n'en ont pas : ils restent tels quels.
+SPECIAUX_MARKDOWN = "\\`*_{}[]()#+-.!|<>~$:=&@^"
+_SPECIAUX_MARKDOWN = str.maketrans({c: "\\" + c for c in SPECIAUX_MARKDOWN})
 
 
-def texte_brut(texte: str) -> str:
-    """Un texte saisi par quelqu'un (ou lu dans l'adresse) rendu inoffensif pour st.markdown et les
-    messages : chaque caractère spécial est échappé, le texte s'affiche tel quel, sans lien ni image."""
-    return str(texte).translate(_SPECIAUX_MARKDOWN)
+# Les adresses écrites seules (« http://… », « www.… », « nom@domaine ») deviennent des liens même
+# échappées : Streamlit (GitHub Markdown) les reconnaît dans le texte APRÈS avoir lu les échappements.
+# Un « gluon » invisible (U+2060, WORD JOINER) placé dedans suffit à ce qu'elles restent du texte.
+GLUON = "\u2060"
+_ADRESSE_SEULE = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+
+
+def _sans_lien_automatique(texte: str) -> str:
+    return _ADRESSE_SEULE.sub(GLUON, texte)
+
+
+def texte_brut(texte) -> str:
+    """Un texte saisi par quelqu'un, lu dans l'adresse ou dans un fichier de données, rendu inoffensif
+    pour tout ce que Streamlit lit comme du Markdown (st.markdown, st.caption, messages, libellés,
+    titres de volets, aides) : chaque signe qui a un sens en Markdown est échappé, et une adresse écrite
+    seule reçoit un gluon invisible (``GLUON``) ; le texte s'affiche tel quel, sans lien, sans image
+    (aucune requête vers un autre site), sans mise en forme."""
+    return _sans_lien_automatique(str(texte)).translate(_SPECIAUX_MARKDOWN)
+
+
+_SPECIAUX_EN_LIGNE = str.maketrans({c: "\\" + c for c in SPECIAUX_MARKDOWN if c not in "-+"}
+                                   | {"\r": " ", "\n": " "})
+
+
+def nom_brut(texte) -> str:
+    """Un nom ou un titre venu des données ou d'une saisie, inséré dans UNE ligne (titre de page, libellé,
+    titre de volet, légende) : échappé comme ``texte_brut``, sauf ``-`` et ``+`` (ils ne comptent en
+    Markdown qu'en début de ligne, et « CTG Dijon 2024-2027 » reste lisible tel quel dans le code de la
+    page) ; les sauts de ligne deviennent des espaces. Ni lien (adresses écrites seules comprises), ni
+    image, ni mise en forme."""
+    return _sans_lien_automatique(str(texte)).translate(_SPECIAUX_EN_LIGNE)
+
+
+def echapper(texte) -> str:
+    """Un texte inséré dans du HTML (st.markdown avec unsafe_allow_html) : ``<``, ``>``, ``&`` et les
+    guillemets échappés (``html.escape``), et les sauts de ligne remplacés par ``<br>`` : le texte reste
+    dans le bloc HTML, où Markdown ne lit rien (une ligne vide terminerait le bloc, et la suite serait
+    lue comme du Markdown : lien, image…). Le navigateur affiche le texte tel quel."""
+    return re.sub(r"\r\n|\r|\n", "<br>", html.escape(str(texte)))
+
+
+JOURNAL = logging.getLogger("ctg.pages")
+MESSAGE_ERREUR_INATTENDUE = (
+    "Une erreur inattendue a empêché d'afficher cette page. Réessayez ; si l'erreur persiste, prévenez "
+    "l'administrateur : le détail est dans le journal du serveur."
+)
+
+
+def _journal() -> logging.Logger:
+    """Le journal des erreurs des pages : sur la sortie d'erreur du serveur, avec la date, sauf si
+    l'application a déjà configuré la journalisation (ou pendant les tests)."""
+    if not JOURNAL.handlers and not logging.getLogger().handlers:
+        sortie = logging.StreamHandler(sys.stderr)
+        sortie.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
+        JOURNAL.addHandler(sortie)
+    return JOURNAL
+
+
+def erreur_inattendue(page: str) -> None:
+    """À appeler dans un ``except Exception`` : la pile d'appels va dans le journal du serveur, la
+    personne lit un message en français, sans aucun détail technique (ni type, ni pile, ni SQL)."""
+    _journal().exception("Erreur inattendue dans la page « %s »", page)
+    st.error(MESSAGE_ERREUR_INATTENDUE, icon=":material/error:")
 
 
 def badge(statut: str) -> str:

@@ -12,8 +12,9 @@ plan = ui.plan()
 territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
 
-st.title(f"{TYPES_PLAN[plan.type]} — {territoire.nom_complet}")
-st.markdown(f"**{plan.titre_court}** · {plan.periode_lisible()}")
+brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
+st.title(f"{TYPES_PLAN[plan.type]} — {brut(territoire.nom_complet)}")
+st.markdown(f"**{brut(plan.titre_court)}** · {brut(plan.periode_lisible())}")
 if plan.presentation:
     st.markdown(ui.texte_brut(plan.presentation))
 
@@ -32,23 +33,23 @@ with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
 if territoire.chiffres_cles:
     st.header("Chiffres clés du territoire")
     if quartier:
-        st.info(f"Ces chiffres portent sur tout le territoire ({territoire.nom}) : les sources ne les donnent pas "
-                f"pour le quartier {quartier}. Le portrait de quartier donne les siens.", icon=":material/info:")
+        st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les donnent pas "
+                f"pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.", icon=":material/info:")
     cartes = chiffres.cartes_chiffres_cles(ui.reference_chiffres(territoire.id), territoire)
     for debut in range(0, len(cartes), 4):
         for colonne, carte in zip(st.columns(4), cartes[debut : debut + 4]):
             with colonne.container(border=True):
-                st.markdown(f"**{carte.titre}**", help=carte.note or None)
-                st.metric(carte.titre, carte.valeur, label_visibility="collapsed")
-                ligne = f"{carte.unite} — " if carte.unite else ""
-                st.markdown(f"{ligne}**{carte.zone}, {carte.periode}**")
+                st.markdown(f"**{brut(carte.titre)}**", help=ui.texte_brut(carte.note) if carte.note else None)
+                st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
+                ligne = f"{brut(carte.unite)} — " if carte.unite else ""
+                st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
                 if carte.precision_unite:
-                    st.caption(f"Montant : {carte.precision_unite}.")
-                st.caption(f"Source : {carte.source}")
+                    st.caption(f"Montant : {brut(carte.precision_unite)}.")
+                st.caption(f"Source : {brut(carte.source)}")
                 for g in carte.comparaisons():
                     st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
                 if carte.historique:
-                    st.caption("Auparavant : " + " ; ".join(carte.historique))
+                    st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
     st.caption(
         "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont montrées, "
         "avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne se comparent "
@@ -78,7 +79,7 @@ if territoire.carte_et_contexte:
 elif not territoire.chiffres_cles:
     st.info(
         f"Le tableau de bord n'a pas encore la carte des équipements ni les chiffres du territoire "
-        f"« {territoire.nom_complet} ». Son plan d'actions ({len(plan.axes)} axes, {len(plan.fiches)} fiches) "
+        f"« {brut(territoire.nom_complet)} ». Son plan d'actions ({len(plan.axes)} axes, {len(plan.fiches)} fiches) "
         "se consulte dans « Plan d'actions » et « Tableau récapitulatif annuel ».",
         icon=":material/info:",
     )

@@ -13,6 +13,7 @@ from pages import ui
 
 
 alt = ui.altair()
+brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 
 ui.exiger_donnees_territoriales()
 
@@ -40,12 +41,12 @@ unite = vue.unite
 
 gauche, droite = st.columns([3, 2])
 with droite:
-    st.subheader(vue.libelle)
-    st.markdown(vue.definition)
-    st.markdown(f"**Unité** : {unite} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
+    st.subheader(brut(vue.libelle))
+    st.markdown(ui.texte_brut(vue.definition))
+    st.markdown(f"**Unité** : {brut(unite)} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
     if vue.precautions:
-        st.warning(vue.precautions, icon=":material/warning:")
-    st.caption(f"Source : {vue.source}")
+        st.warning(ui.texte_brut(vue.precautions), icon=":material/warning:")
+    st.caption(f"Source : {brut(vue.source)}")
     if not vue.par_quartier:
         st.info("Pas de valeur par quartier pour cet indicateur : une médiane ou un décile ne se moyenne pas. "
                 "La carte montre les IRIS ; le tableau plus bas donne la valeur de chaque IRIS.",
@@ -65,7 +66,7 @@ with gauche:
         st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
 # --- Tous les quartiers, avec le territoire et ses comparaisons ----------------------------------
-st.subheader(f"{vue.libelle} — {annee}")
+st.subheader(f"{brut(vue.libelle)} — {annee}")
 references = vue.references
 if not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
     donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
@@ -82,24 +83,24 @@ if not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any()
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
     st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
     if references.empty:
-        st.caption(f"Pas de valeur de comparaison ({territoire.nom} et territoires de comparaison) pour cette année "
+        st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) pour cette année "
                    "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
     else:
         st.caption("Traits pointillés rouges : " + " ; ".join(
-            f"{r['nom_zone']} {fmt.valeur(r['valeur'], unite)}" for _, r in references.iterrows()))
+            f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
 elif not references.empty:
     st.markdown("Valeurs de comparaison : " + " ; ".join(
-        f"{r['nom_zone']} : {fmt.valeur(r['valeur'], unite)}" for _, r in references.iterrows()))
+        f"{brut(r['nom_zone'])} : {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
 
 # --- Repères : le territoire et ses comparaisons, toutes sources, en séries ---------------------------
 groupes = chiffres.reperes(ui.reference_chiffres(territoire.id), code, territoire, annees=3)
-st.markdown(f"**Repères : {territoire.nom} et territoires de comparaison, toutes sources**")
+st.markdown(f"**Repères : {brut(territoire.nom)} et territoires de comparaison, toutes sources**")
 if groupes:
     st.dataframe(chiffres.tableau_reperes(groupes), hide_index=True)
     st.caption("Chaque source avec sa période et son unité : la convention (chiffres de 2020) et l'INSEE (séries "
                "annuelles) ne portent pas sur la même année et ne se comparent pas directement.")
 else:
-    st.caption(f"Aucune source ne donne cet indicateur pour {territoire.nom} ni ses territoires de comparaison.")
+    st.caption(f"Aucune source ne donne cet indicateur pour {brut(territoire.nom)} ni ses territoires de comparaison.")
 if vue.serie_reperes["annee"].nunique() > 1:
     st.altair_chart(alt.Chart(vue.serie_reperes).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite),
@@ -143,13 +144,13 @@ ui.telechargements(social[(social["indicateur"] == code) & (social["annee"] == a
 
 # --- QPV ---------------------------------------------------------------------------------------
 noms_qpv = sorted(ui.donnees("quartiers").dropna(subset=["nom_qpv"])["nom_qpv"].unique())
-st.header("Les quartiers prioritaires : " + " et ".join(noms_qpv))
+st.header("Les quartiers prioritaires : " + " et ".join(brut(n) for n in noms_qpv))
 codes_qpv = [c for c in ["niveau_vie_median", "part_moins_25_ans", "taux_pauvrete"]
              if not social[(social["type_zone"] == "QPV") & (social["indicateur"] == c)].empty]
 if not codes_qpv:
     st.caption("Pas de données QPV.")
 else:
-    code_qpv = st.radio("Indicateur", codes_qpv, format_func=lambda c: dictionnaire.loc[c, "libelle"],
+    code_qpv = st.radio("Indicateur", codes_qpv, format_func=lambda c: brut(dictionnaire.loc[c, "libelle"]),
                         key="qpv_indicateur", horizontal=True)
     ensemble, avec_territoire = vc.serie_qpv(social, territoire, code_qpv)
     st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
@@ -165,13 +166,13 @@ else:
         "Le graphique en tableau",
     )
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
-               + " ; ".join(sorted(set(ensemble["source"]))))
+               + " ; ".join(brut(s) for s in sorted(set(ensemble["source"]))))
     if not avec_territoire:
-        st.caption(f"Pas de valeur pour {territoire.nom} dans les données ouvertes pour cet indicateur.")
+        st.caption(f"Pas de valeur pour {brut(territoire.nom)} dans les données ouvertes pour cet indicateur.")
 
 # --- Cité éducative ----------------------------------------------------------------------------
 st.header("La Cité éducative")
 cite = ui.donnees("cite_educative")
 for _, ligne in cite.iterrows():
-    st.markdown(f"**{ligne['libelle']}** : {ligne['texte']}")
-st.caption("Source : dossier de la Cité éducative, " + " ; ".join(cite["source_section"].head(3)) + "…")
+    st.markdown(f"**{brut(ligne['libelle'])}** : {brut(ligne['texte'])}")
+st.caption("Source : dossier de la Cité éducative, " + " ; ".join(brut(s) for s in cite["source_section"].head(3)) + "…")

@@ -17,12 +17,13 @@ st.markdown(
 )
 
 jeux = ui.catalogue()
-onglets = st.tabs([jeu.titre for jeu in jeux.values()])
+brut = ui.nom_brut  # textes du catalogue et du plan : affichés tels quels, jamais lus comme du Markdown
+onglets = st.tabs([jeu.titre for jeu in jeux.values()])  # titres du catalogue (data/catalogue.yaml, relu)
 for onglet, jeu in zip(onglets, jeux.values()):
     with onglet:
         df = ui.contours(jeu.id).drop(columns="geometry") if jeu.format == "geojson" else ui.donnees(jeu.id)
         st.subheader(jeu.titre)
-        st.markdown(jeu.description)
+        st.markdown(ui.texte_brut(jeu.description))
         unite = "contours" if jeu.format == "geojson" else "lignes"
         st.caption(f"{fmt.nombre(len(df))} {unite} — fichier data/{jeu.fichier}")
         st.table(exports.provenance(jeu).set_index("Champ"))
@@ -48,9 +49,9 @@ for onglet, jeu in zip(onglets, jeux.values()):
 st.header("Plan d'actions")
 plan = ui.plan()
 st.markdown(
-    f"**{plan.titre}** — {len(plan.axes)} axes, {len(plan.fiches)} fiches projet, "
+    f"**{brut(plan.titre)}** — {len(plan.axes)} axes, {len(plan.fiches)} fiches projet, "
     f"{len(plan.indicateurs())} indicateurs, transcrits du document (fichier `data/plans/{plan.id}/plan.yaml`). "
-    "Sources : " + " ; ".join(f"{s.section} ({s.fichier})" for s in plan.sources)
+    "Sources : " + " ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources)
 )
 indicateurs_plan = plan.indicateurs()
 st.dataframe(indicateurs_plan, hide_index=True)

@@ -23,7 +23,7 @@ territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
 courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
-st.title(f"Plan d'actions — {plan.titre_court}")
+st.title(f"Plan d'actions — {ui.nom_brut(plan.titre_court)}")
 st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources))
 
 # --- Filtres ---------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ else:
 # --- Arbre axes -> fiches -> indicateurs -----------------------------------------------------
 st.header("Axes, fiches projet et indicateurs")
 for axe in resume.axes:
-    with st.expander(f"Axe {axe.numero} — {axe.titre}", expanded=choix_axe != TOUS):
+    with st.expander(f"Axe {ui.nom_brut(axe.numero)} — {ui.nom_brut(axe.titre)}", expanded=choix_axe != TOUS):
         st.markdown(f"Statut de l'axe : {ui.badge(axe.statut)} · {axe.avancement} · pilote : {brut(axe.pilote)}")
         for titre, objectifs in axe.axes_strategiques:
             st.markdown(f"- **{brut(titre)}**" + "".join(f"\n    - {brut(o)}" for o in objectifs))

@@ -17,7 +17,8 @@ territoire = ui.territoire()
 quartiers = ui.donnees("quartiers").sort_values("nom")
 quartier = ui.quartier_selectionne()
 
-st.title(f"Portrait de quartier — {quartier}" if quartier else "Portrait de quartier")
+brut = ui.nom_brut  # noms venus des données : affichés tels quels, jamais lus comme du Markdown
+st.title(f"Portrait de quartier — {brut(quartier)}" if quartier else "Portrait de quartier")
 if not quartier:
     st.info("Choisissez un quartier : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
     choix = st.selectbox("Quartier", list(quartiers["nom"]), index=None, placeholder="Choisir un quartier…", key="portrait_choix")
@@ -36,17 +37,23 @@ rattachement = ui.donnees("iris_quartiers")
 iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
 
 # --- Identité --------------------------------------------------------------------------------
-statut = []
-if fiche_q["qpv"]:
-    statut.append(f"contient le quartier prioritaire **{fiche_q['nom_qpv']}** ({fiche_q['code_qpv_2024']})")
-if fiche_q["cite_educative"]:
-    statut.append("fait partie du périmètre de la **Cité éducative**")
-identite = (f"Le quartier {quartier} " + " et ".join(statut) + "." if statut
-            else f"Le quartier {quartier} ne contient pas de quartier prioritaire et n'est pas dans la Cité éducative.")
+def phrase_identite(b=lambda texte: texte) -> str:
+    """La phrase d'identité du quartier ; ``b`` échappe les noms venus des données (page : ``brut`` ;
+    PDF : rien, le PDF échappe lui-même)."""
+    statut = []
+    if fiche_q["qpv"]:
+        statut.append(f"contient le quartier prioritaire **{b(fiche_q['nom_qpv'])}** ({b(fiche_q['code_qpv_2024'])})")
+    if fiche_q["cite_educative"]:
+        statut.append("fait partie du périmètre de la **Cité éducative**")
+    return (f"Le quartier {b(quartier)} " + " et ".join(statut) + "." if statut
+            else f"Le quartier {b(quartier)} ne contient pas de quartier prioritaire et n'est pas dans la Cité éducative.")
+
+
+identite = phrase_identite()
 contour = (f"Contour reconstitué par l'équipe à partir de {len(iris_du_quartier)} IRIS de l'INSEE, dont "
            f"{(iris_du_quartier['confiance'] == 'à vérifier').sum()} à vérifier (à valider par la Ville).")
-st.markdown(identite)
-st.caption(contour + f" Source du quartier : {fiche_q['source_section']} ({fiche_q['source_fichier']}).")
+st.markdown(phrase_identite(brut))
+st.caption(contour + f" Source du quartier : {brut(fiche_q['source_section'])} ({brut(fiche_q['source_fichier'])}).")
 
 # --- Équipements -------------------------------------------------------------------------------
 st.header("Équipements et services")
@@ -109,8 +116,8 @@ if fiche_q["cite_educative"]:
 st.header("Fiches de la CTG")
 ciblees = [f for f in plan.fiches if quartier in f.quartiers]
 if ciblees:
-    texte_fiches = "\n".join(f"- **{f.id}** — {f.titre}" for f in ciblees)
-    st.markdown(texte_fiches)
+    texte_fiches = "\n".join(f"- **{f.id}** — {f.titre}" for f in ciblees)  # pour le PDF (texte échappé par ctg_data.pdf)
+    st.markdown("\n".join(f"- **{brut(f.id)}** — {brut(f.titre)}" for f in ciblees))
 else:
     texte_fiches = (f"Aucune des {len(plan.fiches)} fiches projet ne vise spécifiquement ce quartier : elles "
                     "s'appliquent à toute la ville (coordination territoriale en 9 quartiers, Annexe 4).")

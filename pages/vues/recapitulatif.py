@@ -4,7 +4,6 @@ import datetime as dt
 
 import streamlit as st
 
-from ctg_data import exports
 from ctg_data import recapitulatif as recap
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
@@ -14,7 +13,7 @@ from pages import ui
 
 plan = ui.plan()
 territoire = ui.territoire()
-courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
 st.title("Tableau récapitulatif annuel")
 st.markdown(
@@ -45,19 +44,27 @@ st.caption(
 )
 
 sources = [f"{s.section} ({s.fichier})" for s in plan.sources] + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
-c1, c2 = st.columns(2)
+if not base_ok:  # les téléchargements le disent aussi (feuille, ligne ou paragraphe d'avertissement)
+    st.warning(recap.BASE_INDISPONIBLE, icon=":material/cloud_off:")
+c1, c2, c3 = st.columns(3)
 c1.download_button(
-    "Télécharger en Excel", lambda: exports.en_xlsx(tableau, nom_feuille=f"Récapitulatif {annee}"),  # produit au clic
+    "Télécharger en Excel", lambda: recap.en_xlsx(tableau, plan, annee, sources, base_disponible=base_ok),  # produit au clic
     file_name=f"{plan.id}-recapitulatif-{annee}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:", key="recap_xlsx",
 )
-if c2.button("Préparer le PDF (A4 paysage)", icon=":material/picture_as_pdf:", key="recap_pdf_preparer"):
+c2.download_button(
+    "Télécharger en CSV", lambda: recap.en_csv(tableau, base_disponible=base_ok),
+    file_name=f"{plan.id}-recapitulatif-{annee}.csv", mime="text/csv", icon=":material/download:", key="recap_csv",
+    help="Séparateur point-virgule, virgule décimale : s'ouvre directement dans un tableur en français.",
+)
+if c3.button("Préparer le PDF (A4 paysage)", icon=":material/picture_as_pdf:", key="recap_pdf_preparer"):
     barre = st.progress(0.2, text="Mise en page du PDF…")
-    st.session_state["recap_pdf_octets"] = ((plan.id, annee), recap.en_pdf(tableau, plan, annee, sources))
+    st.session_state["recap_pdf_octets"] = ((plan.id, annee, base_ok),
+                                            recap.en_pdf(tableau, plan, annee, sources, base_disponible=base_ok))
     barre.progress(1.0, text="PDF prêt.")
-if st.session_state.get("recap_pdf_octets", (None,))[0] == (plan.id, annee):  # PDF du plan et de l'année affichés
-    c2.download_button(
+if st.session_state.get("recap_pdf_octets", (None,))[0] == (plan.id, annee, base_ok):  # PDF du plan et de l'année affichés
+    c3.download_button(
         "Télécharger le PDF", st.session_state["recap_pdf_octets"][1], file_name=f"{plan.id}-recapitulatif-{annee}.pdf",
         mime="application/pdf", icon=":material/download:", key="recap_pdf",
     )

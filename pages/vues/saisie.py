@@ -32,7 +32,7 @@ if not base_ok:
 
 st.title("Saisie")
 st.caption(
-    f"Connecté·e : {qui.nom}. Chaque enregistrement garde son auteur, sa date et sa source ; rien n'est "
+    f"Connecté·e : {ui.nom_brut(qui.nom)}. Chaque enregistrement garde son auteur, sa date et sa source ; rien n'est "
     "écrasé : une correction ajoute une version, visible dans l'historique du plan d'actions."
 )
 onglet_une, onglet_grille, onglet_import, onglet_statuts, onglet_equipements, onglet_connexions = st.tabs(

@@ -106,7 +106,7 @@ if (!doc.ctgClavier) {
 </script>""", height=1)
 
 # --- Diapositive ------------------------------------------------------------------------------
-st.title(d.titre)
+st.title(ui.nom_brut(d.titre))
 if d.sous_titre:
     st.markdown(f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>", unsafe_allow_html=True)
 if d.type == "carte":
