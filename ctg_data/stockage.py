@@ -16,10 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import math
+import numbers
 import re
 import secrets
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -40,7 +43,44 @@ from .vocabulaire import ETATS_EQUIPEMENT, LIBELLES_STATUTS, Statut
 _VERROU_MIGRATION = threading.Lock()
 DOSSIER_MIGRATIONS = Path(__file__).parent / "migrations"
 STATUTS_MANUELS = LIBELLES_STATUTS  # ancien nom, gardé pour les imports existants (voir ctg_data.vocabulaire)
-MOTIF_PERIODE = re.compile(r"^\d{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?$")
+# Une période : chiffres ASCII seulement (« \d » admettrait « ２０２５ », une autre période que « 2025 »).
+MOTIF_PERIODE = re.compile(r"^[0-9]{4}(-(S[12]|T[1-4]|(0[1-9]|1[0-2])))?\Z")
+ANNEE_MIN, ANNEE_MAX = 1990, 2100  # années plausibles d'une valeur d'indicateur (0000 et 9999 refusées)
+AIDE_PERIODE = "une année (2025), un semestre (2025-S1), un trimestre (2025-T2) ou un mois (2025-03)"
+LONGUEUR_MAX_CLE = 100  # indicateur et zone (colonnes String(100) de ctg_data.tables)
+
+
+def erreur_periode(periode) -> str | None:
+    """None si ``periode`` est admise, sinon pourquoi (« période « … » … », en français). Les chiffres
+    non ASCII (pleine chasse « ２０２５ », arabes…) sont refusés, pas convertis : le message donne
+    la période à écrire."""
+    texte = "" if periode is None else str(periode)
+    if MOTIF_PERIODE.match(texte):
+        if ANNEE_MIN <= int(texte[:4]) <= ANNEE_MAX:
+            return None
+        return (f"période « {texte} » : l'année {texte[:4]} n'est pas plausible (admises : {ANNEE_MIN} à "
+                f"{ANNEE_MAX})")
+    if any(c.isdigit() and not c.isascii() for c in texte):
+        ascii_ = "".join(str(unicodedata.digit(c)) if c.isdigit() else unicodedata.normalize("NFKC", c) for c in texte)
+        conseil = f" ; écrivez « {ascii_} »" if MOTIF_PERIODE.match(ascii_) else f" ; attendu : {AIDE_PERIODE}"
+        return (f"période « {texte} » invalide : chiffres non ASCII (pleine chasse ou d'une autre écriture), "
+                f"refusés plutôt que convertis{conseil} avec les chiffres 0 à 9")
+    return f"période « {texte} » invalide ; attendu : {AIDE_PERIODE}"
+
+
+def erreur_nombre(valeur) -> str | None:
+    """None si ``valeur`` est vide (None) ou un nombre réel fini ; sinon pourquoi, en français."""
+    if valeur is None:
+        return None
+    if isinstance(valeur, bool) or not isinstance(valeur, numbers.Real):
+        return f"la valeur « {valeur} » n'est pas un nombre (écrivez le texte dans la valeur en texte)"
+    try:
+        fini = math.isfinite(float(valeur))
+    except (OverflowError, ValueError):
+        fini = False
+    if not fini:
+        return f"la valeur « {valeur} » n'est pas un nombre fini (infini ou « pas un nombre » refusés)"
+    return None
 CHAMPS_CORRIGES = ("lat", "lon", "quartier", "capacite", "etat")
 STATUTS_GEOCODAGE = ("trouvé", "non trouvé", "ambigu")  # ceux de ctg_data.geocodage (sans l'importer ici)
 PRECISIONS_GEOCODAGE = ("adresse", "rue")
@@ -356,22 +396,37 @@ class Stockage:
                  "valeur_texte": valeur_texte, "commentaire": commentaire, "source": source, "version_vue": version_vue}
         return self._enregistrer(identite, plan, [ligne])[0]
 
-    def _verifier_saisie(self, indicateur, zone, periode, valeur, valeur_texte, source) -> dict:
-        if not indicateur or not zone:
+    def _verifier_saisie(self, indicateur, zone, periode, valeur, valeur_texte, source, commentaire=None) -> dict:
+        """Une saisie admise (textes nettoyés), ou ErreurStockage qui dit pourquoi, en français. Refusés
+        ici même pour un appel direct : période non ASCII ou hors 1990-2100, valeur infinie ou « nan »,
+        caractère nul (PostgreSQL le refuse), indicateur ou zone trop longs."""
+        if not indicateur or not zone or not isinstance(indicateur, str) or not isinstance(zone, str):
             raise ErreurStockage("Indicateur et zone sont obligatoires.")
-        if not MOTIF_PERIODE.match(str(periode or "")):
-            raise ErreurStockage(
-                f"Période « {periode} » invalide : écrivez une année (2025), un semestre (2025-S1), "
-                "un trimestre (2025-T2) ou un mois (2025-03)."
-            )
-        if valeur is not None and pd.isna(valeur):
-            valeur = None
+        if len(indicateur) > LONGUEUR_MAX_CLE or len(zone) > LONGUEUR_MAX_CLE:
+            raise ErreurStockage(f"Indicateur ou zone trop long ({LONGUEUR_MAX_CLE} caractères au plus).")
+        erreur = erreur_periode(periode)
+        if erreur:
+            raise ErreurStockage(erreur[0].upper() + erreur[1:] + ".")
+        erreur = erreur_nombre(valeur)
+        if erreur:
+            raise ErreurStockage(erreur[0].upper() + erreur[1:] + ". Rien n'a été enregistré.")
+        textes = {"valeur_texte": valeur_texte, "commentaire": commentaire, "source": source}
+        for champ, texte in textes.items():
+            if texte is not None and not isinstance(texte, str):
+                raise ErreurStockage(f"Le champ « {champ} » doit être un texte.")
+            if texte and any(ord(c) < 32 and c not in "\t\n\r" for c in texte):
+                raise ErreurStockage(f"Le champ « {champ} » contient un caractère de contrôle invisible (caractère nul…) : "
+                                     "retirez-le, puis enregistrez de nouveau.")
+        if any(ord(c) < 32 for c in indicateur + zone + str(periode)):
+            raise ErreurStockage("Indicateur, zone ou période contient un caractère de contrôle invisible.")
         if valeur is None and not (valeur_texte or "").strip():
             raise ErreurStockage("Saisissez une valeur (nombre ou texte).")
         if not (source or "").strip():
             raise ErreurStockage("Indiquez la source de la valeur (document, outil, comptage…).")
-        return {"indicateur": indicateur, "zone": zone, "periode": periode, "valeur": valeur,
-                "valeur_texte": (valeur_texte or "").strip() or None, "source": source.strip()}
+        return {"indicateur": indicateur, "zone": zone, "periode": periode,
+                "valeur": None if valeur is None else float(valeur),
+                "valeur_texte": (valeur_texte or "").strip() or None, "source": source.strip(),
+                "commentaire": (commentaire or "").strip() or None}
 
     @staticmethod
     def _conflit(actuelle: dict | None, saisie: dict, version_vue: int) -> ConflitSaisie:
@@ -393,15 +448,19 @@ class Stockage:
         )
 
     def _noter_conflit(self, plan: str, identite: Identite, conflit: ConflitSaisie) -> None:
-        """La valeur refusée est gardée (table « conflits »), une fois la transaction refusée close."""
-        saisie = conflit.proposee
+        """Les valeurs refusées sont gardées (table « conflits »), une fois la transaction refusée close :
+        chacune avec la version trouvée (l'autre valeur, dans l'historique). Un lot en conflit garde
+        toutes ses valeurs en conflit (``conflit.conflits``), en une transaction."""
+        horodatage = maintenant()
+        lignes = [{
+            "plan": plan, "indicateur": k.proposee["indicateur"], "zone": k.proposee["zone"],
+            "periode": k.proposee["periode"], "version_vue": k.version_vue, "version_trouvee": k.actuelle["version"],
+            "valeur_proposee": k.proposee["valeur"], "texte_propose": k.proposee["valeur_texte"],
+            "commentaire": k.proposee.get("commentaire"), "source": k.proposee["source"],
+            "auteur": identite.identifiant, "horodatage": horodatage,
+        } for k in (getattr(conflit, "conflits", None) or [conflit])]
         with self.moteur.begin() as c:
-            c.execute(conflits.insert().values(
-                plan=plan, indicateur=saisie["indicateur"], zone=saisie["zone"], periode=saisie["periode"],
-                version_vue=conflit.version_vue, version_trouvee=conflit.actuelle["version"],
-                valeur_proposee=saisie["valeur"], texte_propose=saisie["valeur_texte"],
-                commentaire=saisie.get("commentaire"), source=saisie["source"], auteur=identite.identifiant,
-                horodatage=maintenant()))
+            c.execute(conflits.insert(), lignes)
 
     def conflits(self, plan: str) -> pd.DataFrame:
         return self.lire(sa.select(conflits).where(conflits.c.plan == plan).order_by(conflits.c.id))
@@ -413,32 +472,95 @@ class Stockage:
         version_vue. Renvoie le nombre de versions ajoutées."""
         return len(self._enregistrer(identite, plan, lignes))
 
+    @staticmethod
+    def _ou(saisie: dict) -> str:
+        """Où est une saisie : « ligne 5 : JE1-I1 (zone, 2025) » (ligne du fichier importé, s'il y en a une)."""
+        lieu = f"{saisie['indicateur']} ({saisie['zone']}, {saisie['periode']})"
+        return f"ligne {saisie['ligne']} : {lieu}" if saisie.get("ligne") is not None else lieu
+
+    def _conflits_du_lot(self, c, plan: str, saisies: list[tuple[dict, int]], versions: dict) -> list[ConflitSaisie]:
+        """Chaque saisie dont la version actuelle n'est plus celle que l'éditeur a vue."""
+        trouves = []
+        for saisie, version_vue in saisies:
+            if versions.get((saisie["indicateur"], saisie["zone"], saisie["periode"]), 0) != version_vue:
+                actuelle = self.version_courante(c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"])
+                trouves.append(self._conflit(actuelle, saisie, version_vue))
+        return trouves
+
+    def _conflit_du_lot(self, trouves: list[ConflitSaisie], n: int) -> ConflitSaisie:
+        """L'erreur levée pour un lot : le message d'une saisie seule, ou la liste de toutes les valeurs en
+        conflit (ligne du fichier, les deux valeurs) ; dans les deux cas, rien du lot n'est écrit."""
+        if n == 1 and len(trouves) == 1 and trouves[0].proposee.get("ligne") is None:  # une saisie, hors fichier
+            conflit = trouves[0]
+        else:
+            details = []
+            for k in trouves:
+                votre = texte_valeur(k.proposee["valeur"], k.proposee["valeur_texte"])
+                if k.actuelle.get("auteur") is None:
+                    details.append(f"- {self._ou(k.proposee)} : vous partiez de la version n° {k.version_vue}, "
+                                   f"qui n'existe pas ; votre valeur : {votre}")
+                else:
+                    details.append(f"- {self._ou(k.proposee)} : {k.actuelle['auteur']} a enregistré "
+                                   f"{texte_valeur(k.actuelle['valeur'], k.actuelle['valeur_texte'])} "
+                                   f"(version {k.actuelle['version']}) ; votre valeur : {votre}")
+            conflit = ConflitSaisie(
+                f"Conflit de saisie : {len(trouves)} des {n} valeurs ont été enregistrées par quelqu'un d'autre "
+                "depuis que vous les avez vues. Rien de ce lot n'a été enregistré (tout ou rien) ; vos "
+                f"{len(trouves)} valeur(s) en conflit sont conservées (table des conflits), avec la version "
+                "trouvée :\n" + "\n".join(details)
+                + "\nRelisez les valeurs actuelles (nouvel aperçu), puis recommencez si besoin.",
+                actuelle=trouves[0].actuelle, proposee=trouves[0].proposee, version_vue=trouves[0].version_vue,
+            )
+        conflit.conflits = trouves
+        return conflit
+
     def _enregistrer(self, identite: Identite, plan: str, lignes: list[dict]) -> list[int]:
-        saisies = [
-            (self._verifier_saisie(l["indicateur"], l["zone"], l["periode"], l.get("valeur"),
-                                   l.get("valeur_texte"), l.get("source")) | {"commentaire": l.get("commentaire")},
-             int(l.get("version_vue", 0)))
-            for l in lignes
-        ]
+        saisies, erreurs = [], []
+        for l in lignes:
+            try:
+                saisie = self._verifier_saisie(l.get("indicateur"), l.get("zone"), l.get("periode"), l.get("valeur"),
+                                               l.get("valeur_texte"), l.get("source"), l.get("commentaire"))
+                version_vue = int(l.get("version_vue", 0))
+            except (ErreurStockage, TypeError, ValueError) as e:
+                message = str(e) if isinstance(e, ErreurStockage) else "version vue invalide (un entier est attendu)."
+                lieu = self._ou({c: l.get(c) for c in ("indicateur", "zone", "periode", "ligne")})
+                erreurs.append(message if len(lignes) == 1 else f"- {lieu} : {message}")
+                continue
+            saisies.append((saisie | ({"ligne": l["ligne"]} if l.get("ligne") is not None else {}), version_vue))
+        if erreurs:
+            if len(lignes) == 1:
+                raise ErreurStockage(erreurs[0])
+            raise ErreurStockage(f"{len(erreurs)} saisie(s) refusée(s) ; rien de ce lot n'a été enregistré :\n"
+                                 + "\n".join(erreurs[:20]) + (f"\n- … et {len(erreurs) - 20} autre(s)." if len(erreurs) > 20 else ""))
+        cles = [(s["indicateur"], s["zone"], s["periode"]) for s, _ in saisies]
+        if len(set(cles)) != len(cles):
+            vues: set = set()
+            doubles = sorted({f"{i} ({z}, {p})" for i, z, p in cles if (i, z, p) in vues or vues.add((i, z, p))})
+            raise ErreurStockage("Le lot contient deux fois la même valeur (même indicateur, zone et période) : "
+                                 + ", ".join(doubles[:10]) + ". Rien n'a été enregistré.")
+        n = len(saisies)
+
+        def versions_actuelles(c) -> dict:
+            # Une requête pour les versions actuelles, une insertion groupée : rapide pour 1 000 lignes.
+            cle = (valeurs.c.indicateur, valeurs.c.zone, valeurs.c.periode)
+            return {tuple(r[:3]): r[3] for r in c.execute(
+                sa.select(*cle, sa.func.max(valeurs.c.version)).where(valeurs.c.plan == plan).group_by(*cle))}
 
         def ecrire(c):
             auteur = self._exiger_editeur(c, identite)
-            # Une requête pour les versions actuelles, une insertion groupée : rapide pour 1 000 lignes.
-            cle = (valeurs.c.indicateur, valeurs.c.zone, valeurs.c.periode)
-            versions = {
-                tuple(r[:3]): r[3] for r in c.execute(
-                    sa.select(*cle, sa.func.max(valeurs.c.version)).where(valeurs.c.plan == plan).group_by(*cle))
-            }
-            nouvelles, horodatage = [], maintenant()
-            for saisie, version_vue in saisies:
-                version = versions.get((saisie["indicateur"], saisie["zone"], saisie["periode"]), 0)
-                if version != version_vue:
-                    actuelle = self.version_courante(c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"])
-                    raise self._conflit(actuelle, saisie, version_vue)
-                nouvelles.append(saisie | {"plan": plan, "version": version + 1, "auteur": auteur, "horodatage": horodatage})
+            versions = versions_actuelles(c)
+            trouves = self._conflits_du_lot(c, plan, saisies, versions)
+            if trouves:  # toutes les valeurs en conflit, pas seulement la première
+                raise self._conflit_du_lot(trouves, n)
+            horodatage = maintenant()
+            nouvelles = [
+                {k: v for k, v in saisie.items() if k != "ligne"} | {
+                    "plan": plan, "version": version_vue + 1, "auteur": auteur, "horodatage": horodatage}
+                for saisie, version_vue in saisies
+            ]
             if nouvelles:
                 c.execute(valeurs.insert(), nouvelles)
-            return [n["version"] for n in nouvelles]
+            return [v["version"] for v in nouvelles]
 
         try:
             return self._executer(ecrire)
@@ -446,17 +568,14 @@ class Stockage:
             self._noter_conflit(plan, identite, e)
             raise
         except sa.exc.IntegrityError:
-            # Deux enregistrements simultanés de la même version : la base a refusé le second.
-            if len(saisies) != 1:
-                raise ConflitSaisie(
-                    "Conflit de saisie : quelqu'un a enregistré une de ces valeurs au même moment. "
-                    "Rien n'a été enregistré : rechargez la page, puis recommencez.",
-                    actuelle={}, proposee={},
-                ) from None
-            saisie, version_vue = saisies[0]
-            actuelle = self._executer(lambda c: self.version_courante(
-                c, plan, saisie["indicateur"], saisie["zone"], saisie["periode"]))
-            conflit = self._conflit(actuelle, saisie, version_vue)
+            # Deux enregistrements simultanés de la même version : la base a refusé celui-ci. On relit les
+            # versions pour dire (et garder) chaque valeur en conflit ; si aucune ne diffère plus (l'autre
+            # transaction n'est pas encore visible), toutes les valeurs du lot sont gardées.
+            def relire(c):
+                return self._conflits_du_lot(c, plan, saisies, versions_actuelles(c)) or [
+                    self._conflit(self.version_courante(c, plan, s["indicateur"], s["zone"], s["periode"]), s, v)
+                    for s, v in saisies]
+            conflit = self._conflit_du_lot(self._executer(relire), n)
             self._noter_conflit(plan, identite, conflit)
             raise conflit from None
 

@@ -2,7 +2,9 @@
 
 Chaque importeur reçoit des fichiers aléatoires ou des variantes abîmées des vrais fichiers
 (octets modifiés, lignes supprimées ou doublées, cellules remplacées par des guillemets,
-points-virgules, sauts de ligne, octets non UTF-8, très grands nombres, fichier vide…).
+points-virgules, sauts de ligne, octets non UTF-8, très grands nombres, fichier vide…). L'import des
+valeurs est essayé dans chaque encodage (UTF-8 avec ou sans BOM, UTF-16 avec ou sans BOM,
+Windows-1252) et avec chaque séparateur (; , tabulation), qui doivent tous donner la même lecture.
 Deux issues seulement sont admises :
 
 - des données acceptées ;
@@ -28,7 +30,7 @@ from ctg_data import catalogue, geocodage, saisie
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.geocodage import Adresse, Cache
 from ctg_data.plan import Plan, charger_plan
-from ctg_data.stockage import ErreurStockage, Stockage
+from ctg_data.stockage import ConflitSaisie, ErreurStockage, Stockage
 
 RACINE = Path(__file__).resolve().parent.parent
 DONNEES = RACINE / "data"
@@ -192,9 +194,23 @@ periode = st.one_of(
 )
 
 
+# Tous les encodages et séparateurs qu'un import accepte (ctg_data.saisie._decoder, _separateur).
+ENCODAGES_IMPORT = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252"]
+SEPARATEURS_IMPORT = [";", ",", "\t"]
+
+
+def encoder(texte: str, encodage: str) -> bytes:
+    """``texte`` dans ``encodage`` ; en UTF-8 si un caractère n'y existe pas (Windows-1252)."""
+    try:
+        return texte.encode(encodage)
+    except UnicodeEncodeError:
+        return texte.encode("utf-8")
+
+
 @st.composite
 def modele_rempli(draw, plan: Plan, zones: list[str]) -> bytes:
-    """Le modèle d'import du plan, rempli de valeurs aléatoires, en CSV (; ou ,)."""
+    """Le modèle d'import du plan, rempli de valeurs aléatoires, en CSV (; , ou tabulation), dans chacun
+    des encodages admis (UTF-8 avec ou sans BOM, UTF-16 avec ou sans BOM, Windows-1252)."""
     df = saisie.modele_import(plan)
     n = draw(st.integers(1, min(8, len(df))))
     rangs = draw(st.lists(st.integers(0, len(df) - 1), min_size=n, max_size=n, unique=True))
@@ -204,8 +220,8 @@ def modele_rempli(draw, plan: Plan, zones: list[str]) -> bytes:
         df.loc[r, "valeur"] = draw(valeur_saisie)
         df.loc[r, "commentaire"] = draw(st.one_of(st.just(""), st.text(max_size=10)))
         df.loc[r, "source"] = draw(st.one_of(st.just("Bilan annuel"), st.just(""), st.text(max_size=10)))
-    sep = draw(st.sampled_from([";", ","]))
-    return df.to_csv(index=False, sep=sep).encode("utf-8")
+    sep = draw(st.sampled_from(SEPARATEURS_IMPORT))
+    return encoder(df.to_csv(index=False, sep=sep), draw(st.sampled_from(ENCODAGES_IMPORT)))
 
 
 def importer(contenu: bytes, nom: str, plan: Plan, zones: list[str]) -> list[dict] | None:
@@ -250,7 +266,8 @@ def test_import_modele_rempli_tout_ou_rien(plan, zones, magasin, donnees):
     rendue invalide, rien n'est écrit (historique identique avant et après)."""
     stockage, editeur = magasin
     contenu = donnees.draw(modele_rempli(plan, zones), label="modèle")
-    sep = b";" if contenu.split(b"\n", 1)[0].count(b";") else b","
+    entete = contenu.split(b"\n", 1)[0]
+    sep = max([b";", b",", b"\t"], key=entete.count)
     if donnees.draw(st.booleans()):
         contenu = donnees.draw(mutation(contenu, sep), label="modèle abîmé")
     lignes = importer(contenu, "import.csv", plan, zones)
@@ -267,18 +284,104 @@ def test_import_modele_rempli_tout_ou_rien(plan, zones, magasin, donnees):
             "version_vue": {"version_vue": a_ecrire[k]["version_vue"] + 7},
         }[injection]
     avant = stockage.historique(plan.id)
+    conflits_avant = len(stockage.conflits(plan.id))
     try:
         n = stockage.enregistrer_lot(editeur, plan.id, a_ecrire)
-    except ErreurStockage:
+    except ErreurStockage as e:
         assert injection != "aucune", "un lot validé à l'import a été refusé par la base"
         apres = stockage.historique(plan.id)
         pd.testing.assert_frame_equal(avant, apres)
+        if isinstance(e, ConflitSaisie):  # chaque valeur en conflit est gardée, avec la version trouvée
+            assert len(stockage.conflits(plan.id)) == conflits_avant + len(e.conflits) >= conflits_avant + 1
         return
     apres = stockage.historique(plan.id)
     assert injection == "aucune" or not a_ecrire, "une ligne invalide a été enregistrée"
     assert n == len(a_ecrire) == len(apres) - len(avant)
     assert set(map(tuple, avant[["indicateur", "zone", "periode", "version"]].values)) <= set(
         map(tuple, apres[["indicateur", "zone", "periode", "version"]].values))
+
+
+texte_de_cellule = st.text(
+    alphabet=st.characters(codec="cp1252", exclude_categories=["Cc"], include_characters="\n\t"), max_size=12)
+
+
+@st.composite
+def lignes_importees(draw, plan: Plan, zones: list[str]) -> list[list[str]]:
+    """Des lignes d'import (en-tête compris) : cellules plausibles ou quelconques (accents, guillemets,
+    séparateurs, sauts de ligne, espaces), toutes écrivables en Windows-1252."""
+    indicateurs = list(saisie.modele_import(plan)["indicateur"])
+    lignes = [saisie.COLONNES]
+    for _ in range(draw(st.integers(1, 6))):
+        lignes.append([
+            draw(st.one_of(st.sampled_from(indicateurs), texte_de_cellule)),
+            draw(st.one_of(st.sampled_from(zones), texte_de_cellule)),
+            draw(st.one_of(periode, texte_de_cellule)),
+            draw(st.one_of(valeur_saisie.filter(_ecrivable_en_cp1252), texte_de_cellule)),
+            draw(texte_de_cellule), draw(st.one_of(st.just("Bilan annuel"), texte_de_cellule)),
+        ])
+    return lignes
+
+
+def _ecrivable_en_cp1252(texte: str) -> bool:
+    try:
+        texte.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return texte.isprintable()
+
+
+def _utf8_valide(octets: bytes) -> bool:
+    try:
+        octets.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def lire_et_valider(contenu: bytes, plan: Plan, zones: list[str]):
+    """(tableau lu, lignes validées ou problèmes) : ce que l'import fait d'un fichier."""
+    try:
+        df = saisie.lire_fichier(contenu, "import.csv")
+    except ErreurDonnees as e:
+        verifier_erreur(e, "import.csv")
+        return None, [(p.ligne, p.colonne, p.message) for p in e.problemes]
+    try:
+        lignes = saisie.valider(df, plan, zones, "import.csv")
+    except ErreurDonnees as e:
+        verifier_erreur(e, "import.csv")
+        lignes = [(p.ligne, p.colonne, p.message) for p in e.problemes]
+    return df.reset_index().to_dict("split"), lignes
+
+
+@REGLAGES
+@given(donnees=st.data())
+def test_import_meme_lecture_quel_que_soit_l_encodage_et_le_separateur(plan, zones, donnees):
+    """Le même tableau, écrit dans chaque encodage admis (UTF-8 avec ou sans BOM, UTF-16 avec ou sans
+    BOM, Windows-1252) et avec chaque séparateur (; , tabulation), est lu à l'identique : mêmes
+    cellules, mêmes numéros de ligne, mêmes lignes validées ou mêmes problèmes (fichier, ligne, colonne).
+    Exceptions, indécidables : un fichier Windows-1252 dont les octets forment aussi de l'UTF-8 valide
+    est lu en UTF-8 (l'aperçu dit l'encodage lu) ; si seules certaines de ses lignes le forment (« Â »
+    suivi d'une espace insécable…), il est refusé comme « mélange de deux encodages » : refusé en le
+    disant, jamais lu de travers."""
+    import csv as module_csv
+    import io as module_io
+
+    lignes = donnees.draw(lignes_importees(plan, zones), label="lignes")
+    lectures = []
+    for separateur in SEPARATEURS_IMPORT:
+        tampon = module_io.StringIO()
+        module_csv.writer(tampon, delimiter=separateur, lineterminator="\n").writerows(lignes)
+        for encodage in ENCODAGES_IMPORT:
+            contenu = tampon.getvalue().encode(encodage)
+            ambigu = encodage == "cp1252" and any(not l.isascii() and _utf8_valide(l) for l in contenu.split(b"\n"))
+            if ambigu and _utf8_valide(contenu):
+                continue  # indécidable (voir la docstring)
+            lectures.append(((separateur, encodage), ambigu, lire_et_valider(contenu, plan, zones)))
+    reference = lectures[0][2]
+    for (separateur, encodage), ambigu, lecture in lectures[1:]:
+        if ambigu and lecture[0] is None and "mélange deux encodages" in lecture[1][0][2]:
+            continue  # refusé en le disant, jamais lu de travers
+        assert lecture == reference, (separateur, encodage)
 
 
 # --- 3. Plans (plan.yaml) --------------------------------------------------------------------

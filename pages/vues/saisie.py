@@ -12,7 +12,7 @@ from ctg_data import exports
 from ctg_data import saisie as sa
 from ctg_data import vues_plan as vp
 from ctg_data.erreurs import ErreurDonnees
-from ctg_data.stockage import ErreurStockage
+from ctg_data.stockage import ConflitSaisie, ErreurStockage
 from ctg_data.vocabulaire import ETATS_EQUIPEMENT, LIBELLES_STATUTS, Statut
 from pages import ui
 
@@ -43,7 +43,10 @@ with onglet_connexions:  # journal des connexions, en lecture (le magasin revér
 
 
 def afficher_erreur_fichier(e: ErreurDonnees) -> None:
-    st.error(e.message().replace("\n", "  \n") + "\n\nRien n'a été enregistré.", icon=":material/error:")
+    """Les problèmes d'un fichier importé : le contenu du fichier est cité comme du texte, pas du Markdown."""
+    titre, *problemes = e.message().split("\n")
+    st.error(ui.texte_brut(titre) + "\n" + "".join(f"\n- {ui.texte_brut(p.removeprefix('- '))}" for p in problemes)
+             + "\n\nRien n'a été enregistré.", icon=":material/error:")
 
 
 # --- Une valeur ------------------------------------------------------------------------------
@@ -152,7 +155,8 @@ with onglet_grille:
 # --- Import ----------------------------------------------------------------------------------
 with onglet_import:
     st.markdown(
-        "Importez un fichier **CSV** (séparateur `;` ou `,`, UTF-8) ou **Excel** avec les colonnes "
+        "Importez un fichier **CSV** (séparateur `;`, `,` ou tabulation ; UTF-8, UTF-16 ou Windows-1252) ou "
+        "**Excel** (.xlsx, première feuille) avec les colonnes "
         "`indicateur`, `zone`, `periode`, `valeur`, `commentaire`, `source`. Vous verrez ce qui va changer "
         "avant de confirmer ; l'import est **tout ou rien** : un fichier avec une erreur ne change rien."
     )
@@ -167,33 +171,71 @@ with onglet_import:
     m2.download_button("Modèle à remplir (CSV)", lambda: exports.en_csv(sa.modele_import(plan, territoire)),
                        file_name=f"{plan.id}-modele-saisie.csv", mime="text/csv", icon=":material/download:",
                        key="modele_csv")
-    fichier = st.file_uploader("Fichier à importer", type=["csv", "xlsx"], key="import_fichier")
-    if fichier is not None:
-        barre = st.progress(0.1, text=f"Lecture de {fichier.name}…")
+    # Le fichier est lu une fois par contenu (empreinte SHA-256) : l'aperçu, avec les versions qu'il
+    # montre, est gardé dans la session et c'est lui qui est confirmé (conflit si quelqu'un a enregistré
+    # entre-temps). Après un import, le champ est vidé (nouvelle clé) : aperçu et bouton disparaissent.
+    etat = st.session_state.setdefault("import_etat", {"generation": 0})
+    fichier = st.file_uploader("Fichier à importer", type=["csv", "tsv", "txt", "xlsx", "xlsm"],
+                               key=f"import_fichier_{etat['generation']}",
+                               help=f"Limites : {sa.texte_limites()}. CSV en UTF-8, UTF-16 ou Windows-1252 ; "
+                                    "séparateur point-virgule, virgule ou tabulation.")
+    if fichier is None:
+        etat.pop("apercu", None)
+        etat.pop("cle", None)
+        if etat.get("termine"):
+            st.success(etat["termine"], icon=":material/check_circle:")
+    else:
+        etat.pop("termine", None)
         try:
-            lignes = sa.valider(sa.lire_fichier(fichier.getvalue(), fichier.name), plan, zones, fichier.name)
-        except ErreurDonnees as e:
-            barre.empty()
-            afficher_erreur_fichier(e)
-        else:
-            barre.progress(0.6, text="Comparaison avec les valeurs enregistrées…")
-            apercu = sa.apercu(lignes, courantes)
-            barre.progress(1.0, text="Aperçu prêt.")
-            compte = apercu["action"].value_counts()
-            st.markdown(
-                f"**{len(apercu)}** ligne(s) lue(s) : {compte.get('nouvelle valeur', 0)} nouvelle(s) valeur(s), "
-                f"{compte.get('modification', 0)} modification(s), {compte.get('identique (ignorée)', 0)} identique(s) ignorée(s)."
-            )
-            st.dataframe(apercu[["ligne", "action", "indicateur", "zone", "periode", "ancienne_valeur", "valeur",
-                                 "valeur_texte", "commentaire", "source"]], hide_index=True)
-            a_ecrire = sa.a_enregistrer(apercu)
-            if a_ecrire and st.button(f"Confirmer l'import ({len(a_ecrire)} valeur(s))", type="primary", key="import_confirmer"):
+            sa.verifier_taille(fichier.size, fichier.name)  # avant toute lecture
+            contenu = fichier.getvalue()
+            cle = (plan.id, tuple(zones), sa.empreinte(contenu))
+            if etat.get("cle") != cle:
+                if etat.get("conflit", (None,))[0] != cle:
+                    etat.pop("conflit", None)
+                etat.update(cle=cle, apercu=None)
+                with st.spinner(f"Lecture de {fichier.name}…"):
+                    try:
+                        etat["apercu"] = sa.preparer_import(contenu, fichier.name, plan, zones, courantes)
+                    except ErreurDonnees as e:
+                        etat["apercu"] = e  # l'erreur aussi est gardée : le fichier n'est pas relu à chaque clic
+            resultat = etat["apercu"]
+        except ErreurDonnees as e:  # trop lourd : refusé sans être lu
+            etat.pop("cle", None)
+            etat.pop("apercu", None)
+            resultat = e
+        conflit = etat.get("conflit")
+        if conflit and conflit[0] == etat.get("cle"):
+            st.error("  \n".join(ui.texte_brut(l) for l in conflit[1].split("\n")), icon=":material/sync_problem:")
+            st.caption("L'aperçu ci-dessous est recalculé avec les valeurs enregistrées maintenant : relisez-le "
+                       "avant de confirmer de nouveau.")
+        if isinstance(resultat, ErreurDonnees):
+            afficher_erreur_fichier(resultat)
+        elif resultat is not None:
+            for phrase in resultat.resume():
+                st.markdown(ui.texte_brut(phrase))
+            st.dataframe(resultat.tableau[["ligne", "action", "indicateur", "zone", "periode", "ancienne_valeur",
+                                           "valeur", "valeur_texte", "commentaire", "source"]], hide_index=True)
+            a_ecrire = resultat.a_ecrire
+            if not a_ecrire:
+                st.info("Rien à enregistrer : chaque valeur du fichier est déjà enregistrée telle quelle.",
+                        icon=":material/info:")
+            elif st.button(f"Confirmer l'import ({len(a_ecrire)} valeur(s))", type="primary", key="import_confirmer"):
                 try:
-                    n = ui.stockage().enregistrer_lot(qui, plan.id, a_ecrire)
+                    n = ui.stockage().enregistrer_lot(qui, plan.id, a_ecrire)  # les versions vues dans l'aperçu
+                except ConflitSaisie as e:
+                    # Rien d'écrit ; les valeurs en conflit sont gardées (table « conflits ») : on le dit, puis
+                    # l'aperçu est recalculé avec les valeurs actuelles.
+                    st.session_state["import_etat"] = {"generation": etat["generation"], "conflit": (cle, str(e))}
+                    st.rerun()
                 except ErreurStockage as e:
                     ui.erreur_ecriture(e)
                 else:
-                    st.success(f"Import terminé : {n} valeur(s) enregistrée(s).")
+                    st.session_state["import_etat"] = {
+                        "generation": etat["generation"] + 1,
+                        "termine": f"Import terminé : {n} valeur(s) enregistrée(s) depuis « {ui.texte_brut(fichier.name)} ».",
+                    }
+                    st.rerun()
 
 # --- Statuts manuels -------------------------------------------------------------------------
 REVENIR = "(revenir au statut calculé)"
