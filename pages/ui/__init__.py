@@ -11,6 +11,7 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 """
 
 from .chargement import (  # noqa: F401
+    cartes_chiffres,
     arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )

@@ -179,6 +179,25 @@ def reference_chiffres(id_territoire: str) -> pd.DataFrame:
         arreter_sur_erreur(e)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cartes(dossier: str, empreinte: tuple, id_territoire: str) -> list:
+    from ctg_data import chiffres
+    from ctg_data.territoire import charger_territoires
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    return chiffres.cartes_chiffres_cles(_reference(dossier, empreinte, id_territoire), t)
+
+
+def cartes_chiffres(id_territoire: str) -> list:
+    """Les chiffres clés du territoire (``ctg_data.chiffres.cartes_chiffres_cles``), calculés une fois
+    par jeu de fichiers (accueil, séminaire)."""
+    dossier = config.dossier_donnees()
+    try:
+        return _cartes(str(dossier), cat.empreinte(dossier), id_territoire)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
 def empreinte_fichiers() -> tuple:
     """Dates de modification des fichiers de data/ : change quand un fichier est modifié."""
     return cat.empreinte(config.dossier_donnees())

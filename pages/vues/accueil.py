@@ -3,7 +3,6 @@ et source), les équipements et services comptés une seule fois pour toutes les
 
 import streamlit as st
 
-from ctg_data import chiffres
 from ctg_data import equipements as eq
 from ctg_data.vocabulaire import TYPES_PLAN
 from pages import ui
@@ -35,7 +34,7 @@ if territoire.chiffres_cles:
     if quartier:
         st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les donnent pas "
                 f"pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.", icon=":material/info:")
-    cartes = chiffres.cartes_chiffres_cles(ui.reference_chiffres(territoire.id), territoire)
+    cartes = ui.cartes_chiffres(territoire.id)
     for debut in range(0, len(cartes), 4):
         for colonne, carte in zip(st.columns(4), cartes[debut : debut + 4]):
             with colonne.container(border=True):

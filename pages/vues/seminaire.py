@@ -7,7 +7,6 @@ from streamlit_folium import st_folium
 from ctg_data import carte as cartes
 from ctg_data import seminaire as sem
 from ctg_data.erreurs import ErreurDonnees
-from ctg_data import chiffres
 from ctg_data import equipements as eq
 from ctg_data import vues_plan
 from pages import ui
@@ -37,7 +36,7 @@ def construire_diapositives():
     statuts = vues_plan.statuts_du_plan(plan, territoire, courantes, manuels)  # comme la page « Plan d'actions »
     if territoire.carte_et_contexte:
         equipements = ui.equipements_localises()
-        cartes_chiffres = chiffres.cartes_chiffres_cles(ui.reference_chiffres(territoire.id), territoire)
+        cartes_chiffres = ui.cartes_chiffres(territoire.id)
         return equipements, sem.construire(deck, plan, statuts, cartes_chiffres, ui.donnees("quartiers"), equipements,
                                            ui.donnees("social"), territoire)
     import pandas as pd
