@@ -323,6 +323,27 @@ def url_base(request, tmp_path):
         yield url
 
 
+MOT_DE_PASSE = "un mot de passe assez long"  # mot de passe des comptes créés par les tests
+
+
+@pytest.fixture
+def stockage(url_base):
+    """Un magasin neuf (SQLite puis PostgreSQL) avec deux comptes d'éditeurs, agent1 et agent2."""
+    from ctg_data.stockage import Stockage
+
+    s = Stockage(url_base)
+    s.migrer()
+    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
+    s.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
+    yield s
+    s.moteur.dispose()
+
+
+@pytest.fixture
+def agent1(stockage):
+    return stockage.authentifier("agent1", MOT_DE_PASSE)
+
+
 # --- AppTest ----------------------------------------------------------------------------------
 def ouvrir_page(page: str | None = None, identite=None, **query):
     """Lance l'application dans AppTest (paramètres d'adresse, éditeur connecté au besoin), puis va

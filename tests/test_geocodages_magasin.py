@@ -11,21 +11,6 @@ from ctg_data.stockage import EcritureRefusee, ErreurStockage, Identite, Stockag
 MOT_DE_PASSE = "un mot de passe assez long"
 
 
-@pytest.fixture
-def stockage(url_base):
-    s = Stockage(url_base)
-    s.migrer()
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    s.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
-    yield s
-    s.moteur.dispose()
-
-
-@pytest.fixture
-def agent1(stockage):
-    return stockage.authentifier("agent1", MOT_DE_PASSE)
-
-
 def resultat(equipement="EQ001", statut="trouvé", **champs):
     ligne = {"equipement": equipement, "cle": "25 rue balzac|21000|dijon", "statut": statut,
              "lat": 47.33118 if statut == "trouvé" else None, "lon": 5.06239 if statut == "trouvé" else None,

@@ -43,13 +43,9 @@ def plan():
 
 
 @pytest.fixture
-def magasin(url_base):
-    s = Stockage(url_base)
-    s.migrer()
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    s.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
-    yield s
-    s.moteur.dispose()
+def magasin(stockage):
+    """Le magasin neuf à deux éditeurs de tests/conftest.py (SQLite puis PostgreSQL)."""
+    return stockage
 
 
 @pytest.fixture

@@ -20,21 +20,6 @@ MOT_DE_PASSE = "un mot de passe assez long"
 
 
 @pytest.fixture
-def stockage(url_base):
-    s = Stockage(url_base)
-    s.migrer()
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    s.creer_compte("agent2", "Agent Deux", MOT_DE_PASSE)
-    yield s
-    s.moteur.dispose()
-
-
-@pytest.fixture
-def agent1(stockage):
-    return stockage.authentifier("agent1", MOT_DE_PASSE)
-
-
-@pytest.fixture
 def agent2(stockage):
     return stockage.authentifier("agent2", MOT_DE_PASSE)
 
