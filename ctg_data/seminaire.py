@@ -112,7 +112,13 @@ def construire(deck: dict, plan, statuts: pd.DataFrame, cartes_chiffres: list, q
 
 
 def raccourcir(texte: str, n: int) -> str:
-    return texte if len(texte) <= n else texte[: n - 1].rstrip() + "…"
+    """Au plus ``n`` caractères, coupé entre deux mots (jamais au milieu d'un mot)."""
+    if len(texte) <= n:
+        return texte
+    coupe = texte[: n - 1]
+    if " " in coupe and not texte[n - 1].isspace():
+        coupe = coupe[: coupe.rindex(" ")]
+    return coupe.rstrip(" ,;:—-") + "…"
 
 
 def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = None) -> bytes:

@@ -16,11 +16,20 @@ from pages import ui
 st.html("""<style>
 [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stHeader'],
 [data-testid='stToolbar'], [data-testid='stDecoration'] { display: none !important; }
-[data-testid='stMainBlockContainer'] { padding: 1.5rem 3rem 1rem 3rem !important; max-width: 100% !important; }
-[data-testid='stMain'] h1 { font-size: 3.2rem !important; color: #000091 !important; line-height: 1.15 !important; }
-[data-testid='stMain'] .diapo-sous-titre { font-size: 1.9rem; color: #161616; margin: 0 0 1rem 0; }
-[data-testid='stMain'] .diapo-points li { font-size: 1.75rem; line-height: 1.45; color: #000000; margin-bottom: .35rem; }
-[data-testid='stMain'] .diapo-source { font-size: 1.05rem; color: #3A3A3A; margin-top: 1rem; }
+[data-testid='stMainBlockContainer'] { padding: 1rem 3rem .5rem 3rem !important; max-width: 100% !important; }
+[data-testid='stMain'] h1 { font-size: clamp(2.2rem, 3.4vw, 4rem) !important; color: #000091 !important;
+  line-height: 1.15 !important; white-space: normal !important; overflow-wrap: break-word; hyphens: manual;
+  overflow: visible !important; text-overflow: clip !important; padding: .2rem 0 .4rem 0 !important; }
+[data-testid='stMain'] h1 span { white-space: normal !important; overflow: visible !important; }
+[data-testid='stMain'] .diapo-corps { display: flex; flex-direction: column; min-height: calc(100vh - 15rem); }
+[data-testid='stMain'] .diapo-corps.avec-carte { min-height: 0; }
+[data-testid='stMain'] .diapo-sous-titre { font-size: clamp(2rem, 2.2vw, 2.6rem); color: #161616; margin: 0 0 1rem 0; }
+[data-testid='stMain'] .diapo-points { margin: auto 0; padding-left: 2.5rem; }
+[data-testid='stMain'] .diapo-points li { font-size: clamp(2rem, 2.1vw, 2.6rem); line-height: 1.35; color: #000000;
+  margin-bottom: .6rem; overflow-wrap: break-word; }
+[data-testid='stMain'] .diapo-source { font-size: clamp(1.25rem, 1.3vw, 1.6rem); color: #3A3A3A; margin: 1rem 0 0 0; }
+[data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 1.1rem; }
+[data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 1.4rem; padding-top: .3rem; white-space: nowrap; }
 </style>""")
 
 plan = ui.plan()
@@ -56,19 +65,30 @@ if cle[-1] is None or memoire is None or memoire[0] != cle:
 equipements, diapos = memoire[1]
 
 n = len(diapos)
-i = min(max(st.session_state.get("diapo", 0), 0), n - 1)
+
+
+def aller_a(k: int) -> None:
+    """La diapositive courante est dans l'adresse (?diapo=3, comptée à partir de 1) : un rechargement
+    ou un lien partagé rouvre la même diapositive."""
+    st.query_params["diapo"] = str(min(max(k, 0), n - 1) + 1)
+
+
+demande = st.query_params.get("diapo", "")
+i = min(max(int(demande) - 1, 0), n - 1) if demande.isdigit() else 0
+if demande != str(i + 1):
+    aller_a(i)  # numéro absent, illisible ou hors du diaporama : l'adresse dit la diapositive montrée
 d = diapos[i]
 
 # --- Commandes ---------------------------------------------------------------------------------
-haut = st.columns([1, 1, 6, 2, 2])
+with st.container(key="diapo-commandes"):
+    haut = st.columns([1.35, 1.25, 2.6, 2.2, 2.4], vertical_alignment="center")
 if haut[0].button("◀ Précédente", key="diapo_precedente", disabled=i == 0):
-    st.session_state["diapo"] = i - 1
+    aller_a(i - 1)
     st.rerun()
 if haut[1].button("Suivante ▶", key="diapo_suivante", disabled=i == n - 1):
-    st.session_state["diapo"] = i + 1
+    aller_a(i + 1)
     st.rerun()
-haut[2].markdown(f"<div style='font-size:1.2rem;padding-top:.4rem' data-testid='compteur-diapo'>{i + 1} / {n}</div>",
-                 unsafe_allow_html=True)
+haut[2].markdown(f"<div data-testid='compteur-diapo'>{i + 1} / {n}</div>", unsafe_allow_html=True)
 if haut[3].button("Exporter en PDF", key="diapo_pdf_preparer", icon=":material/picture_as_pdf:"):
     barre = st.progress(0.3, text="Mise en page des diapositives…")
     st.session_state["seminaire_pdf"] = sem.en_pdf(diapos, f"{deck.get('titre')} — {plan.titre_court}")
@@ -79,36 +99,59 @@ if st.session_state.get("seminaire_pdf"):
 haut[4].page_link("pages/vues/accueil.py" if territoire.carte_et_contexte else "pages/vues/plan.py", label="Quitter la présentation",
                   icon=":material/close:")
 
-# Flèches du clavier : un petit script dans la page cliquera sur les boutons (une seule fois par onglet).
+# Flèches du clavier, Page précédente / Page suivante (celles d'une télécommande de présentation) : un
+# petit script cliquera sur les boutons (installé une fois par onglet). Il écoute la page et aussi
+# chaque cadre de la même origine (la carte folium, qui prend le focus quand on clique dessus) : après
+# un clic sur la carte, les touches changent toujours de diapositive au lieu de déplacer la carte.
 st.iframe("""<script>
-const doc = window.parent.document;
+const hote = window.parent;
+const doc = hote.document;
 if (!doc.ctgClavier) {
   doc.ctgClavier = true;
-  doc.addEventListener("keydown", (e) => {
+  const touche = (e) => {
     const cible = e.target && e.target.tagName;
     if (["INPUT", "TEXTAREA", "SELECT"].includes(cible)) return;
-    const texte = (e.key === "ArrowRight" || e.key === "PageDown") ? "Suivante" : (e.key === "ArrowLeft" || e.key === "PageUp") ? "Précédente" : null;
+    const texte = (e.key === "ArrowRight" || e.key === "PageDown") ? "Suivante"
+      : (e.key === "ArrowLeft" || e.key === "PageUp") ? "Précédente" : null;
     if (!texte) return;
     e.preventDefault();
+    e.stopImmediatePropagation();
     // Pendant qu'une diapositive se calcule, on attend (un clic à ce moment-là pourrait se perdre).
     const cliquer = (essais) => {
       if (doc.querySelector("[data-testid='stStatusWidget']") && essais > 0) {
-        setTimeout(() => cliquer(essais - 1), 200);
+        hote.setTimeout(() => cliquer(essais - 1), 200);
         return;
       }
       const bouton = [...doc.querySelectorAll("button")].find((b) => b.innerText.includes(texte) && !b.disabled);
-      if (bouton) bouton.click();
+      if (bouton) { bouton.click(); }
     };
     cliquer(50);
-  });
+  };
+  doc.addEventListener("keydown", touche);
+  const ecouterLesCadres = (racine) => {
+    for (const cadre of racine.querySelectorAll("iframe")) {
+      let w;
+      try { w = cadre.contentWindow; w.document; } catch (err) { continue; }  // autre origine : ignoré
+      if (!w) continue;
+      if (!w.ctgClavier) { w.ctgClavier = true; w.addEventListener("keydown", touche, true); }
+      try { ecouterLesCadres(w.document); } catch (err) {}
+    }
+  };
+  hote.setInterval(() => ecouterLesCadres(doc), 400);
 }
 </script>""", height=1)
 
 # --- Diapositive ------------------------------------------------------------------------------
+# Le corps (sous-titre, points, source) est un seul bloc qui occupe la hauteur de l'écran : points
+# centrés verticalement, source en bas.
 st.title(ui.nom_brut(d.titre))
-if d.sous_titre:
-    st.markdown(f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>", unsafe_allow_html=True)
+sous_titre = f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>" if d.sous_titre else ""
+points = ("<ul class='diapo-points'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>"
+          if d.points else "")
+source = f"<p class='diapo-source'>Source : {ui.echapper(d.source)}</p>" if d.source else ""
 if d.type == "carte":
+    if sous_titre:
+        st.markdown(sous_titre, unsafe_allow_html=True)
     montres = eq.filtrer(equipements)  # les équipements comptés (ni postes, ni fermés), comme partout
     quartiers = ui.donnees("quartiers")
     st_folium(cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
@@ -121,8 +164,7 @@ if d.type == "carte":
             "nom": "Nom", "categorie": "Catégorie", "quartier": "Quartier", "precision": "Position"}),
         f"La carte en tableau : les {len(places)} équipements placés",
     )
-if d.points:
-    st.markdown("<ul class='diapo-points'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>",
-                unsafe_allow_html=True)
-if d.source:
-    st.markdown(f"<p class='diapo-source'>Source : {ui.echapper(d.source)}</p>", unsafe_allow_html=True)
+    if points or source:
+        st.markdown(f"<div class='diapo-corps avec-carte'>{points}{source}</div>", unsafe_allow_html=True)
+else:
+    st.markdown(f"<div class='diapo-corps'>{sous_titre}{points}{source}</div>", unsafe_allow_html=True)
