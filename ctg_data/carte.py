@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from html import escape as echapper
@@ -414,13 +415,33 @@ def carte_correction(
 PALETTE_SEQUENTIELLE = ["#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C"]
 
 
-def classes(valeurs: list[float], n: int = 5) -> list[float]:
-    """Bornes de classes par quantiles (au plus n classes, moins s'il y a peu de valeurs distinctes)."""
+UNITES_DE_COMPTE = {"allocataires", "personnes", "équipements", "habitants", "ménages", "foyers", "familles",
+                    "enfants", "jeunes", "logements", "élèves", "bénéficiaires", "actions", "places"}
+"""Unités d'un nombre de… : leurs classes ont des bornes entières (jamais « ≤ 391,4 allocataires »)."""
+
+
+def est_un_compte(unite: str | None, valeurs: list[float] = ()) -> bool:
+    """Vrai pour un compte : unité de ``UNITES_DE_COMPTE`` (« allocataires », « personnes »…), ou
+    valeurs toutes entières sans unité de taux ni de montant."""
+    u = (unite or "").strip().lower()
+    if u in UNITES_DE_COMPTE:
+        return True
+    return u not in {"%", "€", "points", "point"} and not u.startswith("€") and bool(valeurs) and all(
+        float(v) == round(float(v)) for v in valeurs)
+
+
+def classes(valeurs: list[float], n: int = 5, entiers: bool = False) -> list[float]:
+    """Bornes de classes par quantiles (au plus n classes, moins s'il y a peu de valeurs distinctes).
+    ``entiers`` (un compte) : bornes entières (quantile arrondi à l'entier inférieur), une classe
+    « ≤ b » contient donc exactement les comptes jusqu'à b."""
     distinctes = sorted(set(round(v, 6) for v in valeurs))
     if len(distinctes) <= n:
-        return distinctes
+        return sorted(set(float(math.floor(v)) for v in distinctes)) if entiers else distinctes
     serie = pd.Series(valeurs)
-    return sorted(set(float(serie.quantile(i / n)) for i in range(1, n)))
+    bornes = [float(serie.quantile(i / n)) for i in range(1, n)]
+    if entiers:
+        bornes = [float(math.floor(b)) for b in bornes]
+    return sorted(set(bornes))
 
 
 def couleur(valeur, bornes: list[float]) -> str:
@@ -440,7 +461,8 @@ def carte_choroplethe(zones: gpd.GeoDataFrame, cle: str, valeurs: pd.DataFrame, 
     carte = carte_vide(hauteur_px)
     par_zone = valeurs.set_index("code_zone")
     publies = [float(v) for v in valeurs["valeur"].dropna()]
-    bornes = classes(publies)
+    entiers = est_un_compte(unite, publies)
+    bornes = classes(publies, entiers=entiers)
     donnees = zones.copy()
     donnees["_valeur"] = [par_zone["valeur"].get(c) if c in par_zone.index else None for c in donnees[cle]]
     donnees["_statut"] = [par_zone["statut"].get(c) if c in par_zone.index else "pas de donnée" for c in donnees[cle]]
@@ -460,27 +482,36 @@ def carte_choroplethe(zones: gpd.GeoDataFrame, cle: str, valeurs: pd.DataFrame, 
             "QPV 2024", "qpv", qpv, infobulle=lambda l: f"QPV : {l['nom_qpv']}",
             style=lambda l: {"color": COULEUR_QPV, "weight": 2.5, "dashArray": "6 4", "fill": False},
         ).add_to(carte)
-    LegendeChoroplethe(bornes, unite, titre).add_to(carte)
+    LegendeChoroplethe(bornes, unite, titre, entiers=entiers).add_to(carte)
     folium.LayerControl(collapsed=True, position="topright").add_to(carte)
     carte.fit_bounds(emprise(zones))
     return carte
 
 
+def etiquettes_classes(bornes: list[float], unite: str, entiers: bool = False) -> list[str]:
+    """Les libellés des classes de la légende, à la française : « ≤ 391 allocataires »,
+    « 392 – 560 allocataires » (compte : bornes entières, la classe suivante commence à l'entier
+    d'après), « 12,5 % – 18 % », « > 900 allocataires »."""
+    from .format import valeur as texte_valeur
+
+    if len(bornes) <= 1:
+        return [texte_valeur(b, unite) for b in bornes]
+    milieu = []
+    for a, b in zip(bornes, bornes[1:]):
+        debut = a + 1 if entiers else a
+        milieu.append(texte_valeur(b, unite) if entiers and debut >= b
+                      else f"{texte_valeur(debut, unite)} – {texte_valeur(b, unite)}")
+    return [f"≤ {texte_valeur(bornes[0], unite)}", *milieu, f"> {texte_valeur(bornes[-1], unite)}"]
+
+
 class LegendeChoroplethe(MacroElement):
     _template = Legende._template
 
-    def __init__(self, bornes: list[float], unite: str, titre: str):
+    def __init__(self, bornes: list[float], unite: str, titre: str, entiers: bool = False):
         super().__init__()
         self._name = "LegendeChoroplethe"
-        from .format import valeur as texte_valeur
-
         lignes = []
-        if len(bornes) <= 1:
-            etiquettes = [texte_valeur(b, unite) for b in bornes]
-        else:
-            etiquettes = [f"≤ {texte_valeur(bornes[0], unite)}"] + [
-                f"{texte_valeur(a, unite)} – {texte_valeur(b, unite)}" for a, b in zip(bornes, bornes[1:])
-            ] + [f"> {texte_valeur(bornes[-1], unite)}"]
+        self.etiquettes = etiquettes = etiquettes_classes(bornes, unite, entiers)
         for i, etiquette in enumerate(etiquettes):
             coul = PALETTE_SEQUENTIELLE[min(i, len(PALETTE_SEQUENTIELLE) - 1)]
             lignes.append(f'<div><span class="trait" style="border-top:12px solid {coul};width:18px"></span>{echapper(etiquette)}</div>')

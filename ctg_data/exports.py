@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -65,7 +66,27 @@ def en_csv(df: pd.DataFrame, avant: list[str] | None = None) -> bytes:
     entete = ""
     if avant:
         entete = pd.DataFrame([[neutraliser(l)] for l in avant]).to_csv(index=False, header=False, sep=";") + "\n"
-    return (entete + tableau_neutralise(df).to_csv(index=False, sep=";", decimal=",")).encode("utf-8-sig")
+    return (entete + _virgule_decimale(tableau_neutralise(df)).to_csv(index=False, sep=";", decimal=",")
+            ).encode("utf-8-sig")
+
+
+def _nombre_a_virgule(v):
+    """Un nombre à virgule rangé dans une colonne « objet » (colonne qui mêle nombres et cellules vides,
+    comme les latitudes et longitudes des équipements non localisés) : pandas n'applique pas
+    ``decimal=","`` à ces colonnes et écrirait 47.335124 ; il est écrit 47,335124."""
+    if isinstance(v, (float, np.floating)) and not isinstance(v, bool) and np.isfinite(v):
+        return repr(float(v)).replace(".", ",")
+    return v
+
+
+def _virgule_decimale(df: pd.DataFrame) -> pd.DataFrame:
+    sortie = df
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (float, np.floating))).any():
+            if sortie is df:
+                sortie = df.copy()
+            sortie[c] = df[c].map(_nombre_a_virgule)
+    return sortie
 
 
 def _nettoyer_pour_xlsx(df: pd.DataFrame) -> pd.DataFrame:

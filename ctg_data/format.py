@@ -58,3 +58,25 @@ def annee(a) -> str:
         return str(int(a))
     except (TypeError, ValueError):
         return "année non précisée"
+
+
+# --- Graphiques (Vega-Lite) : nombres à la française ---------------------------------------------
+def locale_vega() -> dict:
+    """La « locale » des graphiques Vega-Lite (``config.locale``) : les axes, légendes et infobulles
+    écrivent 20 000 et 12,5 (espace insécable entre les milliers, virgule décimale), comme ``nombre``.
+    Les formats d3 des graphiques (``format=".1f"``, ``"d"``…) suivent cette locale. Mois et jours en
+    français pour les axes de dates."""
+    return {
+        "number": {"decimal": ",", "thousands": ESPACE, "grouping": [3], "currency": ["", ESPACE + "€"],
+                   "percent": ESPACE + "%", "minus": "−"},
+        "time": {
+            "dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+            "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+            "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                       "octobre", "novembre", "décembre"],
+            "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                            "nov.", "déc."],
+        },
+    }

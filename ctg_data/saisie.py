@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import numbers
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -615,6 +616,30 @@ def apercu(lignes: list[dict], courantes: pd.DataFrame) -> pd.DataFrame:
             "version_vue": 0 if actuelle is None else int(actuelle.version),
         })
     return pd.DataFrame(resultat)
+
+
+COLONNES_APERCU = ["ligne", "action", "indicateur", "zone", "periode", "ancienne_valeur", "valeur", "valeur_texte",
+                   "commentaire", "source"]
+
+
+def valeur_lisible(x) -> str:
+    """Une valeur de l'aperçu telle qu'on la lit en français : 12,5 ; 1 234 ; un texte tel quel ; vide."""
+    if x is None or (isinstance(x, numbers.Real) and math.isnan(x)):
+        return ""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        from .vues_plan import nombre_exact
+
+        return nombre_exact(x)
+    return str(x)
+
+
+def apercu_lisible(apercu_: pd.DataFrame):
+    """Le tableau de l'aperçu à montrer (``COLONNES_APERCU`` présentes) : les valeurs (ancienne et
+    nouvelle) affichées à la française (« 12,5 » et non « 12.5 », ``valeur_lisible``) ; les données,
+    elles, restent des nombres (pandas Styler : seul l'affichage change)."""
+    tableau = apercu_[[c for c in COLONNES_APERCU if c in apercu_.columns]]
+    return tableau.style.format(valeur_lisible, subset=[c for c in ("ancienne_valeur", "valeur")
+                                                        if c in tableau.columns])
 
 
 def a_enregistrer(apercu_: pd.DataFrame) -> list[dict]:

@@ -168,12 +168,24 @@ def en_tableau(df: pd.DataFrame, titre: str = "Les données du graphique, en tab
             st.dataframe(df, hide_index=True)
 
 
+THEME_ALTAIR = "ctg_francais"
+
+
 def altair():
     """Le module altair, sans validation de chaque objet à sa création (« mode debug ») : le graphique
-    entier reste validé une fois, quand Streamlit le convertit. Plusieurs ms gagnées par graphique."""
+    entier reste validé une fois, quand Streamlit le convertit. Plusieurs ms gagnées par graphique.
+    Le thème ``THEME_ALTAIR`` est activé : chaque graphique porte ``config.locale`` (nombres à la
+    française : 20 000 ; 12,5 ; ``format.locale_vega``), sans rien d'autre (pas de largeur ni de hauteur
+    imposées : Streamlit garde les siennes)."""
     import altair as alt
     from altair.utils import schemapi
 
+    from ctg_data.format import locale_vega
+
     schemapi.disable_debug_mode()
+    if alt.theme.active != THEME_ALTAIR:
+        if THEME_ALTAIR not in alt.theme.names():
+            alt.theme.register(THEME_ALTAIR, enable=False)(lambda: {"config": {"locale": locale_vega()}})
+        alt.theme.enable(THEME_ALTAIR)
     return alt
 

@@ -214,8 +214,7 @@ with onglet_import:
         elif resultat is not None:
             for phrase in resultat.resume():
                 st.markdown(ui.texte_brut(phrase))
-            st.dataframe(resultat.tableau[["ligne", "action", "indicateur", "zone", "periode", "ancienne_valeur",
-                                           "valeur", "valeur_texte", "commentaire", "source"]], hide_index=True)
+            st.dataframe(sa.apercu_lisible(resultat.tableau), hide_index=True)  # 12,5 et non 12.5
             a_ecrire = resultat.a_ecrire
             if not a_ecrire:
                 st.info("Rien à enregistrer : chaque valeur du fichier est déjà enregistrée telle quelle.",

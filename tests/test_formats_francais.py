@@ -1,0 +1,165 @@
+"""Nombres à la française partout où on les lit : graphiques (``config.locale`` de Vega-Lite, lu dans la
+spécification que chaque page envoie), classes entières des cartes de comptes, virgule décimale dans les
+CSV pour tableur français, aperçu de l'import."""
+
+import json
+
+import pytest
+
+from tests.conftest import ouvrir_page
+
+
+def specs_vega(at) -> list[dict]:
+    """Les spécifications Vega-Lite de tous les graphiques altair de la page."""
+    def parcourir(noeud):
+        for enfant in getattr(noeud, "children", {}).values():
+            yield enfant
+            yield from parcourir(enfant)
+    return [json.loads(e.proto.spec) for e in parcourir(at._tree)
+            if getattr(e, "type", None) in ("vega_lite_chart", "arrow_vega_lite_chart")]
+
+
+def test_locale_vega_francaise():
+    from ctg_data.format import ESPACE, locale_vega
+
+    nombre = locale_vega()["number"]
+    assert nombre["decimal"] == "," and nombre["thousands"] == ESPACE and nombre["grouping"] == [3]
+    assert nombre["currency"] == ["", ESPACE + "€"]
+
+
+@pytest.mark.parametrize("page", ["carte", "contexte", "plan", "acteurs"])
+def test_graphiques_des_pages_en_francais(page):
+    at = ouvrir_page(page)
+    specs = specs_vega(at)
+    assert specs, f"aucun graphique lu sur la page {page}"
+    for spec in specs:
+        nombre = spec["config"]["locale"]["number"]
+        assert (nombre["decimal"], nombre["thousands"]) == (",", "\u00a0")
+
+
+# --- Cartes thématiques : classes entières pour un compte ------------------------------------------
+def test_classes_entieres_pour_un_compte():
+    from ctg_data import carte as cartes
+
+    valeurs = [12, 57, 391, 392, 400, 800, 1200, 3, 44, 1000]
+    assert cartes.est_un_compte("allocataires", [391.4]) and not cartes.est_un_compte("%", [12.0])
+    bornes = cartes.classes(valeurs, entiers=True)
+    assert all(b == int(b) for b in bornes)
+    etiquettes = cartes.etiquettes_classes(bornes, "allocataires", entiers=True)
+    assert not any("," in e for e in etiquettes), etiquettes
+    assert etiquettes[0] == f"≤ {int(bornes[0])}\u00a0allocataires"
+    assert etiquettes[1].startswith(f"{int(bornes[0]) + 1}\u00a0allocataires – ")
+    # chaque valeur tombe dans la classe que dit sa couleur
+    for v in valeurs:
+        rang = cartes.PALETTE_SEQUENTIELLE.index(cartes.couleur(v, bornes))
+        assert (rang == 0 and v <= bornes[0]) or (rang == len(bornes) and v > bornes[-1]) or (
+            bornes[rang - 1] < v <= bornes[rang])
+
+
+def test_legende_de_la_carte_d_un_compte_sans_decimale():
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    from ctg_data import carte as cartes
+
+    zones = gpd.GeoDataFrame({"code": [f"Z{i}" for i in range(8)], "nom": [f"Zone {i}" for i in range(8)]},
+                             geometry=[box(5.0 + i * 0.01, 47.3, 5.01 + i * 0.01, 47.31) for i in range(8)], crs=4326)
+    valeurs = pd.DataFrame({"code_zone": list(zones["code"]), "valeur": [120, 391, 392, 415, 980, 1500, 37, 2100],
+                            "statut": "publié"})
+    carte = cartes.carte_choroplethe(zones, "code", valeurs, "Allocataires", "allocataires")
+    (legende,) = [e for e in carte._children.values() if isinstance(e, cartes.LegendeChoroplethe)]
+    assert not any("," in e for e in legende.etiquettes), legende.etiquettes
+
+
+def test_taux_gardent_leurs_decimales():
+    from ctg_data import carte as cartes
+
+    bornes = cartes.classes([1.5, 12.25, 30.1, 8, 9, 10, 44.4], entiers=False)
+    assert any("," in e for e in cartes.etiquettes_classes(bornes, "%"))
+
+
+# --- CSV pour tableur français ----------------------------------------------------------------------
+def test_csv_virgule_decimale_meme_dans_une_colonne_melangee():
+    import pandas as pd
+
+    from ctg_data.exports import en_csv
+
+    # une colonne qui mêle nombres, cellules vides et texte reste « objet » : pandas y écrirait 47.335…
+    df = pd.DataFrame({"lat": pd.Series([47.335124222589066, None, "à localiser"], dtype=object),
+                       "x": [1.5, 2.0, 1234.25], "n": [1, 2, 3]})
+    texte = en_csv(df).decode("utf-8-sig")
+    assert "47,335124222589066" in texte and "47.33" not in texte and "1,5" in texte and "1234,25" in texte
+
+
+def test_csv_de_la_carte_virgule_decimale(monkeypatch):
+    import csv
+    import io
+
+    from streamlit.delta_generator import DeltaGenerator
+
+    boutons = {}
+    original = DeltaGenerator.download_button
+
+    def download_button(dg, label, data, *args, **kwargs):
+        boutons[kwargs.get("file_name") or label] = data
+        return original(dg, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", download_button)
+    # Comme après une position corrigée par un éditeur (ctg_data.positions) : colonnes lat et lon de type
+    # « objet », une position à 15 décimales (pandas n'y applique pas decimal=",").
+    import pages.ui as ui
+
+    original_localises = ui.equipements_localises
+
+    def localises():
+        df = original_localises().copy()
+        df["lat"], df["lon"] = df["lat"].astype(object), df["lon"].astype(object)
+        premier = df.index[df["lat"].notna()][0]
+        df.loc[premier, ["lat", "lon"]] = [47.335124222589066, 5.0412345678901234]
+        return df
+
+    monkeypatch.setattr(ui, "equipements_localises", localises)
+    ouvrir_page("carte")
+    (nom,) = [n for n in boutons if n.startswith("equipements-") and n.endswith(".csv")]
+    data = boutons[nom]
+    lignes = list(csv.DictReader(io.StringIO((data() if callable(data) else data).decode("utf-8-sig")), delimiter=";"))
+    latitudes = [l["lat"] for l in lignes if l["lat"]]
+    assert "47,335124222589066" in latitudes
+    assert latitudes and all("," in v and "." not in v for v in latitudes), latitudes[:3]
+    assert all("." not in l["lon"] for l in lignes)
+
+
+# --- Aperçu de l'import -----------------------------------------------------------------------------
+def test_apercu_de_l_import_a_la_francaise():
+    import numpy as np
+    import pandas as pd
+
+    from ctg_data import saisie
+
+    assert [saisie.valeur_lisible(v) for v in (12.5, np.int64(1234), np.float64(0.1), None, float("nan"), "en cours")] == [
+        "12,5", "1\u00a0234", "0,1", "", "", "en cours"]
+    tableau = pd.DataFrame([{"ligne": 2, "action": "modification", "indicateur": "JE1-I1", "zone": "Dijon",
+                             "periode": "2025", "ancienne_valeur": 30, "valeur": 12.5, "valeur_texte": None,
+                             "commentaire": None, "source": "Bilan", "version_vue": 1}])
+    rendu = saisie.apercu_lisible(tableau).to_html()
+    assert "12,5" in rendu and "12.5" not in rendu and "version_vue" not in rendu
+
+
+from tests.test_import_robuste import magasin_des_pages  # noqa: E402,F401  (fixture)
+
+
+def test_apercu_de_l_import_dans_la_page(magasin_des_pages):
+    """Dans la page : le tableau de l'aperçu s'affiche « 12,5 » (valeurs d'affichage du Styler envoyées
+    au navigateur), les données restent des nombres."""
+    from tests.test_import_robuste import csv_octets, identites, importer_dans_la_page
+
+    a, _ = identites(magasin_des_pages)
+    at = ouvrir_page("saisie", identite=a)
+    apercu = importer_dans_la_page(at, "import.csv", csv_octets(["JE1-I1;Dijon;2025;12,5;;Bilan"]))
+    assert apercu.iloc[0]["valeur"] == 12.5
+    (element,) = [d for d in at.dataframe if "action" in d.value.columns]
+    import pyarrow as pa
+
+    affiche = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
+    assert list(affiche["valeur"]) == ["12,5"], affiche
