@@ -163,3 +163,26 @@ def test_apercu_de_l_import_dans_la_page(magasin_des_pages):
 
     affiche = pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_pandas()
     assert list(affiche["valeur"]) == ["12,5"], affiche
+
+
+# --- Dans le navigateur : la locale est bien appliquée par le graphique dessiné ----------------------
+@pytest.mark.navigateur
+def test_axes_des_graphiques_a_la_francaise_dans_le_navigateur(page, serveur_app):
+    """Contexte social, dans Chromium : l'axe du niveau de vie (QPV) se lit « 10 000 », jamais « 10,000 »
+    (le thème de Streamlit garde ``config.locale``)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(serveur_app + "/contexte")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    for _ in range(8):  # les graphiques sont dessinés quand ils arrivent à l'écran
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)
+    graphiques = page.locator("[data-testid='stVegaLiteChart']")
+    graphiques.first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    textes = [graphiques.nth(i).inner_text() for i in range(graphiques.count())]
+    assert any(re.search(r"\d\u00a0000", t) for t in textes), textes
+    assert not any(re.search(r"\d,\d{3}\b", t) for t in textes), textes
