@@ -37,6 +37,15 @@ def test_graphiques_des_pages_en_francais(page):
         assert (nombre["decimal"], nombre["thousands"]) == (",", "\u00a0")
 
 
+@pytest.mark.parametrize("page,query", [("accueil", {}), ("portrait", {"quartier": "Grésilles"}),
+                                        ("recapitulatif", {}), ("seminaire", {}), ("donnees", {}),
+                                        ("contexte", {"quartier": "Grésilles"})])
+def test_tout_graphique_de_toute_page_en_francais(page, query):
+    """Toute page, graphique ou non : chaque graphique qu'elle envoie porte la locale française."""
+    for spec in specs_vega(ouvrir_page(page, **query)):
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+
+
 # --- Cartes thématiques : classes entières pour un compte ------------------------------------------
 def test_classes_entieres_pour_un_compte():
     from ctg_data import carte as cartes
