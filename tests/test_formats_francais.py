@@ -81,6 +81,28 @@ def test_legende_de_la_carte_d_un_compte_sans_decimale():
     assert not any("," in e for e in legende.etiquettes), legende.etiquettes
 
 
+def test_legende_de_la_carte_des_allocataires_dans_la_page():
+    """Contexte social, « Allocataires » par quartier : la légende de la carte (envoyée au composant
+    folium) a des bornes entières : « ≤ 4 497 allocataires », jamais « ≤ 391,4 allocataires »."""
+    import re
+
+    at = ouvrir_page("contexte")
+    at.selectbox(key="contexte_indicateur").select("allocataires").run()
+
+    def parcourir(noeud):
+        for enfant in getattr(noeud, "children", {}).values():
+            yield enfant
+            yield from parcourir(enfant)
+
+    cartes_ = [e.proto.json_args for e in parcourir(at._tree) if getattr(e, "type", None) == "component_instance"]
+    legende = [a for a in cartes_ if "\\u2264" in a or "\u2264" in a]
+    assert legende, "aucune légende de classes"
+    texte = re.sub(r"\\+u00a0", "\u00a0", legende[0])  # le HTML de la légende y est échappé deux fois
+    bornes = re.findall(r"([0-9][0-9\u00a0,]*)\u00a0allocataires", texte)
+    assert bornes, texte[:500]
+    assert not [b for b in bornes if "," in b], bornes
+
+
 def test_taux_gardent_leurs_decimales():
     from ctg_data import carte as cartes
 
