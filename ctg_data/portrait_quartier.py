@@ -28,11 +28,19 @@ def derniere_annee(lignes: pd.DataFrame) -> int | None:
     return int(lignes["annee"].max()) if not lignes.empty else None
 
 
+# Statut d'une valeur agrégée (ctg_data.agregation) dit au lecteur, quand la valeur manque.
+STATUTS_LISIBLES = {
+    "non agrégeable": "ne se calcule pas pour un quartier à partir de ses IRIS",
+    "aucune valeur (IRIS non publiés)": "l'INSEE ne publie pas ces IRIS",
+    "non calculée (IRIS manquants)": "des IRIS du quartier manquent",
+}
+
+
 def texte(ligne: pd.Series | None, unite: str) -> str:
     if ligne is None:
         return "–"
     if pd.isna(ligne["valeur"]):
-        return f"non disponible ({ligne['statut']})"
+        return f"non disponible ({STATUTS_LISIBLES.get(ligne['statut'], ligne['statut'])})"
     valeur = float(ligne["valeur"])
     if unite == "%":
         valeur = round(valeur, 1)

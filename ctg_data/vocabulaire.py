@@ -7,6 +7,7 @@ un ordre ne s'écrit nulle part ailleurs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -90,3 +91,43 @@ TYPES_PLAN = {
     "Contrat de ville": "Contrat de ville",
     "Autre": "Plan d'actions",
 }
+
+
+# --- Sources en mots pour le lecteur -------------------------------------------------------------
+# Les références techniques (fichier de ../shared, numéro de ligne) restent dans les données et sur la
+# page « Données et sources » ou derrière un dépliant « Détail de la source » ; le lecteur lit la section.
+DETAIL_SOURCE = "Détail de la source"
+_FICHIER_SOURCE = r"\d{3}_[0-9a-f]{16}\.txt"
+_REFERENCES_TECHNIQUES = [
+    re.compile(rf"\s*\(\s*{_FICHIER_SOURCE}[^)]*\)"),  # « (000_….txt, ligne 544) », « (000_….txt) »
+    re.compile(rf",?\s*{_FICHIER_SOURCE}(?:,\s*lignes?\s[\d\s–-]+)?"),
+    re.compile(r"\s*\(lignes?\s[^)]*\)"),  # « (ligne 1145) », « (lignes 34-84 ; titre ligne 38) »
+]
+
+
+def source_lisible(texte: object) -> str:
+    """La source telle qu'un lecteur la connaît : « Annexe 3 — Fiche projet PE1 (ligne 1145)
+    (000_6464dfed2d3d1a29.txt) » devient « Annexe 3 — Fiche projet PE1 » (fichier et lignes ôtés)."""
+    if texte is None or (isinstance(texte, float) and texte != texte):
+        return ""
+    resultat = str(texte)
+    for motif in _REFERENCES_TECHNIQUES:
+        resultat = motif.sub("", resultat)
+    return re.sub(r"\s+([;,.])", r"\1", re.sub(r"\s{2,}", " ", resultat)).strip()
+
+
+# --- Précision de la position d'un équipement ----------------------------------------------------
+# Code enregistré (ctg_data.positions.PRECISIONS) -> ce que lit le lecteur (pages, exports).
+PRECISIONS_LISIBLES: dict[str, str] = {
+    "adresse": "à l'adresse",
+    "rue": "à la rue",
+    "quartier (approx.)": "approximative (dans le quartier)",
+    "inconnue": "non localisé",
+}
+
+
+def precision_lisible(precision: object) -> str:
+    """« quartier (approx.) » -> « approximative (dans le quartier) » ; vide ou inconnu -> « non localisé »."""
+    if not isinstance(precision, str) or not precision:
+        return PRECISIONS_LISIBLES["inconnue"]
+    return PRECISIONS_LISIBLES.get(precision, precision)

@@ -37,6 +37,7 @@ class VueIndicateur:
     serie_quartiers: pd.DataFrame  # valeurs des quartiers, toutes années
     serie_reperes: pd.DataFrame  # valeurs du territoire et de ses comparaisons, toutes années
     tableau: pd.DataFrame  # le tableau affiché (zones du niveau, repères, QPV), valeurs en texte
+    detail: str | None = None  # note technique (colonnes, fichiers lus) : derrière un dépliant sur la page
 
     @property
     def type_zone(self) -> str:
@@ -70,6 +71,7 @@ def vue_indicateur(social: pd.DataFrame, dictionnaire: pd.DataFrame, territoire:
     return VueIndicateur(
         code=code, libelle=regle["libelle"], definition=regle["definition"], unite=regle["unite"],
         agregation=regle["agregation"], precautions=regle["precautions"] if isinstance(regle["precautions"], str) else None,
+        detail=regle["detail"] if isinstance(regle.get("detail"), str) else None,
         source=regle["source"], annees=annees, annee=annee, niveaux=niveaux, niveau=niveau,
         zones=de_l_annee[de_l_annee["type_zone"] == type_zone],
         quartiers_annee=de_l_annee[de_l_annee["type_zone"] == "quartier"],

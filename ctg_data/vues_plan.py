@@ -26,7 +26,7 @@ from . import format as fmt
 from .plan import A_DEFINIR, Fiche, Plan
 from .suivi import statuts_indicateurs, synthese
 from .territoire import Territoire, charger_territoires, zones_de_saisie
-from .vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES, Statut
+from .vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES, Statut, source_lisible
 
 NON_RENSEIGNEE = "non renseignée"
 UNITES_SANS_SUFFIXE = {"nombre"}  # unité qui ne s'écrit pas après la valeur (« 12 », pas « 12 nombre »)
@@ -405,7 +405,7 @@ def tableau_fiche(statuts: pd.DataFrame, fiche: str) -> pd.DataFrame:
         "Pilote": [ou_a_definir(p) for p in t["pilote"]],
         "Fréquence": [ou_a_definir(f) for f in t["frequence"]],
         "Prochaine échéance": [A_DEFINIR if _vide(d) else d.strftime("%d/%m/%Y") for d in t["prochaine_echeance"]],
-        "Source": list(t["source"]),
+        "Source": [source_lisible(s) for s in t["source"]],  # fichier et lignes : page « Données et sources »
     }, columns=["Indicateur", "Statut", "Dernière valeur", "Période", "Unité", "Référence", "Cible", "Sens", "Pilote",
                 "Fréquence", "Prochaine échéance", "Source"])
 

@@ -184,4 +184,4 @@ def test_tableau_a_la_place_du_graphique(page, volet, colonne):
     tableau = trouve.dataframe[0].value
     assert colonne in tableau.columns and len(tableau) > 0
     if page == "carte":
-        assert len(tableau) == 19 and set(tableau["Position"]) == {"quartier (approx.)"}
+        assert len(tableau) == 19 and set(tableau["Position"]) == {"approximative (dans le quartier)"}

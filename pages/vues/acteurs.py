@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from ctg_data import acteurs, couleurs
+from ctg_data.vocabulaire import source_lisible
 from pages import ui
 
 
@@ -16,7 +17,7 @@ table = pd.read_csv(ui.chemin_donnees("acteurs_normalisation.csv"), dtype=str).f
 st.title("Cartographie des acteurs")
 st.markdown(
     "Les pilotes et partenaires nommés dans les fiches, normalisés (un acteur, un nom). La table de "
-    "normalisation (`data/acteurs_normalisation.csv`) est tenue par l'équipe et modifiable."
+    "normalisation est tenue par l'équipe et modifiable (voir « Données et sources »)."
 )
 c1, c2 = st.columns(2)
 choix_plans = c1.multiselect("Plans", list(disponibles), default=[plan.id],
@@ -51,6 +52,7 @@ st.subheader("Fiches par acteur")
 st.dataframe(synthese, hide_index=True)
 acteur = st.selectbox("Voir les fiches d'un acteur", list(synthese["Acteur"]), key="acteurs_choix")
 detail = liens[liens["acteur"] == acteur][["plan", "fiche", "fiche_titre", "role", "axe", "nom_dans_le_document", "source"]]
+detail = detail.assign(source=detail["source"].map(source_lisible))
 st.dataframe(detail.rename(columns={"plan": "Plan", "fiche": "Fiche", "fiche_titre": "Intitulé", "role": "Rôle", "axe": "Axe",
                                     "nom_dans_le_document": "Nom dans le document", "source": "Source"}), hide_index=True)
 ui.telechargements(liens, "acteurs-des-plans", cle="acteurs")

@@ -10,6 +10,7 @@ from ctg_data import equipements as eq
 from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
 from ctg_data.geographie import quartier_contenant
+from ctg_data.vocabulaire import precision_lisible
 from pages import ui
 
 
@@ -78,7 +79,7 @@ sortie = st_folium(
 ui.en_tableau(
     pd.DataFrame({
         "Nom": localises["nom"], "Catégorie": localises["categorie"], "Quartier": localises["quartier"].fillna("non connu"),
-        "Adresse": localises["adresse"].fillna("non précisée"), "Position": localises["precision"],
+        "Adresse": localises["adresse"].fillna("non précisée"), "Position": localises["precision"].map(precision_lisible),
         "Latitude": localises["lat"].round(5), "Longitude": localises["lon"].round(5),
     }),
     f"La carte en tableau : les {fmt.nombre(len(localises))} équipements placés",
@@ -109,7 +110,7 @@ if not non_localises.empty:
             non_localises[["nom", "categorie", "gestionnaire", "adresse", "code_postal", "commune"]].rename(
                 columns={"nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire",
                          "adresse": "Adresse", "code_postal": "Code postal", "commune": "Commune"}
-            ),
+            ).fillna("non précisé"),
             hide_index=True,
         )
 inconnus = eq.filtrer(comptage.quartier_inconnu, None, gestions[gestion], eq.ANNEXES[annexe]) if quartier else None

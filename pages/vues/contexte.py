@@ -9,6 +9,7 @@ from ctg_data import vues_contexte as vc
 from ctg_data import carte as cartes
 from ctg_data import couleurs
 from ctg_data import format as fmt
+from ctg_data.vocabulaire import source_lisible
 from pages import ui
 
 
@@ -46,6 +47,9 @@ with droite:
     st.markdown(f"**Unité** : {brut(unite)} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
     if vue.precautions:
         st.warning(ui.texte_brut(vue.precautions), icon=":material/warning:")
+    if vue.detail:
+        with st.expander("Détail technique", icon=":material/description:"):
+            st.caption(ui.texte_brut(vue.detail))
     st.caption(f"Source : {brut(vue.source)}")
     if not vue.par_quartier:
         st.info("Pas de valeur par quartier pour cet indicateur : une médiane ou un décile ne se moyenne pas. "
@@ -175,4 +179,5 @@ st.header("La Cité éducative")
 cite = ui.donnees("cite_educative")
 for _, ligne in cite.iterrows():
     st.markdown(f"**{brut(ligne['libelle'])}** : {brut(ligne['texte'])}")
-st.caption("Source : dossier de la Cité éducative, " + " ; ".join(brut(s) for s in cite["source_section"].head(3)) + "…")
+st.caption("Source : dossier de la Cité éducative, "
+           + " ; ".join(dict.fromkeys(brut(source_lisible(s)) for s in cite["source_section"].head(3))) + "…")

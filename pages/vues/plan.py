@@ -11,7 +11,7 @@ from ctg_data import suivi
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
-from ctg_data.vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES, Statut
+from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, STATUTS_ORDONNES, Statut, source_lisible
 from pages import ui
 
 
@@ -24,7 +24,9 @@ quartier = ui.quartier_selectionne()
 courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
 st.title(f"Plan d'actions — {ui.nom_brut(plan.titre_court)}")
-st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources))
+st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(dict.fromkeys(brut(source_lisible(s.section)) for s in plan.sources)))
+with st.expander(DETAIL_SOURCE, icon=":material/description:"):
+    st.caption(" ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources))
 
 # --- Filtres ---------------------------------------------------------------------------------
 TOUS = "Tous les axes"
@@ -99,7 +101,7 @@ for axe in resume.axes:
             for serie in axe.contexte:
                 for indicateur, valeur, periode in serie.lignes:
                     st.markdown(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})")
-                st.caption(f"Source : {brut(serie.source)}")
+                st.caption(f"Source : {brut(source_lisible(serie.source))}")
 
 # --- Détail d'une fiche ----------------------------------------------------------------------
 st.header("Détail d'une fiche projet")
@@ -124,7 +126,9 @@ with droite:
     st.markdown(liste("Résultats attendus", fiche.resultats_attendus))
     st.markdown(f"**Pilote** : {brut(fiche.pilote or A_DEFINIR)}  \n"
                 f"**Partenaires** : {brut(', '.join(fiche.partenaires) or A_DEFINIR)}")
-st.caption(f"Source : {brut(fiche.source.section)} ({brut(fiche.source.fichier)})" + (f" — {brut(fiche.note)}" if fiche.note else ""))
+st.caption(f"Source : {brut(source_lisible(fiche.source.section))}")
+with st.expander(DETAIL_SOURCE, icon=":material/description:"):
+    st.caption(f"{brut(fiche.source.section)} ({brut(fiche.source.fichier)})" + (f" — {brut(fiche.note)}" if fiche.note else ""))
 
 if not fiche.indicateurs:
     st.info(brut(fiche.sans_indicateur or ""), icon=":material/info:")

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 from ctg_data import carte as cartes
 from ctg_data import equipements as eq
 from ctg_data import portrait_quartier as pq
+from ctg_data.vocabulaire import DETAIL_SOURCE, precision_lisible, source_lisible
 from pages import ui
 
 
@@ -53,7 +54,9 @@ identite = phrase_identite()
 contour = (f"Contour reconstitué par l'équipe à partir de {len(iris_du_quartier)} IRIS de l'INSEE, dont "
            f"{(iris_du_quartier['confiance'] == 'à vérifier').sum()} à vérifier (à valider par la Ville).")
 st.markdown(phrase_identite(brut))
-st.caption(contour + f" Source du quartier : {brut(fiche_q['source_section'])} ({brut(fiche_q['source_fichier'])}).")
+st.caption(contour + f" Source du quartier : {brut(source_lisible(fiche_q['source_section']))}.")
+with st.expander(DETAIL_SOURCE, icon=":material/description:"):
+    st.caption(f"{brut(fiche_q['source_section'])} ({brut(fiche_q['source_fichier'])})")
 
 # --- Équipements -------------------------------------------------------------------------------
 st.header("Équipements et services")
@@ -73,7 +76,8 @@ with droite:
                                 quartier_selectionne=quartier, hauteur_px=360),
         height=360, use_container_width=True, returned_objects=[], key=f"portrait-carte-{quartier}",
     )
-liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].fillna("non précisé").rename(columns={
+liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].assign(
+    precision=equipements["precision"].map(precision_lisible)).fillna("non précisé").rename(columns={
     "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
 st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
 st.dataframe(liste, hide_index=True)

@@ -1,0 +1,121 @@
+"""Langage clair (ticket 13, point 4) : ce qu'un lecteur voit sur chaque page ne contient ni nom de
+fichier de ``../shared``, ni chemin ``socio/`` ou ``geo/``, ni code de colonne, ni « None », « nan »,
+ni mot anglais d'une liste.
+
+Le texte balayé : titres, en-têtes, markdown, légendes, métriques (libellé et valeur), messages,
+étiquettes des sections dépliables et cellules des tableaux. Les références techniques ont leur place
+sur la page « Données et sources » (exemptée, et elle seule) ou derrière un dépliant « Détail de la
+source » (ou « Détail technique ») : le contenu de ces dépliants n'est pas balayé.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from tests.conftest import ouvrir_page
+
+# Dépliants où la référence technique est à sa place.
+DEPLIANTS_TECHNIQUES = ("Détail de la source", "Détail technique", "Détail des sources")
+
+INTERDITS = [
+    (re.compile(r"\d{3}_[0-9a-f]{16}\.txt"), "nom de fichier de ../shared"),
+    (re.compile(r"\b(?:socio|geo)/[\w./-]+"), "chemin de fichier"),
+    (re.compile(r"[\w-]+\.csv\b"), "nom de fichier CSV"),
+    (re.compile(r"\b(?:DISP|DEC|TP60|NB|P\d{2}|C\d{2})_[A-Z0-9_]+\b"), "code de colonne"),
+    (re.compile(r"\bDISP_[A-Z]+"), "code de colonne"),
+    (re.compile(r"\b(?:None|nan|NaN|null|True|False|Error)\b"), "valeur ou mot technique"),
+    (re.compile(r"Page not found"), "anglais"),
+    (re.compile(r"\(approx\.\)|non agrégeable|libellé du dépôt|Corrections OCR|SOURCES\.md"), "libellé interne"),
+]
+
+PAGES = [
+    pytest.param(None, {}, id="accueil"),
+    pytest.param(None, {"plan": "ctg-gevrey-nuits-2023-2026"}, id="accueil-gevrey"),
+    pytest.param("carte", {}, id="carte"),
+    pytest.param("contexte", {}, id="contexte"),
+    pytest.param("portrait", {"quartier": "gresilles"}, id="portrait-gresilles"),
+    pytest.param("plan", {}, id="plan"),
+    pytest.param("plan", {"plan": "ctg-gevrey-nuits-2023-2026"}, id="plan-gevrey"),
+    pytest.param("recapitulatif", {}, id="recapitulatif"),
+    pytest.param("acteurs", {}, id="acteurs"),
+    pytest.param("seminaire", {}, id="seminaire"),
+]
+
+
+def _valeurs_tableau(element) -> list[str]:
+    try:
+        df = element.value
+    except Exception:  # noqa: BLE001 - un élément sans valeur lisible n'a rien à montrer
+        return []
+    df = getattr(df, "data", df)  # Styler -> DataFrame
+    if not isinstance(df, pd.DataFrame):
+        return [str(df)]
+    textes = [str(c) for c in df.columns]
+    for colonne in df.columns:
+        textes += [str(v) for v in df[colonne].tolist()]
+    return textes
+
+
+def textes_visibles(noeud) -> list[str]:
+    """Le texte que voit le lecteur sous ``noeud`` (arbre AppTest), sans le contenu des dépliants techniques."""
+    type_ = getattr(noeud, "type", "")
+    textes: list[str] = []
+    if type_ in ("expander", "expandable", "popover"):
+        libelle = getattr(noeud, "label", "") or ""
+        if libelle.startswith(DEPLIANTS_TECHNIQUES):
+            return []
+        textes.append(libelle)
+    elif type_ in ("markdown", "caption", "title", "header", "subheader", "text", "info", "warning", "error", "success", "exception", "toast"):
+        textes.append(str(getattr(noeud, "value", "")))
+    elif type_ == "metric":
+        textes += [str(noeud.label), str(noeud.value), str(getattr(noeud, "delta", "") or "")]
+    elif type_ in ("dataframe", "table", "arrow_data_frame"):
+        textes += _valeurs_tableau(noeud)
+    elif type_ in ("tab",):
+        textes.append(str(getattr(noeud, "label", "")))
+    for enfant in getattr(noeud, "children", {}).values() if isinstance(getattr(noeud, "children", None), dict) else []:
+        textes += textes_visibles(enfant)
+    return textes
+
+
+def problemes(textes: list[str]) -> list[str]:
+    trouves = []
+    for texte in textes:
+        texte = re.sub(r"\\(.)", r"\1", texte)  # échappements markdown (« 000\_6464….txt »)
+        for motif, nature in INTERDITS:
+            for m in motif.finditer(texte):
+                debut = max(0, m.start() - 60)
+                trouves.append(f"{nature} : {m.group(0)!r} dans « …{texte[debut:m.end() + 40]}… »")
+    return trouves
+
+
+@pytest.mark.parametrize(("page", "query"), PAGES)
+def test_aucun_jargon_sur_la_page(page, query):
+    at = ouvrir_page(page, **query)
+    textes = textes_visibles(at._tree)
+    assert textes, "aucun texte relevé : le balayage ne voit pas la page"
+    trouves = problemes(textes)
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+def test_le_balayage_voit_les_fautes():
+    assert problemes(["(ligne 145) (002_e8b9c2145bef99c1.txt)"])
+    assert problemes(["socio/iris/filosofi_iris_2021_disp_cotedor.csv (colonne DISP_TP6021)"])
+    assert problemes(["None"]) and problemes(["nan"]) and problemes(["Page not found"])
+    assert problemes([r"CTG, Annexe 3 \(000\_6464dfed2d3d1a29\.txt, ligne 544\)"])
+    assert problemes(["quartier (approx.)"])
+    assert not problemes(["Convention CTG 2024-2027, Annexe 3, fiche PE1", "INSEE, Filosofi 2021"])
+
+
+def test_precautions_de_chaque_indicateur_en_mots():
+    """La page Contexte social montre les précautions de l'indicateur choisi (une seule à l'ouverture) :
+    celles de tous les indicateurs sont balayées ici ; la note technique (``detail``) va au dépliant."""
+    from tests.conftest import DONNEES
+
+    dico = pd.read_csv(DONNEES / "social_indicateurs.csv", dtype=str)
+    textes = [t for c in ("libelle", "definition", "source", "precautions") for t in dico[c].dropna()]
+    trouves = problemes(textes)
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
