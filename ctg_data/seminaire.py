@@ -18,6 +18,7 @@ from . import format as fmt
 from . import pdf
 from .erreurs import ErreurDonnees, Probleme
 from .suivi import synthese
+from .vocabulaire import source_lisible
 
 TYPES = ["titre", "chiffres_cles", "axes", "carte", "qpv", "quartiers", "sources"]
 
@@ -30,6 +31,7 @@ class Diapositive:
     points: list[str] = field(default_factory=list)
     source: str = ""
     quartier: str | None = None
+    tableau: pd.DataFrame | None = None  # diapositive comparative : un tableau (texte de chaque case)
 
 
 def charger_deck(dossier: Path | None = None) -> dict:
@@ -88,27 +90,66 @@ def construire(deck: dict, plan, statuts: pd.DataFrame, cartes_chiffres: list, q
             diapos.append(Diapositive("qpv", "Les quartiers prioritaires", noms, points,
                                       "INSEE, Filosofi par IRIS et par QPV ; ANCT"))
         elif type_ == "quartiers" and territorial:
-            for _, q in quartiers.sort_values("nom").iterrows():
-                comptage = compter(equipements, q["nom"])
-                detail = ", ".join(f"{r['Nombre']} {r['Catégorie']}" for _, r in comptage.par_categorie.iterrows())
-                points = [f"Équipements et services : {comptage.total}" + (f" ({detail})" if detail else "")]
-                if len(comptage.quartier_inconnu):
-                    points.append(f"{len(comptage.quartier_inconnu)} autres dont le quartier n'est pas encore connu "
-                                  "(peut-être dans ce quartier)")
-                points += pauvrete_quartier_et_qpv(social, q["id"], q["nom_qpv"] if q["qpv"] else None)
-                if q["cite_educative"]:
-                    points.append("Dans le périmètre de la Cité éducative")
-                diapos.append(Diapositive("quartier", f"Quartier {q['nom']}", "", points,
-                                          "Convention (annexes), INSEE Filosofi, calculs du tableau de bord",
-                                          quartier=q["nom"]))
+            diapos.append(quartiers_compares(quartiers, equipements, social))
         elif type_ == "sources":
             diapos.append(Diapositive("sources", "Sources", "", [
-                f"{s.section} ({s.fichier})" for s in plan.sources][:5] + [
+                source_lisible(s.section) for s in plan.sources][:5] + [
                 "Données ouvertes : INSEE (Filosofi, recensement), CNAF, ANCT, IGN" if territorial else "",
                 "Tableau de bord : chaque chiffre affiché porte sa source"]))
     for d in diapos:
         d.points = [p for p in d.points if p]
     return diapos
+
+
+def pauvrete(social: pd.DataFrame, type_zone: str, zone: str | None) -> str:
+    """Dernier taux de pauvreté d'un quartier (ses IRIS regroupés, par code) ou d'un QPV (par nom, sans
+    tenir compte de la casse), « 38,1 % en 2021 », comme ``portrait_quartier.pauvrete_quartier_et_qpv`` ;
+    « – » s'il n'y en a pas."""
+    from .portrait_quartier import texte
+
+    if not zone:
+        return "–"
+    lignes = social[(social["indicateur"] == "taux_pauvrete") & (social["type_zone"] == type_zone)]
+    lignes = lignes[lignes["code_zone"] == zone] if type_zone == "quartier" else \
+        lignes[lignes["nom_zone"].str.casefold() == zone.casefold()]
+    lignes = lignes.dropna(subset=["valeur"])
+    if lignes.empty:
+        return "–"
+    d = lignes.sort_values("annee").iloc[-1]
+    return f"{texte(d, '%')} en {int(d['annee'])}"
+
+
+def quartiers_compares(quartiers: pd.DataFrame, equipements: pd.DataFrame, social: pd.DataFrame) -> Diapositive:
+    """Une seule diapositive pour tous les quartiers (au lieu d'une presque vide par quartier) : les
+    équipements de chaque catégorie, leur total et le taux de pauvreté du quartier entier à côté de
+    celui de son quartier prioritaire, chacun avec son année."""
+    from .equipements import LIBELLES_CATEGORIES, compter
+
+    comptages = {q["nom"]: compter(equipements, q["nom"]) for _, q in quartiers.iterrows()}
+    par_quartier = {nom: dict(zip(c.par_categorie["Catégorie"], c.par_categorie["Nombre"])) for nom, c in comptages.items()}
+    categories = [c for c in LIBELLES_CATEGORIES if any(c in n for n in par_quartier.values())]
+    lignes = []
+    for _, q in quartiers.sort_values("nom").iterrows():
+        nombres = par_quartier[q["nom"]]
+        lignes.append({"Quartier": q["nom"] + (" *" if q["cite_educative"] else ""),
+                       **{c: str(int(nombres.get(c, 0))) for c in categories},
+                       "Total": str(comptages[q["nom"]].total),
+                       "Pauvreté, quartier entier": pauvrete(social, "quartier", q["id"]),
+                       "Pauvreté, QPV seul": pauvrete(social, "QPV", q["nom_qpv"]) if q["qpv"] else "pas de QPV"})
+    tableau = pd.DataFrame(lignes, columns=["Quartier", *categories, "Total", "Pauvreté, quartier entier",
+                                            "Pauvreté, QPV seul"])
+    points = []
+    inconnus = {len(c.quartier_inconnu) for c in comptages.values()}
+    if inconnus - {0}:
+        points.append(f"{max(inconnus)} autres équipements dont le quartier n'est pas encore connu, comptés dans aucun quartier")
+    cite = sorted(quartiers.loc[quartiers["cite_educative"], "nom"])
+    if cite:
+        points.append(f"* Dans le périmètre de la Cité éducative : {' et '.join(cite)}")
+    return Diapositive(
+        "quartiers", f"Les {len(quartiers)} quartiers comparés",
+        "Équipements par catégorie ; pauvreté du quartier (ses IRIS regroupés) et du QPV (son périmètre seul, "
+        "plus restreint)",
+        points, "Convention, annexes 2 et 2 bis ; INSEE, Filosofi ; ANCT", tableau=tableau)
 
 
 def raccourcir(texte: str, n: int) -> str:
@@ -135,6 +176,15 @@ def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = Non
         if d.type == "carte":
             contenu.append(pdf.paragraphe("La carte interactive est présentée en séance (page « Carte des équipements »).",
                                           st.diapo_point))
+        if d.tableau is not None and not d.tableau.empty:
+            from reportlab.lib.styles import ParagraphStyle
+
+            cellule = ParagraphStyle("diapo_cellule", parent=st.cellule, fontSize=12, leading=15)
+            larges = {"Quartier": 2.2, "Pauvreté, quartier entier": 2.2, "Pauvreté, QPV seul": 2.0}
+            poids = [larges.get(c, 1.0) for c in d.tableau.columns]
+            unite = page.largeur / sum(poids)
+            contenu.append(pdf.tableau(list(d.tableau.columns), d.tableau.itertuples(index=False),
+                                       [p * unite for p in poids], style_cellule=cellule))
         contenu += [pdf.paragraphe(p, st.diapo_point, bulletText="•") for p in d.points]
         if d.source:
             contenu.append(pdf.paragraphe("Source : " + d.source, st.diapo_source))

@@ -71,12 +71,13 @@ TAILLES = """() => {
         .map(e => parseFloat(getComputedStyle(e).fontSize));
     const m = document.querySelector('[data-testid="stMain"]');
     const coupes = [...document.querySelectorAll('[data-testid="stMain"] h1, [data-testid="stMain"] li, '
-        + '[data-testid="stMain"] .diapo-source, [data-testid="stMain"] button')]
+        + '[data-testid="stMain"] .diapo-source, [data-testid="stMain"] button, [data-testid="stMain"] .diapo-tableau')]
         .filter(e => e.offsetParent !== null)
         .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth + 1)
         .map(e => e.innerText.slice(0, 40));
     return {points: px('[data-testid="stMain"] .diapo-points li'), sources: px('[data-testid="stMain"] .diapo-source'),
             sous_titres: px('[data-testid="stMain"] .diapo-sous-titre'), titres: px('[data-testid="stMain"] h1'),
+            cases: px('[data-testid="stMain"] .diapo-tableau th, [data-testid="stMain"] .diapo-tableau td'),
             coupes, trop_haut: m.scrollHeight > window.innerHeight + 2};
 }"""
 
@@ -102,7 +103,7 @@ def test_clavier_apres_clic_sur_la_carte_adresse_et_tailles(projecteur, serveur_
             page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-marker-icon").first.wait_for()
         mesures = page.evaluate(TAILLES)
         assert mesures["titres"] and min(mesures["titres"]) >= 32, (k, mesures)
-        assert all(t >= 32 for t in mesures["points"] + mesures["sous_titres"]), (k, mesures)
+        assert all(t >= 32 for t in mesures["points"] + mesures["sous_titres"] + mesures["cases"]), (k, mesures)
         assert all(t >= 20 for t in mesures["sources"]), (k, mesures)
         assert mesures["coupes"] == [] and not mesures["trop_haut"], (k, mesures)
         if k < n:
@@ -157,5 +158,15 @@ def test_commandes_entieres(navigateur, serveur_app, largeur, hauteur):
                                    " && b.scrollWidth <= b.clientWidth + 1"), nom
         RESULTATS.mkdir(exist_ok=True)
         page.screenshot(path=str(RESULTATS / f"seminaire-commandes-{largeur}.png"))
+        # La diapositive comparative des quartiers, entière à l'écran à cette taille aussi.
+        _, n = compteur(page)
+        page.goto(f"{serveur_app}/seminaire?diapo={n - 1}")
+        expect(page.get_by_role("heading", name=re.compile("quartiers comparés$"), level=1)).to_be_visible()
+        dehors = page.evaluate("""() => {
+            const t = document.querySelector('[data-testid="stMain"] .diapo-tableau').getBoundingClientRect();
+            return t.right > window.innerWidth || t.bottom > window.innerHeight;
+        }""")
+        page.screenshot(path=str(RESULTATS / f"seminaire-quartiers-{largeur}.png"))
+        assert not dehors
     finally:
         contexte.close()

@@ -250,8 +250,11 @@ def test_diaporama_depuis_les_donnees_livrees(plan_dijon):
     page_chiffres = pages[[d.type for d in diapos].index("chiffres_cles")]
     assert page_chiffres.startswith("Le territoire en quelques chiffres")
     assert sans_espaces(diapos[[d.type for d in diapos].index("chiffres_cles")].points[0]) in sans_espaces(page_chiffres)
-    rang = [d.quartier for d in diapos].index("Grésilles")
-    assert pages[rang].startswith("Quartier Grésilles")
+    # Les quartiers comparés sur une page : chaque case du tableau et chaque point y sont.
+    rang = [d.type for d in diapos].index("quartiers")
+    assert pages[rang].startswith("Les 9 quartiers comparés")
+    cases = [str(v) for v in diapos[rang].tableau.to_numpy().ravel()]
+    assert "Grésilles *" in cases and all(sans_espaces(c) in sans_espaces(pages[rang]) for c in cases)
     assert diapos[rang].points and all(sans_espaces(p) in sans_espaces(pages[rang]) for p in diapos[rang].points)
     verifier_accents(" ".join(pages), ["é", "à", "«", "»", "ô"])  # pas de « ç » dans le diaporama livré
     verifier_pied(pages, titre)

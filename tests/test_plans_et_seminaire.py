@@ -174,9 +174,16 @@ def diapos_dijon():
 def test_diaporama_par_defaut(diapos_dijon):
     _, diapos = diapos_dijon
     assert [d.type for d in diapos] == ["titre", "chiffres_cles", "axe", "axe", "axe", "axe", "carte", "qpv",
-                                        *["quartier"] * 9, "sources"]
-    gresilles = next(d for d in diapos if d.quartier == "Grésilles")
-    assert any("quartier prioritaire" in p.lower() for p in gresilles.points)
+                                        "quartiers", "sources"]
+    # Les 9 quartiers sur une seule diapositive comparative (et non neuf presque vides).
+    (compares,) = [d for d in diapos if d.type == "quartiers"]
+    tableau = compares.tableau.set_index(compares.tableau["Quartier"].str.removesuffix(" *"))
+    assert len(tableau) == 9
+    assert tableau.loc["Grésilles", "Pauvreté, quartier entier"] == "38,1\u00a0% en 2021"
+    assert tableau.loc["Grésilles", "Pauvreté, QPV seul"] == "45,5\u00a0% en 2019"
+    assert tableau.loc["Toison d'Or", "Pauvreté, QPV seul"] == "pas de QPV"
+    qpv = next(d for d in diapos if d.type == "qpv")
+    assert any("quartier prioritaire" in p.lower() for p in qpv.points)
     assert all(d.titre for d in diapos)
 
 

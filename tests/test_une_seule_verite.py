@@ -57,29 +57,31 @@ def compte_portrait(at) -> dict[str, int]:
     return compte_accueil(at)
 
 
-def compte_diapositive(points: list[str]) -> dict[str, int]:
-    """« Équipements et services : 2 (1 EAJE, 1 Centre social / MEP) »."""
-    (ligne,) = [p for p in points if p.startswith("Équipements et services :")]
-    detail = re.search(r"\((.*)\)", ligne)
-    if not detail:
-        return {}
-    return {m.group(2): int(m.group(1)) for m in re.finditer(r"(\d+) ([^,]+)", detail.group(1))}
+def compte_diapositive(ligne: dict[str, str]) -> dict[str, int]:
+    """La ligne d'un quartier dans le tableau comparatif du séminaire -> {catégorie : nombre} (sans les zéros)."""
+    return {c: int(v) for c, v in ligne.items() if c in eq.LIBELLES_CATEGORIES and int(v)}
 
 
-def diapositives_quartiers(at) -> dict[str, list[str]]:
-    """Parcourt le diaporama (borné) et garde les points de chaque diapositive « Quartier … »."""
-    vues: dict[str, list[str]] = {}
+def _cellules(html: str, balise: str) -> list[str]:
+    return [re.sub("<[^>]+>", "", c).replace("&#x27;", "'").replace("&#39;", "'")
+            for c in re.findall(rf"<{balise}[^>]*>(.*?)</{balise}>", html)]
+
+
+def diapositive_quartiers(at) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Parcourt le diaporama (borné) jusqu'à la diapositive comparative des quartiers : chaque quartier
+    (astérisque de la Cité éducative retiré) -> {colonne : case}, et les points sous le tableau."""
     for _ in range(40):
-        titre = at.title[0].value
-        if titre.startswith("Quartier "):
-            html = " ".join(m.value for m in at.markdown if "diapo-points" in m.value)
-            vues[titre.removeprefix("Quartier ")] = [re.sub("<[^>]+>", "", p).replace("&#x27;", "'")
-                                                     for p in re.findall(r"<li>(.*?)</li>", html)]
+        html = " ".join(m.value for m in at.markdown if "diapo-tableau" in m.value)
+        if html and at.title[0].value.startswith("Les ") and at.title[0].value.endswith("quartiers comparés"):
+            entetes = _cellules(html, "th")
+            lignes = [dict(zip(entetes, _cellules(tr, "td"))) for tr in re.findall(r"<tr>(.*?)</tr>", html) if "<td" in tr]
+            return ({l["Quartier"].removesuffix(" *"): l for l in lignes},
+                    [re.sub("<[^>]+>", "", p).replace("&#x27;", "'") for p in re.findall(r"<li>(.*?)</li>", html)])
         suivante = at.button(key="diapo_suivante")
         if suivante.disabled:
             break
         suivante.click().run()
-    return vues
+    raise AssertionError("pas de diapositive comparative des quartiers")
 
 
 QUARTIERS = list(charger("quartiers").sort_values("nom")[["id", "nom"]].itertuples(index=False))
@@ -89,7 +91,7 @@ def test_comptes_par_quartier_et_categorie_identiques_sur_toutes_les_pages():
     tableau = vue()
     # Tout le territoire : accueil = cœur, et le total tient compte des postes écartés.
     assert compte_accueil(ouvrir_page()) == attendu(tableau, None)
-    seminaire = diapositives_quartiers(ouvrir_page("seminaire"))
+    seminaire, _ = diapositive_quartiers(ouvrir_page("seminaire"))
     assert set(seminaire) == {q.nom for q in QUARTIERS}
     for q in QUARTIERS:
         attendus = attendu(tableau, q.nom)
@@ -98,6 +100,7 @@ def test_comptes_par_quartier_et_categorie_identiques_sur_toutes_les_pages():
         if attendus:
             assert compte_portrait(ouvrir_page("portrait", quartier=q.id)) == attendus, q.nom
         assert compte_diapositive(seminaire[q.nom]) == attendus, q.nom
+        assert int(seminaire[q.nom]["Total"]) == sum(attendus.values()), q.nom
 
 
 def test_quartier_inconnu_dit_et_liste_partout():
@@ -108,8 +111,8 @@ def test_quartier_inconnu_dit_et_liste_partout():
     for page in (None, "carte", "portrait"):
         at = ouvrir_page(page, quartier="gresilles")
         assert any(e.label.startswith(libelle) for e in at.expander), page
-    seminaire = diapositives_quartiers(ouvrir_page("seminaire"))
-    assert any(p.startswith(f"{n} autres dont le quartier n'est pas encore connu") for p in seminaire["Grésilles"])
+    _, points = diapositive_quartiers(ouvrir_page("seminaire"))
+    assert any(p.startswith(f"{n} autres équipements dont le quartier n'est pas encore connu") for p in points)
 
 
 @pytest.mark.parametrize("page,indicateur", [(None, None), ("portrait", None), ("contexte", "taux_pauvrete"),
@@ -188,11 +191,15 @@ def test_pauvrete_du_quartier_et_du_qpv_toujours_ensemble_et_expliquees():
     """Grésilles : 38,1 % (quartier entier, 2021) et 45,5 % (périmètre du QPV, 2019) ne s'affichent jamais
     l'un sans l'autre sans dire ce que chacun couvre : séminaire (diapositive du quartier et des QPV),
     portrait."""
-    seminaire = diapositives_quartiers(ouvrir_page("seminaire"))["Grésilles"]
-    quartier = [p for p in seminaire if p.startswith("Taux de pauvreté du quartier entier en 2021")]
-    qpv = [p for p in seminaire if p.startswith("Taux de pauvreté du quartier prioritaire Les Grésilles en 2019")]
-    assert len(quartier) == len(qpv) == 1
-    assert f"38,1{E}%" in quartier[0] and "IRIS regroupés" in quartier[0]
-    assert f"45,5{E}%" in qpv[0] and "périmètre du QPV seul" in qpv[0]
+    at = ouvrir_page("seminaire")
+    seminaire, _ = diapositive_quartiers(at)
+    # Diapositive comparative : les deux taux sur la même ligne, sous des en-têtes qui disent ce que chacun couvre.
+    gresilles = seminaire["Grésilles"]
+    assert gresilles["Pauvreté, quartier entier"] == f"38,1{E}% en 2021"
+    assert gresilles["Pauvreté, QPV seul"] == f"45,5{E}% en 2019"
+    sous_titre = " ".join(m.value for m in at.markdown if "diapo-tableau" in m.value)
+    assert "ses IRIS regroupés" in sous_titre and "son périmètre seul, plus restreint" in sous_titre
     portrait = textes_affiches(ouvrir_page("portrait", quartier="gresilles"))
-    assert qpv[0] in portrait and quartier[0] in portrait
+    assert f"Taux de pauvreté du quartier entier en 2021 : 38,1{E}%" in portrait and "IRIS regroupés" in portrait
+    assert f"Taux de pauvreté du quartier prioritaire Les Grésilles en 2019 : 45,5{E}%" in portrait
+    assert "périmètre du QPV seul" in portrait

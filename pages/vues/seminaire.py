@@ -9,6 +9,7 @@ from ctg_data import seminaire as sem
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data import equipements as eq
 from ctg_data import vues_plan
+from ctg_data.vocabulaire import precision_lisible
 from pages import ui
 
 
@@ -27,6 +28,17 @@ st.html("""<style>
 [data-testid='stMain'] .diapo-points { margin: auto 0; padding-left: 2.5rem; }
 [data-testid='stMain'] .diapo-points li { font-size: clamp(2rem, 2.1vw, 2.6rem); line-height: 1.35; color: #000000;
   margin-bottom: .6rem; overflow-wrap: break-word; }
+[data-testid='stMain'] .diapo-tableau { border-collapse: collapse; margin: auto 0 1rem 0; width: 100%; }
+[data-testid='stMain'] .diapo-tableau th, [data-testid='stMain'] .diapo-tableau td {
+  font-size: clamp(1.2rem, 1.72vw, 2.4rem); padding: .15rem .6rem; border-bottom: 1px solid #929292; color: #000;
+  line-height: 1.3; }
+[data-testid='stMain'] .diapo-tableau th { background: #000091; color: #fff; font-weight: 700; vertical-align: bottom;
+  text-align: left; }
+[data-testid='stMain'] .diapo-tableau td.nombre, [data-testid='stMain'] .diapo-tableau th.nombre { text-align: right; }
+[data-testid='stMain'] .diapo-tableau tr:nth-child(even) td { background: #F0F0FA; }
+[data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points { margin: 0 !important; padding-left: 0 !important; }
+[data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points li { margin-left: 0 !important; }
+[data-testid='stMain'] .diapo-corps.avec-tableau .diapo-points li { font-size: clamp(1.2rem, 1.72vw, 2.4rem); list-style: none; }
 [data-testid='stMain'] .diapo-source { font-size: clamp(1.25rem, 1.3vw, 1.6rem); color: #3A3A3A; margin: 1rem 0 0 0; }
 [data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 1.1rem; }
 [data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 1.4rem; padding-top: .3rem; white-space: nowrap; }
@@ -160,11 +172,22 @@ if d.type == "carte":
               height=640, use_container_width=True, returned_objects=[], key="diapo-carte")
     places = montres[montres["lat"].notna()]
     ui.en_tableau(
-        places[["nom", "categorie", "quartier", "precision"]].fillna("non connu").rename(columns={
+        places[["nom", "categorie", "quartier", "precision"]].assign(
+            precision=places["precision"].map(precision_lisible)).fillna("non connu").rename(columns={
             "nom": "Nom", "categorie": "Catégorie", "quartier": "Quartier", "precision": "Position"}),
         f"La carte en tableau : les {len(places)} équipements placés",
     )
     if points or source:
         st.markdown(f"<div class='diapo-corps avec-carte'>{points}{source}</div>", unsafe_allow_html=True)
+elif d.tableau is not None:
+    # Diapositive comparative : un tableau lisible de loin (nombres alignés à droite).
+    def classe(colonne: str) -> str:
+        return "" if colonne == "Quartier" or colonne.startswith("Pauvreté") else " class='nombre'"
+
+    entete = "".join(f"<th{classe(c)}>{ui.echapper(c)}</th>" for c in d.tableau.columns)
+    lignes = "".join("<tr>" + "".join(f"<td{classe(c)}>{ui.echapper(v)}</td>" for c, v in zip(d.tableau.columns, ligne))
+                     + "</tr>" for ligne in d.tableau.itertuples(index=False))
+    st.markdown(f"<div class='diapo-corps avec-tableau'>{sous_titre}<table class='diapo-tableau'><thead><tr>{entete}"
+                f"</tr></thead><tbody>{lignes}</tbody></table>{points}{source}</div>", unsafe_allow_html=True)
 else:
     st.markdown(f"<div class='diapo-corps'>{sous_titre}{points}{source}</div>", unsafe_allow_html=True)
