@@ -119,3 +119,16 @@ def test_precautions_de_chaque_indicateur_en_mots():
     textes = [t for c in ("libelle", "definition", "source", "precautions") for t in dico[c].dropna()]
     trouves = problemes(textes)
     assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+def test_aucun_jargon_sur_les_diapositives():
+    """Chaque diapositive du séminaire (parcours borné), pas seulement la première."""
+    at = ouvrir_page("seminaire")
+    trouves = []
+    for numero in range(1, 61):
+        trouves += [f"diapositive {numero} : {p}" for p in problemes(textes_visibles(at._tree))]
+        suivante = at.button(key="diapo_suivante")
+        if suivante.disabled:
+            break
+        suivante.click().run()
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
