@@ -132,3 +132,27 @@ def test_aucun_jargon_sur_les_diapositives():
             break
         suivante.click().run()
     assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+@pytest.mark.parametrize(("page", "query", "bouton", "cle"), [
+    pytest.param("portrait", {"quartier": "gresilles"}, "portrait_pdf_preparer", "portrait_pdf_octets", id="portrait"),
+    pytest.param("recapitulatif", {}, "recap_pdf_preparer", "recap_pdf_octets", id="recapitulatif"),
+    pytest.param("seminaire", {}, "diapo_pdf_preparer", "seminaire_pdf", id="seminaire"),
+])
+def test_aucun_jargon_dans_les_pdf(page, query, bouton, cle):
+    """Chaque PDF, produit par le bouton de sa page, lu par son texte (pypdf)."""
+    import io
+
+    from pypdf import PdfReader
+
+    at = ouvrir_page(page, **query)
+    at.button(key=bouton).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    octets = at.session_state[cle]
+    octets = octets[1] if isinstance(octets, tuple) else octets
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(octets)).pages]
+    assert pages and any(pages)
+    # pypdf coupe les lignes : on les rejoint pour qu'un nom de fichier coupé en fin de ligne soit vu.
+    textes = [" ".join(pages), "".join(p.replace("\n", "") for p in pages)]
+    trouves = problemes(textes)
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
