@@ -152,6 +152,84 @@ def quartiers_compares(quartiers: pd.DataFrame, equipements: pd.DataFrame, socia
         points, "Convention, annexes 2 et 2 bis ; INSEE, Filosofi ; ANCT", tableau=tableau)
 
 
+def dessin_carte(quartiers_geo, qpv_geo, equipements: pd.DataFrame, largeur: float, hauteur: float,
+                 cite_educative: list[str] | None = None):
+    """La carte des équipements dessinée sans internet (ni tuiles ni navigateur), pour le PDF : contours
+    des quartiers avec leur nom, QPV en tirets rouges, Cité éducative en pointillés violets, un symbole
+    par équipement placé (couleur et lettre de sa catégorie, comme la carte interactive), légende à
+    droite. ``quartiers_geo``, ``qpv_geo`` : GeoDataFrame en WGS 84 ; ``equipements`` : les équipements
+    comptés, avec ``lat``, ``lon`` et ``categorie``. Renvoie un ``reportlab.graphics.shapes.Drawing``."""
+    import math
+
+    from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
+    from reportlab.lib import colors
+
+    from .carte import COULEUR_CITE, COULEUR_QPV, STYLES
+
+    police, gras = pdf.enregistrer_polices()
+    dessin = Drawing(largeur, hauteur)
+    places = equipements.dropna(subset=["lat", "lon"]) if len(equipements) else equipements
+    x0, y0, x1, y1 = quartiers_geo.total_bounds
+    lat0 = math.radians((y0 + y1) / 2)
+    legende = 0.24 * largeur  # à droite, hors de la carte : ne cache rien
+    echelle = min((largeur - legende - 10) / ((x1 - x0) * math.cos(lat0)), (hauteur - 10) / (y1 - y0))
+    dx = (largeur - legende - (x1 - x0) * math.cos(lat0) * echelle) / 2
+    dy = (hauteur - (y1 - y0) * echelle) / 2
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return dx + (lon - x0) * math.cos(lat0) * echelle, dy + (lat - y0) * echelle
+
+    def anneaux(geometrie):
+        for poly in getattr(geometrie, "geoms", [geometrie]):
+            if poly.geom_type == "Polygon":
+                yield [v for lon, lat in poly.exterior.coords for v in xy(lon, lat)]
+
+    for geometrie in quartiers_geo.geometry:
+        for points in anneaux(geometrie):
+            dessin.add(Polygon(points, fillColor=colors.HexColor("#F2F2F2"), strokeColor=colors.HexColor("#161616"),
+                               strokeWidth=1))
+    if qpv_geo is not None:
+        for geometrie in qpv_geo.geometry:
+            for points in anneaux(geometrie):
+                dessin.add(Polygon(points, fillColor=None, strokeColor=colors.HexColor(COULEUR_QPV), strokeWidth=2,
+                                   strokeDashArray=[5, 3]))
+    nom = "nom" if "nom" in quartiers_geo.columns else quartiers_geo.columns[0]
+    for _, q in quartiers_geo.iterrows():
+        if q[nom] in (cite_educative or []):
+            for points in anneaux(q.geometry):
+                dessin.add(Polygon(points, fillColor=None, strokeColor=colors.HexColor(COULEUR_CITE), strokeWidth=2.5,
+                                   strokeDashArray=[1.5, 4]))
+    rayon = 6.5
+    for _, e in places.iterrows():
+        style = STYLES.get(e["categorie"], STYLES["Autre"])
+        x, y = xy(float(e["lon"]), float(e["lat"]))
+        dessin.add(Circle(x, y, rayon, fillColor=colors.HexColor(style.couleur), strokeColor=colors.white, strokeWidth=1))
+        dessin.add(String(x, y - 3.2, style.lettre, fontName=gras, fontSize=9, fillColor=colors.HexColor(style.texte),
+                          textAnchor="middle"))
+    for _, q in quartiers_geo.iterrows():
+        x, y = xy(*q.geometry.representative_point().coords[0])
+        dessin.add(String(x, y + 9, str(q[nom]), fontName=gras, fontSize=10, fillColor=colors.HexColor("#161616"),
+                          textAnchor="middle", strokeColor=colors.white, strokeWidth=0))
+    # Légende : catégories présentes, avec leur nombre, puis les traits.
+    x, y = largeur - legende + 12, hauteur - 18
+    dessin.add(String(x, y, "Légende", fontName=gras, fontSize=14))
+    categories = places["categorie"].value_counts() if len(places) else pd.Series(dtype=int)
+    for categorie in [c for c in STYLES if c in categories.index]:
+        y -= 24
+        style = STYLES[categorie]
+        dessin.add(Circle(x + 7, y + 4, rayon, fillColor=colors.HexColor(style.couleur), strokeColor=None))
+        dessin.add(String(x + 7, y + 0.8, style.lettre, fontName=gras, fontSize=9, fillColor=colors.HexColor(style.texte),
+                          textAnchor="middle"))
+        dessin.add(String(x + 20, y, f"{categorie} ({categories[categorie]})", fontName=police, fontSize=13))
+    for libelle, couleur, tirets in (("QPV 2024", COULEUR_QPV, [5, 3]), ("Cité éducative", COULEUR_CITE, [1.5, 4]),
+                                      ("Quartier", "#161616", None)):
+        y -= 24
+        dessin.add(Rect(x, y + 4, 16, 0.01, strokeColor=colors.HexColor(couleur), strokeWidth=2.5,
+                        strokeDashArray=tirets))
+        dessin.add(String(x + 20, y, libelle, fontName=police, fontSize=13))
+    return dessin
+
+
 def raccourcir(texte: str, n: int) -> str:
     """Au plus ``n`` caractères, coupé entre deux mots (jamais au milieu d'un mot)."""
     if len(texte) <= n:
@@ -162,32 +240,63 @@ def raccourcir(texte: str, n: int) -> str:
     return coupe.rstrip(" ,;:—-") + "…"
 
 
-def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = None) -> bytes:
-    """Une diapositive par page (A4 paysage), grands caractères ; une diapositive trop remplie est
-    réduite pour tenir sur sa page (gabarit, styles et polices communs : ``ctg_data.pdf``)."""
-    page = pdf.MiseEnPage(titre, format=landscape(A4), marge_cotes=18 * mm, marge_haut=16 * mm, marge_bas=16 * mm,
+def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = None, carte=None) -> bytes:
+    """Une diapositive par page (A4 paysage), comme à l'écran : titre en haut, grands caractères, corps
+    qui occupe la page, source en bas ; une diapositive trop remplie est réduite pour tenir sur sa page
+    (gabarit et polices communs : ``ctg_data.pdf``). ``carte`` : fonction (largeur, hauteur) -> dessin
+    de la carte (``dessin_carte``), mise sur la page de la diapositive « carte » ; sans elle, une phrase."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Spacer
+
+    page = pdf.MiseEnPage(titre, format=landscape(A4), marge_cotes=14 * mm, marge_haut=12 * mm, marge_bas=16 * mm,
                           edite_le=edite_le)
     st = pdf.styles()
+    grand = {
+        "titre": ParagraphStyle("seminaire_titre", parent=st.diapo_titre, fontSize=32, leading=38, spaceAfter=3 * mm),
+        "sous_titre": ParagraphStyle("seminaire_sous_titre", parent=st.diapo_sous_titre, fontSize=19, leading=24,
+                                     spaceAfter=4 * mm),
+        "point": ParagraphStyle("seminaire_point", parent=st.diapo_point, fontSize=21, leading=28, spaceAfter=3 * mm,
+                                bulletFontSize=21),
+        "source": ParagraphStyle("seminaire_source", parent=st.diapo_source, fontSize=12, leading=15, spaceBefore=4 * mm),
+        "cellule": ParagraphStyle("seminaire_cellule", parent=st.cellule, fontSize=14, leading=16.5),
+    }
+    hauteur_utile = page.hauteur - 4 * mm
+
+    def hauteur(flowables) -> float:
+        return sum(f.wrap(page.largeur, hauteur_utile)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
     elements = []
     for i, d in enumerate(diapos):
-        contenu = [pdf.paragraphe(d.titre, st.diapo_titre)]
+        haut = [pdf.paragraphe(d.titre, grand["titre"])]
         if d.sous_titre:
-            contenu.append(pdf.paragraphe(d.sous_titre, st.diapo_sous_titre))
+            haut.append(pdf.paragraphe(d.sous_titre, grand["sous_titre"]))
+        bas = [pdf.paragraphe("Source : " + d.source, grand["source"])] if d.source else []
+        corps = []
         if d.type == "carte":
-            contenu.append(pdf.paragraphe("La carte interactive est présentée en séance (page « Carte des équipements »).",
-                                          st.diapo_point))
+            reste = hauteur_utile - hauteur(haut) - hauteur(bas) - 4 * mm
+            if carte is not None and reste > 60 * mm:
+                corps.append(carte(page.largeur, reste))
+            else:
+                corps.append(pdf.paragraphe("La carte interactive est présentée en séance (page « Carte des équipements »).",
+                                            grand["point"]))
         if d.tableau is not None and not d.tableau.empty:
-            from reportlab.lib.styles import ParagraphStyle
-
-            cellule = ParagraphStyle("diapo_cellule", parent=st.cellule, fontSize=12, leading=15)
-            larges = {"Quartier": 2.2, "Pauvreté, quartier entier": 2.2, "Pauvreté, QPV seul": 2.0}
-            poids = [larges.get(c, 1.0) for c in d.tableau.columns]
+            larges = {"Quartier": 2.5, "Pauvreté, quartier entier": 2.5, "Pauvreté, QPV seul": 2.5, "Centre social / MEP": 1.8}
+            poids = [larges.get(c, 0.9) for c in d.tableau.columns]
             unite = page.largeur / sum(poids)
-            contenu.append(pdf.tableau(list(d.tableau.columns), d.tableau.itertuples(index=False),
-                                       [p * unite for p in poids], style_cellule=cellule))
-        contenu += [pdf.paragraphe(p, st.diapo_point, bulletText="•") for p in d.points]
-        if d.source:
-            contenu.append(pdf.paragraphe("Source : " + d.source, st.diapo_source))
+            tableau = pdf.tableau(list(d.tableau.columns), d.tableau.itertuples(index=False),
+                                  [p * unite for p in poids], style_cellule=grand["cellule"])
+            entete = ParagraphStyle("seminaire_entete", parent=st.entete, fontSize=13, leading=16)
+            tableau._cellvalues[0] = [pdf.paragraphe(c, entete) for c in d.tableau.columns]  # en-tête lisible aussi
+            corps.append(tableau)
+            corps.append(Spacer(0, 3 * mm))
+        corps += [pdf.paragraphe(p, grand["point"], bulletText="•") for p in d.points]
+        # Le corps au milieu de la page, la source en bas (comme à l'écran).
+        libre = hauteur_utile - hauteur(haut) - hauteur(corps) - hauteur(bas)
+        contenu = haut
+        if libre > 0:
+            contenu = haut + [Spacer(0, libre / 2)] + corps + [Spacer(0, libre / 2)] + bas
+        else:
+            contenu = haut + corps + bas
         elements.append(KeepInFrame(0, 0, contenu, mode="shrink"))
         if i < len(diapos) - 1:
             elements.append(PageBreak())

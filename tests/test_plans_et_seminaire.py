@@ -202,6 +202,56 @@ def test_export_pdf_du_diaporama(diapos_dijon):
     print(f"\nPDF du diaporama : {len(diapos)} diapositives, {len(pdf) / 1024:.0f} Ko, {time.perf_counter() - debut:.2f} s")
 
 
+def test_pdf_du_diaporama_pleine_page_avec_la_carte_dessinee(diapos_dijon):
+    """Une diapositive par page en grands caractères (tailles lues dans le PDF), et la carte dessinée sans
+    internet sur la page de sa diapositive : contours, noms des quartiers, légende avec les nombres."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from ctg_data import config, geographie
+    from ctg_data import equipements as eq
+
+    _, diapos = diapos_dijon
+    quartiers = charger("quartiers")
+    montres = eq.filtrer(avec_corrections(charger("equipements"), charger("equipements_positions"), None))
+    geo = geographie.charger_geo("quartiers_geo", config.dossier_donnees())
+    qpv = geographie.charger_geo("qpv", config.dossier_donnees())
+    appels = []
+
+    def carte(largeur, hauteur):
+        appels.append((largeur, hauteur))
+        return seminaire.dessin_carte(geo, qpv, montres, largeur, hauteur,
+                                      list(quartiers.loc[quartiers["cite_educative"], "nom"]))
+
+    lecteur = PdfReader(io.BytesIO(seminaire.en_pdf(diapos, "Séminaire", carte=carte)))
+    assert len(lecteur.pages) == len(diapos)
+    # La carte occupe la page : plus de la moitié de sa hauteur utile.
+    (largeur, hauteur), = appels
+    assert hauteur > 0.5 * float(lecteur.pages[0].mediabox.height) and largeur > 700
+    rang = [d.type for d in diapos].index("carte")
+    texte = re.sub(r"\s+", " ", lecteur.pages[rang].extract_text())
+    assert "Légende" in texte and "La carte interactive est présentée" not in texte
+    assert all(nom in texte for nom in quartiers["nom"]), texte
+    for categorie, nombre in montres.dropna(subset=["lat"])["categorie"].value_counts().items():
+        assert f"{categorie} ({nombre})" in texte
+    # Tailles des caractères effectivement écrites (après une éventuelle réduction pour tenir sur la page).
+    for k, d in enumerate(diapos):
+        if d.type not in ("axe", "chiffres_cles", "qpv"):
+            continue
+        tailles = {}
+
+        def noter(t, cm, tm, police, taille, tailles=tailles):
+            if t.strip():
+                tailles[t.strip()[:25]] = taille * abs(tm[3]) * abs(cm[3] or 1)
+
+        lecteur.pages[k].extract_text(visitor_text=noter)
+        titre = max(v for c, v in tailles.items() if d.titre.startswith(c[:10]))
+        points = [v for c, v in tailles.items() if any(p.startswith(c[:12]) for p in d.points)]
+        assert titre >= 28 and points and min(points) >= 18, (d.titre, tailles)
+
+
 def test_page_seminaire():
     at = ouvrir_page("seminaire")
     assert at.title[0].value == "Séminaire annuel de coordination"

@@ -103,7 +103,15 @@ if haut[1].button("Suivante ▶", key="diapo_suivante", disabled=i == n - 1):
 haut[2].markdown(f"<div data-testid='compteur-diapo'>{i + 1} / {n}</div>", unsafe_allow_html=True)
 if haut[3].button("Exporter en PDF", key="diapo_pdf_preparer", icon=":material/picture_as_pdf:"):
     barre = st.progress(0.3, text="Mise en page des diapositives…")
-    st.session_state["seminaire_pdf"] = sem.en_pdf(diapos, f"{deck.get('titre')} — {plan.titre_court}")
+    carte_pdf = None
+    if territoire.carte_et_contexte:  # la carte dessinée sans internet, sur la page de sa diapositive
+        quartiers_pdf = ui.donnees("quartiers")
+        qg, qpv_g, montres_pdf = ui.contours("quartiers_geo"), ui.contours("qpv"), eq.filtrer(equipements)
+        cite_pdf = list(quartiers_pdf.loc[quartiers_pdf["cite_educative"], "nom"])
+
+        def carte_pdf(largeur, hauteur):
+            return sem.dessin_carte(qg, qpv_g, montres_pdf, largeur, hauteur, cite_pdf)
+    st.session_state["seminaire_pdf"] = sem.en_pdf(diapos, f"{deck.get('titre')} — {plan.titre_court}", carte=carte_pdf)
     barre.empty()
 if st.session_state.get("seminaire_pdf"):
     haut[3].download_button("Télécharger le PDF", st.session_state["seminaire_pdf"], file_name="seminaire-ctg.pdf",
