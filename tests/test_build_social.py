@@ -295,7 +295,7 @@ def test_caf_note_3_et_5(social):
     assert valeur(social, "allocataires", "IRIS", "212319901", 2016)["statut"] == bs.CAF_NOTE_3
     assert valeur(social, "allocataires_rsa_socle", "IRIS", "212311203", 2019)["statut"] == bs.CAF_NOTE_5
     caf = social[social["source_detail"].str.contains("caf_iris_")]
-    assert caf["note"].str.contains("année du nom de fichier").all()
+    assert caf["note"].str.contains("année indiquée par le fichier publié").all()
     assert (caf["unite"] == "allocataires").all()
 
 

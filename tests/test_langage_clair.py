@@ -156,3 +156,25 @@ def test_aucun_jargon_dans_les_pdf(page, query, bouton, cle):
     textes = [" ".join(pages), "".join(p.replace("\n", "") for p in pages)]
     trouves = problemes(textes)
     assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+def test_aucun_jargon_pour_chaque_indicateur_du_contexte_social():
+    """La page Contexte social pour chaque indicateur (précautions, tableau, notes), pas seulement le premier."""
+    at = ouvrir_page("contexte")
+    choix = at.selectbox(key="contexte_indicateur")
+    trouves = []
+    for code in choix.options:
+        at.selectbox(key="contexte_indicateur").select(code).run()
+        assert not at.exception, [e.value for e in at.exception]
+        trouves += [f"{code} : {p}" for p in problemes(textes_visibles(at._tree))]
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+def test_aucun_jargon_sur_le_portrait_de_chaque_quartier():
+    from tests.conftest import DONNEES
+
+    trouves = []
+    for quartier in pd.read_csv(DONNEES / "quartiers.csv", dtype=str)["id"]:
+        at = ouvrir_page("portrait", quartier=quartier)
+        trouves += [f"{quartier} : {p}" for p in problemes(textes_visibles(at._tree))]
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
