@@ -168,5 +168,19 @@ def test_commandes_entieres(navigateur, serveur_app, largeur, hauteur):
         }""")
         page.screenshot(path=str(RESULTATS / f"seminaire-quartiers-{largeur}.png"))
         assert not dehors
+        # La carte à la hauteur de l'écran : la diapositive entière tient, légende comprise.
+        page.goto(f"{serveur_app}/seminaire?diapo={n - 3}")
+        expect(page.get_by_role("heading", name=re.compile("^Les équipements dans les"), level=1)).to_be_visible()
+        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".leaflet-marker-icon").first.wait_for()
+        page.wait_for_function("""() => {
+            const c = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+            const m = document.querySelector('[data-testid="stMain"]');
+            return c && c.dataset.ctgHauteur && m.scrollHeight <= window.innerHeight + 2;
+        }""")
+        carte = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        legende = carte.locator(".leaflet-control-container").first.bounding_box()
+        assert legende and legende["height"] <= hauteur
+        page.wait_for_timeout(800)  # fin de l'animation de Leaflet après le changement de taille, pour l'image
+        page.screenshot(path=str(RESULTATS / f"seminaire-carte-{largeur}.png"))
     finally:
         contexte.close()

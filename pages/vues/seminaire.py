@@ -157,7 +157,26 @@ if (!doc.ctgClavier) {
       try { ecouterLesCadres(w.document); } catch (err) {}
     }
   };
-  hote.setInterval(() => ecouterLesCadres(doc), 400);
+  // La carte réduite à la hauteur de l'écran (ses 640 px ne tiennent pas sur un écran de 768 px) : le cadre et la
+  // carte qu'il contient, puis Leaflet recalcule sa taille (événement resize).
+  const ajusterLaCarte = () => {
+    const cadre = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
+    if (!cadre) return;
+    let w;
+    try { w = cadre.contentWindow; w.document.body; } catch (err) { return; }
+    const haut = cadre.getBoundingClientRect().top + hote.scrollY;
+    const voulu = Math.round(Math.max(300, Math.min(640, hote.innerHeight - haut - 150)));
+    if (cadre.dataset.ctgHauteur === String(voulu)) return;
+    const avant = cadre.dataset.ctgHauteur;
+    cadre.dataset.ctgHauteur = String(voulu);
+    if (!avant && voulu === 640) return;  // la hauteur prévue tient : rien à changer
+    cadre.style.height = voulu + "px";
+    let style = w.document.getElementById("ctg-hauteur");
+    if (!style) { style = w.document.createElement("style"); style.id = "ctg-hauteur"; w.document.head.appendChild(style); }
+    style.textContent = `#root, #parent, .float-child, #map_div { height: ${voulu}px !important; }`;
+    w.dispatchEvent(new w.Event("resize"));
+  };
+  hote.setInterval(() => { ecouterLesCadres(doc); ajusterLaCarte(); }, 400);
 }
 </script>""", height=1)
 
