@@ -163,8 +163,8 @@ def test_aucun_jargon_pour_chaque_indicateur_du_contexte_social():
     at = ouvrir_page("contexte")
     choix = at.selectbox(key="contexte_indicateur")
     trouves = []
-    for code in choix.options:
-        at.selectbox(key="contexte_indicateur").select(code).run()
+    for rang, code in enumerate(choix.options):
+        at.selectbox(key="contexte_indicateur").select_index(rang).run()
         assert not at.exception, [e.value for e in at.exception]
         trouves += [f"{code} : {p}" for p in problemes(textes_visibles(at._tree))]
     assert not trouves, "\n".join(dict.fromkeys(trouves))
@@ -177,4 +177,29 @@ def test_aucun_jargon_sur_le_portrait_de_chaque_quartier():
     for quartier in pd.read_csv(DONNEES / "quartiers.csv", dtype=str)["id"]:
         at = ouvrir_page("portrait", quartier=quartier)
         trouves += [f"{quartier} : {p}" for p in problemes(textes_visibles(at._tree))]
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+@pytest.mark.parametrize("query", [{}, {"plan": "ctg-gevrey-nuits-2023-2026"}], ids=["dijon", "gevrey"])
+def test_aucun_jargon_pour_chaque_fiche_du_plan(query):
+    """Le détail de chaque fiche (source, indicateurs), pas seulement celui de la première. Une
+    application neuve par fiche, la fiche choisie d'avance (AppTest garde sinon l'indicateur de la fiche
+    précédente, absent des choix de la suivante)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import RACINE
+
+    fiches = [o.split(" — ")[0] for o in ouvrir_page("plan", **query).selectbox(key="plan_fiche").options]
+    trouves = []
+    for fiche in fiches:
+        at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=90)
+        at.session_state["plan_fiche"] = fiche
+        for cle, valeur in query.items():
+            at.query_params[cle] = valeur
+        at.run()
+        at.switch_page("pages/vues/plan.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="plan_fiche").value == fiche
+        trouves += [f"{fiche} : {p}" for p in problemes(textes_visibles(at._tree))]
+    assert len(fiches) > 1
     assert not trouves, "\n".join(dict.fromkeys(trouves))
