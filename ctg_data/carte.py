@@ -27,6 +27,7 @@ from jinja2 import Template
 from . import statique
 from .geographie import emprise
 from .positions import APPROX
+from .vocabulaire import precision_lisible, source_lisible
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ var {{ this.get_name() }} = (function (d) {
   var entites = [], val = function (c, k) { return c.v[c.i[k]]; };
   for (var k = 0; k < d.n.length; k++) {
     entites.push({type: "Feature", geometry: {type: "Point", coordinates: [d.xy[2 * k], d.xy[2 * k + 1]]},
-      properties: {n: d.n[k], a: d.a[k], t: val(d.t, k), g: val(d.g, k), q: val(d.q, k), p: val(d.p, k), s: val(d.s, k)}});
+      properties: {n: d.n[k], a: d.a[k], t: val(d.t, k), g: val(d.g, k), q: val(d.q, k), p: val(d.p, k), pl: val(d.pl, k), s: val(d.s, k)}});
   }
   return L.geoJSON({type: "FeatureCollection", features: entites}, {
     pointToLayer: function (f, latlng) {
@@ -151,7 +152,7 @@ var {{ this.get_name() }} = (function (d) {
     },
     onEachFeature: function (f, layer) {
       var p = f.properties, e = window.ctgEsc;
-      var precision = p.p === {{ this.approx }} ? "<i>Position approximative</i> (" + e(p.p) + ")" : "Position : " + e(p.p);
+      var precision = p.p === {{ this.approx }} ? "<i>Position " + e(p.pl) + "</i>" : "Position : " + e(p.pl);
       layer.bindTooltip("<b>" + e(p.n) + "</b><br>" + e({{ this.libelle }}) + "<br>" + precision);
       layer.bindPopup("<b>" + e(p.n) + "</b><br>" + e({{ this.libelle }}) + (p.t ? " — " + e(p.t) : "")
         + "<br>Gestionnaire : " + e(p.g) + "<br>Adresse : " + e(p.a) + "<br>Quartier : " + e(p.q)
@@ -194,7 +195,7 @@ def colonnes_equipements(equipements: pd.DataFrame) -> dict:
         " ".join(x for x in morceaux if x) or "non précisée"
         for morceaux in zip(textes(equipements["adresse"]), textes(equipements["code_postal"]), textes(equipements["commune"]))
     ]
-    sources = [f"{s} ({f})" for s, f in zip(textes(equipements["source_section"]), textes(equipements["source_fichier"]))]
+    sources = [f"convention, {source_lisible(s)}" for s in textes(equipements["source_section"])]
     return {
         "xy": [v for paire in zip(lon, lat) for v in paire],
         "n": textes(equipements["nom"]),
@@ -203,6 +204,7 @@ def colonnes_equipements(equipements: pd.DataFrame) -> dict:
         "g": dictionnaire(textes(equipements["gestionnaire"], "non précisé")),
         "q": dictionnaire(textes(equipements["quartier"], "non connu")),
         "p": dictionnaire(textes(equipements["precision"])),
+        "pl": dictionnaire([precision_lisible(p) for p in textes(equipements["precision"])]),
         "s": dictionnaire(sources),
     }
 
