@@ -19,6 +19,9 @@ CONTOUR = "#161616"  # contour des barres et des carrés
 PALETTE_SERIES = ["#0072B2", "#D55E00", "#009E73", "#6A1B9A", "#8A5A00", "#C2185B", "#3A3A3A", "#1F6F8B",
                   "#000091", "#5C5C00"]
 
+# Fond d'une ligne sur deux dans un tableau (décor : l'information reste dans le texte, noir sur ce fond).
+FOND_ALTERNE = "#F0F0FA"
+
 BARRE = "#3182BD"  # barre ordinaire
 BARRE_CHOISIE = "#000091"  # barre du quartier choisi
 REPERE = "#CE0500"  # traits de référence (Dijon, Côte-d'Or, France)

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ctg_data import carte as cartes
+from ctg_data import couleurs
 from ctg_data import seminaire as sem
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data import equipements as eq
@@ -35,14 +36,14 @@ st.html("""<style>
 [data-testid='stMain'] .diapo-tableau th { background: #000091; color: #fff; font-weight: 700; vertical-align: bottom;
   text-align: left; }
 [data-testid='stMain'] .diapo-tableau td.nombre, [data-testid='stMain'] .diapo-tableau th.nombre { text-align: right; }
-[data-testid='stMain'] .diapo-tableau tr:nth-child(even) td { background: #F0F0FA; }
+[data-testid='stMain'] .diapo-tableau tr:nth-child(even) td { background: FOND_ALTERNE; }
 [data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points { margin: 0 !important; padding-left: 0 !important; }
 [data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points li { margin-left: 0 !important; }
 [data-testid='stMain'] .diapo-corps.avec-tableau .diapo-points li { font-size: clamp(1.2rem, 1.72vw, 2.4rem); list-style: none; }
 [data-testid='stMain'] .diapo-source { font-size: clamp(1.25rem, 1.3vw, 1.6rem); color: #3A3A3A; margin: 1rem 0 0 0; }
 [data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 1.1rem; }
 [data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 1.4rem; padding-top: .3rem; white-space: nowrap; }
-</style>""")
+</style>""".replace("FOND_ALTERNE", couleurs.FOND_ALTERNE))
 
 plan = ui.plan()
 territoire = ui.territoire()
