@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ctg_data.vocabulaire import precision_lisible
 from ctg_data.stockage import Stockage
 from tests.conftest import RACINE, ouvrir_page, textes_affiches
 
@@ -72,7 +73,8 @@ def test_editeur_geocode_avec_un_fichier_du_dossier(dossier_donnees, editeur, mo
     places, approx = sur_la_carte(at)
     assert (places, approx) == (24, 11)
     tableau = next(e for e in at.expander if e.label.startswith("La carte en tableau")).dataframe[0].value
-    assert (tableau["Position"] == "adresse").sum() + (tableau["Position"] == "rue").sum() == places - approx
+    lisibles = {precision_lisible("adresse"), precision_lisible("rue")}  # « à l'adresse », « à la rue »
+    assert tableau["Position"].isin(lisibles).sum() == places - approx
 
     # Une seconde fois : plus rien de jamais cherché ; réessayer les non trouvées reste possible.
     assert at.button(key="geocodage_lancer").disabled
