@@ -109,16 +109,23 @@ AXE = VENV / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 VERSION_AXE = "4.14.1"
 
 
-def installer_axe() -> None:
-    """axe-core (paquet npm), pour les tests d'accessibilité dans le navigateur."""
-    if AXE.exists():
+def installer_paquet_npm(temoin: Path, nom: str, version: str, usage: str) -> None:
+    """Installe le paquet npm ``nom@version`` dans le dossier de ``temoin`` (trois niveaux au-dessus du
+    fichier témoin), sauf s'il y est déjà ; sans npm, le dit (les tests qui en ont besoin seront sautés,
+    ce que CI refuse)."""
+    if temoin.exists():
         return
     if shutil.which("npm") is None:
-        dire("ATTENTION : npm est absent : les tests d'accessibilité (axe-core) seront sautés.")
+        dire(f"ATTENTION : npm est absent : {usage} ({nom}) sera sauté.")
         return
-    dire(f"Installation d'axe-core {VERSION_AXE} (npm) pour les tests d'accessibilité …")
-    subprocess.run(["npm", "install", "--prefix", str(AXE.parents[2]), "--no-audit", "--no-fund",
-                    f"axe-core@{VERSION_AXE}"], check=True)
+    dire(f"Installation de {nom} {version} (npm) pour {usage} …")
+    subprocess.run(["npm", "install", "--prefix", str(temoin.parents[2]), "--no-audit", "--no-fund",
+                    f"{nom}@{version}"], check=True)
+
+
+def installer_axe() -> None:
+    """axe-core (paquet npm), pour les tests d'accessibilité dans le navigateur."""
+    installer_paquet_npm(AXE, "axe-core", VERSION_AXE, "le test d'accessibilité")
 
 
 FOURNISSEUR_OIDC = VENV / "oidc" / "node_modules" / "oidc-provider" / "package.json"
@@ -128,14 +135,7 @@ VERSION_FOURNISSEUR_OIDC = "9.13.3"
 def installer_fournisseur_oidc() -> None:
     """oidc-provider (paquet npm) : un vrai fournisseur OpenID Connect, démarré par le test de la
     connexion par ``st.login`` (tests/test_oidc.py) sur la boucle locale."""
-    if FOURNISSEUR_OIDC.exists():
-        return
-    if shutil.which("npm") is None:
-        dire("ATTENTION : npm est absent : le test de connexion OIDC (oidc-provider) sera sauté.")
-        return
-    dire(f"Installation d'oidc-provider {VERSION_FOURNISSEUR_OIDC} (npm) pour le test de connexion OIDC …")
-    subprocess.run(["npm", "install", "--prefix", str(FOURNISSEUR_OIDC.parents[2]), "--no-audit", "--no-fund",
-                    f"oidc-provider@{VERSION_FOURNISSEUR_OIDC}"], check=True)
+    installer_paquet_npm(FOURNISSEUR_OIDC, "oidc-provider", VERSION_FOURNISSEUR_OIDC, "le test de connexion OIDC")
 
 
 def lancer_app(args: list[str]) -> None:
