@@ -72,12 +72,13 @@ def test_telechargement_csv_et_excel(page, serveur_app):
     page.goto(f"{serveur_app}/donnees")
     attendre_page(page, "Données et sources")
     with page.expect_download() as telechargement:
-        page.get_by_role("button", name="Télécharger en CSV").first.click()
+        # Le premier onglet (portrait), pas un autre bouton de la page qui s'afficherait avant lui.
+        page.get_by_role("tabpanel").first.get_by_role("button", name="Télécharger en CSV").click()
     chemin = telechargement.value.path()
     contenu = open(chemin, "rb").read().decode("utf-8-sig")
     assert telechargement.value.suggested_filename == "tableau-de-bord-ctg-portrait.csv"
     assert contenu.splitlines()[0].startswith("id;theme;code;indicateur")
     assert "159106" in contenu
     with page.expect_download() as telechargement:
-        page.get_by_role("button", name="Télécharger en Excel").first.click()
+        page.get_by_role("tabpanel").first.get_by_role("button", name="Télécharger en Excel").click()
     assert open(telechargement.value.path(), "rb").read()[:2] == b"PK"  # classeur XLSX (zip)

@@ -162,6 +162,7 @@ def test_commandes_entieres(navigateur, serveur_app, largeur, hauteur):
         _, n = compteur(page)
         page.goto(f"{serveur_app}/seminaire?diapo={n - 1}")
         expect(page.get_by_role("heading", name=re.compile("quartiers comparés$"), level=1)).to_be_visible()
+        page.locator('[data-testid="stMain"] .diapo-tableau').wait_for()  # le titre arrive avant le tableau
         dehors = page.evaluate("""() => {
             const t = document.querySelector('[data-testid="stMain"] .diapo-tableau').getBoundingClientRect();
             return t.right > window.innerWidth || t.bottom > window.innerHeight;
