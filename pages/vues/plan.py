@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from ctg_data import couleurs
+from ctg_data import graphiques
 from ctg_data import suivi
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
-from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, STATUTS_ORDONNES, Statut, source_lisible
+from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, Statut, source_lisible
 from pages import ui
 
 
@@ -65,18 +66,7 @@ if resume.synthese_axes.empty:
 else:
     st.dataframe(resume.synthese_axes, hide_index=True)
     st.caption(REGLE_ROLLUP)
-    graphique = (
-        alt.Chart(resume.comptes_axes)
-        .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5)
-        .encode(
-            y=alt.Y("Axe:N", title=None, sort=list(resume.synthese_axes["Axe"])),
-            x=alt.X("sum(Indicateurs):Q", title="Nombre d'indicateurs", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color("Statut:N", title="Statut", scale=alt.Scale(
-                domain=LIBELLES_STATUTS, range=[s.couleur for s in STATUTS_ORDONNES])),
-            tooltip=[alt.Tooltip("Axe:N"), alt.Tooltip("Statut:N"), alt.Tooltip("Indicateurs:Q")],
-        )
-        .properties(height=180)
-    )
+    graphique = graphiques.statuts_par_axe(resume.comptes_axes, list(resume.synthese_axes["Axe"]))
     st.altair_chart(graphique, width="stretch")
     st.caption("Le graphique en chiffres : le tableau de synthèse ci-dessus.")
 
