@@ -55,7 +55,9 @@ def tableau_neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Une copie de ``df`` dont chaque cellule de texte (et chaque nom de colonne) passe par ``neutraliser``."""
     sortie = df.copy()
     for c in _colonnes_de_texte(sortie):
-        sortie[c] = sortie[c].astype(object).map(neutraliser)
+        # liste -> colonne « objet » : ``map`` ferait d'une colonne d'entiers et de décimaux (1344 ; 12,5)
+        # une colonne de décimaux (1344,0)
+        sortie[c] = pd.Series([neutraliser(v) for v in sortie[c].astype(object)], index=sortie.index, dtype=object)
     return sortie.rename(columns=lambda c: neutraliser(c) if isinstance(c, str) else c)
 
 
@@ -150,3 +152,226 @@ def provenance(jeu: JeuDeDonnees) -> pd.DataFrame:
         ],
         columns=["Champ", "Valeur"],
     )
+
+
+# --- Tableaux pour tableur : en-têtes en français, sources en mots ------------------------------------
+# Les tableaux des pages (équipements, contexte social, acteurs, indicateurs du plan, jeux de données)
+# portent des colonnes techniques : nom de fichier de ../shared, numéro de ligne, code de colonne INSEE,
+# identifiant interne. Le fichier téléchargé pour un tableur est écrit pour un lecteur : en-têtes en
+# français, source en mots (« Annexes de la CTG Dijon 2024-2027, Annexe 2 »), « oui »/« non », cellules
+# vides (jamais « nan » ni « None »). La référence technique n'est pas perdue : elle est rangée dans une
+# seule colonne, la dernière, « Détail de la source (fichier, ligne) ».
+DETAIL_SOURCE_EXPORT = "Détail de la source (fichier, ligne)"
+
+# colonne technique -> en-tête lu dans le tableur
+EN_TETES: dict[str, str] = {
+    "nom": "Nom", "nom_court": "Nom court", "categorie": "Catégorie", "sous_type": "Type",
+    "gestionnaire": "Gestionnaire", "gestion_ville": "Géré par la Ville", "annexe": "Annexe de la convention",
+    "adresse": "Adresse", "code_postal": "Code postal", "commune": "Commune", "quartier": "Quartier",
+    "origine_quartier": "Quartier : origine", "confiance_quartier": "Quartier : confiance",
+    "raison_quartier": "Quartier : raison", "lat": "Latitude", "lon": "Longitude",
+    "precision": "Précision de la position", "score": "Score du géocodage", "date_position": "Date de la position",
+    "origine_position": "Origine de la position", "capacite": "Capacité (places)",
+    "origine_capacite": "Capacité : origine", "etat": "État", "origine_etat": "État : origine",
+    "note": "Note", "indicateur": "Indicateur", "type_zone": "Type de zone", "code_zone": "Code officiel de la zone",
+    "nom_zone": "Zone", "annee": "Année", "valeur": "Valeur", "unite": "Unité", "statut": "Statut",
+    "source": "Source", "source_section": "Source", "acteur": "Acteur",
+    "nom_dans_le_document": "Nom dans le document", "role": "Rôle", "plan": "Plan", "fiche": "Fiche",
+    "fiche_titre": "Intitulé de la fiche", "fiche_numero": "Numéro de la fiche", "axe": "Axe",
+    "axe_titre": "Intitulé de l'axe", "theme": "Thème", "territoire": "Territoire", "periode": "Période",
+    "qualificatif": "Qualificatif", "citation": "Citation du document", "ordre_calendrier": "Rang dans le calendrier",
+    "qpv": "Quartier prioritaire (QPV)", "code_qpv_2024": "Code du QPV (2024)", "nom_qpv": "Nom du QPV",
+    "cite_educative": "Cité éducative", "code_iris": "Code IRIS", "nom_iris": "IRIS", "type_iris": "Type d'IRIS",
+    "grand_quartier": "Code du grand quartier INSEE", "nom_grand_quartier": "Grand quartier INSEE",
+    "confiance": "Confiance", "raison": "Raison", "auteur": "Auteur", "date": "Date", "nb_iris": "Nombre d'IRIS",
+    "nb_iris_a_verifier": "IRIS à vérifier", "code_qpv": "Code du QPV", "libelle": "Libellé", "texte": "Texte",
+    "definition": "Définition", "agregation": "Regroupement par quartier", "numerateur": "Numérateur",
+    "denominateur": "Dénominateur", "precautions": "Précautions", "type": "Type d'indicateur", "sens": "Sens attendu",
+    "reference": "Valeur de référence", "reference_annee": "Année de la référence", "cible": "Cible",
+    "cible_annee": "Année de la cible", "cible_texte": "Cible (en mots)", "pilote": "Pilote",
+    "frequence": "Fréquence", "prochaine_echeance": "Prochaine échéance", "commentaire": "Commentaire",
+    "zone": "Zone",
+}
+# Colonnes dont le contenu va dans « Détail de la source (fichier, ligne) » (jamais en clair).
+COLONNES_DETAIL = ("source_fichier", "source_detail", "detail")
+# Identifiants internes au tableau de bord (EQ001, P001, gresilles, taux_pauvrete, PE1-I1) : dans le
+# détail, pas en colonne. ``indicateur`` et ``code`` n'en sont que quand le tableau a un libellé.
+IDENTIFIANTS = ("id",)
+OUI_NON = {True: "oui", False: "non", "True": "oui", "False": "non"}
+AGREGATIONS = {"somme": "somme des quartiers", "ponderee_population": "moyenne pondérée par la population",
+               "ratio": "rapport des sommes", "non_agregeable": "non calculable par quartier"}
+_CODE_OFFICIEL = re.compile(r"^(?:\d[\dAB]*|QN\w+)$")
+# Une note de transcription (nom de fichier, numéro de ligne « l. 135 », correction d'OCR) est un détail
+# technique : elle rejoint la colonne de détail ; les autres notes (précautions de lecture) restent.
+_NOTE_TECHNIQUE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|[\w-]+\.(?:csv|geojson|txt|md|ya?ml)\b|\bl\.\s?\d|\blignes?\s\d"
+                             r"|\bOCR\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\bcolonnes?\s[A-Z][A-Z0-9_]+\b")
+
+
+def _vide(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, np.floating)) and not np.isfinite(v))
+
+
+def _texte(v) -> str:
+    return "" if _vide(v) else str(v).strip()
+
+
+def _libelles_sociaux() -> dict[str, str]:
+    """Code d'un indicateur social (``taux_pauvrete``) -> libellé (« Taux de pauvreté »)."""
+    try:
+        from .catalogue import charger
+        dico = charger("social_indicateurs")
+    except Exception:  # noqa: BLE001 - sans dictionnaire, les codes restent (le test les verrait)
+        return {}
+    return dict(zip(dico["code"], dico["libelle"]))
+
+
+def _entiers_si_possible(serie: pd.Series) -> pd.Series:
+    """Un nombre entier rangé comme nombre à virgule (159106.0) écrit 159106, pas 159106,0 ; une colonne
+    qui mêle entiers et décimaux (1344.0 et 12.5) garde chaque nombre tel qu'il est (1344 ; 12,5)."""
+    if not pd.api.types.is_float_dtype(serie.dtype):
+        return serie
+    finis = serie.dropna()
+    if finis.empty or not np.isfinite(finis).all() or finis.abs().max() >= 2**53:
+        return serie
+    if (finis == finis.round()).all():
+        return serie.astype("Int64")
+    return pd.Series([None if _vide(v) else (int(v) if float(v).is_integer() else float(v)) for v in serie],
+                     index=serie.index, dtype=object)
+
+
+def _en_tete(colonne) -> str:
+    if not isinstance(colonne, str):
+        return str(colonne)
+    if colonne in EN_TETES:
+        return EN_TETES[colonne]
+    if re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)+", colonne):  # nom technique inconnu : mots séparés
+        texte = colonne.replace("_", " ")
+        return texte[:1].upper() + texte[1:]
+    return colonne
+
+
+def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
+    """Le tableau ``df`` d'une page, écrit pour un lecteur (voir plus haut) : en-têtes français, sources en
+    mots, « oui »/« non », catégories et précisions en mots, codes d'indicateurs remplacés par leur
+    libellé, nombres entiers sans « ,0 », cellules vides ; références techniques et identifiants internes
+    dans la dernière colonne, « Détail de la source (fichier, ligne) ». Un tableau déjà lisible (en-têtes
+    en français) est rendu tel quel, cellules vides comprises."""
+    from .vocabulaire import CATEGORIES_EQUIPEMENTS, precision_lisible, source_en_mots, source_lisible
+
+    colonnes = [str(c) for c in df.columns]
+    a_un_libelle = "libelle" in colonnes or ("indicateur" in colonnes and "code" in colonnes)
+    identifiants = [c for c in colonnes if c in IDENTIFIANTS or (a_un_libelle and c in ("code",))
+                    or (c == "indicateur" and "libelle" in colonnes)]
+    details: list[list[str]] = [[] for _ in range(len(df))]
+    sortie = {}
+    libelles = None
+    for c in df.columns:
+        nom = str(c)
+        serie = df[c]
+        valeurs = list(serie)
+        if nom in identifiants:
+            for i, v in enumerate(valeurs):
+                if not _vide(v):
+                    details[i].append(f"identifiant : {_texte(v)}")
+            continue
+        if nom in COLONNES_DETAIL:
+            if nom == "source_fichier" and "source_section" in colonnes:
+                continue  # écrit avec sa section, ci-dessous
+            for i, v in enumerate(valeurs):
+                if _texte(v):
+                    details[i].append(_texte(v))
+            continue
+        if nom == "source_section":
+            fichiers = list(df["source_fichier"]) if "source_fichier" in colonnes else [None] * len(df)
+            lisibles = []
+            for i, (f, s) in enumerate(zip(fichiers, valeurs)):
+                lisibles.append(source_en_mots(f, s) or source_lisible(s))
+                brut = ", ".join(t for t in (_texte(f), _texte(s)) if t)
+                if brut and brut != lisibles[-1]:
+                    details[i].append(brut)
+            sortie[EN_TETES[nom]] = lisibles
+            continue
+        if nom == "note":
+            notes = []
+            for i, v in enumerate(valeurs):
+                technique = bool(_NOTE_TECHNIQUE.search(_texte(v)))
+                notes.append("" if technique else _texte(v))
+                if technique:
+                    details[i].append(f"note : {_texte(v)}")
+            sortie[_en_tete(nom)] = notes
+            continue
+        if nom in ("source", "Source"):  # « Source » : tableau déjà mis en français par la page
+            lisibles = []
+            for i, v in enumerate(valeurs):
+                lisibles.append(source_lisible(v))
+                if _texte(v) and _texte(v) != lisibles[-1]:
+                    details[i].append(_texte(v))
+            sortie[_en_tete(nom)] = lisibles
+            continue
+        if pd.api.types.is_bool_dtype(serie.dtype) or (serie.dtype == object and len(serie.dropna())
+                                                        and serie.dropna().map(lambda v: v in OUI_NON).all()):
+            sortie[_en_tete(nom)] = ["" if _vide(v) else OUI_NON.get(v, _texte(v)) for v in valeurs]
+            continue
+        if nom == "categorie":
+            sortie[_en_tete(nom)] = [CATEGORIES_EQUIPEMENTS.get(_texte(v), _texte(v)) for v in valeurs]
+            continue
+        if nom == "precision":
+            sortie[_en_tete(nom)] = [precision_lisible(v) for v in valeurs]
+            continue
+        if nom == "agregation":
+            sortie[_en_tete(nom)] = [AGREGATIONS.get(_texte(v), _texte(v)) for v in valeurs]
+            continue
+        if nom in ("indicateur", "numerateur", "denominateur"):
+            libelles = _libelles_sociaux() if libelles is None else libelles
+            sortie[_en_tete(nom)] = [libelles.get(_texte(v), _texte(v)) for v in valeurs]
+            continue
+        if nom == "code_zone":
+            sortie[_en_tete(nom)] = [_texte(v) if _CODE_OFFICIEL.match(_texte(v)) else "" for v in valeurs]
+            continue
+        if pd.api.types.is_numeric_dtype(serie.dtype):
+            sortie[_en_tete(nom)] = _entiers_si_possible(serie).reset_index(drop=True)
+            continue
+        sortie[_en_tete(nom)] = [v if isinstance(v, (int, float, np.integer, np.floating)) and not _vide(v)
+                                 else _texte(v) for v in valeurs]
+    resultat = pd.DataFrame(sortie)
+    if len(resultat) != len(df):  # aucune colonne gardée
+        resultat = pd.DataFrame(index=range(len(df)))
+    if any(details):
+        resultat[DETAIL_SOURCE_EXPORT] = [" ; ".join(dict.fromkeys(d)) for d in details]
+    return resultat
+
+
+def provenance_pour_tableur(jeu: JeuDeDonnees) -> pd.DataFrame:
+    """La feuille « Source » d'un classeur pour tableur : le document, la section et le producteur en
+    mots ; fichiers de données et de ../shared dans la seule ligne « Détail de la source (fichier, ligne) »."""
+    from .vocabulaire import source_lisible
+
+    return pd.DataFrame(
+        [
+            ("Jeu de données", jeu.titre),
+            ("Document source", jeu.document),
+            ("Section", source_lisible(jeu.section)),
+            ("Producteur", jeu.producteur),
+            ("Année", str(jeu.annee)),
+            ("Licence", jeu.licence),
+            ("Méthode", jeu.methode),
+            (DETAIL_SOURCE_EXPORT, f"fichier du tableau de bord : data/{jeu.fichier} ; source : {jeu.source_fichier}"
+                                   f" ; section : {jeu.section}"),
+        ],
+        columns=["Champ", "Valeur"],
+    )
+
+
+def csv_pour_tableur(df: pd.DataFrame, avant: list[str] | None = None) -> bytes:
+    """CSV d'un tableau de page pour tableur français : ``tableau_pour_tableur`` puis ``en_csv`` (point-virgule,
+    virgule décimale, UTF-8 avec BOM, aucune formule)."""
+    return en_csv(tableau_pour_tableur(df), avant=avant)
+
+
+def xlsx_pour_tableur(df: pd.DataFrame, jeu: JeuDeDonnees | None = None, nom_feuille: str = "Données") -> bytes:
+    """Classeur d'un tableau de page pour tableur : ``tableau_pour_tableur``, puis une feuille « Source »
+    en mots (``provenance_pour_tableur``) quand le jeu de données est connu."""
+    feuilles = [(nom_feuille, tableau_pour_tableur(df))]
+    if jeu is not None:
+        feuilles.append(("Source", provenance_pour_tableur(jeu)))
+    return classeur(feuilles)
