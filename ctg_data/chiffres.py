@@ -205,6 +205,7 @@ class CarteChiffre:
     reperes: list[GroupeSource] = field(default_factory=list)
     historique: list[str] = field(default_factory=list)
     note: str = ""
+    disponible: bool = True  # False : aucune source n'a de valeur pour le territoire (``valeur`` le dit)
 
     def comparaisons(self) -> list[GroupeSource]:
         """Les repères sans la valeur déjà affichée en grand (même source, même période, même zone) ;
@@ -236,7 +237,7 @@ def carte_chiffre(ref: pd.DataFrame, territoire: Territoire, code: str, titre: s
     principal = next((g for g in groupes for zone, _ in g.valeurs if zone == territoire.nom), None)
     if principal is None:
         return CarteChiffre(code, titre, "pas de valeur", "", territoire.nom, "", "aucune source disponible",
-                            reperes=groupes)
+                            reperes=groupes, disponible=False)
     lignes = valeurs_zone(ref, code, territoire.nom)
     ligne = lignes[(lignes["periode"] == principal.periode) & (lignes["origine"] == principal.origine)].iloc[0]
     symbole, unite, precision = _separer_unite(ligne["unite"])
@@ -256,6 +257,38 @@ def carte_chiffre(ref: pd.DataFrame, territoire: Territoire, code: str, titre: s
 def cartes_chiffres_cles(ref: pd.DataFrame, territoire: Territoire) -> list[CarteChiffre]:
     """Les chiffres clés du territoire (liste ``chiffres_cles`` de son fichier), dans l'ordre."""
     return [carte_chiffre(ref, territoire, c.code, c.titre) for c in territoire.chiffres_cles]
+
+
+def _en_phrase(titre: str) -> str:
+    """« Taux de pauvreté » -> « taux de pauvreté » (un sigle en tête, « NEET », reste tel quel)."""
+    premier = titre.split(" ", 1)[0]
+    return titre if premier.isupper() and len(premier) > 1 else titre[:1].lower() + titre[1:]
+
+
+def phrase_chiffres_absents(cartes: list[CarteChiffre], territoire: Territoire) -> str:
+    """La ligne qui dit quels chiffres clés n'ont encore aucune valeur pour le territoire (aucune
+    source du tableau de bord n'en donne) ; chaîne vide s'il n'en manque aucun."""
+    absents = [_en_phrase(c.titre) for c in cartes if not c.disponible]
+    if not absents:
+        return ""
+    if len(absents) == len(cartes):
+        debut = f"Pas encore de chiffres pour {territoire.nom} dans le tableau de bord"
+    else:
+        debut = f"Pas encore de valeur pour {territoire.nom}"
+    return (f"{debut} : {' ; '.join(absents)}. Ni le document signé ni les données ouvertes chargées "
+            "n'en donnent pour ce territoire pour l'instant.")
+
+
+def origines_du_territoire(ref: pd.DataFrame, territoire: Territoire) -> list[str]:
+    """D'où viennent les chiffres du territoire lui-même, en mots : le document signé (son nom) et
+    « les données ouvertes » ; liste vide si aucune source n'a encore de valeur pour lui."""
+    lignes = ref[(ref["zone"] == territoire.nom) & ref["valeur"].notna()]
+    origines = []
+    if (lignes["origine"] == CONVENTION).any() and territoire.portrait is not None:
+        origines.append(territoire.portrait.document)
+    if (lignes["origine"] == DONNEES_OUVERTES).any():
+        origines.append("les données ouvertes")
+    return origines
 
 
 def resume_zone(ref: pd.DataFrame, code: str, zone: str) -> str:

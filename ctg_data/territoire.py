@@ -24,6 +24,9 @@ from . import config
 from .erreurs import ErreurDonnees, Probleme
 
 DOSSIER = "territoires"
+# La nature d'un territoire en mots simples, et le nom de son code officiel.
+NATURES_LISIBLES = {"commune": "commune", "EPCI": "intercommunalité (EPCI)"}
+NOMS_CODES = {"commune": "code INSEE", "EPCI": "SIREN"}
 TYPES_ZONES = ["IRIS", "quartier", "QPV", "commune", "EPCI", "département", "région", "France métropolitaine", "France"]
 
 
@@ -88,6 +91,19 @@ class Territoire(_Modele):
     def tout_en_phrase(self) -> str:
         """« tout Dijon » : ``libelle_tout`` au milieu d'une phrase."""
         return self.libelle_tout[0].lower() + self.libelle_tout[1:]
+
+    @property
+    def nature_lisible(self) -> str:
+        """« commune », « intercommunalité (EPCI) »."""
+        return NATURES_LISIBLES[self.nature]
+
+    def description(self, nombre_sous_zones: int | None = None) -> str:
+        """« Ville de Dijon — commune, code INSEE 21231, 9 quartiers » : le territoire en une ligne
+        (``nombre_sous_zones`` : nombre de sous-zones lues dans leur jeu de données, s'il y en a)."""
+        morceaux = [self.nature_lisible, f"{NOMS_CODES[self.nature]} {self.code}"]
+        if self.sous_zones is not None and nombre_sous_zones:
+            morceaux.append(f"{nombre_sous_zones} {self.sous_zones.pluriel if nombre_sous_zones > 1 else self.sous_zones.singulier}")
+        return f"{self.nom_complet} — {', '.join(morceaux)}"
 
     def noms_sources(self) -> dict[str, str]:
         """Nom de zone dans une source -> nom affiché (le territoire et ses comparaisons)."""

@@ -13,7 +13,7 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 from .chargement import (  # noqa: F401
     cartes_chiffres,
     arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
-    empreinte_stockage, equipements_localises, fichier_donnees, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
+    empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )
 from .connexion import (  # noqa: F401
     CLE_IDENTITE, bloc_connexion, demander_connexion, erreur_ecriture, identite, journal_des_connexions, oidc_configure,

@@ -198,6 +198,26 @@ def cartes_chiffres(id_territoire: str) -> list:
         arreter_sur_erreur(e)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _origines(dossier: str, empreinte: tuple, id_territoire: str) -> list[str]:
+    from ctg_data import chiffres
+    from ctg_data.territoire import charger_territoires
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    return chiffres.origines_du_territoire(_reference(dossier, empreinte, id_territoire), t)
+
+
+def origines_chiffres(id_territoire: str) -> list[str] | None:
+    """D'où viennent les chiffres du territoire (``ctg_data.chiffres.origines_du_territoire``), pour la
+    colonne de gauche de chaque page ; None si les données n'ont pas pu être lues (la page le dit
+    elle-même, la colonne de gauche ne s'arrête pas pour autant)."""
+    dossier = config.dossier_donnees()
+    try:
+        return _origines(str(dossier), cat.empreinte(dossier), id_territoire)
+    except ErreurDonnees:
+        return None
+
+
 def empreinte_fichiers() -> tuple:
     """Dates de modification des fichiers de data/ : change quand un fichier est modifié."""
     return cat.empreinte(config.dossier_donnees())

@@ -10,7 +10,9 @@ import pandas as pd
 from ctg_data.plan import Plan, plan_par_defaut
 from ctg_data.territoire import Territoire, sous_zones
 
-from .chargement import donnees, plans, territoires
+from ctg_data.vocabulaire import source_lisible
+
+from .chargement import donnees, origines_chiffres, plans, territoires
 from .widgets import nom_brut, texte_brut
 
 CLE_PLAN = "plan"
@@ -42,6 +44,8 @@ def filtre_plan() -> None:
             on_change=lambda: st.session_state.update({CLE_PLAN: st.session_state["_widget_plan"]}),
             help="Change le plan d'actions et le territoire de toutes les pages.",
         )
+        # Le nom complet du plan (le menu n'a la place que pour son nom court), sur autant de lignes qu'il faut.
+        st.caption(nom_brut(disponibles[st.session_state[CLE_PLAN]].titre))
         for e in erreurs:
             st.warning("Plan refusé : " + texte_brut(e.message()).replace("\n", "  \n"), icon=":material/error:")
     if st.session_state[CLE_PLAN] == plan_par_defaut(disponibles):
@@ -120,7 +124,10 @@ def filtres_partages() -> None:
                 help=f"{texte_brut(t.sous_zones.description)} Le choix est gardé dans l'adresse de la page : copiez-la "
                 "pour partager cette vue.",
             )
-        st.caption(f"Données : {nom_brut(p.titre_court)} et données ouvertes. Détail dans « Données et sources ».")
+        st.caption(texte_sources(p, t))
+        with st.expander("Parties du document citées", icon=":material/description:"):
+            st.markdown("\n".join(f"- {nom_brut(partie)}" for partie in dict.fromkeys(
+                source_lisible(s.section) for s in p.sources)))
     choix = st.session_state[CLE_QUARTIER]
     if choix == TOUT:
         st.query_params.pop(CLE_QUARTIER, None)
@@ -128,6 +135,19 @@ def filtres_partages() -> None:
         st.query_params[CLE_QUARTIER] = id_par_nom[choix]
     if CLE_AVERTISSEMENT in st.session_state:
         st.warning(texte_brut(st.session_state.pop(CLE_AVERTISSEMENT)), icon=":material/warning:")
+
+
+def texte_sources(p: Plan, t: Territoire) -> str:
+    """Les sources du plan et des chiffres de son territoire, en mots, pour la colonne de gauche."""
+    origines = origines_chiffres(t.id)
+    if origines is None:
+        chiffres = ""
+    elif origines:
+        chiffres = f" ; chiffres de {nom_brut(t.nom)} : {' et '.join(nom_brut(o) for o in origines)}"
+    else:
+        chiffres = f" ; pas encore de chiffres de {nom_brut(t.nom)} dans le tableau de bord"
+    return (f"Sources : le document signé du plan (axes, fiches, indicateurs){chiffres}. "
+            "Détail dans « Données et sources ».")
 
 
 def quartier_selectionne() -> str | None:

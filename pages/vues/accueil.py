@@ -1,10 +1,16 @@
-"""Page d'accueil : le plan suivi, les chiffres clés du territoire (toutes sources, avec période, unité
-et source), les équipements et services comptés une seule fois pour toutes les pages."""
+"""Page d'accueil de chaque plan : son territoire (nom, nature), ses dates, les chiffres clés du
+territoire qui existent (toutes sources, avec période, unité et source ; une ligne dit ceux qui manquent),
+l'avancement du plan par axe (nombres et graphique des statuts, calculés comme la page « Plan d'actions »)
+et, quand le tableau de bord les a, les équipements et services comptés une seule fois pour toutes les pages."""
 
 import streamlit as st
 
+from ctg_data import chiffres
 from ctg_data import equipements as eq
-from ctg_data.vocabulaire import TYPES_PLAN
+from ctg_data import format as fmt
+from ctg_data import graphiques
+from ctg_data import vues_plan as vp
+from ctg_data.vocabulaire import TYPES_PLAN, source_lisible
 from pages import ui
 
 plan = ui.plan()
@@ -12,48 +18,122 @@ territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
 
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
+
+# Une valeur de carte ne se coupe jamais (« plus de 5… ») : elle passe à la ligne entre ses mots quand la
+# colonne est étroite (quatre cartes par ligne sur un ordinateur portable, une seule sur un téléphone). Le
+# nombre lui-même reste d'un seul tenant (espaces insécables de ctg_data.format).
+st.html(
+    "<style>"
+    ".st-key-accueil_chiffres [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'],"
+    ".st-key-accueil_chiffres [data-testid='stMetricValue'] p,"
+    ".st-key-accueil_plan [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'],"
+    ".st-key-accueil_plan [data-testid='stMetricValue'] p"
+    "{white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;}"
+    "</style>"
+)
+
+# --- Le plan et son territoire -------------------------------------------------------------
 st.title(f"{TYPES_PLAN[plan.type]} — {brut(territoire.nom_complet)}")
-st.markdown(f"**{brut(plan.titre_court)}** · {brut(plan.periode_lisible())}")
+premiere, derniere = plan.annees()
+date_connue = premiere is not None and derniere is not None
+periode = plan.periode_lisible() if date_connue else "période non datée par le document"
+st.markdown(f"**{brut(plan.titre_court)}** · {brut(periode)}")
+nombre_sous_zones = len(ui.sous_zones_du_territoire()) if territoire.sous_zones else None
+st.markdown(f"Territoire : {brut(territoire.description(nombre_sous_zones))}")
+st.caption(f"Document : {brut(plan.titre)}")
+if plan.periode_texte and not (plan.debut and plan.fin):
+    st.caption(f"Dates : {brut(source_lisible(plan.periode_texte))}")
 if plan.presentation:
     st.markdown(ui.texte_brut(plan.presentation))
 
 with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
+    filtres = (f"Le plan suivi et le {territoire.sous_zones.singulier}, dans la colonne de gauche, s'appliquent à "
+               "toutes les pages." if territoire.sous_zones else
+               "Le plan suivi, dans la colonne de gauche, s'applique à toutes les pages.")
+    equipements = " ; le nombre d'équipements et de services" if territoire.carte_et_contexte else ""
     st.markdown(
-        "- **Accueil** (cette page) : les chiffres clés du territoire, de la convention et des données ouvertes, "
-        "chacun avec son année et sa source ; le nombre d'équipements et de services.\n"
+        f"- **Accueil** (cette page) : le territoire et ses chiffres clés, chacun avec son année et sa source ; "
+        f"l'avancement du plan d'actions, axe par axe{equipements}.\n"
         "- **Plan d'actions** et **Tableau récapitulatif annuel** : l'avancement des fiches et des indicateurs.\n"
         "- **Données et sources** : chaque jeu de données, d'où il vient, sous quelle licence, "
         "son contenu complet et son téléchargement en CSV ou en Excel.\n"
-        "- Le plan suivi et le quartier, dans la colonne de gauche, s'appliquent à toutes les pages. "
-        "Le lien de la page garde ce choix : copiez-le pour partager la même vue."
+        f"- {filtres} Le lien de la page garde ce choix : copiez-le pour partager la même vue."
     )
 
 # --- Chiffres clés -------------------------------------------------------------------------
 if territoire.chiffres_cles:
     st.header("Chiffres clés du territoire")
-    if quartier:
+    cartes = ui.cartes_chiffres(territoire.id)
+    presentes = [c for c in cartes if c.disponible]
+    if quartier and presentes:
         st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les donnent pas "
                 f"pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.", icon=":material/info:")
-    cartes = ui.cartes_chiffres(territoire.id)
-    for debut in range(0, len(cartes), 4):
-        for colonne, carte in zip(st.columns(4), cartes[debut : debut + 4]):
-            with colonne.container(border=True):
-                st.markdown(f"**{brut(carte.titre)}**", help=ui.texte_brut(carte.note) if carte.note else None)
-                st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
-                ligne = f"{brut(carte.unite)} — " if carte.unite else ""
-                st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
-                if carte.precision_unite:
-                    st.caption(f"Montant : {brut(carte.precision_unite)}.")
-                st.caption(f"Source : {brut(carte.source)}")
-                for g in carte.comparaisons():
-                    st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
-                if carte.historique:
-                    st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
-    st.caption(
-        "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont montrées, "
-        "avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne se comparent "
-        "pas directement."
-    )
+    with st.container(key="accueil_chiffres"):
+        for debut in range(0, len(presentes), 4):
+            for colonne, carte in zip(st.columns(4), presentes[debut : debut + 4]):
+                with colonne.container(border=True):
+                    st.markdown(f"**{brut(carte.titre)}**", help=ui.texte_brut(carte.note) if carte.note else None)
+                    st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
+                    ligne = f"{brut(carte.unite)} — " if carte.unite else ""
+                    st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
+                    if carte.precision_unite:
+                        st.caption(f"Montant : {brut(carte.precision_unite)}.")
+                    st.caption(f"Source : {brut(carte.source)}")
+                    for g in carte.comparaisons():
+                        st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
+                    if carte.historique:
+                        st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
+    absents = chiffres.phrase_chiffres_absents(cartes, territoire)
+    if absents:
+        st.info(ui.texte_brut(absents), icon=":material/hourglass_empty:")
+        sans_valeur = [c for c in cartes if not c.disponible and c.reperes]
+        if sans_valeur:
+            zones = list(dict.fromkeys(z for c in sans_valeur for g in c.reperes for z, _ in g.valeurs))
+            with st.expander(f"En attendant, les mêmes chiffres pour {', '.join(brut(z) for z in zones)}"):
+                for carte in sans_valeur:
+                    st.markdown(f"**{brut(carte.titre)}**")
+                    for g in carte.reperes:
+                        st.caption(ui.texte_brut(g.phrase()))
+    if presentes:
+        st.caption(
+            "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont montrées, "
+            "avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne se comparent "
+            "pas directement."
+        )
+
+# --- Avancement du plan ----------------------------------------------------------------------
+st.header("Avancement du plan d'actions")
+courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
+resume = vp.resume_plan(plan, territoire, courantes, manuels, sous_zone=quartier)
+indicateurs = len(resume.statuts)
+renseignes = int(resume.synthese_axes["Renseignés"].sum()) if not resume.synthese_axes.empty else 0
+with st.container(key="accueil_plan"):
+    for colonne, (libelle, nombre) in zip(st.columns(4), [
+        ("Axes", len(plan.axes)), ("Fiches projet", len(plan.fiches)), ("Indicateurs", indicateurs),
+        ("Indicateurs renseignés", renseignes),
+    ]):
+        colonne.metric(libelle, fmt.nombre(nombre), border=True)
+if quartier and territoire.sous_zones:
+    st.caption(f"Seules les valeurs saisies pour le {territoire.sous_zones.singulier} {brut(quartier)} comptent, comme "
+               "dans « Plan d'actions ».")
+if resume.synthese_axes.empty:
+    st.caption("Ce plan n'a pas d'indicateur : aucun statut à calculer. Ses fiches se lisent dans « Plan d'actions ».")
+else:
+    axes_comptes = list(resume.synthese_axes["Axe"])
+    # Hauteur donnée à Streamlit : les barres (36 px par axe) plus l'axe des nombres et la légende, sinon
+    # le graphique étiré en largeur tient tout entier dans la hauteur des barres et les écrase.
+    st.altair_chart(graphiques.statuts_par_axe(resume.comptes_axes, axes_comptes), width="stretch",
+                    height=36 * len(axes_comptes) + 140)
+lignes = []
+for axe in resume.axes:
+    fiches = len([f for f in plan.fiches if f.axe == axe.id])
+    debut = f"- **{brut(axe.libelle)}** : {fiches} fiche{'s' if fiches > 1 else ''}"
+    lignes.append(f"{debut}, {axe.avancement}" + (f" — {ui.badge(axe.statut)}" if axe.total else ""))
+st.markdown("\n".join(lignes))
+if not resume.synthese_axes.empty:
+    st.caption("Le graphique en chiffres : la liste ci-dessus. Statut d'un axe : celui de ses indicateurs, "
+               "selon la règle affichée dans « Plan d'actions ».")
+st.page_link("pages/vues/plan.py", label="Voir le plan d'actions", icon=":material/account_tree:")
 
 # --- Équipements -------------------------------------------------------------------------
 if territoire.carte_et_contexte:
@@ -75,11 +155,6 @@ if territoire.carte_et_contexte:
                 columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"}), hide_index=True)
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Source : convention, annexes 2 et 2 bis "
                "(« bonus territoire » de la Caf : annexe 2 ; non éligibles : annexe 2 bis).")
-elif not territoire.chiffres_cles:
-    st.info(
-        f"Le tableau de bord n'a pas encore la carte des équipements ni les chiffres du territoire "
-        f"« {brut(territoire.nom_complet)} ». Son plan d'actions ({len(plan.axes)} axes, {len(plan.fiches)} fiches) "
-        "se consulte dans « Plan d'actions » et « Tableau récapitulatif annuel ».",
-        icon=":material/info:",
-    )
-    st.page_link("pages/vues/plan.py", label="Voir le plan d'actions", icon=":material/account_tree:")
+else:
+    st.caption(f"La carte des équipements et le contexte social de {brut(territoire.nom)} ne sont pas encore dans le "
+               "tableau de bord.")
