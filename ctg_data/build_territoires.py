@@ -809,10 +809,16 @@ def _avertissements(examen: dict, fusions: dict[str, list[str]], noms_2018: dict
                 f"le contour 2018 de {p['nom_2018']} ({p['code_2018']}), commune absente de la composition 2020, touche "
                 f"{c} ({noms_2018.get(c)}), renommée depuis : fusion probable, NON ajoutée à la carte "
                 f"(pour l'ajouter après vérification : --fusion {c}={p['code_2018']})")
+        elif p["candidates"]:
+            textes.append(
+                f"le contour 2018 de {p['nom_2018']} ({p['code_2018']}), commune absente de la composition 2020, touche "
+                f"plusieurs communes renommées depuis ({', '.join(p['candidates'])}) : fusion possible avec l'une "
+                "d'elles, NON ajoutée à la carte (à vérifier, puis --fusion CODE_2020=" + p["code_2018"] + ")")
         else:
             textes.append(
                 f"le contour 2018 de {p['nom_2018']} ({p['code_2018']}), commune absente de la composition 2020, touche "
-                f"des communes du territoire ({', '.join(p['voisines'])}) : non ajouté à la carte")
+                f"des communes du territoire ({', '.join(p['voisines'])}) dont aucune n'a changé de nom : sans doute "
+                "fusionnée hors du territoire ou dans une commune qui a gardé son nom ; NON ajoutée à la carte")
     for code, liste in fusions.items():
         textes.append(f"fusion déclarée : contour 2018 de {', '.join(f'{noms_2018.get(a)} ({a})' for a in liste)} "
                       f"ajouté à la commune {code}")
