@@ -1,14 +1,18 @@
-"""Cartographie des acteurs : qui pilote ou accompagne quelle fiche (CTG, Annexe 5 : premier outil d'évaluation)."""
+"""Cartographie des acteurs : qui pilote ou accompagne quelle fiche (CTG, Annexe 5 : premier outil d'évaluation).
+
+Le classement, le nombre d'acteurs montrés dans le graphique et le graphique lui-même sont calculés par
+``ctg_data.acteurs`` ; la page ne fait que les afficher."""
 
 import pandas as pd
 import streamlit as st
 
-from ctg_data import acteurs, couleurs
+from ctg_data import acteurs
+from ctg_data.format import nombre
 from ctg_data.vocabulaire import source_lisible
 from pages import ui
 
 
-alt = ui.altair()
+ui.altair()  # thème français des graphiques (le graphique porte aussi sa locale)
 
 disponibles, _ = ui.plans()
 plan = ui.plan()
@@ -32,27 +36,38 @@ if liens.empty:
     st.info("Aucun pilote ni partenaire n'est nommé dans les fiches choisies.", icon=":material/info:")
     st.stop()
 
-st.subheader("Qui est impliqué dans quoi")
-hauteur = min(900, 22 * liens["acteur"].nunique() + 60)
-st.altair_chart(
-    alt.Chart(liens).mark_square(size=180, stroke=couleurs.CONTOUR, strokeWidth=0.8).encode(
-        x=alt.X("fiche:N", title="Fiche", sort=None),
-        y=alt.Y("acteur:N", title=None, sort="-x"),
-        color=alt.Color("role:N", title="Rôle", scale=alt.Scale(range=couleurs.COULEURS_ROLES)),
-        tooltip=[alt.Tooltip("acteur:N", title="Acteur"), alt.Tooltip("role:N", title="Rôle"),
-                 alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("fiche:N", title="Fiche"),
-                 alt.Tooltip("fiche_titre:N", title="Intitulé"), alt.Tooltip("nom_dans_le_document:N", title="Nom dans le document")],
-    ).properties(height=hauteur),
-    width="stretch",
-)
-st.caption("Chaque carré : un acteur (ligne) impliqué dans une fiche (colonne). Le même tableau, lisible sans graphique, est ci-dessous.")
+classement = acteurs.par_acteur(liens)
+nb_fiches = len(liens[["plan", "fiche"]].drop_duplicates())
+st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(nb_fiches)}** fiches.")
 
-synthese = acteurs.par_acteur(liens)
-st.subheader("Fiches par acteur")
-st.dataframe(synthese, hide_index=True)
-acteur = st.selectbox("Voir les fiches d'un acteur", list(synthese["Acteur"]), key="acteurs_choix")
+st.subheader("Les acteurs les plus impliqués")
+n = acteurs.nombre_affiche(classement)
+st.altair_chart(acteurs.graphique(liens, classement, n), width="stretch")
+st.caption(acteurs.phrase_graphique(n, len(classement)) + " Longueur de la barre : nombre de fiches ; "
+           "couleur : rôle de l'acteur dans la fiche (s'il en a deux, le plus fort : pilote, puis pilote de l'axe).")
+
+st.subheader("Tous les acteurs, du plus au moins impliqué")
+st.caption("Classés par nombre de fiches, puis par fiches pilotées, puis par ordre alphabétique. "
+           "Un texte trop long pour sa case se lit en entier en cliquant deux fois dessus.")
+st.dataframe(
+    classement, hide_index=True, row_height=acteurs.HAUTEUR_LIGNE_TABLEAU, height=acteurs.HAUTEUR_TABLEAU,
+    column_config={
+        # Nom et nombre de fiches d'abord, épinglés, et assez étroits pour tenir ensemble sur un téléphone.
+        "Acteur": st.column_config.TextColumn("Acteur", width=acteurs.LARGEUR_ACTEUR, pinned=True),
+        "Fiches": st.column_config.NumberColumn("Fiches", width=acteurs.LARGEUR_FICHES, pinned=True, format="%d",
+                                                help="Nombre de fiches où l'acteur est nommé"),
+        "Rôles": st.column_config.TextColumn("Rôles", width="medium"),
+        "Fiches concernées": st.column_config.TextColumn("Fiches concernées", width="large"),
+        "Plans": st.column_config.TextColumn("Plans", width="medium"),
+    },
+)
+ui.telechargements(classement, "acteurs-classement", cle="acteurs-classement")
+
+st.subheader("Les fiches d'un acteur")
+acteur = st.selectbox("Voir les fiches d'un acteur", list(classement["Acteur"]), key="acteurs_choix")
 detail = liens[liens["acteur"] == acteur][["plan", "fiche", "fiche_titre", "role", "axe", "nom_dans_le_document", "source"]]
 detail = detail.assign(source=detail["source"].map(source_lisible))
 st.dataframe(detail.rename(columns={"plan": "Plan", "fiche": "Fiche", "fiche_titre": "Intitulé", "role": "Rôle", "axe": "Axe",
                                     "nom_dans_le_document": "Nom dans le document", "source": "Source"}), hide_index=True)
-ui.telechargements(liens, "acteurs-des-plans", cle="acteurs")
+st.caption("Toutes les fiches choisies, une ligne par acteur, rôle et fiche :")
+ui.telechargements(acteurs.liens_lisibles(liens), "acteurs-des-plans", cle="acteurs")
