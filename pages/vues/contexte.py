@@ -31,51 +31,96 @@ st.markdown(
 )
 
 dico = ui.donnees("social_indicateurs")
+rattachement = ui.donnees("iris_quartiers")
 c1, c2, c3 = st.columns([3, 1, 1])
 code = c1.selectbox("Indicateur", vc.indicateurs_disponibles(social, dico),
                     format_func=lambda c: dictionnaire.loc[c, "libelle"], key="contexte_indicateur")
 choix = vc.vue_indicateur(social, dico, territoire, code)
 annee = c2.selectbox("Année", choix.annees, key="contexte_annee")
-niveau = c3.radio("Niveau", choix.niveaux, key="contexte_niveau", horizontal=True)
-vue = vc.vue_indicateur(social, dico, territoire, code, annee, niveau)
+niveau = c3.radio("Niveau", choix.niveaux, key="contexte_niveau", horizontal=True) if choix.niveaux else None
+vue = vc.vue_indicateur(social, dico, territoire, code, annee, niveau, rattachement=rattachement)
 unite = vue.unite
+annee = vue.annee
 
-gauche, droite = st.columns([3, 2])
+if vue.raison:  # rien à cartographier : la raison en une ligne, sur toute la largeur
+    st.info(brut(vue.raison), icon=":material/info:")
+    gauche, droite = None, st.container()
+else:
+    gauche, droite = st.columns([3, 2])
 with droite:
     st.subheader(brut(vue.libelle))
     st.markdown(ui.texte_brut(vue.definition))
-    st.markdown(f"**Unité** : {brut(unite)} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
+    if vue.niveaux:
+        st.markdown(f"**Unité** : {brut(unite)} · **Règle de regroupement par quartier** : {agregation.REGLES[vue.agregation]}.")
+    else:
+        st.markdown(f"**Unité** : {brut(unite)}")
     if vue.precautions:
         st.warning(ui.texte_brut(vue.precautions), icon=":material/warning:")
     if vue.detail:
         with st.expander("Détail technique", icon=":material/description:"):
             st.caption(ui.texte_brut(vue.detail))
     st.caption(f"Source : {brut(vue.source)}")
-    if not vue.par_quartier:
-        st.info("Pas de valeur par quartier pour cet indicateur : une médiane ou un décile ne se moyenne pas. "
-                "La carte montre les IRIS ; le tableau plus bas donne la valeur de chaque IRIS.",
-                icon=":material/info:")
-with gauche:
-    if vue.zones.empty:
-        st.caption("Aucune donnée pour ce niveau et cette année.")
-    else:
+    if vue.note_quartiers:
+        st.info(vue.note_quartiers, icon=":material/info:")
+if gauche is not None:
+    with gauche:
         contours = ui.contours("quartiers_geo") if vue.type_zone == "quartier" else ui.contours("iris")
         cle = "id" if vue.type_zone == "quartier" else "code_iris"
-        st_folium(
-            cartes.carte_choroplethe(contours, cle, vue.zones, f"{vue.libelle} ({annee})", unite,
-                                     qpv=ui.contours("qpv"), quartier_selectionne=quartier),
-            height=520, use_container_width=True, returned_objects=[],
-            key=f"choro-{code}-{annee}-{vue.type_zone}-{quartier}",
-        )
+        titre_carte = f"{vue.libelle} ({annee})"
+        carte = cartes.carte_choroplethe(contours, cle, vue.zones, titre_carte, unite,
+                                         qpv=ui.contours("qpv"), quartier_selectionne=quartier)
+        legende = vc.legende_hors_carte(carte, vue.zones, unite, quartier_selectionne=quartier)
+        st_folium(carte, height=520, use_container_width=True, returned_objects=[],
+                  key=f"choro-{code}-{annee}-{vue.type_zone}-{quartier}")
+        st.markdown(vc.legende_html(titre_carte, legende), unsafe_allow_html=True)
         st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
 # --- Tous les quartiers, avec le territoire et ses comparaisons ----------------------------------
-st.subheader(f"{brut(vue.libelle)} — {annee}")
 references = vue.references
-if not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
+if vue.etendue is not None:
+    etendue = vue.etendue
+    st.subheader(f"{brut(vue.libelle)} — {annee} : les IRIS de chaque quartier")
+    st.markdown("Pour chaque quartier, la barre va de la valeur de l'IRIS le plus bas à celle de l'IRIS le plus "
+                "haut ; chaque trait vertical est un IRIS. Aucune valeur n'est calculée pour le quartier.")
+    ordre = list(etendue.par_quartier["quartier"])
+    bornes = etendue.par_quartier.dropna(subset=["minimum"]).assign(choisi=lambda d: d["quartier"] == quartier)
+    points = etendue.points.assign(choisi=etendue.points["quartier"] == quartier)
+    y = alt.Y("quartier:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0))
+    couches = [
+        alt.Chart(bornes).mark_bar(height=14, opacity=0.35).encode(
+            y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False)), x2="maximum:Q",
+            color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
+            tooltip=[alt.Tooltip("quartier:N", title="Quartier"),
+                     alt.Tooltip("minimum:Q", title="Valeur la plus basse", format=",.0f"),
+                     alt.Tooltip("iris_minimum:N", title="IRIS le plus bas"),
+                     alt.Tooltip("maximum:Q", title="Valeur la plus haute", format=",.0f"),
+                     alt.Tooltip("iris_maximum:N", title="IRIS le plus haut"),
+                     alt.Tooltip("avec_valeur:Q", title="IRIS avec une valeur"),
+                     alt.Tooltip("sans_valeur:Q", title="IRIS sans valeur")]),
+        alt.Chart(points).mark_tick(thickness=2, size=22).encode(
+            y=y, x="valeur:Q",
+            color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.CONTOUR)),
+            tooltip=[alt.Tooltip("nom_iris:N", title="IRIS"), alt.Tooltip("quartier:N", title="Quartier"),
+                     alt.Tooltip("valeur:Q", title=vue.libelle, format=",.0f")]),
+    ]
+    if not references.empty:
+        couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
+            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=",.0f")]))
+    st.altair_chart(alt.layer(*couches).properties(height=36 * len(ordre) + 40), width="stretch")
+    if references.empty:
+        st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) en {annee} "
+                   "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
+    else:
+        st.caption("Traits pointillés rouges : " + " ; ".join(
+            f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
+    st.dataframe(etendue.tableau, hide_index=True)
+    st.caption(brut(etendue.rattachement) + " Un IRIS sans valeur (secret statistique, valeur non significative ou "
+               "non disponible) n'est jamais compté.")
+elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
+    st.subheader(f"{brut(vue.libelle)} — {annee}")
     donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
-        y=alt.Y("nom_zone:N", title=None, sort="-x"),
+        y=alt.Y("nom_zone:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
         x=alt.X("valeur:Q", title=unite),
         color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f"),
@@ -93,7 +138,7 @@ if not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any()
         st.caption("Traits pointillés rouges : " + " ; ".join(
             f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
 elif not references.empty:
-    st.markdown("Valeurs de comparaison : " + " ; ".join(
+    st.markdown(f"Valeurs de comparaison en {annee} : " + " ; ".join(
         f"{brut(r['nom_zone'])} : {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
 
 # --- Repères : le territoire et ses comparaisons, toutes sources, en séries ---------------------------
@@ -106,12 +151,14 @@ if groupes:
 else:
     st.caption(f"Aucune source ne donne cet indicateur pour {brut(territoire.nom)} ni ses territoires de comparaison.")
 if vue.serie_reperes["annee"].nunique() > 1:
-    st.altair_chart(alt.Chart(vue.serie_reperes).mark_line(point=True).encode(
+    st.markdown(f"**{brut(vue.libelle)} : {brut(territoire.nom)} et territoires de comparaison**")
+    st.altair_chart(alt.Chart(vc.avec_etiquette(vue.serie_reperes)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite),
-        color=alt.Color("nom_zone:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
+        color=alt.Color("etiquette:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                        legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
-    ).properties(height=260, title=f"{vue.libelle} : {territoire.nom} et territoires de comparaison"), width="stretch")
+    ).properties(height=260, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
         vue.serie_reperes.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
         .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Territoire", columns=None)
@@ -125,14 +172,15 @@ if serie["annee"].nunique() > 1:
     st.subheader("Évolution par quartier")
     if quartier:
         serie = serie.assign(choisi=serie["nom_zone"] == quartier)
-    courbes = alt.Chart(serie).mark_line(point=True).encode(
+    courbes = alt.Chart(vc.avec_etiquette(serie)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite),
-        color=alt.Color("nom_zone:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
+        color=alt.Color("etiquette:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                        legend=alt.Legend(**vc.legende_dessous(colonnes=2))),
         strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f")],
     )
-    st.altair_chart(courbes.properties(height=300), width="stretch")
+    st.altair_chart(courbes.properties(height=300, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
         serie.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
         .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Quartier", columns=None)
@@ -157,12 +205,13 @@ else:
     code_qpv = st.radio("Indicateur", codes_qpv, format_func=lambda c: brut(dictionnaire.loc[c, "libelle"]),
                         key="qpv_indicateur", horizontal=True)
     ensemble, avec_territoire = vc.serie_qpv(social, territoire, code_qpv)
-    st.altair_chart(alt.Chart(ensemble).mark_line(point=True).encode(
+    st.altair_chart(alt.Chart(vc.avec_etiquette(ensemble)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
-        color=alt.Color("nom_zone:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
+        color=alt.Color("etiquette:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                        legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
                  alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
-    ).properties(height=280), width="stretch")
+    ).properties(height=280, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
         pd.DataFrame({"Zone": ensemble["nom_zone"], "Année": ensemble["annee"],
                       "Valeur": [fmt.valeur(v, dictionnaire.loc[code_qpv, "unite"]) for v in ensemble["valeur"]],
