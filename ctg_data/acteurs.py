@@ -155,12 +155,13 @@ def par_acteur(liens_: pd.DataFrame) -> pd.DataFrame:
 # (labelLimit=0). Le graphique ne dépasse pas HAUTEUR_MAX pixels : il montre les N premiers acteurs du
 # classement qui y tiennent, au plus N_MAX ; la liste complète est dans le tableau.
 HAUTEUR_LIGNE_MIN = 18
-HAUTEUR_MAX = 520
+HAUTEUR_MAX = 640
 N_MAX = 20
 LARGEUR_LIBELLE = 28
 TAILLE_POLICE = 12
-INTERLIGNE = 14
-MARGE_LIGNE = 8
+INTERLIGNE = 13
+MARGE_LIGNE = 6
+ECART_BARRES = 0.3  # part de la ligne laissée vide entre deux barres : les noms sur plusieurs lignes restent séparés
 
 
 def libelle(nom: str, largeur: int = LARGEUR_LIBELLE) -> list[str]:
@@ -201,16 +202,20 @@ def donnees_graphique(liens_: pd.DataFrame, classement: pd.DataFrame, n: int) ->
 def graphique(liens_: pd.DataFrame, classement: pd.DataFrame, n: int) -> alt.Chart:
     """Barres horizontales empilées des ``n`` acteurs les plus impliqués (ordre du classement) : une
     couleur par rôle. Noms entiers, sur plusieurs lignes si besoin (labelLimit=0 : rien n'est tronqué),
-    nombres entiers, locale française."""
+    écrits en noir (le gris par défaut de Vega est trop pâle pour de petits caractères), nombres entiers,
+    locale française."""
     donnees = donnees_graphique(liens_, classement, n)
     ordre = ["\n".join(libelle(a)) for a in classement["Acteur"].head(n)]
     pas = hauteur_ligne(list(classement["Acteur"].head(n)))
     roles = [r for r in ROLES if r in set(donnees["Rôle"])]
     couleurs_roles = dict(zip(sorted(ROLES), couleurs.COULEURS_ROLES))  # les couleurs d'avant (rôles par ordre alphabétique)
     barres = alt.Chart(donnees).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.6).encode(
-        y=alt.Y("Libellé:N", title=None, sort=ordre,
+        y=alt.Y("Libellé:N", title=None, sort=ordre, scale=alt.Scale(paddingInner=ECART_BARRES),
                 axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')", labelFontSize=TAILLE_POLICE,
-                              labelLineHeight=INTERLIGNE, labelPadding=6, ticks=False)),
+                              labelLineHeight=INTERLIGNE, labelPadding=6, ticks=False,
+                              # Vega place la première ligne d'un nom au milieu de la barre et les suivantes
+                              # dessous : le nom entier est remonté d'une demi-hauteur par ligne en plus.
+                              labelOffset={"expr": f"-(length(split(datum.value, '\\n')) - 1) * {INTERLIGNE / 2}"})),
         x=alt.X("sum(Fiches):Q", title="Nombre de fiches", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("Rôle:N", title="Rôle", sort=roles,
                         scale=alt.Scale(domain=roles, range=[couleurs_roles[r] for r in roles])),
@@ -219,9 +224,10 @@ def graphique(liens_: pd.DataFrame, classement: pd.DataFrame, n: int) -> alt.Cha
                  alt.Tooltip("Total:Q", title="Fiches en tout", format="d")],
     ).properties(height=alt.Step(pas))
     return (barres.configure(locale=locale_vega())
-            .configure_axis(labelFontSize=TAILLE_POLICE, titleFontSize=TAILLE_POLICE)
+            .configure_axis(labelFontSize=TAILLE_POLICE, titleFontSize=TAILLE_POLICE, labelColor=couleurs.CONTOUR,
+                            titleColor=couleurs.CONTOUR)
             .configure_legend(orient="bottom", direction="vertical", labelLimit=0, labelFontSize=TAILLE_POLICE,
-                              titleFontSize=TAILLE_POLICE)
+                              titleFontSize=TAILLE_POLICE, labelColor=couleurs.CONTOUR, titleColor=couleurs.CONTOUR)
             .configure_view(stroke=None))
 
 

@@ -94,6 +94,8 @@ def test_graphique_sans_libelle_tronque():
     assert y["axis"]["labelLimit"] == 0
     assert y["axis"]["labelExpr"] == "split(datum.label, '\\n')"
     assert y["axis"]["labelLineHeight"] == acteurs.INTERLIGNE
+    # Un nom sur plusieurs lignes est remonté pour rester centré sur sa barre.
+    assert y["axis"]["labelOffset"] == {"expr": f"-(length(split(datum.value, '\\n')) - 1) * {acteurs.INTERLIGNE / 2}"}
     assert spec["height"]["step"] >= 18
     # Les libellés, dans l'ordre du classement : chaque nom entier, coupé seulement aux espaces.
     assert [l.replace("\n", " ") for l in y["sort"]] == list(classement["Acteur"].head(n))
