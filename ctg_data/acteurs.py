@@ -23,6 +23,7 @@ import pandas as pd
 from . import couleurs
 from .format import locale_vega, nombre
 from .plan import Plan
+from .vocabulaire import source_lisible
 
 
 def membres(nom: str) -> list[str]:
@@ -243,9 +244,15 @@ def phrase_graphique(n: int, total: int) -> str:
 
 
 NOMS_COLONNES_LIENS = {"acteur": "Acteur", "nom_dans_le_document": "Nom dans le document", "role": "Rôle", "plan": "Plan",
-                       "fiche": "Fiche", "fiche_titre": "Intitulé", "axe": "Axe", "source": "Source"}
+                       "fiche": "Fiche", "fiche_titre": "Intitulé", "axe": "Axe"}
+DETAIL_SOURCE = "Détail de la source (fichier, ligne)"
 
 
 def liens_lisibles(liens_: pd.DataFrame) -> pd.DataFrame:
-    """Les liens (une ligne par acteur, rôle et fiche) avec des noms de colonnes en français courant."""
-    return liens_.rename(columns=NOMS_COLONNES_LIENS)
+    """Les liens (une ligne par acteur, rôle et fiche) pour un tableur : noms de colonnes en français
+    courant, source telle qu'un lecteur la connaît (« Annexe 3 — Fiche projet PE1 »), et le fichier et
+    la ligne du document dans une dernière colonne à part."""
+    lisibles = liens_.rename(columns=NOMS_COLONNES_LIENS).drop(columns=["source"])
+    lisibles["Source"] = liens_["source"].map(source_lisible)
+    lisibles[DETAIL_SOURCE] = liens_["source"]
+    return lisibles

@@ -160,3 +160,17 @@ def test_page_avec_tous_les_plans():
     legendes = " ".join(c.value for c in at.caption)
     assert f"Les {n} acteurs les plus impliqués (sur {len(classement)}) ; la liste complète est dans le tableau." in legendes
     assert f"**{len(classement)}** acteurs nommés dans" in " ".join(m.value for m in at.markdown)
+
+
+def test_telechargements_sans_jargon():
+    """Les deux fichiers offerts (classement et liens) de tous les plans, relus comme un tableur les lit :
+    pas de nom de fichier ni de code de colonne hors de la colonne « Détail de la source »."""
+    from tests.test_langage_clair import problemes, textes_csv
+
+    _, liens, classement = tous_les_plans()
+    lisibles = acteurs.liens_lisibles(liens)
+    assert list(lisibles.columns) == ["Acteur", "Nom dans le document", "Rôle", "Plan", "Fiche", "Intitulé", "Axe",
+                                      "Source", acteurs.DETAIL_SOURCE]
+    assert lisibles["Source"].str.len().gt(0).all()
+    for tableau in (classement, lisibles):
+        assert not problemes(textes_csv(exports.en_csv(tableau)))

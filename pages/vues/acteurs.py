@@ -25,11 +25,13 @@ st.markdown(
 )
 c1, c2 = st.columns(2)
 choix_plans = c1.multiselect("Plans", list(disponibles), default=[plan.id],
-                             format_func=lambda p: disponibles[p].titre_court, key="acteurs_plans")
+                             format_func=lambda p: disponibles[p].titre_court, key="acteurs_plans",
+                             placeholder="Choisissez au moins un plan")
 liens = acteurs.liens([disponibles[p] for p in choix_plans], table)
 axes = sorted(liens["axe"].unique())
 # La liste des axes dépend des plans choisis : une clé par combinaison, pour repartir de « tous ».
-choix_axes = c2.multiselect("Axes", axes, default=axes, key="acteurs_axes-" + "-".join(sorted(choix_plans)))
+choix_axes = c2.multiselect("Axes", axes, default=axes, key="acteurs_axes-" + "-".join(sorted(choix_plans)),
+                            placeholder="Choisissez au moins un axe")
 liens = liens[liens["axe"].isin(choix_axes)]
 
 if liens.empty:
