@@ -7,10 +7,16 @@
   (palette sûre pour les daltoniens), forme et lettre distinctes ; style pointillé pour une
   position approximative.
 - Tout texte venu des données est échappé dans le navigateur avant d'être affiché.
+- La page de la carte met à jour la carte **sur place** : un fond (contours, légende) construit une
+  fois par version des données (``carte_de_base``), identique d'une exécution à l'autre, et des
+  couches qui changent avec les filtres (``couches_dynamiques`` : équipements, quartier choisi et
+  cadrage), remplacées dans le cadre déjà chargé sans le recharger.
+- Sur un écran étroit (téléphone), la liste des couches et la légende sont repliées.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -22,7 +28,9 @@ import folium
 import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.template import Template as ModeleFolium  # avec le filtre « tojavascript »
 from jinja2 import Template
+from shapely.ops import polylabel
 
 from . import statique
 from .geographie import emprise
@@ -99,9 +107,18 @@ CSS = """
 .ctg-approx span { border: 2px dashed #161616; box-shadow: 0 0 0 2px #FFFFFF;
   background-image: repeating-linear-gradient(45deg, rgba(255,255,255,0.6) 0 3px, transparent 3px 6px); }
 .ctg-etiquette { background: rgba(255,255,255,0.85); border: 1px solid #161616; color: #161616;
-  font-weight: bold; font-size: 12px; box-shadow: none; padding: 1px 4px; }
+  font-weight: bold; font-size: 12px; box-shadow: none; padding: 1px 4px;
+  /* Comme la feuille de Leaflet, chargée après le premier placement des étiquettes : sans cela, une
+     étiquette est mesurée de la largeur de la carte et posée une demi-carte trop à gauche. */
+  position: absolute; white-space: nowrap; }
 .ctg-legende { background: #FFFFFF; color: #161616; padding: 6px 8px; border: 1px solid #161616;
   font-size: 12px; line-height: 18px; max-width: 230px; }
+details.ctg-legende > summary { cursor: pointer; font-weight: bold; list-style-position: inside; }
+details.ctg-legende:not([open]) { padding: 4px 8px; }
+details.ctg-legende[open] > summary { margin-bottom: 2px; }
+@media (max-width: 639px) {
+  details.ctg-legende[open] { max-height: 45vh; overflow-y: auto; }
+}
 .ctg-legende .ctg-m { display: inline-block; vertical-align: middle; margin-right: 6px; }
 .ctg-legende .trait { display: inline-block; width: 22px; height: 0; vertical-align: middle; margin-right: 6px; }
 </style>
@@ -164,8 +181,8 @@ var {{ this.get_name() }} = (function (d) {
 """
     )
 
-    def __init__(self, categorie: str, libelle: str, equipements: pd.DataFrame):
-        super().__init__(name=f"{libelle} ({len(equipements)})", overlay=True, control=True, show=True)
+    def __init__(self, categorie: str, libelle: str, equipements: pd.DataFrame, control: bool = True):
+        super().__init__(name=f"{libelle} ({len(equipements)})", overlay=True, control=control, show=True)
         self._name = "CoucheEquipements"
         self.style = json_pour_script(STYLES[categorie].__dict__)
         self.libelle = json_pour_script(categorie)
@@ -218,6 +235,11 @@ class CouchePolygones(folium.map.Layer):
 var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
   style: function (f) { return f.properties._style; },
   onEachFeature: function (f, layer) {
+    if (f.properties._etiquette) {
+      // Étiquette au cœur du contour (pôle d'inaccessibilité, calculé côté serveur) : le centre de
+      // gravité pris par Leaflet peut tomber hors d'un contour concave.
+      layer.getCenter = function () { return L.latLng(f.properties._etiquette); };
+    }
     layer.bindTooltip(window.ctgEsc(f.properties._infobulle),
       {{ this.options_infobulle }});
     {%- if not this.focalisable %}
@@ -245,6 +267,9 @@ var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
             proprietes["_type"] = type_  # « quartier » : un clic sur la carte choisit ce quartier
             proprietes["_infobulle"] = infobulle(ligne)
             proprietes["_style"] = style(ligne)
+            if etiquettes:
+                point = polylabel(max(getattr(geometrie, "geoms", [geometrie]), key=lambda g: g.area), tolerance=1e-4)
+                proprietes["_etiquette"] = [round(point.y, 5), round(point.x, 5)]
             entites.append({"type": "Feature", "properties": proprietes, "geometry": geometrie.__geo_interface__})
         self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
         options = {"permanent": True, "direction": "center", "className": "ctg-etiquette"} if etiquettes else {"sticky": True}
@@ -264,17 +289,30 @@ def legende_html(categories: list[str]) -> str:
         f'<div><span class="trait" style="border-top:3px dotted {COULEUR_CITE}"></span>Cité éducative</div>',
         '<div><span class="trait" style="border-top:2px solid #161616"></span>Quartier</div>',
     ]
-    return '<div class="ctg-legende" role="region" aria-label="Légende"><b>Légende</b>' + "".join(lignes) + "</div>"
+    # Repliable (<details>) : ouverte sur un grand écran, repliée sur une carte étroite (``Legende``).
+    return ('<details class="ctg-legende" open aria-label="Légende"><summary>Légende</summary>'
+            + "".join(lignes) + "</details>")
+
+
+LARGEUR_ETROITE_PX = 640
+"""En dessous de cette largeur de carte (téléphone), la liste des couches et la légende sont repliées."""
 
 
 class Legende(MacroElement):
+    """Légende posée sur la carte, en bas à gauche. Un clic dedans ne choisit pas le quartier situé
+    dessous ; repliée au départ sur une carte étroite (si elle est repliable)."""
+
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.control({position: "bottomleft"});
-{{ this.get_name() }}.onAdd = function () {
+{{ this.get_name() }}.onAdd = function (carte) {
   var div = L.DomUtil.create("div");
   div.innerHTML = {{ this.html }};
+  L.DomEvent.disableClickPropagation(div);
+  L.DomEvent.disableScrollPropagation(div);
+  var repliable = div.querySelector("details");
+  if (repliable && carte.getSize().x < {{ this.largeur_etroite }}) { repliable.open = false; }
   return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -282,10 +320,50 @@ var {{ this.get_name() }} = L.control({position: "bottomleft"});
 """
     )
 
+    largeur_etroite = LARGEUR_ETROITE_PX
+
     def __init__(self, categories: list[str]):
         super().__init__()
         self._name = "Legende"
         self.html = json_pour_script(legende_html(categories))
+
+
+class ControleCouches(folium.LayerControl):
+    """La liste des couches (folium ``LayerControl``), repliée sur une petite carte : hauteur de moins
+    de 450 px, ou largeur de moins de ``LARGEUR_ETROITE_PX`` mesurée dans le navigateur."""
+
+    _template = ModeleFolium(
+        """
+{% macro script(this,kwargs) %}
+var {{ this.get_name() }}_layers = {
+    base_layers : {
+        {%- for key, val in this.base_layers.items() %}
+        {{ key|tojson }} : {{val}},
+        {%- endfor %}
+    },
+    overlays :  {
+        {%- for key, val in this.overlays.items() %}
+        {{ key|tojson }} : {{val}},
+        {%- endfor %}
+    },
+};
+var {{ this.get_name() }}_options = {{ this.options|tojavascript }};
+if ({{ this._parent.get_name() }}.getSize().x < {{ this.largeur_etroite }}) {
+    {{ this.get_name() }}_options.collapsed = true;
+}
+let {{ this.get_name() }} = L.control.layers(
+    {{ this.get_name() }}_layers.base_layers,
+    {{ this.get_name() }}_layers.overlays,
+    {{ this.get_name() }}_options
+).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    largeur_etroite = LARGEUR_ETROITE_PX
+
+    def __init__(self, hauteur_px: int = 600):
+        super().__init__(position="topright", collapsed=hauteur_px < 450)
 
 
 def carte_vide(hauteur_px: int = 600) -> folium.Map:
@@ -302,18 +380,23 @@ def carte_vide(hauteur_px: int = 600) -> folium.Map:
     return carte
 
 
-def construire_carte(
-    equipements: pd.DataFrame,
+def carte_de_base(
     quartiers_geo: gpd.GeoDataFrame,
     qpv: gpd.GeoDataFrame,
     iris: gpd.GeoDataFrame | None = None,
     *,
+    categories: list[str] = (),
     quartier_selectionne: str | None = None,
     quartiers_cite_educative: list[str] = (),
     hauteur_px: int = 600,
 ) -> folium.Map:
-    """La carte complète. ``equipements`` : sortie de ``positions.positions`` (filtrée au besoin) ;
-    seuls les équipements localisés (lat/lon connus) y figurent."""
+    """Le fond de la carte : contours (IRIS, quartiers, QPV, Cité éducative) et légende des
+    ``categories``, cadré sur les quartiers (ou le quartier choisi) ; ni équipements ni liste des
+    couches.
+
+    Sans ``quartier_selectionne``, il ne dépend que des données : la page le construit une fois par
+    version des données et l'envoie identique à chaque exécution (le cadre de la carte n'est alors
+    pas rechargé) ; le quartier choisi et les équipements arrivent par ``couches_dynamiques``."""
     carte = carte_vide(hauteur_px)
     if iris is not None:
         CouchePolygones(
@@ -345,15 +428,133 @@ def construire_carte(
             infobulle=lambda l: "Cité éducative : quartiers " + " et ".join(sorted(cite["nom"])),
             style=lambda l: {"color": COULEUR_CITE, "weight": 3, "dashArray": "2 6", "fill": False},
         ).add_to(carte)
-    localises = equipements[equipements["lat"].notna()]
-    for categorie in [c for c in STYLES if c in set(localises["categorie"])]:
-        CoucheEquipements(categorie, categorie, localises[localises["categorie"] == categorie]).add_to(carte)
-    Legende([c for c in STYLES if c in set(localises["categorie"])]).add_to(carte)
-    # Sur une petite carte, la liste des couches se replie pour laisser voir le quartier.
-    folium.LayerControl(collapsed=hauteur_px < 450, position="topright").add_to(carte)
+    Legende([c for c in STYLES if c in set(categories)]).add_to(carte)
     zone = quartiers_geo[quartiers_geo["nom"] == quartier_selectionne] if quartier_selectionne else quartiers_geo
-    carte.fit_bounds(emprise(zone if not zone.empty else quartiers_geo))
+    CadrageInitial(emprise(zone if not zone.empty else quartiers_geo)).add_to(carte)
     return carte
+
+
+def groupes_equipements(equipements: pd.DataFrame) -> list[folium.FeatureGroup]:
+    """Une couche par catégorie d'équipement localisé (« EAJE (8) » dans la liste des couches), dans
+    l'ordre de ``STYLES``."""
+    localises = equipements[equipements["lat"].notna()]
+    groupes = []
+    for categorie in [c for c in STYLES if c in set(localises["categorie"])]:
+        dans = localises[localises["categorie"] == categorie]
+        groupe = folium.FeatureGroup(name=f"{categorie} ({len(dans)})", overlay=True, control=True)
+        CoucheEquipements(categorie, categorie, dans, control=False).add_to(groupe)
+        groupes.append(groupe)
+    return groupes
+
+
+class Surbrillance(folium.map.Layer):
+    """Le contour du quartier choisi, par-dessus le fond ; ne capte pas la souris (l'infobulle et le
+    clic restent ceux du contour du fond)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {interactive: false, style: {{ this.style }}})
+  .addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, zone: gpd.GeoDataFrame):
+        super().__init__(name="Quartier choisi", overlay=True, control=False, show=True)
+        self._name = "Surbrillance"
+        self.donnees = json_pour_script({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": g.__geo_interface__} for g in zone.geometry]})
+        self.style = json_pour_script({"color": COULEUR_SELECTION, "weight": 4, "fillColor": COULEUR_SELECTION,
+                                       "fillOpacity": 0.08})
+
+
+class Cadrage(MacroElement):
+    """Cadre la carte sur une emprise quand celle-ci change (autre quartier), sans animation ; ne
+    bouge pas la carte quand seuls les filtres changent (la personne garde sa vue). Leaflet calcule
+    le zoom pour la taille réelle du cadre (téléphone ou grand écran)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function (carte, bornes) {
+  var cle = JSON.stringify(bornes);
+  if (window.ctgCadrage === cle) { return; }
+  window.ctgCadrage = cle;
+  var cadrer = function () { carte.fitBounds(bornes, {animate: false}); };
+  // Un zoom animé en cours ramènerait la carte à sa vue d'avant à la fin de son animation.
+  if (carte._animatingZoom) { carte.once("zoomend", cadrer); } else { cadrer(); }
+})({{ this._parent._parent.get_name() }}, {{ this.bornes }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bornes: list[list[float]]):
+        super().__init__()
+        self._name = "Cadrage"
+        self.bornes = json_pour_script(bornes)
+
+
+class CadrageInitial(MacroElement):
+    """Le cadrage de départ, sans animation (``fit_bounds`` de folium anime le zoom : un cadrage
+    demandé pendant cette animation serait annulé à sa fin)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.fitBounds({{ this.bornes }}, {animate: false});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, bornes: list[list[float]]):
+        super().__init__()
+        self._name = "CadrageInitial"
+        self.bornes = json_pour_script(bornes)
+
+
+def couches_dynamiques(
+    equipements: pd.DataFrame, quartiers_geo: gpd.GeoDataFrame, quartier_selectionne: str | None = None,
+) -> list[folium.FeatureGroup]:
+    """Ce qui change avec les filtres, pour ``st_folium(feature_group_to_add=…)`` sur le fond de
+    ``carte_de_base`` : le quartier choisi (contour et cadrage ; tout le territoire sans quartier),
+    puis une couche par catégorie d'équipement."""
+    zone = quartiers_geo[quartiers_geo["nom"] == quartier_selectionne] if quartier_selectionne else quartiers_geo.iloc[0:0]
+    choix = folium.FeatureGroup(name="Quartier choisi", overlay=True, control=False)
+    if not zone.empty:
+        Surbrillance(zone).add_to(choix)
+    Cadrage(emprise(zone if not zone.empty else quartiers_geo)).add_to(choix)
+    return [choix, *groupes_equipements(equipements)]
+
+
+def construire_carte(
+    equipements: pd.DataFrame,
+    quartiers_geo: gpd.GeoDataFrame,
+    qpv: gpd.GeoDataFrame,
+    iris: gpd.GeoDataFrame | None = None,
+    *,
+    quartier_selectionne: str | None = None,
+    quartiers_cite_educative: list[str] = (),
+    hauteur_px: int = 600,
+) -> folium.Map:
+    """La carte complète, d'un seul tenant (portrait de quartier, séminaire, banc d'essai).
+    ``equipements`` : sortie de ``positions.positions`` (filtrée au besoin) ; seuls les équipements
+    localisés (lat/lon connus) y figurent."""
+    localises = equipements[equipements["lat"].notna()]
+    carte = carte_de_base(quartiers_geo, qpv, iris, categories=list(localises["categorie"]),
+                          quartier_selectionne=quartier_selectionne,
+                          quartiers_cite_educative=quartiers_cite_educative, hauteur_px=hauteur_px)
+    for groupe in groupes_equipements(localises):
+        groupe.add_to(carte)
+    # Sur une petite carte, la liste des couches se replie pour laisser voir le quartier.
+    ControleCouches(hauteur_px).add_to(carte)
+    return carte
+
+
+def copie(carte: folium.Map) -> folium.Map:
+    """Une copie indépendante d'une carte gardée en cache : ``st_folium`` modifie la carte qu'il reçoit
+    (noms des variables, couches ajoutées) ; l'original reste intact et identique pour tous."""
+    return copy.deepcopy(carte)
 
 
 def liens_externes(carte: folium.Map) -> list[str]:

@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ctg_data import carte as cartes
+from ctg_data import catalogue, config
 from ctg_data import couleurs
 from ctg_data import equipements as eq
 from ctg_data import format as fmt
@@ -61,20 +62,33 @@ st.caption(
 )
 
 # --- Carte -----------------------------------------------------------------------------------
-carte = cartes.construire_carte(
-    selection,
-    quartiers_geo,
-    ui.contours("qpv"),
-    ui.contours("iris"),
-    quartier_selectionne=quartier,
-    quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+# La carte est mise à jour sur place : le fond (contours, légende) est construit une fois par version
+# des données et envoyé identique à chaque exécution, si bien que st_folium garde le même cadre
+# (iframe) ; le quartier choisi (contour, cadrage) et les équipements filtrés arrivent en couches
+# ajoutées dans ce cadre (feature_group_to_add), sans le recharger.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _fond_de_carte(dossier: str, version: tuple, cite: tuple[str, ...], categories: tuple[str, ...]):
+    # Clé : le dossier et l'empreinte des fichiers de données (un fichier modifié donne un autre fond),
+    # la Cité éducative et les catégories de la légende. Un seul exemplaire partagé, jamais modifié :
+    # chaque exécution en envoie une copie (cartes.copie).
+    return cartes.carte_de_base(ui.contours("quartiers_geo"), ui.contours("qpv"), ui.contours("iris"),
+                                categories=list(categories), quartiers_cite_educative=list(cite))
+
+
+fond = _fond_de_carte(
+    str(config.dossier_donnees()), catalogue.empreinte(config.dossier_donnees()),
+    cite=tuple(quartiers.loc[quartiers["cite_educative"], "nom"]),
+    # La légende : les catégories placées sur la carte quand aucun filtre n'est mis.
+    categories=tuple(c for c in cartes.STYLES if c in set(tous.loc[eq.est_equipement(tous) & tous["lat"].notna(), "categorie"])),
 )
 sortie = st_folium(
-    carte,
+    cartes.copie(fond),
     height=620,
     use_container_width=True,
     returned_objects=["last_clicked"],  # rien d'autre : déplacer ou zoomer la carte ne relance pas la page
-    key=f"carte-{quartier}",
+    feature_group_to_add=cartes.couches_dynamiques(localises, quartiers_geo, quartier),
+    layer_control=cartes.ControleCouches(),
+    key="carte-equipements",  # la même clé pour tous les quartiers : le cadre n'est pas recréé
 )
 ui.en_tableau(
     pd.DataFrame({
@@ -84,8 +98,11 @@ ui.en_tableau(
     }),
     f"La carte en tableau : les {fmt.nombre(len(localises))} équipements placés",
 )
+# Le cadre n'étant plus recréé, il renvoie son dernier clic à chaque exécution : un clic n'est suivi
+# qu'une fois (sinon choisir un autre quartier dans la barre latérale ramènerait au quartier cliqué).
 clic = (sortie or {}).get("last_clicked")
-if clic:
+if clic and clic != st.session_state.get("_carte_clic_suivi"):
+    st.session_state["_carte_clic_suivi"] = clic
     quartier_clique = quartier_contenant(clic["lng"], clic["lat"], quartiers_geo)
     if quartier_clique and quartier_clique != quartier:
         ui.choisir_quartier(quartier_clique)
