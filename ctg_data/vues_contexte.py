@@ -309,6 +309,8 @@ def legende_html(titre: str, lignes: list[LigneLegende]) -> str:
 # --- Graphiques : légende sous le graphique, jamais coupée -------------------------------------------
 LARGEUR_ETIQUETTE = 24
 """Caractères par ligne d'un libellé de légende : 24 tiennent sur deux colonnes d'un téléphone."""
+MARGES = {"left": 5, "top": 5, "bottom": 5, "right": 16}
+"""Marges d'un graphique à axe horizontal de nombres : le dernier libellé de l'axe ne sort pas du cadre."""
 TAILLE_AUTO = {"type": "fit-x", "contains": "padding"}
 """``autosize`` d'un graphique à légende dessous : la largeur suit la page, la hauteur donnée est celle
 du tracé, et la légende s'y ajoute (sans elle, la légende écrase le tracé)."""

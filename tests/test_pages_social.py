@@ -235,6 +235,17 @@ def test_chaque_indicateur_a_une_carte_legendee_ou_une_raison():
         verifier_legendes(at, libelle)
 
 
+def test_legende_des_allocataires_sous_la_carte_bornes_entieres():
+    """« Allocataires » par quartier : la légende, sous la carte, a des bornes entières
+    (« ≤ 4 497 allocataires »), jamais « ≤ 391,4 allocataires »."""
+    at = ouvrir("contexte")
+    at.selectbox(key="contexte_indicateur").select("allocataires").run()
+    (legende,) = [m.value for m in at.markdown if "ctg-legende-contexte" in m.value]
+    bornes = re.findall(r"([0-9][0-9\u00a0,]*)\u00a0allocataires", legende)
+    assert len(bornes) >= 4, legende
+    assert not [b for b in bornes if "," in b], bornes
+
+
 def test_mediane_les_iris_de_chaque_quartier_dans_la_page():
     at = ouvrir("contexte")
     at.selectbox(key="contexte_indicateur").select("niveau_vie_median").run()

@@ -88,7 +88,8 @@ if vue.etendue is not None:
     y = alt.Y("quartier:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0))
     couches = [
         alt.Chart(bornes).mark_bar(height=14, opacity=0.35).encode(
-            y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False)), x2="maximum:Q",
+            y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False), axis=alt.Axis(labelFlush=True)),
+            x2="maximum:Q",
             color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
             tooltip=[alt.Tooltip("quartier:N", title="Quartier"),
                      alt.Tooltip("minimum:Q", title="Valeur la plus basse", format=",.0f"),
@@ -106,7 +107,9 @@ if vue.etendue is not None:
     if not references.empty:
         couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=",.0f")]))
-    st.altair_chart(alt.layer(*couches).properties(height=36 * len(ordre) + 40), width="stretch")
+    # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
+    st.altair_chart(alt.layer(*couches).properties(height=36 * len(ordre) + 40, padding=vc.MARGES),
+                    width="stretch")
     if references.empty:
         st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) en {annee} "
                    "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
@@ -121,7 +124,7 @@ elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any
     donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
         y=alt.Y("nom_zone:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
-        x=alt.X("valeur:Q", title=unite),
+        x=alt.X("valeur:Q", title=unite, axis=alt.Axis(labelFlush=True)),
         color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f"),
                  alt.Tooltip("note:N", title="Calcul")],
@@ -130,7 +133,7 @@ elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any
     if not references.empty:
         couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
-    st.altair_chart(alt.layer(*couches).properties(height=300), width="stretch")
+    st.altair_chart(alt.layer(*couches).properties(height=300, padding=vc.MARGES), width="stretch")
     if references.empty:
         st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) pour cette année "
                    "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
