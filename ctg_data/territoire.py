@@ -102,7 +102,8 @@ class Territoire(_Modele):
         (``nombre_sous_zones`` : nombre de sous-zones lues dans leur jeu de données, s'il y en a)."""
         morceaux = [self.nature_lisible, f"{NOMS_CODES[self.nature]} {self.code}"]
         if self.sous_zones is not None and nombre_sous_zones:
-            morceaux.append(f"{nombre_sous_zones} {self.sous_zones.pluriel if nombre_sous_zones > 1 else self.sous_zones.singulier}")
+            nom = self.sous_zones.pluriel if nombre_sous_zones > 1 else self.sous_zones.singulier
+            morceaux.append(f"{nombre_sous_zones} {nom}")
         return f"{self.nom_complet} — {', '.join(morceaux)}"
 
     def noms_sources(self) -> dict[str, str]:

@@ -21,7 +21,9 @@ brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais
 
 # Une valeur de carte ne se coupe jamais (« plus de 5… ») : elle passe à la ligne entre ses mots quand la
 # colonne est étroite (quatre cartes par ligne sur un ordinateur portable, une seule sur un téléphone). Le
-# nombre lui-même reste d'un seul tenant (espaces insécables de ctg_data.format).
+# nombre lui-même reste d'un seul tenant (espaces insécables de ctg_data.format). Sur un téléphone, les
+# quatre nombres du plan tiennent sur deux lignes de deux, et le titre (nom complet du territoire) est
+# moins haut.
 st.html(
     "<style>"
     ".st-key-accueil_chiffres [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'],"
@@ -29,6 +31,10 @@ st.html(
     ".st-key-accueil_plan [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'],"
     ".st-key-accueil_plan [data-testid='stMetricValue'] p"
     "{white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;}"
+    "@media (max-width: 640px) {"
+    ".st-key-accueil_plan [data-testid='stColumn'] {min-width: calc(50% - 8px); flex: 1 1 calc(50% - 8px);}"
+    "[data-testid='stMain'] h1 {font-size: 2rem;}"
+    "}"
     "</style>"
 )
 
@@ -61,79 +67,92 @@ with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
     )
 
 # --- Chiffres clés -------------------------------------------------------------------------
-if territoire.chiffres_cles:
-    st.header("Chiffres clés du territoire")
-    cartes = ui.cartes_chiffres(territoire.id)
-    presentes = [c for c in cartes if c.disponible]
-    if quartier and presentes:
-        st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les donnent pas "
-                f"pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.", icon=":material/info:")
-    with st.container(key="accueil_chiffres"):
-        for debut in range(0, len(presentes), 4):
-            for colonne, carte in zip(st.columns(4), presentes[debut : debut + 4]):
-                with colonne.container(border=True):
-                    st.markdown(f"**{brut(carte.titre)}**", help=ui.texte_brut(carte.note) if carte.note else None)
-                    st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
-                    ligne = f"{brut(carte.unite)} — " if carte.unite else ""
-                    st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
-                    if carte.precision_unite:
-                        st.caption(f"Montant : {brut(carte.precision_unite)}.")
-                    st.caption(f"Source : {brut(carte.source)}")
-                    for g in carte.comparaisons():
-                        st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
-                    if carte.historique:
-                        st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
-    absents = chiffres.phrase_chiffres_absents(cartes, territoire)
-    if absents:
-        st.info(ui.texte_brut(absents), icon=":material/hourglass_empty:")
-        sans_valeur = [c for c in cartes if not c.disponible and c.reperes]
-        if sans_valeur:
-            zones = list(dict.fromkeys(z for c in sans_valeur for g in c.reperes for z, _ in g.valeurs))
-            with st.expander(f"En attendant, les mêmes chiffres pour {', '.join(brut(z) for z in zones)}"):
-                for carte in sans_valeur:
-                    st.markdown(f"**{brut(carte.titre)}**")
-                    for g in carte.reperes:
-                        st.caption(ui.texte_brut(g.phrase()))
-    if presentes:
-        st.caption(
-            "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont montrées, "
-            "avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne se comparent "
-            "pas directement."
-        )
+cartes = ui.cartes_chiffres(territoire.id) if territoire.chiffres_cles else []
+presentes = [c for c in cartes if c.disponible]
+
+
+def chiffres_cles() -> None:
+    if territoire.chiffres_cles:
+        st.header("Chiffres clés du territoire")
+        if quartier and presentes:
+            st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les "
+                    f"donnent pas pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.",
+                    icon=":material/info:")
+        with st.container(key="accueil_chiffres"):
+            for debut in range(0, len(presentes), 4):
+                for colonne, carte in zip(st.columns(4), presentes[debut : debut + 4]):
+                    with colonne.container(border=True):
+                        st.markdown(f"**{brut(carte.titre)}**", help=ui.texte_brut(carte.note) if carte.note else None)
+                        st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
+                        ligne = f"{brut(carte.unite)} — " if carte.unite else ""
+                        st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
+                        if carte.precision_unite:
+                            st.caption(f"Montant : {brut(carte.precision_unite)}.")
+                        st.caption(f"Source : {brut(carte.source)}")
+                        for g in carte.comparaisons():
+                            st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
+                        if carte.historique:
+                            st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
+        absents = chiffres.phrase_chiffres_absents(cartes, territoire)
+        if absents:
+            st.info(ui.texte_brut(absents), icon=":material/hourglass_empty:")
+            sans_valeur = [c for c in cartes if not c.disponible and c.reperes]
+            if sans_valeur:
+                zones = list(dict.fromkeys(z for c in sans_valeur for g in c.reperes for z, _ in g.valeurs))
+                with st.expander(f"En attendant, les mêmes chiffres pour {', '.join(brut(z) for z in zones)}"):
+                    for carte in sans_valeur:
+                        st.markdown(f"**{brut(carte.titre)}**")
+                        for g in carte.reperes:
+                            st.caption(ui.texte_brut(g.phrase()))
+        if presentes:
+            st.caption(
+                "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont "
+                "montrées, avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne "
+                "se comparent pas directement."
+            )
+
 
 # --- Avancement du plan ----------------------------------------------------------------------
-st.header("Avancement du plan d'actions")
-courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
-resume = vp.resume_plan(plan, territoire, courantes, manuels, sous_zone=quartier)
-indicateurs = len(resume.statuts)
-renseignes = int(resume.synthese_axes["Renseignés"].sum()) if not resume.synthese_axes.empty else 0
-with st.container(key="accueil_plan"):
-    for colonne, (libelle, nombre) in zip(st.columns(4), [
-        ("Axes", len(plan.axes)), ("Fiches projet", len(plan.fiches)), ("Indicateurs", indicateurs),
-        ("Indicateurs renseignés", renseignes),
-    ]):
-        colonne.metric(libelle, fmt.nombre(nombre), border=True)
-if quartier and territoire.sous_zones:
-    st.caption(f"Seules les valeurs saisies pour le {territoire.sous_zones.singulier} {brut(quartier)} comptent, comme "
-               "dans « Plan d'actions ».")
-if resume.synthese_axes.empty:
-    st.caption("Ce plan n'a pas d'indicateur : aucun statut à calculer. Ses fiches se lisent dans « Plan d'actions ».")
-else:
-    axes_comptes = list(resume.synthese_axes["Axe"])
-    # Hauteur donnée à Streamlit : les barres (36 px par axe) plus l'axe des nombres et la légende, sinon
-    # le graphique étiré en largeur tient tout entier dans la hauteur des barres et les écrase.
-    st.altair_chart(graphiques.statuts_par_axe(resume.comptes_axes, axes_comptes), width="stretch",
-                    height=36 * len(axes_comptes) + 140)
-lignes = []
-for axe in resume.axes:
-    fiches = len([f for f in plan.fiches if f.axe == axe.id])
-    debut = f"- **{brut(axe.libelle)}** : {fiches} fiche{'s' if fiches > 1 else ''}"
-    lignes.append(f"{debut}, {axe.avancement}" + (f" — {ui.badge(axe.statut)}" if axe.total else ""))
-st.markdown("\n".join(lignes))
-if not resume.synthese_axes.empty:
-    st.caption("Le graphique en chiffres : la liste ci-dessus. Statut d'un axe : celui de ses indicateurs, "
-               "selon la règle affichée dans « Plan d'actions ».")
-st.page_link("pages/vues/plan.py", label="Voir le plan d'actions", icon=":material/account_tree:")
+def avancement_du_plan() -> None:
+    st.header("Avancement du plan d'actions")
+    courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
+    resume = vp.resume_plan(plan, territoire, courantes, manuels, sous_zone=quartier)
+    indicateurs = len(resume.statuts)
+    renseignes = int(resume.synthese_axes["Renseignés"].sum()) if not resume.synthese_axes.empty else 0
+    with st.container(key="accueil_plan"):
+        for colonne, (libelle, nombre) in zip(st.columns(4), [
+            ("Axes", len(plan.axes)), ("Fiches projet", len(plan.fiches)), ("Indicateurs", indicateurs),
+            ("Indicateurs renseignés", renseignes),
+        ]):
+            colonne.metric(libelle, fmt.nombre(nombre), border=True)
+    if quartier and territoire.sous_zones:
+        st.caption(f"Seules les valeurs saisies pour le {territoire.sous_zones.singulier} {brut(quartier)} "
+                   "comptent, comme dans « Plan d'actions ».")
+    if resume.synthese_axes.empty:
+        st.caption("Ce plan n'a pas d'indicateur : aucun statut à calculer. Ses fiches se lisent dans "
+                   "« Plan d'actions ».")
+    else:
+        axes_comptes = list(resume.synthese_axes["Axe"])
+        # Hauteur donnée à Streamlit : les barres (36 px par axe) plus l'axe des nombres et la légende, sinon
+        # le graphique étiré en largeur tient tout entier dans la hauteur des barres et les écrase.
+        st.altair_chart(graphiques.statuts_par_axe(resume.comptes_axes, axes_comptes), width="stretch",
+                        height=36 * len(axes_comptes) + 140)
+    lignes = []
+    for axe in resume.axes:
+        fiches = len([f for f in plan.fiches if f.axe == axe.id])
+        debut = f"- **{brut(axe.libelle)}** : {fiches} fiche{'s' if fiches > 1 else ''}"
+        lignes.append(f"{debut}, {axe.avancement}" + (f" — {ui.badge(axe.statut)}" if axe.total else ""))
+    st.markdown("\n".join(lignes))
+    if not resume.synthese_axes.empty:
+        st.caption("Le graphique en chiffres : la liste ci-dessus. Statut d'un axe : celui de ses indicateurs, "
+                   "selon la règle affichée dans « Plan d'actions ».")
+    st.page_link("pages/vues/plan.py", label="Voir le plan d'actions", icon=":material/account_tree:")
+
+
+# Les chiffres du territoire d'abord quand il en a ; sinon l'avancement du plan, puis la ligne qui dit
+# quels chiffres manquent encore.
+for section in ((chiffres_cles, avancement_du_plan) if presentes else (avancement_du_plan, chiffres_cles)):
+    section()
 
 # --- Équipements -------------------------------------------------------------------------
 if territoire.carte_et_contexte:
