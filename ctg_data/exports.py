@@ -200,6 +200,8 @@ IDENTIFIANTS = ("id",)
 OUI_NON = {True: "oui", False: "non", "True": "oui", "False": "non"}
 AGREGATIONS = {"somme": "somme des quartiers", "ponderee_population": "moyenne pondérée par la population",
                "ratio": "rapport des sommes", "non_agregeable": "non calculable par quartier"}
+# Statut d'une valeur regroupée par quartier (ctg_data.agregation), écrit pour le lecteur.
+STATUTS_EXPORT = {"non agrégeable": "ne se calcule pas pour un quartier à partir de ses IRIS"}
 _CODE_OFFICIEL = re.compile(r"^(?:\d[\dAB]*|QN\w+)$")
 # Une note de transcription (nom de fichier, numéro de ligne « l. 135 », correction d'OCR) est un détail
 # technique : elle rejoint la colonne de détail ; les autres notes (précautions de lecture) restent.
@@ -318,6 +320,9 @@ def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
         if nom == "precision":
             sortie[_en_tete(nom)] = [precision_lisible(v) for v in valeurs]
             continue
+        if nom == "statut":
+            sortie[_en_tete(nom)] = [STATUTS_EXPORT.get(_texte(v), _texte(v)) for v in valeurs]
+            continue
         if nom == "agregation":
             sortie[_en_tete(nom)] = [AGREGATIONS.get(_texte(v), _texte(v)) for v in valeurs]
             continue
@@ -341,25 +346,33 @@ def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
     return resultat
 
 
+REFERENCE_TECHNIQUE = re.compile(
+    r"\d{3}_[0-9a-f]{16}\.txt|[\w-]+\.(?:csv|geojson|json|txt|md|ya?ml|py)\b|\b(?:socio|geo)/|\bctg_data\b"
+    r"|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[a-z]+(?:_[a-z0-9]+)+\b|\b[\w-]+/(?!\w)")
+"""Nom de fichier, chemin ou dossier (« iris/ »), code de colonne (DISP_TP6021) ou nom technique
+(nom_court) dans un texte."""
+
+
 def provenance_pour_tableur(jeu: JeuDeDonnees) -> pd.DataFrame:
-    """La feuille « Source » d'un classeur pour tableur : le document, la section et le producteur en
-    mots ; fichiers de données et de ../shared dans la seule ligne « Détail de la source (fichier, ligne) »."""
+    """La feuille « Source » d'un classeur pour tableur : le document, la section, le producteur et la
+    méthode en mots ; ce qui reste technique (fichiers de données et de ../shared, codes de colonnes,
+    commandes de construction) va dans la seule ligne « Détail de la source (fichier, ligne) »."""
     from .vocabulaire import source_lisible
 
-    return pd.DataFrame(
-        [
-            ("Jeu de données", jeu.titre),
-            ("Document source", jeu.document),
-            ("Section", source_lisible(jeu.section)),
-            ("Producteur", jeu.producteur),
-            ("Année", str(jeu.annee)),
-            ("Licence", jeu.licence),
-            ("Méthode", jeu.methode),
-            (DETAIL_SOURCE_EXPORT, f"fichier du tableau de bord : data/{jeu.fichier} ; source : {jeu.source_fichier}"
-                                   f" ; section : {jeu.section}"),
-        ],
-        columns=["Champ", "Valeur"],
-    )
+    lignes, detail = [("Jeu de données", jeu.titre)], [f"fichier du tableau de bord : data/{jeu.fichier}",
+                                                       f"source : {jeu.source_fichier}"]
+    for champ, valeur in (("Document source", jeu.document), ("Section", jeu.section),
+                          ("Producteur", jeu.producteur), ("Année", str(jeu.annee)), ("Licence", jeu.licence),
+                          ("Méthode", jeu.methode)):
+        lisible = source_lisible(valeur)
+        if REFERENCE_TECHNIQUE.search(lisible):
+            detail.append(f"{champ.lower()} : {valeur}")
+        else:
+            lignes.append((champ, lisible))
+            if lisible != str(valeur).strip():
+                detail.append(f"{champ.lower()} : {valeur}")
+    lignes.append((DETAIL_SOURCE_EXPORT, " ; ".join(detail)))
+    return pd.DataFrame(lignes, columns=["Champ", "Valeur"])
 
 
 def csv_pour_tableur(df: pd.DataFrame, avant: list[str] | None = None) -> bytes:

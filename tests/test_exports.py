@@ -116,6 +116,9 @@ def test_chaque_jeu_en_classeur_pour_tableur(jeu_id):
         assert not [c for c in ligne if c.data_type == "f"]
     source = {r[0]: r[1] for r in classeur["Source"].iter_rows(min_row=2, values_only=True)}
     assert source["Jeu de données"] == jeu.titre and source["Licence"] == jeu.licence
+    for champ, valeur in source.items():
+        if champ != DETAIL_SOURCE_EXPORT:
+            assert not exports.REFERENCE_TECHNIQUE.search(valeur), (champ, valeur)
     assert "Fichier source" not in source and jeu.source_fichier in source[DETAIL_SOURCE_EXPORT]
     octets = csv_pour_tableur(df)
     assert octets.startswith(b"\xef\xbb\xbf")
