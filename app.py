@@ -17,7 +17,9 @@ st.set_page_config(
     page_title="Tableau de bord des CTG — Caf de la Côte-d'Or",
     page_icon="🏛️",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # « auto » : menu ouvert sur un écran large, fermé sur un téléphone (largeur de 768 px ou moins), où il
+    # couvrirait la page ; sur un téléphone, Streamlit le referme aussi après le choix d'une page.
+    initial_sidebar_state="auto",
 )
 
 PAGES = [
