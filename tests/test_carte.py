@@ -125,3 +125,96 @@ def test_contours_hors_du_parcours_au_clavier_sauf_les_quartiers(donnees):
     """Au clavier, Tab ne doit pas parcourir les 66 contours d'IRIS avant de sortir de la carte."""
     _, html = construire(donnees)
     assert html.count('e.setAttribute("tabindex", "-1")') == 3  # IRIS, QPV, Cité éducative ; pas les quartiers
+
+
+# --- Carte mise à jour sur place (page de la carte) ------------------------------------------------
+def chaines_st_folium(carte, couches=(), controle=None):
+    """Ce que ``st_folium`` envoie au navigateur (mêmes fonctions de streamlit-folium, dans le même
+    ordre) : le script du fond, puis le script des couches ajoutées et de la liste des couches."""
+    import streamlit_folium as sf
+
+    carte.get_root().render()
+    carte.render()
+    script = sf._get_map_string(carte)
+    ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(couches))
+    if controle is not None:
+        ajout += sf._get_layer_control_string(controle, carte)
+    return script, ajout
+
+
+def fond(donnees):
+    return cartes.carte_de_base(donnees["quartiers"], donnees["qpv"], donnees["iris"],
+                                categories=list(cartes.STYLES), quartiers_cite_educative=["Grésilles"])
+
+
+def test_le_fond_est_identique_quel_que_soit_le_quartier(donnees):
+    """Le script du fond ne change ni avec le quartier ni avec les filtres : streamlit-folium garde alors
+    le même cadre et n'y remplace que les couches ajoutées. L'original gardé en cache n'est pas modifié."""
+    import streamlit_folium as sf
+
+    original = fond(donnees)
+    avant = cartes.copie(original).get_root().render()  # l'original n'est jamais rendu (un rendu le modifie)
+    scripts, ajouts = [], []
+    for quartier, pos in [(None, donnees["pos"]), ("Grésilles", donnees["pos"][donnees["pos"]["quartier"] == "Grésilles"]),
+                          (None, donnees["pos"][donnees["pos"]["categorie"] == "EAJE"])]:
+        script, ajout = chaines_st_folium(cartes.copie(original), cartes.couches_dynamiques(pos, donnees["quartiers"], quartier),
+                                          cartes.ControleCouches())
+        scripts.append(script)
+        ajouts.append(ajout)
+    assert scripts[0] == scripts[1] == scripts[2]
+    assert len({sf.generate_js_hash(s, "carte-equipements") for s in scripts}) == 1
+    assert len(set(ajouts)) == 3
+    assert "L.marker(" not in scripts[0] and "ctgCadrage" not in scripts[0]  # ni équipements ni cadrage dans le fond
+    assert cartes.copie(original).get_root().render() == avant
+
+
+def test_couches_ajoutees_quartier_et_equipements(donnees):
+    gresilles = donnees["pos"][donnees["pos"]["quartier"] == "Grésilles"]
+    _, ajout = chaines_st_folium(cartes.copie(fond(donnees)),
+                                 cartes.couches_dynamiques(gresilles, donnees["quartiers"], "Grésilles"),
+                                 cartes.ControleCouches())
+    ouest, sud, est, nord = donnees["quartiers"].set_index("nom").loc[["Grésilles"]].total_bounds
+    bornes = re.search(r"\}\)\(map_div, \[\[([\d.]+),([\d.]+)\],\[([\d.]+),([\d.]+)\]\]\);", ajout)
+    assert bornes, "cadrage absent"
+    assert [float(x) for x in bornes.groups()] == pytest.approx([sud, ouest, nord, est], abs=1e-5)
+    assert "interactive: false" in ajout  # le contour souligné ne capte pas le clic (choix d'un quartier)
+    localises = gresilles[gresilles["lat"].notna()]
+    assert ajout.count("L.marker(") == localises["categorie"].nunique()
+    for categorie, n in localises["categorie"].value_counts().items():
+        assert f'"{categorie} ({n})" : feature_group_feature_group_' in ajout  # dans la liste des couches
+    assert '"Quartiers (9)" : couche_polygones_div_' in ajout  # les contours du fond aussi
+    assert '"Quartier choisi"' not in ajout
+
+
+def test_tout_le_territoire_sans_quartier(donnees):
+    _, ajout = chaines_st_folium(cartes.copie(fond(donnees)), cartes.couches_dynamiques(donnees["pos"], donnees["quartiers"]))
+    ouest, sud, est, nord = donnees["quartiers"].total_bounds
+    bornes = re.search(r"\}\)\(map_div, \[\[([\d.]+),([\d.]+)\],\[([\d.]+),([\d.]+)\]\]\);", ajout)
+    assert [float(x) for x in bornes.groups()] == pytest.approx([sud, ouest, nord, est], abs=1e-5)
+    assert "Surbrillance" not in ajout and "interactive: false" not in ajout
+
+
+def test_commandes_repliees_sur_une_carte_etroite(donnees):
+    _, html = construire(donnees)
+    assert 'details class=\\"ctg-legende\\" open' in html  # légende repliable, ouverte au départ…
+    assert f"carte.getSize().x < {cartes.LARGEUR_ETROITE_PX}) {{ repliable.open = false; }}" in html  # … sauf carte étroite
+    assert "L.DomEvent.disableClickPropagation(div)" in html  # un clic dans la légende ne choisit pas un quartier
+    assert re.search(rf"getSize\(\)\.x < {cartes.LARGEUR_ETROITE_PX}\) \{{\s*layer_control_\w+_options\.collapsed = true;", html)
+    assert '"collapsed": false' in html  # grande carte : liste des couches dépliée
+    _, petite = construire(donnees, hauteur_px=360)
+    assert '"collapsed": true' in petite
+
+
+def test_etiquettes_au_coeur_des_quartiers(donnees):
+    import shapely
+
+    _, html = construire(donnees)
+    for nom, geometrie in zip(donnees["quartiers"]["nom"], donnees["quartiers"].geometry):
+        trouve = re.search(re.escape(json_nom(nom)) + r'.{0,400}?"_etiquette":\[([\d.]+),([\d.]+)\]', html)
+        assert trouve, nom
+        lat, lon = (float(x) for x in trouve.groups())
+        assert geometrie.contains(shapely.Point(lon, lat)), nom
+
+
+def json_nom(nom):
+    return cartes.json_pour_script({"nom": nom})[1:-1]
