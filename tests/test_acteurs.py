@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from ctg_data import acteurs, exports
+from ctg_data.format import nombre
 from ctg_data.plan import charger_plans
 from tests.conftest import DONNEES, ouvrir_page
 from tests.test_formats_francais import specs_vega
@@ -157,9 +158,9 @@ def test_page_avec_tous_les_plans():
     (spec,) = specs_vega(at)
     assert spec["encoding"]["y"]["axis"]["labelLimit"] == 0
     assert [l.replace("\n", " ") for l in spec["encoding"]["y"]["sort"]] == list(classement["Acteur"].head(n))
-    legendes = " ".join(c.value for c in at.caption)
-    assert f"Les {n} acteurs les plus impliqués (sur {len(classement)}) ; la liste complète est dans le tableau." in legendes
-    assert f"**{len(classement)}** acteurs nommés dans" in " ".join(m.value for m in at.markdown)
+    textes = [m.value for m in at.markdown]
+    assert f"Les {n} acteurs les plus impliqués (sur {len(classement)}) ; la liste complète est dans le tableau." in textes
+    assert f"**{len(classement)}** acteurs nommés dans **{nombre(liens[['plan', 'fiche']].drop_duplicates().shape[0])}** fiches." in textes
 
 
 def test_telechargements_sans_jargon():

@@ -44,9 +44,10 @@ st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(nb_fi
 
 st.subheader("Les acteurs les plus impliqués")
 n = acteurs.nombre_affiche(classement)
+st.markdown(acteurs.phrase_graphique(n, len(classement)))  # avant le graphique : on sait ce qu'il montre
 st.altair_chart(acteurs.graphique(liens, classement, n), width="stretch")
-st.caption(acteurs.phrase_graphique(n, len(classement)) + " Longueur de la barre : nombre de fiches ; "
-           "couleur : rôle de l'acteur dans la fiche (s'il en a deux, le plus fort : pilote, puis pilote de l'axe).")
+st.caption("Longueur de la barre : nombre de fiches ; couleur : rôle de l'acteur dans la fiche (s'il en a "
+           "deux, le plus fort : pilote, puis pilote de l'axe).")
 
 st.subheader("Tous les acteurs, du plus au moins impliqué")
 st.caption("Classés par nombre de fiches, puis par fiches pilotées, puis par ordre alphabétique. "
