@@ -3,6 +3,7 @@ spécification que chaque page envoie), classes entières des cartes de comptes,
 CSV pour tableur français, aperçu de l'import."""
 
 import json
+import re
 
 import pytest
 
@@ -37,13 +38,107 @@ def test_graphiques_des_pages_en_francais(page):
         assert (nombre["decimal"], nombre["thousands"]) == (",", "\u00a0")
 
 
-@pytest.mark.parametrize("page,query", [("accueil", {}), ("portrait", {"quartier": "Grésilles"}),
-                                        ("recapitulatif", {}), ("seminaire", {}), ("donnees", {}),
-                                        ("contexte", {"quartier": "Grésilles"})])
-def test_tout_graphique_de_toute_page_en_francais(page, query):
-    """Toute page, graphique ou non : chaque graphique qu'elle envoie porte la locale française."""
-    for spec in specs_vega(ouvrir_page(page, **query)):
-        assert spec["config"]["locale"]["number"]["decimal"] == ","
+GEVREY = "ctg-gevrey-nuits-2023-2026"
+PAGES = [None, "carte", "contexte", "portrait", "plan", "recapitulatif", "acteurs", "seminaire", "donnees"]
+VARIANTES = {"dijon": {}, "gevrey": {"plan": GEVREY}, "gresilles": {"quartier": "gresilles"}}
+SEPARATEURS_DE_MILLIERS = ("\u00a0", "\u202f", " ")
+FORMATS_ENTIERS = ("d", ",d", "~d", ".0f", ",.0f")
+# Titre d'un axe qui compte (équipements, indicateurs, fiches, allocataires, personnes…).
+_TITRE_DE_COMPTE = re.compile(r"^(?:nombre\b|allocataires\b|personnes\b|habitants\b|familles\b|ménages\b)", re.I)
+
+
+def canaux(spec):
+    """Chaque définition de canal (x, y, tooltip…) du graphique, couches et facettes comprises."""
+    if isinstance(spec, dict):
+        for cle, valeur in spec.items():
+            if cle == "encoding" and isinstance(valeur, dict):
+                for canal, definitions in valeur.items():
+                    for d in definitions if isinstance(definitions, list) else [definitions]:
+                        if isinstance(d, dict):
+                            yield canal, d
+            elif cle not in ("datasets", "data", "config"):
+                yield from canaux(valeur)
+    elif isinstance(spec, list):
+        for v in spec:
+            yield from canaux(v)
+
+
+def axes_de_compte(spec):
+    """Les axes x et y quantitatifs qui comptent : un compte ou une somme (count(), sum(Indicateurs)), ou un
+    titre qui dit un nombre de choses (« Nombre d'équipements », « allocataires »)."""
+    for canal, d in canaux(spec):
+        if canal not in ("x", "y") or d.get("type") != "quantitative":
+            continue
+        titre = d.get("title") if isinstance(d.get("title"), str) else ""
+        if d.get("aggregate") in ("count", "sum", "distinct", "valid") or _TITRE_DE_COMPTE.match(titre):
+            yield canal, d
+
+
+def fautes_de_format(spec) -> list[str]:
+    """Locale française (virgule décimale, espace des milliers) et axes de compte en nombres entiers."""
+    fautes = []
+    nombre = spec.get("config", {}).get("locale", {}).get("number", {})
+    if nombre.get("decimal") != "," or nombre.get("thousands") not in SEPARATEURS_DE_MILLIERS:
+        fautes.append(f"locale des nombres absente ou anglaise : {nombre}")
+    for canal, d in axes_de_compte(spec):
+        format_ = (d.get("axis") or {}).get("format") if isinstance(d.get("axis"), dict) else None
+        if format_ not in FORMATS_ENTIERS:
+            fautes.append(f"axe {canal} « {d.get('title')} » : compte sans format entier (format {format_!r})")
+    return fautes
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p or "accueil")
+@pytest.mark.parametrize("variante", list(VARIANTES))
+def test_tout_graphique_de_toute_page_en_francais(page, variante):
+    """Toute page, pour les deux plans et avec un quartier choisi : chaque graphique qu'elle envoie porte la
+    locale française (12,5 ; 20 000) et ses axes de compte s'écrivent en nombres entiers (pas de 2,5
+    équipements)."""
+    fautes = []
+    for spec in specs_vega(ouvrir_page(page, **VARIANTES[variante])):
+        fautes += fautes_de_format(spec)
+    assert not fautes, fautes
+
+
+@pytest.mark.parametrize("query", [{}, {"plan": GEVREY}], ids=["dijon", "gevrey"])
+def test_graphiques_de_chaque_diapositive_en_francais(query):
+    at = ouvrir_page("seminaire", **query)
+    fautes, vus = [], 0
+    for numero in range(1, 61):
+        for spec in specs_vega(at):
+            vus += 1
+            fautes += [f"diapositive {numero} : {f}" for f in fautes_de_format(spec)]
+        suivante = at.button(key="diapo_suivante")
+        if suivante.disabled:
+            break
+        suivante.click().run()
+    assert vus, "aucun graphique dans les diapositives"
+    assert not fautes, fautes
+
+
+def test_graphiques_de_chaque_indicateur_du_contexte_social():
+    """Contexte social, chaque indicateur : un compte (allocataires, personnes) a des axes en nombres
+    entiers, un taux garde ses décimales."""
+    at = ouvrir_page("contexte")
+    fautes = []
+    for rang, code in enumerate(at.selectbox(key="contexte_indicateur").options):
+        at.selectbox(key="contexte_indicateur").select_index(rang).run()
+        for spec in specs_vega(at):
+            fautes += [f"{code} : {f}" for f in fautes_de_format(spec)]
+    assert not fautes, "\n".join(dict.fromkeys(fautes))
+
+
+def test_le_controle_des_formats_voit_les_fautes():
+    from ctg_data.format import locale_vega
+
+    bon = {"config": {"locale": locale_vega()},
+           "encoding": {"x": {"aggregate": "count", "type": "quantitative", "title": "Nombre d'équipements",
+                              "axis": {"format": "d"}}, "y": {"field": "quartier", "type": "nominal"}}}
+    assert not fautes_de_format(bon)
+    anglais = {**bon, "config": {"locale": {"number": {"decimal": ".", "thousands": ","}}}}
+    assert fautes_de_format(anglais)
+    sans_entier = {**bon, "layer": [{"encoding": {"y": {"field": "valeur", "type": "quantitative",
+                                                        "title": "allocataires"}}}]}
+    assert fautes_de_format(sans_entier)
 
 
 # --- Cartes thématiques : classes entières pour un compte ------------------------------------------
@@ -155,10 +250,12 @@ def test_csv_de_la_carte_virgule_decimale(monkeypatch):
     (nom,) = [n for n in boutons if n.startswith("equipements-") and n.endswith(".csv")]
     data = boutons[nom]
     lignes = list(csv.DictReader(io.StringIO((data() if callable(data) else data).decode("utf-8-sig")), delimiter=";"))
-    latitudes = [l["lat"] for l in lignes if l["lat"]]
+    lat = "Latitude" if "Latitude" in lignes[0] else "lat"  # fichier pour tableur ou tableau brut
+    lon = "Longitude" if lat == "Latitude" else "lon"
+    latitudes = [l[lat] for l in lignes if l[lat]]
     assert "47,335124222589066" in latitudes
     assert latitudes and all("," in v and "." not in v for v in latitudes), latitudes[:3]
-    assert all("." not in l["lon"] for l in lignes)
+    assert all("." not in l[lon] for l in lignes)
 
 
 # --- Aperçu de l'import -----------------------------------------------------------------------------
