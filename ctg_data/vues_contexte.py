@@ -83,6 +83,8 @@ class VueIndicateur:
     note_quartiers: str | None = None
     # L'étendue des valeurs des IRIS de chaque quartier (indicateur non regroupable, rattachement donné).
     etendue: EtendueIris | None = None
+    # Une ligne : les quartiers sans valeur l'année choisie (absents des barres), chacun avec sa note.
+    quartiers_sans_valeur: str | None = None
 
     @property
     def type_zone(self) -> str:
@@ -144,6 +146,7 @@ def vue_indicateur(social: pd.DataFrame, dictionnaire: pd.DataFrame, territoire:
         note_quartiers=("La carte montre les IRIS ; plus bas, la valeur la plus basse et la plus haute des IRIS "
                         "de chaque quartier.") if non_regroupable and IRIS in niveaux else None,
         etendue=etendue,
+        quartiers_sans_valeur=phrase_quartiers_sans_valeur(de_l_annee, annee) if not non_regroupable else None,
         quartiers_annee=de_l_annee[de_l_annee["type_zone"] == "quartier"],
         references=de_l_annee[reperes.loc[de_l_annee.index]].dropna(subset=["valeur"]),
         serie_quartiers=lignes[lignes["type_zone"] == "quartier"].dropna(subset=["valeur"]),
@@ -206,6 +209,19 @@ def phrase_rattachement(rattachement: pd.DataFrame) -> str:
         if a_verifier:
             phrase += f" ; {a_verifier} IRIS sur {len(rattachement)} y sont encore « à vérifier »"
     return phrase + "."
+
+
+def phrase_quartiers_sans_valeur(de_l_annee: pd.DataFrame, annee: int) -> str | None:
+    """Les quartiers qui n'ont pas de valeur l'année ``annee`` (ils manquent aux barres), chacun avec la
+    note de sa ligne (pourquoi : IRIS sans valeur publiée, couverture) ; None s'il n'y en a pas, ou si
+    aucun quartier n'a de valeur (la raison de la carte le dit déjà)."""
+    quartiers = de_l_annee[de_l_annee["type_zone"] == "quartier"]
+    sans = quartiers[quartiers["valeur"].isna()]
+    if sans.empty or len(sans) == len(quartiers):
+        return None
+    return f"Sans valeur en {annee} : " + " ; ".join(
+        f"{nom} ({(note if isinstance(note, str) and note else statut).rstrip('. ')})"
+        for nom, note, statut in zip(sans["nom_zone"], sans["note"], sans["statut"])) + "."
 
 
 # --- Pourquoi il n'y a rien à montrer, en une ligne ---------------------------------------------------

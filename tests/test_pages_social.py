@@ -137,6 +137,22 @@ def test_raison_annee_sans_valeur_ou_valeurs_toutes_secretes():
         "aucune valeur pour Ville dans les données réunies ici.")
 
 
+def test_quartiers_sans_valeur_dits_sous_les_barres():
+    """Allocataires 2020 : deux quartiers n'ont pas de somme (IRIS habités non publiés) ; ils manquent aux
+    barres, et une ligne dit lesquels et pourquoi (la note de leur ligne), sans valeur inventée."""
+    social, dico, territoire = charger("social"), charger("social_indicateurs"), _territoire()
+    vue = vc.vue_indicateur(social, dico, territoire, "allocataires", annee=2020)
+    lignes = social[(social["indicateur"] == "allocataires") & (social["type_zone"] == "quartier")
+                    & (social["annee"] == 2020)]
+    sans = lignes[lignes["valeur"].isna()]
+    assert len(sans) >= 1 and "\n" not in vue.quartiers_sans_valeur
+    assert vue.quartiers_sans_valeur.startswith("Sans valeur en 2020 : ")
+    for nom, note in zip(sans["nom_zone"], sans["note"]):
+        assert f"{nom} ({note.rstrip('. ')})" in vue.quartiers_sans_valeur
+    assert vc.vue_indicateur(social, dico, territoire, "taux_pauvrete").quartiers_sans_valeur is None
+    assert vc.vue_indicateur(social, dico, territoire, "niveau_vie_median").quartiers_sans_valeur is None
+
+
 def test_niveaux_selon_les_donnees():
     social, dico, territoire = charger("social"), charger("social_indicateurs"), _territoire()
     assert vc.vue_indicateur(social, dico, territoire, "taux_pauvrete").niveaux == [vc.QUARTIERS, vc.IRIS]

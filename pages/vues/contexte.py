@@ -134,6 +134,8 @@ elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any
         couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
             x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
     st.altair_chart(alt.layer(*couches).properties(height=300, padding=vc.MARGES), width="stretch")
+    if vue.quartiers_sans_valeur:
+        st.caption(brut(vue.quartiers_sans_valeur))
     if references.empty:
         st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) pour cette année "
                    "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
