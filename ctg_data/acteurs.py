@@ -118,6 +118,11 @@ def _role_principal(liens_: pd.DataFrame) -> pd.DataFrame:
     return premiers.sort_values("_ordre").drop(columns=["_rang", "_ordre"])
 
 
+def nombre_de_fiches(liens_: pd.DataFrame) -> int:
+    """Nombre de fiches distinctes (un identifiant de fiche peut exister dans plusieurs plans)."""
+    return len(liens_[["plan", "fiche"]].drop_duplicates())
+
+
 def _fiches(n: int) -> str:
     return f"{n} fiche" if n == 1 else f"{n} fiches"
 

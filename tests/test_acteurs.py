@@ -49,6 +49,7 @@ def test_classement_de_80_acteurs():
     # « F1 » du plan A et « F1 » du plan B sont deux fiches : 8 en tout, premier du classement.
     assert classement.iloc[0]["Acteur"] == "Zèbre association" and par_nom.loc["Zèbre association", "Fiches"] == 8
     assert par_nom.loc["Zèbre association", "Plans"] == "Plan A ; Plan B"
+    assert acteurs.nombre_de_fiches(liens) == 7 + 2  # F1 à F7 du plan A, F1 et F2 du plan B
     assert "F1 (Plan A) — Intitulé de F1 ; " in par_nom.loc["Zèbre association", "Fiches concernées"]
     assert par_nom.loc["Zèbre association", "Fiches concernées"].endswith("F1 (Plan B) — Intitulé de F1")
     assert par_nom.loc["Double rôle", "Fiches"] == 1 and par_nom.loc["Double rôle", "Rôles"] == "pilote de 1 fiche"
@@ -160,7 +161,7 @@ def test_page_avec_tous_les_plans():
     assert [l.replace("\n", " ") for l in spec["encoding"]["y"]["sort"]] == list(classement["Acteur"].head(n))
     textes = [m.value for m in at.markdown]
     assert f"Les {n} acteurs les plus impliqués (sur {len(classement)}) ; la liste complète est dans le tableau." in textes
-    assert f"**{len(classement)}** acteurs nommés dans **{nombre(liens[['plan', 'fiche']].drop_duplicates().shape[0])}** fiches." in textes
+    assert f"**{len(classement)}** acteurs nommés dans **{nombre(acteurs.nombre_de_fiches(liens))}** fiches." in textes
 
 
 def test_telechargements_sans_jargon():

@@ -8,7 +8,6 @@ import streamlit as st
 
 from ctg_data import acteurs
 from ctg_data.format import nombre
-from ctg_data.vocabulaire import source_lisible
 from pages import ui
 
 
@@ -39,8 +38,7 @@ if liens.empty:
     st.stop()
 
 classement = acteurs.par_acteur(liens)
-nb_fiches = len(liens[["plan", "fiche"]].drop_duplicates())
-st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(nb_fiches)}** fiches.")
+st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(acteurs.nombre_de_fiches(liens))}** fiches.")
 
 st.subheader("Les acteurs les plus impliqués")
 n = acteurs.nombre_affiche(classement)
@@ -68,9 +66,7 @@ ui.telechargements(classement, "acteurs-classement", cle="acteurs-classement")
 
 st.subheader("Les fiches d'un acteur")
 acteur = st.selectbox("Voir les fiches d'un acteur", list(classement["Acteur"]), key="acteurs_choix")
-detail = liens[liens["acteur"] == acteur][["plan", "fiche", "fiche_titre", "role", "axe", "nom_dans_le_document", "source"]]
-detail = detail.assign(source=detail["source"].map(source_lisible))
-st.dataframe(detail.rename(columns={"plan": "Plan", "fiche": "Fiche", "fiche_titre": "Intitulé", "role": "Rôle", "axe": "Axe",
-                                    "nom_dans_le_document": "Nom dans le document", "source": "Source"}), hide_index=True)
+detail = acteurs.liens_lisibles(liens[liens["acteur"] == acteur])
+st.dataframe(detail[["Plan", "Fiche", "Intitulé", "Rôle", "Axe", "Nom dans le document", "Source"]], hide_index=True)
 st.caption("Toutes les fiches choisies, une ligne par acteur, rôle et fiche :")
 ui.telechargements(acteurs.liens_lisibles(liens), "acteurs-des-plans", cle="acteurs")
