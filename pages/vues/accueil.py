@@ -3,6 +3,8 @@ territoire qui existent (toutes sources, avec période, unité et source ; une l
 l'avancement du plan par axe (nombres et graphique des statuts, calculés comme la page « Plan d'actions »)
 et, quand le tableau de bord les a, les équipements et services comptés une seule fois pour toutes les pages."""
 
+import re
+
 import streamlit as st
 
 from ctg_data import chiffres
@@ -48,7 +50,9 @@ nombre_sous_zones = len(ui.sous_zones_du_territoire()) if territoire.sous_zones 
 st.markdown(f"Territoire : {brut(territoire.description(nombre_sous_zones))}")
 st.caption(f"Document : {brut(plan.titre)}")
 if plan.periode_texte and not (plan.debut and plan.fin):
-    st.caption(f"Dates : {brut(source_lisible(plan.periode_texte))}")
+    # Le texte du plan sans ses renvois aux lignes du fichier, et l'espace française avant « ; ».
+    dates = re.sub(r"(?<=\S);", " ;", source_lisible(plan.periode_texte))
+    st.caption(f"Dates : {brut(dates)}")
 if plan.presentation:
     st.markdown(ui.texte_brut(plan.presentation))
 
