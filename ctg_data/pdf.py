@@ -319,3 +319,29 @@ class MiseEnPage:
 
         doc.build(elements, canvasmaker=Canevas)
         return tampon.getvalue()
+
+
+class DessinEnImage(Flowable):
+    """Un dessin reportlab (carte, graphique du diaporama) posé sur la page comme une image : un objet
+    « Form » du PDF (XObject), vectoriel, net à toute taille, dessiné sans navigateur ni internet."""
+
+    _numero = 0
+
+    def __init__(self, dessin):
+        super().__init__()
+        self.dessin = dessin
+        self.width, self.height = dessin.width, dessin.height
+        DessinEnImage._numero += 1
+        self.nom = f"Dessin{DessinEnImage._numero}"
+
+    def wrap(self, largeur_disponible, hauteur_disponible):
+        return self.width, self.height
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+
+        canevas = self.canv
+        canevas.beginForm(self.nom, 0, 0, self.width, self.height)
+        renderPDF.draw(self.dessin, canevas, 0, 0)
+        canevas.endForm()
+        canevas.doForm(self.nom)

@@ -157,24 +157,53 @@ def test_page_acteurs():
     assert at.dataframe[0].value["Fiches"].max() >= 2
 
 
-@pytest.fixture(scope="module")
-def diapos_dijon():
-    """Le diaporama du plan de Dijon, construit comme la page du séminaire le construit."""
+def construire_diaporama(id_plan: str):
+    """Le diaporama d'un plan, construit comme la page du séminaire le construit (synthèse du plan par
+    ``vues_plan.resume_plan``, sans valeur saisie)."""
     plans, _ = charger_plans()
-    plan = plans["ctg-dijon-2024-2027"]
+    plan = plans[id_plan]
     territoire = charger_territoires()[0][plan.territoire]
+    resume = vp.resume_plan(plan, territoire, pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
+    if not territoire.carte_et_contexte:
+        return plan, seminaire.construire(seminaire.charger_deck(), plan, resume, [], pd.DataFrame(), pd.DataFrame(),
+                                          pd.DataFrame(), territoire)
     ref = chiffres.reference(territoire, charger(territoire.portrait.jeu) if territoire.portrait else None,
                              charger("social"), charger("social_indicateurs"))
     equipements = avec_corrections(charger("equipements"), charger("equipements_positions"), None)
-    statuts = vp.statuts_du_plan(plan, territoire, pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
-    return plan, seminaire.construire(seminaire.charger_deck(), plan, statuts, chiffres.cartes_chiffres_cles(ref, territoire),
-                                      charger("quartiers"), equipements, charger("social"), territoire)
+    return plan, seminaire.construire(seminaire.charger_deck(), plan, resume, chiffres.cartes_chiffres_cles(ref, territoire),
+                                      charger("quartiers"), equipements, charger("social"), territoire,
+                                      cite=charger("cite_educative"))
+
+
+@pytest.fixture(scope="module")
+def diapos_dijon():
+    return construire_diaporama("ctg-dijon-2024-2027")
+
+
+def non_vide(d) -> bool:
+    return bool(d.chiffres or d.graphique is not None or d.tableau is not None or d.points or d.type == "carte")
 
 
 def test_diaporama_par_defaut(diapos_dijon):
+    """L'ordre voulu : titre et grands chiffres, avancement du plan, une diapositive par axe, carte, contexte
+    des QPV et de la Cité éducative en courbes, quartiers comparés, sources ; une idée par écran."""
     _, diapos = diapos_dijon
-    assert [d.type for d in diapos] == ["titre", "chiffres_cles", "axe", "axe", "axe", "axe", "carte", "qpv",
-                                        "quartiers", "sources"]
+    assert [d.type for d in diapos] == ["titre", "chiffres_cles", "avancement", "axe", "axe", "axe", "axe", "carte",
+                                        "qpv", "niveau_de_vie", "cite_educative", "quartiers", "sources"]
+    assert all(d.titre and non_vide(d) for d in diapos)
+    # Titre : les grands chiffres du territoire, chacun avec son année et sa source en mots, et ses comparaisons.
+    titre = diapos[0]
+    assert [c.libelle for c in titre.chiffres][:3] == ["Habitants", "Taux de pauvreté", "Niveau de vie médian"]
+    pauvrete = titre.chiffres[1]
+    assert pauvrete.valeur == "16\u00a0%" and pauvrete.periode == "2020"
+    assert pauvrete.source == "Convention CTG 2024-2027, préambule"
+    assert pauvrete.comparaisons == ["Côte-d'Or : 11,5\u00a0%", "France métropolitaine : 14,4\u00a0%"]
+    niveau = titre.chiffres[2]  # deux sources pour la même chose : les deux, chacune avec son année
+    assert niveau.valeur == "1\u00a0847\u00a0€" and niveau.precision == "période non précisée par le document"
+    assert niveau.autres_sources == ["INSEE : 21\u00a0830\u00a0€ par an en 2019"] and "INSEE, Filosofi 2019" in niveau.source
+    for d in diapos:
+        for texte in [d.source, *[c.source for c in d.chiffres], *d.points]:
+            assert ".txt" not in texte and "ligne" not in texte, texte  # des mots, pas des fichiers
     # Les 9 quartiers sur une seule diapositive comparative (et non neuf presque vides).
     (compares,) = [d for d in diapos if d.type == "quartiers"]
     tableau = compares.tableau.set_index(compares.tableau["Quartier"].str.removesuffix(" *"))
@@ -182,9 +211,65 @@ def test_diaporama_par_defaut(diapos_dijon):
     assert tableau.loc["Grésilles", "Pauvreté, quartier entier"] == "38,1\u00a0% en 2021"
     assert tableau.loc["Grésilles", "Pauvreté, QPV seul"] == "45,5\u00a0% en 2019"
     assert tableau.loc["Toison d'Or", "Pauvreté, QPV seul"] == "pas de QPV"
-    qpv = next(d for d in diapos if d.type == "qpv")
-    assert any("quartier prioritaire" in p.lower() for p in qpv.points)
-    assert all(d.titre for d in diapos)
+    # Sources en mots, sans doublon.
+    sources = diapos[-1].points
+    assert len(sources) == len(set(sources)) and any(s.startswith("INSEE : Filosofi") for s in sources)
+    assert any(s.startswith("Dossier de la Cité éducative (2022)") for s in sources)
+
+
+def test_diapositives_en_graphiques(diapos_dijon):
+    """Avancement par axe et fiches de chaque axe en barres (graphiques.statuts_par_axe / statuts_par_fiche),
+    contexte des QPV en courbes : Vega-Lite en français, libellés jamais coupés, police de salle."""
+    from ctg_data import format as fmt
+
+    plan, diapos = diapos_dijon
+    avancement = next(d for d in diapos if d.type == "avancement")
+    assert avancement.graphique.genre == "axes" and avancement.graphique.ordre == [
+        f"{a.numero}. {a.titre}" for a in plan.axes]
+    assert int(avancement.graphique.donnees["Indicateurs"].sum()) == len(plan.indicateurs())
+    axes = [d for d in diapos if d.type == "axe"]
+    assert [d.titre for d in axes] == [f"Axe {a.numero} — {a.titre}" for a in plan.axes]
+    assert all(d.graphique.genre == "fiches" and not d.tableau for d in axes)
+    premier = axes[0].graphique
+    assert premier.ordre[0].startswith("PE1 · ") and "Sans indicateur : PE5" in axes[0].points
+    for d in diapos:
+        if d.graphique is None:
+            continue
+        spec = seminaire.graphique_altair(d.graphique, taille=32).to_dict()
+        assert spec["config"]["locale"] == fmt.locale_vega(), d.titre
+        assert spec["config"]["axis"]["labelLimit"] == 0 and spec["config"]["axis"]["labelFontSize"] >= 32
+        assert spec["config"]["legend"]["labelLimit"] == 0 and spec["config"]["legend"]["labelFontSize"] >= 32
+    # Courbes : années et valeurs réelles des données, la dernière valeur dite dans le nom de chaque courbe.
+    social = charger("social")
+    qpv = next(d for d in diapos if d.type == "qpv").graphique
+    greso = qpv.donnees[qpv.donnees["Zone"].str.startswith("QPV Les Grésilles")]
+    attendu = social[(social["indicateur"] == "taux_pauvrete") & (social["code_zone"] == "QP021004")]
+    assert list(greso["Année"]) == sorted(attendu["annee"]) and list(greso["Valeur"]) == list(attendu.sort_values("annee")["valeur"])
+    assert "QPV Les Grésilles : 45,5\u00a0% en 2019" in qpv.ordre
+    cite = next(d for d in diapos if d.type == "cite_educative")
+    assert [c.valeur for c in cite.chiffres][:2] == ["plus de 800\u00a0000\u00a0€", "450\u00a0000\u00a0€"]
+    assert set(cite.graphique.donnees["Année"]) == {2015, 2016, 2017, 2018}
+
+
+def test_diaporama_gevrey_sans_diapositive_vide():
+    """Gevrey-Nuits n'a ni carte, ni contexte social, ni chiffres clés : ces diapositives ne sont pas dans
+    le diaporama, la diapositive de titre le dit en une ligne et montre les grands nombres du plan."""
+    plan, diapos = construire_diaporama(GEVREY)
+    assert [d.type for d in diapos] == ["titre", "avancement", "axe", "axe", "axe", "axe", "sources"]
+    assert all(d.titre and non_vide(d) for d in diapos)
+    titre = diapos[0]
+    assert [(c.valeur, c.libelle) for c in titre.chiffres] == [
+        (str(len(plan.axes)), "axes"), (str(len(plan.fiches)), "fiches"), (str(len(plan.indicateurs())), "indicateurs")]
+    assert titre.manque.startswith("Pas encore dans ce diaporama pour ce territoire : chiffres clés du territoire")
+    assert "carte des équipements" in titre.manque
+    assert all(d.graphique is not None for d in diapos if d.type in ("avancement", "axe"))
+
+
+def test_diaporama_plan_sans_indicateur():
+    """La Cité éducative n'a pas d'indicateur : ni avancement ni diapositive d'axe vides ; le titre le dit."""
+    _, diapos = construire_diaporama("cite-educative-dijon")
+    assert "avancement" not in [d.type for d in diapos] and "axe" not in [d.type for d in diapos]
+    assert "graphique d'avancement" in diapos[0].manque and all(non_vide(d) for d in diapos)
 
 
 def test_deck_invalide(tmp_path):
@@ -193,18 +278,10 @@ def test_deck_invalide(tmp_path):
         seminaire.charger_deck(tmp_path)
 
 
-def test_export_pdf_du_diaporama(diapos_dijon):
-    plan, diapos = diapos_dijon
-    debut = time.perf_counter()
-    pdf = seminaire.en_pdf(diapos, "Séminaire")
-    assert pdf.startswith(b"%PDF")
-    assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>>") + pdf.count(b"/Type /Page ") >= 1
-    print(f"\nPDF du diaporama : {len(diapos)} diapositives, {len(pdf) / 1024:.0f} Ko, {time.perf_counter() - debut:.2f} s")
-
-
 def test_pdf_du_diaporama_pleine_page_avec_la_carte_dessinee(diapos_dijon):
-    """Une diapositive par page en grands caractères (tailles lues dans le PDF), et la carte dessinée sans
-    internet sur la page de sa diapositive : contours, noms des quartiers, légende avec les nombres."""
+    """Une diapositive par page (paysage), le titre de chacune sur sa page, grands caractères (tailles lues
+    dans le PDF) ; graphiques et carte dessinés sans internet, posés comme des images (objets du PDF) :
+    carte avec contours, noms des quartiers et légende avec les nombres."""
     import io
     import re
 
@@ -225,21 +302,35 @@ def test_pdf_du_diaporama_pleine_page_avec_la_carte_dessinee(diapos_dijon):
         return seminaire.dessin_carte(geo, qpv, montres, largeur, hauteur,
                                       list(quartiers.loc[quartiers["cite_educative"], "nom"]))
 
+    debut = time.perf_counter()
     lecteur = PdfReader(io.BytesIO(seminaire.en_pdf(diapos, "Séminaire", carte=carte)))
+    print(f"\nPDF du diaporama : {len(diapos)} diapositives, {time.perf_counter() - debut:.2f} s")
     assert len(lecteur.pages) == len(diapos)
+    textes = [re.sub(r"\s+", " ", p.extract_text().replace("\xa0", " ")) for p in lecteur.pages]
+
+    def dessins(page) -> list[str]:
+        objets = page["/Resources"].get("/XObject", {})
+        return [nom for nom, o in objets.items() if o.get_object().get("/Subtype") in ("/Form", "/Image")]
+
+    for page, texte, d in zip(lecteur.pages, textes, diapos):
+        assert float(page.mediabox.width) > float(page.mediabox.height)  # paysage
+        assert re.sub(r"\s", "", d.titre) in re.sub(r"\s", "", texte), (d.titre, texte[:100])
+        if d.graphique is not None or d.type == "carte":
+            assert dessins(page), d.titre  # graphique ou carte : une image sur la page
     # La carte occupe la page : plus de la moitié de sa hauteur utile.
     (largeur, hauteur), = appels
     assert hauteur > 0.5 * float(lecteur.pages[0].mediabox.height) and largeur > 700
     rang = [d.type for d in diapos].index("carte")
-    texte = re.sub(r"\s+", " ", lecteur.pages[rang].extract_text())
-    assert "Légende" in texte and "La carte interactive est présentée" not in texte
-    assert all(nom in texte for nom in quartiers["nom"]), texte
+    assert "Légende" in textes[rang] and "La carte interactive est présentée" not in textes[rang]
+    assert all(nom in textes[rang] for nom in quartiers["nom"]), textes[rang]
     for categorie, nombre in montres.dropna(subset=["lat"])["categorie"].value_counts().items():
-        assert f"{categorie} ({nombre})" in texte
+        assert f"{categorie} ({nombre})" in textes[rang]
+    # Les grands chiffres et les courbes sont écrits dans le PDF (texte, pas une photo) : on les lit.
+    assert "16 %" in textes[0] and "Côte-d'Or : 11,5 %" in textes[0] and "2020" in textes[0]
+    rang_qpv = [d.type for d in diapos].index("qpv")
+    assert "QPV Les Grésilles : 45,5 % en 2019" in textes[rang_qpv] and "2013" in textes[rang_qpv]
     # Tailles des caractères effectivement écrites (après une éventuelle réduction pour tenir sur la page).
     for k, d in enumerate(diapos):
-        if d.type not in ("axe", "chiffres_cles", "qpv"):
-            continue
         tailles = {}
 
         def noter(t, cm, tm, police, taille, tailles=tailles):
@@ -248,8 +339,23 @@ def test_pdf_du_diaporama_pleine_page_avec_la_carte_dessinee(diapos_dijon):
 
         lecteur.pages[k].extract_text(visitor_text=noter)
         titre = max(v for c, v in tailles.items() if d.titre.startswith(c[:10]))
-        points = [v for c, v in tailles.items() if any(p.startswith(c[:12]) for p in d.points)]
-        assert titre >= 28 and points and min(points) >= 18, (d.titre, tailles)
+        assert titre >= 26, (d.titre, titre)
+        if d.chiffres:
+            valeurs = [v for c, v in tailles.items() if any(x.valeur.replace("\u00a0", " ").startswith(c.replace("\u00a0", " ")[:4])
+                                                            for x in d.chiffres)]
+            assert valeurs and max(valeurs) >= 26, (d.titre, tailles)
+
+
+def test_pdf_du_diaporama_gevrey():
+    """Le PDF de Gevrey-Nuits : les mêmes diapositives que l'écran, graphiques compris, aucune page vide."""
+    import io
+
+    from pypdf import PdfReader
+
+    _, diapos = construire_diaporama(GEVREY)
+    lecteur = PdfReader(io.BytesIO(seminaire.en_pdf(diapos, "Séminaire")))
+    assert len(lecteur.pages) == len(diapos) == 7
+    assert "Pas encore dans ce diaporama" in lecteur.pages[0].extract_text()
 
 
 def test_page_seminaire():
@@ -257,6 +363,15 @@ def test_page_seminaire():
     assert at.title[0].value == "Séminaire annuel de coordination"
     at.button(key="diapo_suivante").click().run()
     assert at.title[0].value == "Le territoire en quelques chiffres"
+    at.button(key="diapo_suivante").click().run()
+    assert at.title[0].value == "Avancement du plan" and at.query_params["diapo"] == "3"
     at.button(key="diapo_pdf_preparer").click().run()
     assert not at.exception
     assert "Télécharger le PDF" in [b.label for b in at.get("download_button")]
+
+
+def test_page_seminaire_gevrey():
+    at = ouvrir_page("seminaire", plan=GEVREY)
+    assert at.title[0].value == "Séminaire annuel de coordination"
+    assert "Pas encore dans ce diaporama pour ce territoire" in textes_affiches(at)
+    assert "1 / 7" in textes_affiches(at)

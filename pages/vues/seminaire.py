@@ -14,35 +14,64 @@ from ctg_data.vocabulaire import precision_lisible
 from pages import ui
 
 
-# Présentation : ni barre latérale, ni en-tête, texte grand et contrasté, page entière utilisée.
+# Présentation : ni barre latérale, ni en-tête, texte grand et contrasté. La diapositive est dessinée pour
+# 1920×1080 (tailles en pixels de cet écran) ; sur un autre écran (1366×768…), elle est agrandie ou réduite
+# d'un bloc (``transform: scale``, facteur réglé par le petit script plus bas) : elle garde sa mise en page.
 st.html("""<style>
 [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stHeader'],
 [data-testid='stToolbar'], [data-testid='stDecoration'] { display: none !important; }
-[data-testid='stMainBlockContainer'] { padding: 1rem 3rem .5rem 3rem !important; max-width: 100% !important; }
-[data-testid='stMain'] h1 { font-size: clamp(2.2rem, 3.4vw, 4rem) !important; color: #000091 !important;
-  line-height: 1.15 !important; white-space: normal !important; overflow-wrap: break-word; hyphens: manual;
-  overflow: visible !important; text-overflow: clip !important; padding: .2rem 0 .4rem 0 !important; }
+[data-testid='stMainBlockContainer'] { padding: 12px 48px 0 48px !important; width: 1920px !important;
+  max-width: none !important; min-width: 1920px !important; height: 1080px !important; min-height: 1080px !important;
+  max-height: 1080px !important; overflow: hidden;
+  transform: scale(var(--ctg-zoom, 1)); transform-origin: 0 0;
+  margin-left: max(0px, calc((100vw - 1920px * var(--ctg-zoom, 1)) / 2)) !important; }
+[data-testid='stMain'] { overflow: clip !important; align-items: flex-start !important; }  /* rien à faire défiler : la diapositive tient à l'écran */
+[data-testid='stMain'] h1 { font-size: 58px !important; color: #000091 !important;
+  line-height: 1.12 !important; white-space: normal !important; overflow-wrap: break-word; hyphens: manual;
+  overflow: visible !important; text-overflow: clip !important; padding: 4px 0 8px 0 !important; }
 [data-testid='stMain'] h1 span { white-space: normal !important; overflow: visible !important; }
-[data-testid='stMain'] .diapo-corps { display: flex; flex-direction: column; min-height: calc(100vh - 15rem); }
-[data-testid='stMain'] .diapo-corps.avec-carte { min-height: 0; }
-[data-testid='stMain'] .diapo-sous-titre { font-size: clamp(2rem, 2.2vw, 2.6rem); color: #161616; margin: 0 0 1rem 0; }
-[data-testid='stMain'] .diapo-points { margin: auto 0; padding-left: 2.5rem; }
-[data-testid='stMain'] .diapo-points li { font-size: clamp(2rem, 2.1vw, 2.6rem); line-height: 1.35; color: #000000;
-  margin-bottom: .6rem; overflow-wrap: break-word; }
-[data-testid='stMain'] .diapo-tableau { border-collapse: collapse; margin: auto 0 1rem 0; width: 100%; }
+[data-testid='stMain'] .diapo-sous-titre { font-size: 36px; color: #161616; margin: 0 0 16px 0; line-height: 1.3; }
+[data-testid='stMain'] .diapo-points { margin: 8px 0 0 0; padding-left: 40px; }
+[data-testid='stMain'] .diapo-points li { font-size: 34px; line-height: 1.35; color: #000000;
+  margin-bottom: 8px; overflow-wrap: break-word; }
+[data-testid='stMain'] .diapo-sources li { font-size: 32px; line-height: 1.3; margin-bottom: 10px; }
+[data-testid='stMain'] .diapo-manque { font-size: 32px; color: #3A3A3A; margin: 18px 0 0 0; }
+[data-testid='stMain'] .diapo-source { font-size: 22px; color: #3A3A3A; margin: 10px 0 0 0; line-height: 1.3; }
+[data-testid='stMain'] .diapo-chiffres { display: grid; gap: 28px 36px; margin: 8px 0 0 0; }
+[data-testid='stMain'] .diapo-chiffre { border-left: 6px solid #000091; padding: 4px 0 4px 22px; }
+[data-testid='stMain'] .diapo-chiffre .libelle { font-size: 34px; font-weight: 700; line-height: 1.2; color: #161616;
+  margin: 0; }
+[data-testid='stMain'] .diapo-chiffre .valeur { font-size: 84px; font-weight: 700; line-height: 1.1; color: #000091;
+  margin: 6px 0 8px 0; white-space: nowrap; }
+[data-testid='stMain'] .diapo-chiffres.serres .valeur { font-size: 76px; margin: 2px 0 4px 0; }
+[data-testid='stMain'] .diapo-chiffres.grands .libelle { font-size: 40px; }
+[data-testid='stMain'] .diapo-chiffres.grands .valeur { font-size: 112px; margin: 12px 0 16px 0; }
+[data-testid='stMain'] .diapo-chiffres.grands .comparaison { font-size: 36px; margin-bottom: 8px; }
+[data-testid='stMain'] .diapo-chiffres.grands .diapo-source { font-size: 24px; margin-top: 16px; }
+[data-testid='stMain'] .diapo-corps.plein { display: flex; flex-direction: column; min-height: 800px; }
+[data-testid='stMain'] .diapo-corps.plein .diapo-chiffres { margin: auto 0; }
+[data-testid='stMain'] .diapo-chiffre .comparaison { font-size: 32px; line-height: 1.25; color: #000; margin: 0 0 4px 0; }
+[data-testid='stMain'] .diapo-chiffre .diapo-source { margin-top: 8px; }
+[data-testid='stMain'] .diapo-tableau { border-collapse: collapse; margin: 8px 0 16px 0; width: 100%; }
 [data-testid='stMain'] .diapo-tableau th, [data-testid='stMain'] .diapo-tableau td {
-  font-size: clamp(1.2rem, 1.72vw, 2.4rem); padding: .15rem .6rem; border-bottom: 1px solid #929292; color: #000;
-  line-height: 1.3; }
+  font-size: 33px; padding: 3px 12px; border-bottom: 1px solid #929292; color: #000; line-height: 1.3; }
 [data-testid='stMain'] .diapo-tableau th { background: #000091; color: #fff; font-weight: 700; vertical-align: bottom;
   text-align: left; }
 [data-testid='stMain'] .diapo-tableau td.nombre, [data-testid='stMain'] .diapo-tableau th.nombre { text-align: right; }
 [data-testid='stMain'] .diapo-tableau tr:nth-child(even) td { background: FOND_ALTERNE; }
-[data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points { margin: 0 !important; padding-left: 0 !important; }
-[data-testid='stMain'] .diapo-corps.avec-tableau ul.diapo-points li { margin-left: 0 !important; }
-[data-testid='stMain'] .diapo-corps.avec-tableau .diapo-points li { font-size: clamp(1.2rem, 1.72vw, 2.4rem); list-style: none; }
-[data-testid='stMain'] .diapo-source { font-size: clamp(1.25rem, 1.3vw, 1.6rem); color: #3A3A3A; margin: 1rem 0 0 0; }
-[data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 1.1rem; }
-[data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 1.4rem; padding-top: .3rem; white-space: nowrap; }
+[data-testid='stMain'] .avec-tableau ul.diapo-points { margin: 0 !important; padding-left: 0 !important; }
+[data-testid='stMain'] .avec-tableau .diapo-points li { font-size: 32px; list-style: none; margin: 0 0 4px 0; }
+[data-testid='stMain'] .diapo-legende { font-size: 32px; line-height: 1.25; color: #161616; }
+[data-testid='stMain'] .diapo-legende p.titre { font-weight: 700; margin: 0 0 14px 0; }
+[data-testid='stMain'] .diapo-legende .ligne { display: flex; align-items: center; gap: 16px; margin: 0 0 14px 0; }
+[data-testid='stMain'] .diapo-legende .rond { flex: none; width: 50px; height: 50px; border-radius: 50%; display: flex;
+  align-items: center; justify-content: center; font: bold 32px Arial, sans-serif; border: 2px solid #fff;
+  box-shadow: 0 0 0 1px #161616; }
+[data-testid='stMain'] .diapo-legende .trait { flex: none; width: 50px; height: 0; }
+[data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 20px; }
+[data-testid='stMain'] .st-key-diapo-commandes a p, [data-testid='stMain'] .st-key-diapo-commandes a span { font-size: 20px; }
+[data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 22px; padding-top: 4px; white-space: nowrap; }
+[data-testid='stMain'] .st-key-diapo-commandes { margin-bottom: -8px; }
 </style>""".replace("FOND_ALTERNE", couleurs.FOND_ALTERNE))
 
 plan = ui.plan()
@@ -55,15 +84,15 @@ except ErreurDonnees as e:
 
 def construire_diapositives():
     courantes, manuels, _ = ui.valeurs_saisies(plan.id)
-    statuts = vues_plan.statuts_du_plan(plan, territoire, courantes, manuels)  # comme la page « Plan d'actions »
+    resume = vues_plan.resume_plan(plan, territoire, courantes, manuels)  # comme la page « Plan d'actions »
     if territoire.carte_et_contexte:
         equipements = ui.equipements_localises()
         cartes_chiffres = ui.cartes_chiffres(territoire.id)
-        return equipements, sem.construire(deck, plan, statuts, cartes_chiffres, ui.donnees("quartiers"), equipements,
-                                           ui.donnees("social"), territoire)
+        return equipements, sem.construire(deck, plan, resume, cartes_chiffres, ui.donnees("quartiers"), equipements,
+                                           ui.donnees("social"), territoire, cite=ui.donnees("cite_educative"))
     import pandas as pd
 
-    return pd.DataFrame(), sem.construire(deck, plan, statuts, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+    return pd.DataFrame(), sem.construire(deck, plan, resume, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
                                           territoire)
 
 
@@ -158,55 +187,137 @@ if (!doc.ctgClavier) {
       try { ecouterLesCadres(w.document); } catch (err) {}
     }
   };
-  // La carte réduite à la hauteur de l'écran (ses 640 px ne tiennent pas sur un écran de 768 px) : le cadre et la
-  // carte qu'il contient, puis Leaflet recalcule sa taille (événement resize).
-  const ajusterLaCarte = () => {
-    const cadre = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
-    if (!cadre) return;
-    let w;
-    try { w = cadre.contentWindow; w.document.body; } catch (err) { return; }
-    const haut = cadre.getBoundingClientRect().top + hote.scrollY;
-    const voulu = Math.round(Math.max(300, Math.min(640, hote.innerHeight - haut - 150)));
-    if (cadre.dataset.ctgHauteur === String(voulu)) return;
-    const avant = cadre.dataset.ctgHauteur;
-    cadre.dataset.ctgHauteur = String(voulu);
-    if (!avant && voulu === 640) return;  // la hauteur prévue tient : rien à changer
-    cadre.style.height = voulu + "px";
-    let style = w.document.getElementById("ctg-hauteur");
-    if (!style) { style = w.document.createElement("style"); style.id = "ctg-hauteur"; w.document.head.appendChild(style); }
-    style.textContent = `#root, #parent, .float-child, #map_div { height: ${voulu}px !important; }`;
-    w.dispatchEvent(new w.Event("resize"));
+  // La diapositive est dessinée pour 1920×1080 : sur un autre écran, elle est mise à l'échelle d'un bloc
+  // (variable --ctg-zoom lue par la feuille de style).
+  const ajusterLeZoom = () => {
+    const z = Math.min(hote.innerWidth / 1920, hote.innerHeight / 1080);
+    doc.documentElement.style.setProperty("--ctg-zoom", String(Math.round(z * 1000) / 1000));
   };
-  hote.setInterval(() => { ecouterLesCadres(doc); ajusterLaCarte(); }, 400);
+  ajusterLeZoom();
+  hote.addEventListener("resize", ajusterLeZoom);
+  // Dans la carte : sa propre légende cachée (elle est à côté, en grands caractères), noms des quartiers et
+  // symboles agrandis pour être lus de loin.
+  const agrandirLaCarte = () => {
+    for (const cadre of doc.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')) {
+      let w;
+      try { w = cadre.contentWindow; w.document.head; } catch (err) { continue; }
+      if (!w || !w.document.head || w.document.getElementById("ctg-salle")) continue;
+      const style = w.document.createElement("style");
+      style.id = "ctg-salle";
+      style.textContent = ".ctg-legende, .leaflet-control-layers { display: none !important; }"
+        + " .ctg-etiquette { font-size: 20px !important; padding: 2px 6px !important; }"
+        + " .leaflet-marker-icon.ctg-m > span { scale: 1.6; }";
+      w.document.head.appendChild(style);
+      // La carte cadrée sur les quartiers, et les noms des quartiers replacés au centre de chacun (leur
+      // taille vient de changer).
+      const carte = w.L && Object.values(w).find((v) => v instanceof w.L.Map);
+      if (!carte) continue;
+      carte.invalidateSize();
+      let cadre_ = null;
+      carte.eachLayer((couche) => {
+        const bulle = couche.getTooltip && couche.getTooltip();
+        if (bulle && bulle.options.className === "ctg-etiquette" && couche.getBounds) {
+          cadre_ = cadre_ ? cadre_.extend(couche.getBounds()) : w.L.latLngBounds(couche.getBounds().getSouthWest(),
+                                                                                   couche.getBounds().getNorthEast());
+        }
+      });
+      if (cadre_) carte.fitBounds(cadre_, {padding: [12, 12]});
+      carte.eachLayer((couche) => { const b = couche.getTooltip && couche.getTooltip(); if (b && b.update) b.update(); });
+    }
+  };
+  hote.setInterval(() => { ecouterLesCadres(doc); agrandirLaCarte(); }, 400);
 }
 </script>""", height=1)
 
 # --- Diapositive ------------------------------------------------------------------------------
-# Le corps (sous-titre, points, source) est un seul bloc qui occupe la hauteur de l'écran : points
-# centrés verticalement, source en bas.
+# Une idée par écran : grands chiffres, un graphique, la carte ou le tableau comparatif, la source en bas.
+# Tailles (en pixels d'un écran 1920×1080) : titre 58, texte 32 à 36, chiffres 72 à 84, sources 22.
+HAUTEUR_UTILE = 1080 - 12 - 62 - 82  # sous les commandes et le titre
+
+
+def html_chiffre(c: sem.Chiffre) -> str:
+    lignes = "".join(f"<p class='comparaison'>{ui.echapper(t)}</p>" for t in [*c.comparaisons, *c.autres_sources])
+    details = " · ".join(x for x in [c.periode, c.precision, c.source] if x)
+    return (f"<div class='diapo-chiffre'><p class='libelle'>{ui.echapper(c.libelle)}</p>"
+            f"<p class='valeur'>{ui.echapper(c.valeur)}</p>{lignes}"
+            f"<p class='diapo-source'>{ui.echapper(details)}</p></div>")
+
+
+def html_chiffres(chiffres: list, colonnes: int) -> str:
+    """Les grands chiffres en grille : sur une ligne, en très grand ; sur deux lignes, un peu moins."""
+    serres = " serres" if len(chiffres) > colonnes else (" grands" if colonnes > 1 else "")
+    return (f"<div class='diapo-chiffres{serres}' style='grid-template-columns: repeat({colonnes}, 1fr)'>"
+            + "".join(html_chiffre(c) for c in chiffres) + "</div>")
+
+
+def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, legende: str = "right") -> None:
+    """Le graphique à la taille de la salle : police de 32 px, hauteur en pixels de l'écran 1920×1080."""
+    # Largeur fixée en pixels de la diapositive 1920×1080 (la mise à l'échelle de la diapositive s'applique
+    # ensuite au graphique comme au reste), graduations, libellés et légende compris.
+    import altair as alt
+
+    graphique = sem.graphique_altair(g, taille=32, hauteur=max(240, hauteur - 100), legende=legende).properties(
+        width=largeur, autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+    st.altair_chart(graphique, width="content",
+                    theme=None, key=f"diapo-graphique-{i}")
+    donnees = g.donnees.rename(columns={"Ligne": "Axe" if g.genre == "axes" else "Fiche"})
+    ui.en_tableau(donnees.drop(columns=[c for c in ("Source",) if c in donnees.columns]), "Le graphique en tableau")
+
+
 st.title(ui.nom_brut(d.titre))
 sous_titre = f"<p class='diapo-sous-titre'>{ui.echapper(d.sous_titre)}</p>" if d.sous_titre else ""
-points = ("<ul class='diapo-points'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>"
-          if d.points else "")
+classe_points = "diapo-points diapo-sources" if d.type == "sources" else "diapo-points"
+points = ("<ul class='" + classe_points + "'>" + "".join(f"<li>{ui.echapper(p)}</li>" for p in d.points) + "</ul>"
+          if d.points and not d.chiffres else "")
 source = f"<p class='diapo-source'>Source : {ui.echapper(d.source)}</p>" if d.source else ""
+manque = f"<p class='diapo-manque'>{ui.echapper(d.manque)}</p>" if d.manque else ""
+reste = HAUTEUR_UTILE - (56 if d.sous_titre else 0) - (48 if d.source else 0) - 56 * len(points and d.points)
 if d.type == "carte":
-    if sous_titre:
-        st.markdown(sous_titre, unsafe_allow_html=True)
     montres = eq.filtrer(equipements)  # les équipements comptés (ni postes, ni fermés), comme partout
     quartiers = ui.donnees("quartiers")
-    st_folium(cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
-                                      quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
-                                      hauteur_px=640),
-              height=640, use_container_width=True, returned_objects=[], key="diapo-carte")
     places = montres[montres["lat"].notna()]
+    gauche, droite = st.columns([3.1, 1], gap="large")
+    with gauche:
+        hauteur_carte = reste - 70  # le volet « en tableau » dessous
+        st_folium(cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
+                                          quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+                                          hauteur_px=hauteur_carte),
+                  height=hauteur_carte, use_container_width=True, returned_objects=[], key="diapo-carte")
+    with droite:
+        nombres = places["categorie"].value_counts()
+        lignes = [f"<div class='ligne'><span class='rond' style='background:{cartes.STYLES[c].couleur};"
+                  f"color:{cartes.STYLES[c].texte}'>{ui.echapper(cartes.STYLES[c].lettre)}</span>"
+                  f"<span>{ui.echapper(c)} ({int(nombres[c])})</span></div>"
+                  for c in cartes.STYLES if c in nombres.index]
+        lignes += [f"<div class='ligne'><span class='trait' style='border-top:5px {style} {couleur}'></span>"
+                   f"<span>{libelle}</span></div>"
+                   for libelle, style, couleur in (("QPV 2024", "dashed", cartes.COULEUR_QPV),
+                                                   ("Cité éducative", "dotted", cartes.COULEUR_CITE),
+                                                   ("Quartier", "solid", "#161616"))]
+        st.markdown(f"<div class='diapo-legende' role='region' aria-label='Légende'><p class='titre'>Légende</p>"
+                    f"{''.join(lignes)}</div>", unsafe_allow_html=True)
     ui.en_tableau(
         places[["nom", "categorie", "quartier", "precision"]].assign(
             precision=places["precision"].map(precision_lisible)).fillna("non connu").rename(columns={
             "nom": "Nom", "categorie": "Catégorie", "quartier": "Quartier", "precision": "Position"}),
         f"La carte en tableau : les {len(places)} équipements placés",
     )
-    if points or source:
-        st.markdown(f"<div class='diapo-corps avec-carte'>{points}{source}</div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='diapo-corps'>{points}{source}</div>", unsafe_allow_html=True)
+elif d.chiffres and d.graphique is not None:
+    st.markdown(sous_titre, unsafe_allow_html=True)
+    gauche, droite = st.columns([1, 2.2], gap="large")
+    gauche.markdown(html_chiffres(d.chiffres, 1), unsafe_allow_html=True)
+    with droite:
+        afficher_graphique(d.graphique, reste, largeur=1180, legende="bottom")
+    st.markdown(source, unsafe_allow_html=True)
+elif d.chiffres:
+    colonnes = min(4, len(d.chiffres))
+    st.markdown(f"<div class='diapo-corps plein'>{sous_titre}{html_chiffres(d.chiffres, colonnes)}{manque}{source}</div>",
+                unsafe_allow_html=True)
+elif d.graphique is not None:
+    st.markdown(sous_titre, unsafe_allow_html=True)
+    afficher_graphique(d.graphique, reste)
+    st.markdown(f"<div class='diapo-corps'>{points}{source}</div>", unsafe_allow_html=True)
 elif d.tableau is not None:
     # Diapositive comparative : un tableau lisible de loin (nombres alignés à droite).
     def classe(colonne: str) -> str:
@@ -218,4 +329,4 @@ elif d.tableau is not None:
     st.markdown(f"<div class='diapo-corps avec-tableau'>{sous_titre}<table class='diapo-tableau'><thead><tr>{entete}"
                 f"</tr></thead><tbody>{lignes}</tbody></table>{points}{source}</div>", unsafe_allow_html=True)
 else:
-    st.markdown(f"<div class='diapo-corps'>{sous_titre}{points}{source}</div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='diapo-corps'>{sous_titre}{points}{manque}{source}</div>", unsafe_allow_html=True)
