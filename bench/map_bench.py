@@ -19,6 +19,21 @@ comparer à égalité), un ``folium.Marker`` par équipement avec ``folium.Popup
 notre fenêtre) et une infobulle (le nom), et les mêmes contours (IRIS, quartiers, QPV) en
 ``folium.GeoJson``.
 
+Seconde partie, **changement de quartier sur la page de la carte** (``pages/vues/carte.py``), pour la
+suite des 9 quartiers puis tout Dijon, mesuré dans le même lancement des deux façons :
+
+- *avant* (référence) : la carte complète reconstruite à chaque changement (``construire_carte``), sa
+  clé change avec le quartier : le navigateur recharge le cadre, donc Leaflet, jQuery, leur feuille
+  de style et tout le script de la carte (contours des 66 IRIS compris) ;
+- *après* : copie du fond gardé en cache (``carte_de_base`` construit une fois), couches du quartier
+  et des équipements (``couches_dynamiques``) et liste des couches ; le script du fond est identique,
+  le cadre est gardé et n'exécute que le script des couches ajoutées.
+
+Côté serveur : temps de ce que fait ``st_folium`` (rendu de la carte, chaînes envoyées ; mêmes
+fonctions de streamlit-folium) plus la construction. Côté navigateur : octets de code à charger et à
+exécuter à chaque changement. Octets envoyés par le serveur : tous les arguments du composant (ils
+sont renvoyés à chaque exécution de la page, dans les deux cas).
+
 Les jeux de 2 000 et 20 000 équipements sont **fictifs** (« Équipement fictif n° 123 ») : générés ici,
 avec une graine fixe, à des positions au hasard dans l'emprise des quartiers de Dijon. Ils n'existent
 que dans ce banc d'essai et ne sont jamais écrits dans ``data/``.
@@ -200,6 +215,117 @@ def mesurer(fonction, d: dict, equipements: pd.DataFrame, repetitions: int, libe
     return statistics.median(temps), taille
 
 
+# --- Changement de quartier : carte reconstruite (avant) ou mise à jour sur place (après) ------------
+
+
+def chaines_st_folium(carte, couches=(), controle=None) -> dict[str, str]:
+    """Ce que ``st_folium`` calcule et envoie au navigateur (mêmes fonctions de streamlit-folium, même
+    ordre) : html, en-tête, script du fond, script des couches ajoutées et de la liste des couches."""
+    import streamlit_folium as sf
+
+    carte.get_root().render()
+    carte.render()
+    chaines = {"html": sf._get_html(carte), "entete": sf._get_header(carte), "script": sf._get_map_string(carte)}
+    chaines["ajout"] = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(couches))
+    if controle is not None:
+        chaines["ajout"] += sf._get_layer_control_string(controle, carte)
+    return chaines
+
+
+def changement_avant(d: dict, equipements: pd.DataFrame, quartier: str | None) -> dict[str, str]:
+    carte = cartes.construire_carte(equipements, d["quartiers_geo"], d["qpv"], d["iris"],
+                                    quartier_selectionne=quartier, quartiers_cite_educative=d["cite"], hauteur_px=620)
+    return chaines_st_folium(carte)
+
+
+def changement_apres(d: dict, fond, equipements: pd.DataFrame, quartier: str | None) -> dict[str, str]:
+    return chaines_st_folium(cartes.copie(fond), cartes.couches_dynamiques(equipements, d["quartiers_geo"], quartier),
+                             cartes.ControleCouches())
+
+
+def octets(texte: str) -> int:
+    return len(texte.encode("utf-8"))
+
+
+def mesurer_changements(d: dict, equipements: pd.DataFrame, libelle: str, tours: int) -> dict:
+    """Temps médian (ms) d'un changement de quartier, avant et après, et octets par changement."""
+    import streamlit_folium as sf
+
+    suite = [*sorted(d["quartiers_geo"]["nom"]), None]
+    par_quartier = {q: equipements[equipements["quartier"] == q] if q else equipements for q in suite}
+    categories = list(equipements.loc[equipements["lat"].notna(), "categorie"])
+    debut = time.perf_counter()
+    fond = cartes.carte_de_base(d["quartiers_geo"], d["qpv"], d["iris"], categories=categories,
+                                quartiers_cite_educative=d["cite"])
+    t_fond = (time.perf_counter() - debut) * 1000
+    temps_avant, temps_apres, cles_avant, cles_apres = [], [], set(), set()
+    derniers = {}
+    for tour in range(1, tours + 1):
+        progression(f"{libelle} : changements de quartier, tour {tour}/{tours}…")
+        for q in suite:
+            gc.collect()
+            debut = time.perf_counter()
+            avant = changement_avant(d, par_quartier[q], q)
+            temps_avant.append((time.perf_counter() - debut) * 1000)
+            gc.collect()
+            debut = time.perf_counter()
+            apres = changement_apres(d, fond, par_quartier[q], q)
+            temps_apres.append((time.perf_counter() - debut) * 1000)
+            # La clé du composant : la même clé (et le même script) garde le même cadre.
+            cles_avant.add(sf.generate_js_hash(avant["script"], f"carte-{q}"))  # l'ancienne clé : « carte-<quartier> »
+            cles_apres.add(sf.generate_js_hash(apres["script"], "carte-equipements"))
+            derniers[q] = (avant, apres)
+    envoye_avant = statistics.mean(sum(octets(v) for v in a.values()) for a, _ in derniers.values())
+    envoye_apres = statistics.mean(sum(octets(v) for v in b.values()) for _, b in derniers.values())
+    execute_avant = statistics.mean(octets(a["script"]) + octets(a["html"]) + octets(a["entete"]) for a, _ in derniers.values())
+    execute_apres = statistics.mean(octets(b["ajout"]) for _, b in derniers.values())
+    return {
+        "cas": libelle, "t_fond": t_fond, "t_avant": statistics.median(temps_avant), "t_apres": statistics.median(temps_apres),
+        "cadres_avant": len(cles_avant), "cadres_apres": len(cles_apres), "changements": len(suite),
+        "envoye_avant": envoye_avant, "envoye_apres": envoye_apres,
+        "execute_avant": execute_avant, "execute_apres": execute_apres, "mesures": len(temps_avant),
+    }
+
+
+def bibliotheques_octets() -> int:
+    """Leaflet, jQuery et la feuille de Leaflet : rechargés avec le cadre (du cache du navigateur au mieux)."""
+    from ctg_data import statique
+
+    dossier = statique.preparer()
+    return sum((dossier / sous / nom).stat().st_size for _, noms, sous in statique.SOURCES for nom in noms
+               if (dossier / sous / nom).is_file())
+
+
+def afficher_changements(resultats: list[dict]) -> None:
+    biblio = bibliotheques_octets()
+    entetes = ["Cas", "Avant (ms)", "Après (ms)", "× vitesse", "Cadres avant", "Cadres après",
+               "Navigateur avant (Ko)", "Navigateur après (Ko)", "Envoyé avant (Ko)", "Envoyé après (Ko)", "Mesures"]
+    lignes = [[
+        r["cas"], decimal(r["t_avant"], 0), decimal(r["t_apres"], 0), decimal(r["t_avant"] / r["t_apres"]),
+        f"{r['cadres_avant']} / {r['changements']}", f"{r['cadres_apres']} / {r['changements']}",
+        decimal((biblio + r["execute_avant"]) / 1024), decimal(r["execute_apres"] / 1024),
+        decimal(r["envoye_avant"] / 1024), decimal(r["envoye_apres"] / 1024), str(r["mesures"]),
+    ] for r in resultats]
+    largeurs = [max(len(x) for x in colonne) for colonne in zip(entetes, *lignes)]
+
+    def ligne(valeurs):
+        return "  ".join(v.ljust(l) if i == 0 else v.rjust(l) for i, (v, l) in enumerate(zip(valeurs, largeurs)))
+
+    afficher("")
+    afficher("Changement de quartier sur la page de la carte (les 9 quartiers puis tout Dijon), avant / après")
+    afficher(ligne(entetes))
+    afficher("  ".join("-" * l for l in largeurs))
+    for valeurs in lignes:
+        afficher(ligne(valeurs))
+    afficher("Avant : carte reconstruite, une clé par quartier (cadre rechargé). Après : copie du fond en cache et "
+             "couches ajoutées, une seule clé (cadre gardé). Temps : serveur, médiane par changement.")
+    afficher(f"Cadres = cadres différents créés pour la suite des changements. Navigateur = code chargé et exécuté "
+             f"par changement (avant : Leaflet, jQuery et leur feuille, {decimal(biblio / 1024)} Ko, plus tout le "
+             "script de la carte ; après : le script des couches ajoutées). Envoyé = arguments du composant.")
+    for r in resultats:
+        afficher(f"{r['cas']} : fond construit une fois en {decimal(r['t_fond'], 0)} ms (gardé en cache).")
+
+
 # --- Programme -------------------------------------------------------------------------------
 
 
@@ -302,6 +428,12 @@ def main(argv: list[str] | None = None) -> int:
                  f"{decimal(vitesse)}× → {'ATTEINT' if vitesse >= OBJECTIF_RATIO_20000 else 'NON ATTEINT'}")
         afficher(f"- À 20 000 équipements, au moins {OBJECTIF_RATIO_20000}× plus légère que la carte naïve : "
                  f"{decimal(taille)}× → {'ATTEINT' if taille >= OBJECTIF_RATIO_20000 else 'NON ATTEINT'}")
+    # --- Changement de quartier -------------------------------------------------------------------
+    changements = [mesurer_changements(d, reel, "Dijon (réel)", 1 if args.rapide else 3)]
+    if not args.rapide:
+        changements.append(mesurer_changements(d, equipements_fictifs(2_000, d["quartiers_geo"]), "2 000 fictifs", 1))
+    afficher_changements(changements)
+
     afficher("")
     afficher(f"Durée totale du banc d'essai : {decimal(time.perf_counter() - debut_total)} s")
     return 0
