@@ -45,6 +45,7 @@ def test_accueil_de_chaque_plan(id_plan):
     plan = PLANS[id_plan]
     territoire = TERRITOIRES[plan.territoire]
     at = ouvrir_page(plan=id_plan)
+    assert not at.error, [e.value for e in at.error]  # app.py change une erreur de la page en message
     titre = sans_echappement(at.title[0].value)
     assert territoire.nom_complet in titre
     contenu = sans_echappement(textes_affiches(at))

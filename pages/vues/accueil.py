@@ -91,7 +91,9 @@ def chiffres_cles() -> None:
                         ligne = f"{brut(carte.unite)} — " if carte.unite else ""
                         st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
                         if carte.precision_unite:
-                            st.caption(f"Montant : {brut(carte.precision_unite)}.")
+                            precision = brut(carte.precision_unite)
+                            st.caption(f"Montant {precision}." if precision.startswith("par ") else
+                                       f"Montant : {precision}.")
                         st.caption(f"Source : {brut(carte.source)}")
                         for g in carte.comparaisons():
                             st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
@@ -108,7 +110,7 @@ def chiffres_cles() -> None:
                         st.markdown(f"**{brut(carte.titre)}**")
                         for g in carte.reperes:
                             st.caption(ui.texte_brut(g.phrase()))
-        if presentes:
+        if presentes and territoire.portrait is not None:  # deux familles de sources : le document et l'INSEE
             st.caption(
                 "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont "
                 "montrées, avec leur année, leur unité et leur source : elles ne portent pas sur la même année et ne "
