@@ -158,7 +158,7 @@ def provenance(jeu: JeuDeDonnees) -> pd.DataFrame:
 # Les tableaux des pages (équipements, contexte social, acteurs, indicateurs du plan, jeux de données)
 # portent des colonnes techniques : nom de fichier de ../shared, numéro de ligne, code de colonne INSEE,
 # identifiant interne. Le fichier téléchargé pour un tableur est écrit pour un lecteur : en-têtes en
-# français, source en mots (« Annexes de la CTG Dijon 2024-2027, Annexe 2 »), « oui »/« non », cellules
+# français, source en mots (le document nommé par le catalogue, puis la section), « oui »/« non », cellules
 # vides (jamais « nan » ni « None »). La référence technique n'est pas perdue : elle est rangée dans une
 # seule colonne, la dernière, « Détail de la source (fichier, ligne) ».
 DETAIL_SOURCE_EXPORT = "Détail de la source (fichier, ligne)"
@@ -227,6 +227,20 @@ def _libelles_sociaux() -> dict[str, str]:
     return dict(zip(dico["code"], dico["libelle"]))
 
 
+def _documents_sources() -> dict[str, str]:
+    """Fichier de ../shared (``000_6464….txt``) -> nom en mots de son document, lu dans le catalogue
+    (``document`` du premier jeu de données qui en vient) : les noms viennent des données, pas du code."""
+    try:
+        from .catalogue import lire_catalogue
+        jeux = lire_catalogue().values()
+    except Exception:  # noqa: BLE001 - sans catalogue, la source garde sa seule section
+        return {}
+    documents: dict[str, str] = {}
+    for jeu in jeux:
+        documents.setdefault(str(jeu.source_fichier).strip(), jeu.document)
+    return documents
+
+
 def _entiers_si_possible(serie: pd.Series) -> pd.Series:
     """Un nombre entier rangé comme nombre à virgule (159106.0) écrit 159106, pas 159106,0 ; une colonne
     qui mêle entiers et décimaux (1344.0 et 12.5) garde chaque nombre tel qu'il est (1344 ; 12,5)."""
@@ -285,9 +299,10 @@ def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
             continue
         if nom == "source_section":
             fichiers = list(df["source_fichier"]) if "source_fichier" in colonnes else [None] * len(df)
+            documents = _documents_sources()
             lisibles = []
             for i, (f, s) in enumerate(zip(fichiers, valeurs)):
-                lisibles.append(source_en_mots(f, s) or source_lisible(s))
+                lisibles.append(source_en_mots(documents.get(_texte(f), ""), s))
                 brut = ", ".join(t for t in (_texte(f), _texte(s)) if t)
                 if brut and brut != lisibles[-1]:
                     details[i].append(brut)

@@ -120,30 +120,11 @@ def source_lisible(texte: object) -> str:
     return resultat.strip(" ;")
 
 
-# Les documents de ../shared (fichiers numérotés) nommés comme un lecteur les connaît : les exports
-# écrivent « Annexes de la CTG Dijon 2024-2027, Annexe 2 » et gardent le nom du fichier dans la colonne
-# « Détail de la source (fichier, ligne) ».
-DOCUMENTS_SOURCES: dict[str, str] = {
-    "000_6464dfed2d3d1a29.txt": "Annexes de la CTG Dijon 2024-2027",
-    "001_b634e1d3c1f47c69.txt": "Cité éducative de Dijon (plaquette de présentation)",
-    "002_e8b9c2145bef99c1.txt": "CTG Dijon 2024-2027",
-    "003_2844529441cb7d0d.txt": "Contrat de ville Dijon Métropole 2015-2022 (protocole 2019-2022)",
-    "004_b7bf33d42c2812f8.txt": "CTG Gevrey-Nuits 2023-2026 (Annexe 3, plan d'actions)",
-}
-
-
-def document_lisible(fichier: object) -> str:
-    """Le nom en mots du document d'un fichier de ../shared (« CTG Dijon 2024-2027 ») ; un fichier
-    inconnu donne « » (jamais le nom du fichier)."""
-    if not isinstance(fichier, str):
-        return ""
-    return DOCUMENTS_SOURCES.get(fichier.strip(), "")
-
-
-def source_en_mots(fichier: object, section: object) -> str:
-    """« Annexes de la CTG Dijon 2024-2027, Annexe 2 » pour ``000_6464….txt`` et « Annexe 2 (ligne 139) » :
-    le document en mots, puis la section sans numéro de ligne."""
-    morceaux = [document_lisible(fichier), source_lisible(section)]
+def source_en_mots(document: object, section: object) -> str:
+    """« Annexes de la CTG…, Annexe 2 » pour le document (son nom en mots, lu dans les données : jamais
+    le nom du fichier) et la section « Annexe 2 (ligne 139) » : le document, puis la section sans
+    numéro de ligne."""
+    morceaux = [source_lisible(document), source_lisible(section)]
     return ", ".join(m for m in morceaux if m)
 
 

@@ -47,7 +47,7 @@ def test_tableau_pour_tableur_des_equipements():
     assert not [c for c in t.columns if _en_tete_technique(c)], list(t.columns)
     premier = t.iloc[0]
     assert premier["Nom"] == df.iloc[0]["nom"]
-    assert premier["Source"] == "Annexes de la CTG Dijon 2024-2027, Annexe 2"
+    assert premier["Source"] == lire_catalogue()["equipements"].document + ", Annexe 2"
     assert premier[DETAIL_SOURCE_EXPORT].startswith(
         "identifiant : EQ001 ; 000_6464dfed2d3d1a29.txt, Annexe 2 (ligne 139) ; note : Gestionnaire : en-tête")
     assert premier["Note"] == ""  # note de transcription (lignes, OCR) : dans le détail
