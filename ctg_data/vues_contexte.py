@@ -28,6 +28,15 @@ NOMS_NIVEAUX = {"commune": "commune", "EPCI": "intercommunalité", "département
                 "France métropolitaine": "France métropolitaine"}
 
 
+def _sans_valeur(nombre: int, statuts: dict) -> str:
+    """« 0 », « 1 — non disponible (nd) », « 3 — 2 non significatif (ns) ; 1 absent des données »."""
+    if not nombre:
+        return "0"
+    if len(statuts) == 1:
+        return f"{nombre} — {next(iter(statuts))}"
+    return f"{nombre} — " + " ; ".join(f"{n} {s}" for s, n in statuts.items())
+
+
 @dataclass
 class EtendueIris:
     """Pour un indicateur qui ne se regroupe pas par quartier (une médiane ne se moyenne pas) : la valeur
@@ -53,7 +62,7 @@ class EtendueIris:
             "IRIS avec une valeur": [f"{a} sur {n}" for a, n in zip(t["avec_valeur"], t["iris"])],
             "Valeur la plus basse (IRIS)": [extreme(v, i) for v, i in zip(t["minimum"], t["iris_minimum"])],
             "Valeur la plus haute (IRIS)": [extreme(v, i) for v, i in zip(t["maximum"], t["iris_maximum"])],
-            "IRIS sans valeur (pourquoi)": [f"{n} ({d})" if n else "0" for n, d in zip(t["sans_valeur"], t["sans_valeur_detail"])],
+            "IRIS sans valeur (pourquoi)": [_sans_valeur(n, d) for n, d in zip(t["sans_valeur"], t["statuts_sans_valeur"])],
         })
 
 
@@ -190,6 +199,7 @@ def etendue_iris(social: pd.DataFrame, rattachement: pd.DataFrame, code: str, an
             "minimum": bas["valeur"] if bas is not None else None, "iris_minimum": bas["nom_iris"] if bas is not None else None,
             "maximum": haut["valeur"] if haut is not None else None, "iris_maximum": haut["nom_iris"] if haut is not None else None,
             "sans_valeur_detail": " ; ".join(f"{n} {statut}" for statut, n in sans["statut"].value_counts().items()) or "–",
+            "statuts_sans_valeur": dict(sans["statut"].value_counts()),
         })
     par_quartier = pd.DataFrame(lignes).sort_values(["minimum", "quartier"], na_position="last").reset_index(drop=True)
     points = joint.dropna(subset=["valeur"])[["quartier", "code_iris", "nom_iris", "valeur"]].reset_index(drop=True)
@@ -325,6 +335,12 @@ def legende_html(titre: str, lignes: list[LigneLegende]) -> str:
 # --- Graphiques : légende sous le graphique, jamais coupée -------------------------------------------
 LARGEUR_ETIQUETTE = 24
 """Caractères par ligne d'un libellé de légende : 24 tiennent sur deux colonnes d'un téléphone."""
+def axe(unite: str, **reglages) -> dict:
+    """Réglages d'un axe de valeurs (``alt.Axis(**…)``) : pour un compte (allocataires, personnes…),
+    des nombres entiers (« 4 497 », jamais « 2,5 allocataires ») ; sinon le format par défaut."""
+    return {**reglages, "format": ",d"} if cartes.est_un_compte(unite) else dict(reglages)
+
+
 MARGES = {"left": 5, "top": 5, "bottom": 5, "right": 16}
 """Marges d'un graphique à axe horizontal de nombres : le dernier libellé de l'axe ne sort pas du cadre."""
 TAILLE_AUTO = {"type": "fit-x", "contains": "padding"}

@@ -87,7 +87,9 @@ def test_etendue_sur_donnees_synthetiques():
     tableau = etendue.tableau.set_index("Quartier")
     assert tableau.loc["Nord", "Valeur la plus basse (IRIS)"] == f"15{E}000{E}€ (A)"
     assert tableau.loc["Nord", "IRIS avec une valeur"] == "2 sur 3"
-    assert tableau.loc["Nord", "IRIS sans valeur (pourquoi)"] == "1 (1 non significatif (ns))"
+    assert tableau.loc["Nord", "IRIS sans valeur (pourquoi)"] == "1 — non significatif (ns)"
+    assert vc._sans_valeur(3, {"non significatif (ns)": 2, "absent des données": 1}) == \
+        "3 — 2 non significatif (ns) ; 1 absent des données"
     assert "notre choix" in etendue.rattachement and "1 IRIS sur 5" in etendue.rattachement
     assert "équipe d'essai" in etendue.rattachement
 

@@ -88,7 +88,8 @@ if vue.etendue is not None:
     y = alt.Y("quartier:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0))
     couches = [
         alt.Chart(bornes).mark_bar(height=14, opacity=0.35).encode(
-            y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False), axis=alt.Axis(labelFlush=True)),
+            y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False),
+                         axis=alt.Axis(**vc.axe(unite, labelFlush=True))),
             x2="maximum:Q",
             color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
             tooltip=[alt.Tooltip("quartier:N", title="Quartier"),
@@ -124,7 +125,7 @@ elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any
     donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
         y=alt.Y("nom_zone:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
-        x=alt.X("valeur:Q", title=unite, axis=alt.Axis(labelFlush=True)),
+        x=alt.X("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite, labelFlush=True))),
         color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f"),
                  alt.Tooltip("note:N", title="Calcul")],
@@ -158,7 +159,7 @@ else:
 if vue.serie_reperes["annee"].nunique() > 1:
     st.markdown(f"**{brut(vue.libelle)} : {brut(territoire.nom)} et territoires de comparaison**")
     st.altair_chart(alt.Chart(vc.avec_etiquette(vue.serie_reperes)).mark_line(point=True).encode(
-        x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite),
+        x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
         color=alt.Color("etiquette:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
@@ -178,7 +179,7 @@ if serie["annee"].nunique() > 1:
     if quartier:
         serie = serie.assign(choisi=serie["nom_zone"] == quartier)
     courbes = alt.Chart(vc.avec_etiquette(serie)).mark_line(point=True).encode(
-        x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite),
+        x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
         color=alt.Color("etiquette:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=2))),
         strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
@@ -211,7 +212,8 @@ else:
                         key="qpv_indicateur", horizontal=True)
     ensemble, avec_territoire = vc.serie_qpv(social, territoire, code_qpv)
     st.altair_chart(alt.Chart(vc.avec_etiquette(ensemble)).mark_line(point=True).encode(
-        x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"]),
+        x=alt.X("annee:O", title="Année des données"),
+        y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"], axis=alt.Axis(**vc.axe(dictionnaire.loc[code_qpv, "unite"]))),
         color=alt.Color("etiquette:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
