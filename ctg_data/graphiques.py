@@ -45,6 +45,13 @@ def _barres_statuts(comptes: pd.DataFrame, ligne: str, ordre: list[str], titre_x
     return _config(barres, taille)
 
 
+def hauteur_affichee(nb_lignes: int, *, taille: int = 14, hauteur_ligne: int = 36) -> int:
+    """Hauteur totale (pixels) à donner à l'affichage d'un graphique de statuts : les barres, plus l'axe des
+    nombres et la légende dessous. Sans elle, un graphique étiré en largeur tient tout entier dans la hauteur
+    des seules barres et les écrase."""
+    return hauteur_ligne * max(nb_lignes, 1) + 10 * taille
+
+
 def statuts_par_axe(comptes_axes: pd.DataFrame, ordre_axes: list[str], *, taille: int = 14,
                     hauteur_ligne: int = 36) -> alt.Chart:
     """Nombre d'indicateurs de chaque statut, par axe (``ResumePlan.comptes_axes``)."""

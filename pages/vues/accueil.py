@@ -139,10 +139,8 @@ def avancement_du_plan() -> None:
                    "« Plan d'actions ».")
     else:
         axes_comptes = list(resume.synthese_axes["Axe"])
-        # Hauteur donnée à Streamlit : les barres (36 px par axe) plus l'axe des nombres et la légende, sinon
-        # le graphique étiré en largeur tient tout entier dans la hauteur des barres et les écrase.
         st.altair_chart(graphiques.statuts_par_axe(resume.comptes_axes, axes_comptes), width="stretch",
-                        height=36 * len(axes_comptes) + 140)
+                        height=graphiques.hauteur_affichee(len(axes_comptes)))
     lignes = []
     for axe in resume.axes:
         fiches = len([f for f in plan.fiches if f.axe == axe.id])
