@@ -202,6 +202,7 @@ AGREGATIONS = {"somme": "somme des quartiers", "ponderee_population": "moyenne p
                "ratio": "rapport des sommes", "non_agregeable": "non calculable par quartier"}
 # Statut d'une valeur regroupée par quartier (ctg_data.agregation), écrit pour le lecteur.
 STATUTS_EXPORT = {"non agrégeable": "ne se calcule pas pour un quartier à partir de ses IRIS"}
+_REFERENCE_DE_LIGNE = re.compile(r"\(lignes?\s\d|\d{3}_[0-9a-f]{16}\.txt")
 _CODE_OFFICIEL = re.compile(r"^(?:\d[\dAB]*|QN\w+)$")
 # Une note de transcription (nom de fichier, numéro de ligne « l. 135 », correction d'OCR) est un détail
 # technique : elle rejoint la colonne de détail ; les autres notes (précautions de lecture) restent.
@@ -351,8 +352,17 @@ def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(serie.dtype):
             sortie[_en_tete(nom)] = _entiers_si_possible(serie).reset_index(drop=True)
             continue
-        sortie[_en_tete(nom)] = [v if isinstance(v, (int, float, np.integer, np.floating)) and not _vide(v)
-                                 else _texte(v) for v in valeurs]
+        cellules = []
+        for i, v in enumerate(valeurs):
+            if isinstance(v, (int, float, np.integer, np.floating)) and not _vide(v):
+                cellules.append(v)
+                continue
+            texte = _texte(v)
+            if _REFERENCE_DE_LIGNE.search(texte):  # « (Annexe 2 bis (ligne 425)) » : la ligne va au détail
+                details[i].append(f"{_en_tete(nom).lower()} : {texte}")
+                texte = source_lisible(texte)
+            cellules.append(texte)
+        sortie[_en_tete(nom)] = cellules
     resultat = pd.DataFrame(sortie)
     if len(resultat) != len(df):  # aucune colonne gardée
         resultat = pd.DataFrame(index=range(len(df)))

@@ -111,7 +111,7 @@ def test_chaque_jeu_en_classeur_pour_tableur(jeu_id):
     for ligne in donnees.iter_rows(min_row=2, values_only=True):
         for v in ligne[:limite]:
             assert not (isinstance(v, str) and re.search(
-                r"\d{3}_[0-9a-f]{16}\.txt|\.csv\b|\bnan\b|\bNone\b|\bTrue\b|\bFalse\b", v)), v
+                r"\d{3}_[0-9a-f]{16}\.txt|\.csv\b|\bnan\b|\bNone\b|\bTrue\b|\bFalse\b|\(lignes? \d", v)), v
     for ligne in donnees.iter_rows():
         assert not [c for c in ligne if c.data_type == "f"]
     source = {r[0]: r[1] for r in classeur["Source"].iter_rows(min_row=2, values_only=True)}
@@ -130,3 +130,12 @@ def test_l_import_garde_ses_colonnes():
     (indicateur, zone, periode…), que relit l'import ; seule la mise en mots (``*_pour_tableur``) les traduit."""
     df = pd.DataFrame({"indicateur": ["PE1-I1"], "zone": ["Dijon"], "source": [""]})
     assert exports.en_csv(df).decode("utf-8-sig").splitlines()[0] == "indicateur;zone;source"
+
+
+def test_numero_de_ligne_dans_le_detail():
+    """Une raison « indiqué par le document (Annexe 2 bis (ligne 425)) » se lit sans sa ligne ; le texte
+    complet reste dans le détail."""
+    df = pd.DataFrame({"nom": ["a"], "raison_quartier": ["indiqué par le document (Annexe 2 bis (ligne 425))"]})
+    ligne = tableau_pour_tableur(df).iloc[0]
+    assert ligne["Quartier : raison"] == "indiqué par le document (Annexe 2 bis)"
+    assert "(ligne 425)" in ligne[DETAIL_SOURCE_EXPORT]
