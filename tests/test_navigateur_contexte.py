@@ -143,7 +143,8 @@ def test_carte_legende_dessous_et_rien_ne_deborde(onglet, serveur_app, libelle):
     pas_de_debordement(onglet)
     assert onglet.get_by_test_id("stException").count() == 0
     RESULTATS.mkdir(exist_ok=True)
-    onglet.screenshot(path=str(RESULTATS / f"contexte-{libelle or 'defaut'}-{onglet.largeur}.png"), full_page=True)
+    nom = "mediane" if libelle else "pauvrete"
+    onglet.screenshot(path=str(RESULTATS / f"contexte-{nom}-{onglet.largeur}.png"))
 
 
 def test_indicateur_sans_valeur_locale_une_ligne(onglet, serveur_app):
