@@ -297,10 +297,11 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
                 titre.chiffres = [chiffre_depuis_carte(c) for c in au_titre]
                 titre.points = [c.phrase() for c in titre.chiffres]
             else:
-                titre.chiffres = [Chiffre("axes", str(len(plan.axes)), etat, _source_du_plan(plan, "plan")),
-                                  Chiffre("fiches", str(len(plan.fiches)), etat, _source_du_plan(plan, "fiche")),
-                                  Chiffre("indicateurs", str(len(statuts_ind)), etat, _source_du_plan(plan, "fiche"))]
-                titre.points = [f"{c.valeur} {c.libelle}" for c in titre.chiffres]
+                source = _source_du_plan(plan, "fiche")
+                titre.chiffres = [Chiffre("Axes", str(len(plan.axes)), etat, source),
+                                  Chiffre("Fiches", str(len(plan.fiches)), etat, source),
+                                  Chiffre("Indicateurs", str(len(statuts_ind)), etat, source)]
+                titre.points = [f"{c.valeur} {c.libelle.lower()}" for c in titre.chiffres]
             diapos.append(titre)
         elif type_ == "chiffres_cles" and territorial and reste:
             montres = [chiffre_depuis_carte(c) for c in reste[:CHIFFRES_PAR_DIAPO]]
@@ -741,20 +742,21 @@ def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = Non
     def hauteur(flowables, largeur=page.largeur) -> float:
         return sum(f.wrap(largeur, hauteur_utile)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
-    def carte_chiffre(c: Chiffre, serre: bool = False) -> list:
-        contenu = [pdf.paragraphe(c.libelle, grand["c_libelle"]),
-                   pdf.paragraphe(c.valeur, grand["c_valeur_serre" if serre else "c_valeur"])]
+    def carte_chiffre(c: Chiffre, style: str = "c_valeur") -> list:
+        contenu = [pdf.paragraphe(c.libelle, grand["c_libelle"]), pdf.paragraphe(c.valeur, grand[style])]
         contenu += [pdf.paragraphe(t, grand["c_texte"]) for t in [*c.comparaisons, *c.autres_sources]]
         details = " · ".join(x for x in [c.periode, c.precision, c.source] if x)
         contenu.append(pdf.paragraphe(details, grand["c_source"]))
         return contenu
 
     grand["c_valeur_serre"] = ParagraphStyle("chiffre_valeur_serre", parent=grand["c_valeur"], fontSize=28, leading=32)
+    grand["c_valeur_grand"] = ParagraphStyle("chiffre_valeur_grand", parent=grand["c_valeur"], fontSize=44, leading=50)
 
     def grille(chiffres: list[Chiffre], largeur: float, colonnes: int):
         lignes = [chiffres[i:i + colonnes] for i in range(0, len(chiffres), colonnes)]
         serre = largeur / colonnes < 180
-        cellules = [[carte_chiffre(c, serre) for c in l] + [""] * (colonnes - len(l)) for l in lignes]
+        style = "c_valeur_serre" if serre else ("c_valeur_grand" if len(lignes) == 1 and largeur / colonnes >= 240 else "c_valeur")
+        cellules = [[carte_chiffre(c, style) for c in l] + [""] * (colonnes - len(l)) for l in lignes]
         table = Table(cellules, colWidths=[largeur / colonnes] * colonnes)
         table.setStyle(TableStyle([
             ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBEFORE", (0, 0), (-1, -1), 2, pdf.BLEU),

@@ -259,7 +259,7 @@ def test_diaporama_gevrey_sans_diapositive_vide():
     assert all(d.titre and non_vide(d) for d in diapos)
     titre = diapos[0]
     assert [(c.valeur, c.libelle) for c in titre.chiffres] == [
-        (str(len(plan.axes)), "axes"), (str(len(plan.fiches)), "fiches"), (str(len(plan.indicateurs())), "indicateurs")]
+        (str(len(plan.axes)), "Axes"), (str(len(plan.fiches)), "Fiches"), (str(len(plan.indicateurs())), "Indicateurs")]
     assert titre.manque.startswith("Pas encore dans ce diaporama pour ce territoire : chiffres clés du territoire")
     assert "carte des équipements" in titre.manque
     assert all(d.graphique is not None for d in diapos if d.type in ("avancement", "axe"))

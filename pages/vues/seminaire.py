@@ -34,7 +34,8 @@ st.html("""<style>
 [data-testid='stMain'] .diapo-points { margin: 8px 0 0 0; padding-left: 40px; }
 [data-testid='stMain'] .diapo-points li { font-size: 34px; line-height: 1.35; color: #000000;
   margin-bottom: 8px; overflow-wrap: break-word; }
-[data-testid='stMain'] .diapo-sources li { font-size: 32px; line-height: 1.3; margin-bottom: 10px; }
+[data-testid='stMain'] .diapo-sources li { font-size: 38px; line-height: 1.3; margin-bottom: 18px; }
+[data-testid='stMain'] [data-testid='stElementToolbar'] { display: none !important; }
 [data-testid='stMain'] .diapo-manque { font-size: 32px; color: #3A3A3A; margin: 18px 0 0 0; }
 [data-testid='stMain'] .diapo-source { font-size: 22px; color: #3A3A3A; margin: 10px 0 0 0; line-height: 1.3; }
 [data-testid='stMain'] .diapo-chiffres { display: grid; gap: 28px 36px; margin: 8px 0 0 0; }
