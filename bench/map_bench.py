@@ -4,6 +4,7 @@ Lancer depuis la racine du projet :
 
     .venv/bin/python bench/map_bench.py            # mesure complète (Dijon, 2 000 et 20 000 équipements)
     .venv/bin/python bench/map_bench.py --rapide   # vérification rapide (Dijon et 2 000, une seule mesure)
+    .venv/bin/python bench/map_bench.py --rapide --navigateur http://localhost:8616   # + mesure dans Chromium
 
 Ce n'est pas un test : le script n'échoue pas, il affiche des chiffres (temps de construction de la
 page HTML complète et taille de cette page) et dit si les objectifs sont atteints :
@@ -33,6 +34,12 @@ Côté serveur : temps de ce que fait ``st_folium`` (rendu de la carte, chaînes
 fonctions de streamlit-folium) plus la construction. Côté navigateur : octets de code à charger et à
 exécuter à chaque changement. Octets envoyés par le serveur : tous les arguments du composant (ils
 sont renvoyés à chaque exécution de la page, dans les deux cas).
+
+Avec ``--navigateur URL`` (application lancée à cette adresse, Chromium ``/usr/bin/chromium``), le
+banc d'essai mesure aussi dans le navigateur, sur la page ``/carte`` (1366 × 768), pour chaque quartier
+choisi dans la barre latérale : le temps du clic à la carte recadrée dans le même cadre (exécution
+de la page comprise), et, dans le même lancement, le temps de rechargement du cadre seul, ce que
+l'ancienne façon ajoutait à chaque changement (Leaflet, script complet, couches redessinées).
 
 Les jeux de 2 000 et 20 000 équipements sont **fictifs** (« Équipement fictif n° 123 ») : générés ici,
 avec une graine fixe, à des positions au hasard dans l'emprise des quartiers de Dijon. Ils n'existent
@@ -326,6 +333,56 @@ def afficher_changements(resultats: list[dict]) -> None:
         afficher(f"{r['cas']} : fond construit une fois en {decimal(r['t_fond'], 0)} ms (gardé en cache).")
 
 
+def mesurer_navigateur(url: str) -> None:
+    """Dans Chromium : quartier choisi dans la barre latérale -> carte recadrée sur place (ms, du clic à
+    la carte recadrée), contre le rechargement du cadre seul (ms), pour les 9 quartiers puis tout Dijon."""
+    from playwright.sync_api import sync_playwright
+
+    cadre_js = 'iframe[title="streamlit_folium.st_folium"]'
+    pret = "() => window.map && window.ctgCadrage"  # fond dessiné et couches ajoutées (certains quartiers : aucun équipement placé)
+    sur_place, rechargement, recharges = [], [], 0
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium")
+        page = chromium.new_page(viewport={"width": 1366, "height": 768})
+        page.set_default_timeout(60_000)
+        page.goto(f"{url.rstrip('/')}/carte")
+        page.wait_for_selector(cadre_js)
+        cadre = page.locator(cadre_js).element_handle().content_frame()
+        cadre.wait_for_function(pret)
+        cadre.evaluate("() => { window.__marque = 1; }")
+        page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier").click()
+        noms = [o.inner_text() for o in page.get_by_role("option").all()]
+        page.keyboard.press("Escape")
+        suite = [n for n in noms if n != "Tout Dijon"] + ["Tout Dijon"]
+        for nom in suite:
+            progression(f"navigateur : {nom}…")
+            avant = cadre.evaluate("() => window.ctgCadrage")
+            page.get_by_test_id("stSidebar").get_by_role("combobox", name="Quartier").click()
+            option = page.get_by_role("option", name=nom, exact=True)
+            debut = time.perf_counter()
+            option.click()
+            cadre.wait_for_function("a => window.ctgCadrage !== a", arg=avant)
+            sur_place.append((time.perf_counter() - debut) * 1000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+            recharges += cadre.evaluate("() => window.__marque") != 1
+            # Référence : le cadre rechargé, comme l'ancienne façon le faisait à chaque changement.
+            debut = time.perf_counter()
+            cadre.evaluate("() => { window.__marque = 0; setTimeout(() => location.reload(), 0); }")
+            cadre.wait_for_function("() => window.__marque === undefined")  # la nouvelle fenêtre du cadre
+            cadre.wait_for_function(pret)
+            rechargement.append((time.perf_counter() - debut) * 1000)
+            cadre.evaluate("() => { window.__marque = 1; }")
+        chromium.close()
+    afficher("")
+    afficher(f"Dans le navigateur (Chromium, 1366 × 768, {url}), {len(suite)} changements de quartier")
+    afficher(f"- mise à jour sur place, du clic à la carte recadrée (exécution de la page comprise) : médiane "
+             f"{decimal(statistics.median(sur_place), 0)} ms (de {decimal(min(sur_place), 0)} à {decimal(max(sur_place), 0)} ms) ; "
+             f"cadre rechargé : {recharges} fois sur {len(suite)}")
+    afficher(f"- référence, rechargement du cadre seul (ce que l'ancienne façon ajoutait à chaque changement) : médiane "
+             f"{decimal(statistics.median(rechargement), 0)} ms (de {decimal(min(rechargement), 0)} à "
+             f"{decimal(max(rechargement), 0)} ms)")
+
+
 # --- Programme -------------------------------------------------------------------------------
 
 
@@ -333,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Banc d'essai de la carte des équipements.")
     parser.add_argument("--rapide", action="store_true",
                         help="Dijon et 2 000 équipements seulement, une seule mesure (vérification rapide)")
+    parser.add_argument("--navigateur", metavar="URL",
+                        help="mesure aussi dans Chromium, sur l'application lancée à cette adresse")
     args = parser.parse_args(argv)
 
     import branca
@@ -433,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.rapide:
         changements.append(mesurer_changements(d, equipements_fictifs(2_000, d["quartiers_geo"]), "2 000 fictifs", 1))
     afficher_changements(changements)
+    if args.navigateur:
+        mesurer_navigateur(args.navigateur)
 
     afficher("")
     afficher(f"Durée totale du banc d'essai : {decimal(time.perf_counter() - debut_total)} s")
