@@ -177,8 +177,8 @@ def test_legende_de_la_carte_d_un_compte_sans_decimale():
 
 
 def test_legende_de_la_carte_des_allocataires_dans_la_page():
-    """Contexte social, « Allocataires » par quartier : la légende de la carte (envoyée au composant
-    folium) a des bornes entières : « ≤ 4 497 allocataires », jamais « ≤ 391,4 allocataires »."""
+    """Contexte social, « Allocataires » par quartier : la légende de la carte (sous la carte, ou dans le
+    composant folium) a des bornes entières : « ≤ 4 497 allocataires », jamais « ≤ 391,4 allocataires »."""
     import re
 
     at = ouvrir_page("contexte")
@@ -189,8 +189,11 @@ def test_legende_de_la_carte_des_allocataires_dans_la_page():
             yield enfant
             yield from parcourir(enfant)
 
-    cartes_ = [e.proto.json_args for e in parcourir(at._tree) if getattr(e, "type", None) == "component_instance"]
-    legende = [a for a in cartes_ if "\\u2264" in a or "\u2264" in a]
+    # La légende : dans le HTML du composant folium, ou (depuis qu'elle est posée sous la carte) dans un
+    # bloc markdown de la page.
+    textes = [e.proto.json_args if getattr(e, "type", None) == "component_instance" else e.value
+              for e in parcourir(at._tree) if getattr(e, "type", None) in ("component_instance", "markdown")]
+    legende = [a for a in textes if "\\u2264" in a or "\u2264" in a]
     assert legende, "aucune légende de classes"
     texte = re.sub(r"\\+u00a0", "\u00a0", legende[0])  # le HTML de la légende y est échappé deux fois
     bornes = re.findall(r"([0-9][0-9\u00a0,]*)\u00a0allocataires", texte)
