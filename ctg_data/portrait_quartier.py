@@ -75,6 +75,38 @@ def indicateurs_cles(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quarti
     return pd.DataFrame(lignes, columns=["Indicateur", "Année", "Quartier", territoire, "Calcul", "Source"])
 
 
+def valeurs_sans_source(ref: pd.DataFrame, code: str, zone: str) -> str:
+    """Les valeurs de ``chiffres.resume_zone`` sans leurs sources, pour une colonne étroite : « 16 % en
+    2020 ; 15,9 % en 2019 ». Les sources restent dans la colonne de ``resume_zone`` (même ordre)."""
+    from .chiffres import APPARENTES, texte as texte_chiffre, valeurs_zone
+
+    lignes = valeurs_zone(ref, code, zone).dropna(subset=["valeur"])
+    morceaux = [f"{texte_chiffre(l)}{' par an' if l['unite'] == '€ par an' else ''} en {l['periode']}"
+                for l in (g.iloc[0] for _, g in lignes.groupby("origine", sort=False))]
+    if morceaux:
+        return " ; ".join(morceaux)
+    voisin = APPARENTES.get(code)
+    if voisin and not valeurs_zone(ref, voisin, zone).dropna(subset=["valeur"]).empty:
+        return f"{valeurs_zone(ref, voisin, zone)['libelle'].iloc[0]} : {valeurs_sans_source(ref, voisin, zone)}"
+    return "pas de valeur"
+
+
+def colonne_courte(territoire: str) -> str:
+    """Nom de la colonne des valeurs du territoire sans leurs sources (``indicateurs_cles_ecran``)."""
+    return f"{territoire} (valeurs)"
+
+
+def indicateurs_cles_ecran(social: pd.DataFrame, dictionnaire: pd.DataFrame, id_quartier: str, ref: pd.DataFrame,
+                           territoire: str) -> pd.DataFrame:
+    """``indicateurs_cles`` et, en plus, la colonne ``colonne_courte(territoire)`` : les valeurs du
+    territoire sans leurs sources, à montrer juste après celle du quartier sur un écran étroit (les
+    sources restent dans la colonne ``territoire``)."""
+    cles = indicateurs_cles(social, dictionnaire, id_quartier, ref, territoire)
+    codes = dictionnaire.set_index("libelle")["code"]
+    cles[colonne_courte(territoire)] = [valeurs_sans_source(ref, codes[i], territoire) for i in cles["Indicateur"]]
+    return cles
+
+
 def pauvrete_quartier_et_qpv(social: pd.DataFrame, id_quartier: str, nom_qpv: str | None,
                              nom_quartier: str | None = None) -> list[str]:
     """Le taux de pauvreté du quartier (ses IRIS regroupés) et, s'il en contient un, celui du quartier

@@ -19,6 +19,7 @@ from . import format as fmt
 from .plan import A_DEFINIR, Plan
 from .suivi import synthese
 from .territoire import Territoire
+from .vocabulaire import LIBELLES_STATUTS
 from .vues_plan import statuts_du_plan, territoire_du_plan, texte_valeur_datee
 from .vues_plan import texte_valeur as _texte_valeur
 
@@ -95,6 +96,20 @@ def texte_cible(ind) -> str:
 def synthese_annuelle(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, annee: int,
                       territoire: Territoire | None = None) -> pd.DataFrame:
     return synthese(statuts_au_31_decembre(plan, courantes, manuels, annee, territoire), "axe")
+
+
+# Les statuts qui prennent la marque du pluriel (« à renseigner » et « en cours » restent invariables).
+_PLURIEL = {"atteint": "atteints", "non atteint": "non atteints", "abandonné": "abandonnés"}
+
+
+def repartition(ligne: pd.Series | dict) -> str:
+    """Les nombres d'indicateurs par statut d'une ligne de synthèse (une colonne par statut, comme
+    ``suivi.synthese`` ou la synthèse par axe de la page « Plan d'actions »), en une phrase courte pour
+    une colonne étroite : « 5 à renseigner, 4 en cours, 3 atteints ». Les statuts à zéro sont omis ;
+    « aucun indicateur » si tous le sont."""
+    morceaux = [f"{fmt.nombre(n)} {_PLURIEL.get(s, s) if n > 1 else s}"
+                for s in LIBELLES_STATUTS if (n := int(ligne[s]))]
+    return ", ".join(morceaux) or "aucun indicateur"
 
 
 def note_des_statuts(annee: int) -> str:

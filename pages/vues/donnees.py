@@ -31,7 +31,17 @@ for onglet, jeu in zip(onglets, jeux.values()):
             st.markdown("**Aperçu lisible** (valeurs mises en forme, source sur chaque ligne)")
             territoire = ui.territoire()
             document = territoire.portrait.document if territoire.portrait else "Document"
-            st.dataframe(ui.calcul(tableau_lisible, "portrait", document=document), hide_index=True)
+            # La valeur juste après l'indicateur (lisible sur un téléphone), le texte long ensuite.
+            st.dataframe(
+                ui.calcul(tableau_lisible, "portrait", document=document), hide_index=True, width="stretch",
+                row_height=66, column_order=["Indicateur", "Valeur", "Territoire", "Année", "Thème", "Source", "Note"],
+                column_config={"Indicateur": st.column_config.TextColumn(width=110),
+                               "Valeur": st.column_config.TextColumn(width=110),
+                               "Territoire": st.column_config.TextColumn(width=70),
+                               "Année": st.column_config.TextColumn(width=60),
+                               "Source": st.column_config.TextColumn(width="large"),
+                               "Note": st.column_config.TextColumn(width="large")},
+            )
         st.markdown("**Données brutes**")
         st.dataframe(df, hide_index=True)
         ui.telechargements(df, f"tableau-de-bord-ctg-{jeu.id}", jeu=jeu, cle=jeu.id)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ctg_data import couleurs
 from ctg_data import graphiques
+from ctg_data import recapitulatif as recap
 from ctg_data import suivi
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
@@ -37,7 +38,8 @@ choix_axe = c1.selectbox(
     format_func=lambda a: a if a == TOUS else vp.libelle_axe(plan.axe(a).numero, plan.axe(a).titre),
     key="plan_axe",
 )
-choix_statuts = c2.multiselect("Statut des indicateurs", LIBELLES_STATUTS, default=LIBELLES_STATUTS, key="plan_statuts")
+choix_statuts = c2.multiselect("Statut des indicateurs", LIBELLES_STATUTS, default=LIBELLES_STATUTS, key="plan_statuts",
+                               placeholder="Choisir un ou plusieurs statuts…")
 if quartier:
     singulier = territoire.sous_zones.singulier if territoire.sous_zones else "quartier"
     tout_le_territoire = territoire.libelle_tout[0].lower() + territoire.libelle_tout[1:]
@@ -64,10 +66,21 @@ st.header("Synthèse par axe")
 if resume.synthese_axes.empty:
     st.caption("Ce plan n'a pas d'indicateur : aucun statut à calculer (chaque fiche dit pourquoi ci-dessous).")
 else:
-    st.dataframe(resume.synthese_axes, hide_index=True)
+    # Le statut de l'axe et la répartition de ses indicateurs (les mêmes nombres, en une phrase qui passe à la
+    # ligne) juste après l'axe : lisibles sur un téléphone sans faire défiler le tableau de côté.
+    synthese_affichee = resume.synthese_axes.assign(
+        Répartition=[recap.repartition(l) for _, l in resume.synthese_axes.iterrows()])
+    st.dataframe(
+        synthese_affichee, hide_index=True, width="stretch", row_height=66, height="content",
+        column_order=["Axe", "Statut de l'axe", "Répartition", "Indicateurs", "Renseignés", *LIBELLES_STATUTS],
+        column_config={"Axe": st.column_config.TextColumn(width=100),
+                       "Statut de l'axe": st.column_config.TextColumn(width=90),
+                       "Répartition": st.column_config.TextColumn(width=165, help="Nombre d'indicateurs de l'axe par statut."),
+                       **{c: st.column_config.NumberColumn(width=78) for c in ("Indicateurs", "Renseignés", *LIBELLES_STATUTS)}},
+    )
     st.caption(REGLE_ROLLUP)
     graphique = graphiques.statuts_par_axe(resume.comptes_axes, list(resume.synthese_axes["Axe"]))
-    st.altair_chart(graphique, width="stretch")
+    st.altair_chart(graphique, width="stretch", height=graphiques.hauteur_affichee(len(resume.synthese_axes)))
     st.caption("Le graphique en chiffres : le tableau de synthèse ci-dessus.")
 
 # --- Arbre axes -> fiches -> indicateurs -----------------------------------------------------
@@ -124,7 +137,16 @@ if not fiche.indicateurs:
     st.info(brut(fiche.sans_indicateur or ""), icon=":material/info:")
     st.stop()
 
-st.dataframe(vp.tableau_fiche(resume.statuts, fiche.id), hide_index=True)
+# Après l'indicateur : sa dernière valeur, sa cible et son statut (lisibles sur un téléphone), puis le reste.
+st.dataframe(
+    vp.tableau_fiche(resume.statuts, fiche.id), hide_index=True, width="stretch", row_height=66, height="content",
+    column_order=["Indicateur", "Dernière valeur", "Cible", "Statut", "Période", "Unité", "Référence", "Sens", "Pilote",
+                  "Fréquence", "Prochaine échéance", "Source"],
+    column_config={"Indicateur": st.column_config.TextColumn(width=100),
+                   "Dernière valeur": st.column_config.TextColumn(width=95),
+                   "Cible": st.column_config.TextColumn(width=70), "Statut": st.column_config.TextColumn(width=90),
+                   "Période": st.column_config.TextColumn(width=110)},
+)
 
 historique = pd.DataFrame()
 if base_ok:

@@ -12,6 +12,8 @@ from ctg_data.vocabulaire import DETAIL_SOURCE, precision_lisible, source_lisibl
 from pages import ui
 
 
+if not ui.territoire().carte_et_contexte:
+    st.title("Portrait de quartier")  # la page garde son titre quand le territoire n'a pas encore ces données
 ui.exiger_donnees_territoriales()
 
 territoire = ui.territoire()
@@ -66,8 +68,12 @@ with gauche:
     if comptage.par_categorie.empty:
         st.caption("Aucun équipement rattaché à ce quartier pour l'instant.")
     else:
-        st.dataframe(comptage.par_categorie[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}),
-                     hide_index=True, width="stretch")
+        # Le sigle d'abord (court), puis le nombre, puis le nom complet : le nombre reste visible sur un
+        # téléphone comme dans la colonne étroite d'un écran d'ordinateur.
+        st.dataframe(comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]], hide_index=True, width="stretch",
+                     column_config={"Catégorie": st.column_config.TextColumn(width=125),
+                                    "Nombre": st.column_config.NumberColumn(width=70),
+                                    "Libellé": st.column_config.TextColumn("Nom de la catégorie")})
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Rattachement : position géocodée, sinon quartier donné "
                "par le document ou décidé par l'équipe.")
 with droite:
@@ -91,7 +97,8 @@ if len(inconnus):
 
 # --- Contexte social ---------------------------------------------------------------------------
 st.header(f"Contexte social, face à {territoire.nom}")
-cles = pq.indicateurs_cles(social, dictionnaire, fiche_q["id"], ui.reference_chiffres(territoire.id), territoire.nom)
+cles = pq.indicateurs_cles_ecran(social, dictionnaire, fiche_q["id"], ui.reference_chiffres(territoire.id), territoire.nom)
+court = pq.colonne_courte(territoire.nom)
 if "Taux de pauvreté" in set(cles["Indicateur"]):
     pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
     st.metric(f"Taux de pauvreté ({pauvrete['Année']})", pauvrete["Quartier"])
@@ -99,16 +106,41 @@ if "Taux de pauvreté" in set(cles["Indicateur"]):
     if fiche_q["qpv"]:  # deux chiffres différents : le quartier entier et le périmètre du QPV
         for ligne in pq.pauvrete_quartier_et_qpv(social, fiche_q["id"], fiche_q["nom_qpv"]):
             st.caption(ligne)
-st.dataframe(cles, hide_index=True)
-st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiquée (colonne « Calcul »). "
-           "Une médiane ne se moyenne pas : pour ces indicateurs, la colonne « Calcul » donne l'étendue des IRIS. "
-           f"Colonne « {territoire.nom} » : la valeur de chaque source qui en donne une, avec son année et sa "
-           "source ; elles ne se comparent pas directement entre elles (années, champs et unités différents).")
+# Les nombres d'abord (quartier, puis territoire sans les sources), le texte long ensuite : sur un téléphone
+# comme sur un ordinateur portable, les valeurs se lisent sans faire défiler le tableau de côté.
+avec_sources = f"{territoire.nom}, avec les sources"
+st.dataframe(
+    cles, hide_index=True, width="stretch", row_height=66, height="content",  # plus de 64 px : le texte passe à la ligne
+    column_order=["Indicateur", "Quartier", court, "Année", territoire.nom, "Calcul", "Source"],
+    column_config={
+        "Indicateur": st.column_config.TextColumn(width=105),
+        "Quartier": st.column_config.TextColumn(width=88, help="Valeur du quartier, l'année de la colonne « Année »."),
+        court: st.column_config.TextColumn(territoire.nom, width=115,
+                                           help=f"Valeurs de {ui.nom_brut(territoire.nom)}, avec leur année ; leurs sources : "
+                                           f"colonne « {ui.nom_brut(avec_sources)} »."),
+        "Année": st.column_config.NumberColumn(width=48, format="%d"),
+        territoire.nom: st.column_config.TextColumn(avec_sources, width="large"),
+        "Calcul": st.column_config.TextColumn(width="large"),
+        "Source": st.column_config.TextColumn(width="large"),
+    },
+)
+st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiquée (colonne « Calcul »), pour "
+           "l'année de la colonne « Année ». Une médiane ne se moyenne pas : pour ces indicateurs, la colonne "
+           f"« Calcul » donne l'étendue des IRIS. Colonne « {territoire.nom} » : la valeur de chaque source qui en "
+           f"donne une, avec son année ; la colonne « {avec_sources} » dit de quelle source vient chacune. Elles ne "
+           "se comparent pas directement entre elles (années, champs et unités différents).")
+with st.expander(f"Valeurs de {ui.nom_brut(territoire.nom)} et leurs sources", icon=":material/description:"):
+    st.markdown("\n".join(f"- **{brut(ligne['Indicateur'])}** : {brut(ligne[territoire.nom])}"
+                          for _, ligne in cles.iterrows()))
 qpv = pd.DataFrame()
 if fiche_q["qpv"]:
     st.subheader(f"Quartier prioritaire {fiche_q['nom_qpv']}")
     qpv = pq.indicateurs_qpv(social, dictionnaire, fiche_q["nom_qpv"])
-    st.dataframe(qpv, hide_index=True)
+    st.dataframe(qpv, hide_index=True, width="stretch", column_order=["Indicateur", "QPV", "Année", "Source"],
+                 column_config={"Indicateur": st.column_config.TextColumn(width=150),
+                                "QPV": st.column_config.TextColumn(width=100),
+                                "Année": st.column_config.NumberColumn(width=60, format="%d"),
+                                "Source": st.column_config.TextColumn(width="large")})
 if fiche_q["cite_educative"]:
     cite = ui.donnees("cite_educative").set_index("id")
     st.subheader("Cité éducative")
@@ -132,7 +164,7 @@ sources = [f"{plan.titre_court} et annexes", "Dossier de la Cité éducative", "
            "CNAF (allocataires par IRIS)", "ANCT (QPV 2024 et indicateurs QPV)"]
 sections = [("Le quartier", identite.replace("**", "") + " " + contour),
             ("Équipements et services", comptage.phrase()), ("Liste des équipements", liste),
-            (f"Contexte social, face à {territoire.nom}", cles)]
+            (f"Contexte social, face à {territoire.nom}", cles.drop(columns=court))]
 if not qpv.empty:
     sections.append((f"Quartier prioritaire {fiche_q['nom_qpv']}", qpv))
 sections.append(("Fiches de la CTG", texte_fiches.replace("**", "")))

@@ -8,7 +8,7 @@ from ctg_data import recapitulatif as recap
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
-from ctg_data.vocabulaire import DETAIL_SOURCE, source_lisible
+from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, source_lisible
 from pages import ui
 
 
@@ -32,11 +32,35 @@ tableau = recap.tableau_annuel(plan, courantes, manuels, annee, territoire)
 par_axe = recap.synthese_annuelle(plan, courantes, manuels, annee, territoire)
 par_axe.insert(0, "Axe", [vp.libelle_axe(plan.axe(a).numero, plan.axe(a).titre) for a in par_axe["axe"]])
 st.subheader(f"Synthèse au 31 décembre {annee}")
-st.dataframe(par_axe.drop(columns="axe").rename(columns={"indicateurs": "Indicateurs", "statut": "Statut"}), hide_index=True)
+# Sur un téléphone comme sur un ordinateur portable, les nombres se lisent sans faire défiler le tableau de
+# côté : le statut de l'axe et la répartition de ses indicateurs (les mêmes nombres, en une phrase qui passe
+# à la ligne) viennent juste après l'axe ; une colonne par statut suit, pour trier.
+synthese_affichee = par_axe.drop(columns="axe").rename(columns={"indicateurs": "Indicateurs", "statut": "Statut"})
+synthese_affichee["Répartition"] = [recap.repartition(l) for _, l in synthese_affichee.iterrows()]
+st.dataframe(
+    synthese_affichee, hide_index=True, width="stretch", row_height=66, height="content",
+    column_order=["Axe", "Statut", "Répartition", "Indicateurs", *LIBELLES_STATUTS],
+    column_config={"Axe": st.column_config.TextColumn(width=100), "Statut": st.column_config.TextColumn(width=90),
+                   "Répartition": st.column_config.TextColumn(width=165, help="Nombre d'indicateurs de l'axe par statut."),
+                   "Indicateurs": st.column_config.NumberColumn(width=78),
+                   **{s: st.column_config.NumberColumn(width=78) for s in LIBELLES_STATUTS}},
+)
 st.caption(REGLE_ROLLUP)
 
 st.subheader(f"Fiches projet et indicateurs — {annee}")
-st.dataframe(tableau, hide_index=True, height=520)
+# Après l'indicateur : sa valeur, sa cible et son statut (lisibles sur un téléphone), puis le reste ; le
+# texte passe à la ligne. Les téléchargements gardent l'ordre des colonnes du document.
+st.dataframe(
+    tableau, hide_index=True, width="stretch", height=520, row_height=66,
+    column_order=["Indicateur", "Valeur", "Cible", "Statut", "Période", "Fiche", "Axe", "Commentaire",
+                  "Source de la valeur"],
+    column_config={"Indicateur": st.column_config.TextColumn(width=100),
+                   "Valeur": st.column_config.TextColumn(width=95), "Cible": st.column_config.TextColumn(width=70),
+                   "Statut": st.column_config.TextColumn(width=90), "Période": st.column_config.TextColumn(width=110),
+                   "Fiche": st.column_config.TextColumn(width=200), "Axe": st.column_config.TextColumn(width=130),
+                   "Commentaire": st.column_config.TextColumn(width="large"),
+                   "Source de la valeur": st.column_config.TextColumn(width="medium")},
+)
 st.caption(
     f"« {A_DEFINIR} » : le plan ne fixe pas de cible pour l'indicateur ; « {vp.NON_RENSEIGNEE} » : aucune valeur "
     f"saisie pour une période de {annee} ou d'avant. Dernière valeur : celle de « {ui.texte_brut(territoire.nom)} » "
