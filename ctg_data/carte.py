@@ -709,6 +709,7 @@ def etiquettes_classes(bornes: list[float], unite: str, entiers: bool = False) -
 
 class LegendeChoroplethe(MacroElement):
     _template = Legende._template
+    largeur_etroite = LARGEUR_ETROITE_PX
 
     def __init__(self, bornes: list[float], unite: str, titre: str, entiers: bool = False):
         super().__init__()

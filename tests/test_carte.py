@@ -218,3 +218,12 @@ def test_etiquettes_au_coeur_des_quartiers(donnees):
 
 def json_nom(nom):
     return cartes.json_pour_script({"nom": nom})[1:-1]
+
+
+def test_legende_de_la_carte_thematique_sans_erreur_de_script(donnees):
+    """La carte thématique (Contexte social) reprend le modèle de la légende : même seuil de largeur."""
+    import pandas as pd
+
+    zones = pd.DataFrame({"code_zone": list(donnees["quartiers"]["id"]), "valeur": range(9), "statut": "publié"})
+    html = cartes.carte_choroplethe(donnees["quartiers"], "id", zones, "Essai", "%").get_root().render()
+    assert f"carte.getSize().x < {cartes.LARGEUR_ETROITE_PX})" in html and "< )" not in html
