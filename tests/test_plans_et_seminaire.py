@@ -185,10 +185,11 @@ def non_vide(d) -> bool:
 
 
 def test_diaporama_par_defaut(diapos_dijon):
-    """L'ordre voulu : titre et grands chiffres, avancement du plan, une diapositive par axe, carte, contexte
-    des QPV et de la Cité éducative en courbes, quartiers comparés, sources ; une idée par écran."""
+    """L'ordre voulu : titre et grands chiffres, avancement du plan, une diapositive par axe, puis le territoire
+    (autres chiffres clés, carte, contexte des QPV et de la Cité éducative en courbes, quartiers comparés),
+    sources ; une idée par écran."""
     _, diapos = diapos_dijon
-    assert [d.type for d in diapos] == ["titre", "chiffres_cles", "avancement", "axe", "axe", "axe", "axe", "carte",
+    assert [d.type for d in diapos] == ["titre", "avancement", "axe", "axe", "axe", "axe", "chiffres_cles", "carte",
                                         "qpv", "niveau_de_vie", "cite_educative", "quartiers", "sources"]
     assert all(d.titre and non_vide(d) for d in diapos)
     # Titre : les grands chiffres du territoire, chacun avec son année et sa source en mots, et ses comparaisons.
@@ -362,9 +363,9 @@ def test_page_seminaire():
     at = ouvrir_page("seminaire")
     assert at.title[0].value == "Séminaire annuel de coordination"
     at.button(key="diapo_suivante").click().run()
-    assert at.title[0].value == "Le territoire en quelques chiffres"
+    assert at.title[0].value == "Avancement du plan" and at.query_params["diapo"] == "2"
     at.button(key="diapo_suivante").click().run()
-    assert at.title[0].value == "Avancement du plan" and at.query_params["diapo"] == "3"
+    assert at.title[0].value == "Axe 1 — Petite enfance"
     at.button(key="diapo_pdf_preparer").click().run()
     assert not at.exception
     assert "Télécharger le PDF" in [b.label for b in at.get("download_button")]
