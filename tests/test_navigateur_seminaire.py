@@ -175,5 +175,10 @@ def test_gevrey_sans_diapositive_vide(navigateur, serveur_app):
         page.goto(f"{serveur_app}/seminaire?plan={GEVREY}&diapo=4")
         attendre(page, 4, n, diapos_gevrey[3])
         verifier(page, 4, diapos_gevrey[3], 1920, nom="seminaire-gevrey")
+        # Le graphique en tableau : le volet ouvert, la page défile pour le lire en entier.
+        page.get_by_text("Le graphique en tableau").click()
+        tableau = page.get_by_test_id("stExpander").get_by_test_id("stDataFrame")
+        tableau.scroll_into_view_if_needed()
+        expect(tableau).to_be_in_viewport()
     finally:
         contexte.close()

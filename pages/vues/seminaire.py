@@ -25,7 +25,11 @@ st.html("""<style>
   max-height: 1080px !important; overflow: hidden;
   transform: scale(var(--ctg-zoom, 1)); transform-origin: 0 0;
   margin-left: max(0px, calc((100vw - 1920px * var(--ctg-zoom, 1)) / 2)) !important; }
-[data-testid='stMain'] { overflow: clip !important; align-items: flex-start !important; }  /* rien à faire défiler : la diapositive tient à l'écran */
+[data-testid='stMain'] { overflow: clip !important; align-items: flex-start !important; }
+/* Un volet « … en tableau » ouvert : la page défile de nouveau, pour lire tout le tableau. */
+[data-testid='stMain']:has([data-testid='stExpander'] details[open]) { overflow: auto !important; }
+[data-testid='stMainBlockContainer']:has([data-testid='stExpander'] details[open]) { height: auto !important;
+  max-height: none !important; overflow: visible !important; }  /* rien à faire défiler : la diapositive tient à l'écran */
 [data-testid='stMain'] h1 { font-size: 58px !important; color: #000091 !important;
   line-height: 1.12 !important; white-space: normal !important; overflow-wrap: break-word; hyphens: manual;
   overflow: visible !important; text-overflow: clip !important; padding: 4px 0 8px 0 !important; }
@@ -36,6 +40,7 @@ st.html("""<style>
   margin-bottom: 8px; overflow-wrap: break-word; }
 [data-testid='stMain'] .diapo-sources li { font-size: 38px; line-height: 1.3; margin-bottom: 18px; }
 [data-testid='stMain'] [data-testid='stElementToolbar'] { display: none !important; }
+[data-testid='stMain'] iframe[title="streamlit_folium.st_folium"] { width: 100% !important; }
 [data-testid='stMain'] .diapo-manque { font-size: 32px; color: #3A3A3A; margin: 18px 0 0 0; }
 [data-testid='stMain'] .diapo-source { font-size: 22px; color: #3A3A3A; margin: 10px 0 0 0; line-height: 1.3; }
 [data-testid='stMain'] .diapo-chiffres { display: grid; gap: 28px 36px; margin: 8px 0 0 0; }
