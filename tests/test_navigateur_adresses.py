@@ -45,7 +45,7 @@ TELEPHONE = {
 # Les colonnes de chiffres, par page, qui doivent se lire sans faire défiler le tableau de côté (quand le
 # tableau les a). Les autres colonnes de nombres purs sont repérées d'après leurs cellules.
 COLONNES_CLES = {
-    "portrait": {"Nombre", "Quartier", "Dijon", "Gevrey-Chambertin et Nuits-Saint-Georges", "QPV"},
+    "portrait": {"Nombre", "Quartier", "Dijon", "QPV"},
     "plan": {"Statut de l'axe", "Répartition", "Dernière valeur", "Cible", "Statut"},
     "recapitulatif": {"Statut", "Répartition", "Valeur", "Cible"},
     "donnees": {"Valeur"},
