@@ -143,38 +143,78 @@ if inconnus is not None and len(inconnus):
 st.header("Nombre d'équipements par quartier")
 noms_quartiers = [quartier] if quartier else list(quartiers.sort_values("nom")["nom"])
 tableau = eq.tableau_quartiers(ouverts, noms_quartiers)
-gauche, droite = st.columns([3, 2])
-with gauche:
-    st.dataframe(tableau, hide_index=True)
-    st.caption(
-        "Quartier d'un équipement : celui de sa position géocodée, sinon celui indiqué par le document ou "
-        "décidé par l'équipe (raison et confiance dans les données téléchargées). Pas de taux pour 1 000 "
-        "enfants : aucune source disponible ne donne le nombre d'enfants de moins de 3 ans ou de moins de "
-        "18 ans par quartier."
-    )
-with droite:
-    donnees_graphique = ouverts.assign(quartier=ouverts["quartier"].fillna(eq.QUARTIER_NON_CONNU))
-    if donnees_graphique.empty:
-        st.caption("Aucun équipement pour ces filtres.")
-    else:
-        presentes = [c for c in cartes.STYLES if c in set(donnees_graphique["categorie"])]
-        graphique = (
-            alt.Chart(donnees_graphique)
-            .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
-            .encode(
-                y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, eq.QUARTIER_NON_CONNU]),
-                x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),
-                color=alt.Color(
-                    "categorie:N", title="Catégorie",
-                    scale=alt.Scale(domain=presentes, range=[cartes.STYLES[c].couleur for c in presentes]),
-                ),
-                tooltip=[alt.Tooltip("quartier:N", title="Quartier"), alt.Tooltip("categorie:N", title="Catégorie"),
-                         alt.Tooltip("count():Q", title="Nombre")],
-            )
-            .properties(height=320)
+categories_tableau = [c for c in tableau.columns if c not in ("Quartier", "Total")]
+# Le total juste après le quartier : c'est le chiffre que l'on cherche d'abord.
+tableau = tableau[["Quartier", "Total", *categories_tableau]]
+# Deux présentations du même décompte, selon la place disponible (requête sur la largeur du bloc, pas de
+# l'écran : le menu ouvert en prend une partie) : en grand, un tableau, une colonne par catégorie,
+# toutes visibles sans défilement de côté ; à l'étroit (téléphone), une liste, une ligne par quartier
+# avec son total et le détail par catégorie, qui passe à la ligne. L'autre présentation est masquée.
+LARGEURS = {"Quartier": 135, "Total": 56, "EAJE": 56, "RPE": 50, "ALSH": 56, "LAEP": 56, "Ludothèque": 96,
+            "Centre social / MEP": 148, "Médiathèque": 106, "Autre": 64}
+largeur_min = sum(LARGEURS.get(c, 100) for c in tableau.columns) + 4
+st.html(
+    "<style>"
+    ".st-key-carte_comptes {container-type: inline-size;}"
+    f"@container (max-width: {largeur_min}px) {{.st-key-carte_comptes_large {{display: none;}}}}"
+    f"@container (min-width: {largeur_min + 1}px) {{.st-key-carte_comptes_etroit {{display: none;}}}}"
+    "</style>"
+)
+
+
+def _detail(ligne: pd.Series) -> str:
+    """« EAJE 1 · ALSH 3 · Centre social / MEP 1 » : les catégories présentes dans le quartier."""
+    return " · ".join(f"{c} {fmt.nombre(ligne[c])}" for c in categories_tableau if ligne[c])
+
+
+with st.container(key="carte_comptes"):
+    with st.container(key="carte_comptes_large"):
+        st.dataframe(
+            tableau, hide_index=True,
+            column_config={
+                "Quartier": st.column_config.TextColumn("Quartier", width=LARGEURS["Quartier"]),
+                "Total": st.column_config.NumberColumn("Total", width=LARGEURS["Total"],
+                                                       help="Toutes catégories confondues"),
+                **{c: st.column_config.NumberColumn(c, width=LARGEURS.get(c, 100), help=LIBELLES_CATEGORIES.get(c))
+                   for c in categories_tableau},
+            },
         )
-        st.altair_chart(graphique, width="stretch")
-        st.caption("Le même décompte, en chiffres : le tableau à gauche.")
+    with st.container(key="carte_comptes_etroit"):
+        # Une liste plutôt qu'une grille : chaque ligne prend la hauteur de son texte.
+        st.markdown("\n".join(
+            f"- **{ui.nom_brut(l['Quartier'])}** : "
+            + (f"{fmt.nombre(l['Total'])} équipement{'s' if l['Total'] > 1 else ''} ({_detail(l)})"
+               if l["Total"] else "aucun équipement")
+            for _, l in tableau.iterrows()
+        ))
+st.caption(
+    "Quartier d'un équipement : celui de sa position géocodée, sinon celui indiqué par le document ou "
+    "décidé par l'équipe (raison et confiance dans les données téléchargées). Pas de taux pour 1 000 "
+    "enfants : aucune source disponible ne donne le nombre d'enfants de moins de 3 ans ou de moins de "
+    "18 ans par quartier."
+)
+donnees_graphique = ouverts.assign(quartier=ouverts["quartier"].fillna(eq.QUARTIER_NON_CONNU))
+if donnees_graphique.empty:
+    st.caption("Aucun équipement pour ces filtres.")
+else:
+    presentes = [c for c in cartes.STYLES if c in set(donnees_graphique["categorie"])]
+    graphique = (
+        alt.Chart(donnees_graphique)
+        .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
+        .encode(
+            y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, eq.QUARTIER_NON_CONNU]),
+            x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(
+                "categorie:N", title="Catégorie",
+                scale=alt.Scale(domain=presentes, range=[cartes.STYLES[c].couleur for c in presentes]),
+            ),
+            tooltip=[alt.Tooltip("quartier:N", title="Quartier"), alt.Tooltip("categorie:N", title="Catégorie"),
+                     alt.Tooltip("count():Q", title="Nombre")],
+        )
+        .properties(height=320)
+    )
+    st.altair_chart(graphique, width="stretch")
+    st.caption("Le même décompte, en chiffres : le tableau ci-dessus.")
 
 export = selection[
     ["id", "nom", "categorie", "sous_type", "gestionnaire", "gestion_ville", "annexe", "adresse", "code_postal",
