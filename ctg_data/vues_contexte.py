@@ -348,6 +348,16 @@ TAILLE_AUTO = {"type": "fit-x", "contains": "padding"}
 du tracé, et la légende s'y ajoute (sans elle, la légende écrase le tracé)."""
 
 
+def avec_valeurs_lisibles(donnees: pd.DataFrame, unite: str | None, colonnes: tuple[str, ...] = ("valeur",)) -> pd.DataFrame:
+    """``donnees`` avec, pour chaque colonne de ``colonnes``, une colonne ``<colonne>_lisible`` : la valeur
+    écrite à la française avec son unité (« 13 210 € », « 16,2 % », « 4 497 allocataires »), ou « pas de
+    valeur ». Pour les infobulles des graphiques : le lecteur y lit la valeur comme dans les tableaux."""
+    return donnees.assign(**{
+        f"{c}_lisible": [fmt.valeur(v, unite or None) if pd.notna(v) else "pas de valeur" for v in donnees[c]]
+        for c in colonnes
+    })
+
+
 def sur_lignes(texte: str, largeur: int = LARGEUR_ETIQUETTE) -> str:
     """Un libellé coupé entre les mots en lignes de ``largeur`` caractères au plus (séparées par
     ``\\n``), pour une légende qui passe à la ligne au lieu d'être coupée."""

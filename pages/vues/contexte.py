@@ -83,8 +83,10 @@ if vue.etendue is not None:
     st.markdown("Pour chaque quartier, la barre va de la valeur de l'IRIS le plus bas à celle de l'IRIS le plus "
                 "haut ; chaque trait vertical est un IRIS. Aucune valeur n'est calculée pour le quartier.")
     ordre = list(etendue.par_quartier["quartier"])
-    bornes = etendue.par_quartier.dropna(subset=["minimum"]).assign(choisi=lambda d: d["quartier"] == quartier)
-    points = etendue.points.assign(choisi=etendue.points["quartier"] == quartier)
+    bornes = vc.avec_valeurs_lisibles(etendue.par_quartier.dropna(subset=["minimum"]), unite, ("minimum", "maximum"))
+    bornes = bornes.assign(choisi=bornes["quartier"] == quartier)
+    points = vc.avec_valeurs_lisibles(etendue.points, unite).assign(choisi=etendue.points["quartier"] == quartier)
+    references = vc.avec_valeurs_lisibles(references, unite)
     y = alt.Y("quartier:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0))
     couches = [
         alt.Chart(bornes).mark_bar(height=14, opacity=0.35).encode(
@@ -93,9 +95,9 @@ if vue.etendue is not None:
             x2="maximum:Q",
             color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
             tooltip=[alt.Tooltip("quartier:N", title="Quartier"),
-                     alt.Tooltip("minimum:Q", title="Valeur la plus basse", format=",.0f"),
+                     alt.Tooltip("minimum_lisible:N", title="Valeur la plus basse"),
                      alt.Tooltip("iris_minimum:N", title="IRIS le plus bas"),
-                     alt.Tooltip("maximum:Q", title="Valeur la plus haute", format=",.0f"),
+                     alt.Tooltip("maximum_lisible:N", title="Valeur la plus haute"),
                      alt.Tooltip("iris_maximum:N", title="IRIS le plus haut"),
                      alt.Tooltip("avec_valeur:Q", title="IRIS avec une valeur"),
                      alt.Tooltip("sans_valeur:Q", title="IRIS sans valeur")]),
@@ -103,11 +105,12 @@ if vue.etendue is not None:
             y=y, x="valeur:Q",
             color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.CONTOUR)),
             tooltip=[alt.Tooltip("nom_iris:N", title="IRIS"), alt.Tooltip("quartier:N", title="Quartier"),
-                     alt.Tooltip("valeur:Q", title=vue.libelle, format=",.0f")]),
+                     alt.Tooltip("valeur_lisible:N", title=vue.libelle)]),
     ]
     if not references.empty:
         couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
-            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=",.0f")]))
+            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
+                                   alt.Tooltip("valeur_lisible:N", title="Valeur")]))
     # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
     st.altair_chart(alt.layer(*couches).properties(height=36 * len(ordre) + 40, padding=vc.MARGES),
                     width="stretch")
@@ -122,18 +125,21 @@ if vue.etendue is not None:
                "non disponible) n'est jamais compté.")
 elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
     st.subheader(f"{brut(vue.libelle)} — {annee}")
-    donnees_barres = vue.quartiers_annee.assign(choisi=vue.quartiers_annee["nom_zone"] == quartier)
+    donnees_barres = vc.avec_valeurs_lisibles(vue.quartiers_annee, unite).assign(
+        choisi=vue.quartiers_annee["nom_zone"] == quartier)
+    references = vc.avec_valeurs_lisibles(references, unite)
     barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
         y=alt.Y("nom_zone:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
         x=alt.X("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite, labelFlush=True))),
         color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
-        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f"),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur_lisible:N", title=vue.libelle),
                  alt.Tooltip("note:N", title="Calcul")],
     )
     couches = [barres]
     if not references.empty:
         couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
-            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"), alt.Tooltip("valeur:Q", format=".1f")]))
+            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
+                                   alt.Tooltip("valeur_lisible:N", title="Valeur")]))
     st.altair_chart(alt.layer(*couches).properties(height=300, padding=vc.MARGES), width="stretch")
     if vue.quartiers_sans_valeur:
         st.caption(brut(vue.quartiers_sans_valeur))
@@ -151,19 +157,31 @@ elif not references.empty:
 groupes = chiffres.reperes(ui.reference_chiffres(territoire.id), code, territoire, annees=3)
 st.markdown(f"**Repères : {brut(territoire.nom)} et territoires de comparaison, toutes sources**")
 if groupes:
-    st.dataframe(chiffres.tableau_reperes(groupes), hide_index=True)
+    # La zone, la valeur et sa période d'abord (lisibles sur un téléphone sans défilement de côté) ; la
+    # source, longue, en dernier, sur plusieurs lignes.
+    reperes_tableau = chiffres.tableau_reperes(groupes)[["Zone", "Valeur", "Période", "Unité", "Source"]]
+    lignes_source = min(4, max(1, -(-int(reperes_tableau["Source"].str.len().max()) // 40)))
+    st.dataframe(
+        reperes_tableau, hide_index=True,
+        row_height=max(66, 10 + 19 * lignes_source) if lignes_source > 1 else None,
+        column_config={"Zone": st.column_config.TextColumn("Zone", width=130),
+                       "Valeur": st.column_config.TextColumn("Valeur", width=72),
+                       "Période": st.column_config.TextColumn("Période", width=68),
+                       "Unité": st.column_config.TextColumn("Unité", width=60),
+                       "Source": st.column_config.TextColumn("Source", width=300)},
+    )
     st.caption("Chaque source avec sa période et son unité : la convention (chiffres de 2020) et l'INSEE (séries "
                "annuelles) ne portent pas sur la même année et ne se comparent pas directement.")
 else:
     st.caption(f"Aucune source ne donne cet indicateur pour {brut(territoire.nom)} ni ses territoires de comparaison.")
 if vue.serie_reperes["annee"].nunique() > 1:
     st.markdown(f"**{brut(vue.libelle)} : {brut(territoire.nom)} et territoires de comparaison**")
-    st.altair_chart(alt.Chart(vc.avec_etiquette(vue.serie_reperes)).mark_line(point=True).encode(
+    st.altair_chart(alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(vue.serie_reperes), unite)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
         color=alt.Color("etiquette:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
-                 alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
+                 alt.Tooltip("valeur_lisible:N", title="Valeur"), alt.Tooltip("source:N", title="Source")],
     ).properties(height=260, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
         vue.serie_reperes.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
@@ -178,13 +196,13 @@ if serie["annee"].nunique() > 1:
     st.subheader("Évolution par quartier")
     if quartier:
         serie = serie.assign(choisi=serie["nom_zone"] == quartier)
-    courbes = alt.Chart(vc.avec_etiquette(serie)).mark_line(point=True).encode(
+    courbes = alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(serie), unite)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
         color=alt.Color("etiquette:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=2))),
         strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
         tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
-                 alt.Tooltip("valeur:Q", title=vue.libelle, format=".1f")],
+                 alt.Tooltip("valeur_lisible:N", title=vue.libelle)],
     )
     st.altair_chart(courbes.properties(height=300, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
@@ -211,17 +229,19 @@ else:
     code_qpv = st.radio("Indicateur", codes_qpv, format_func=lambda c: brut(dictionnaire.loc[c, "libelle"]),
                         key="qpv_indicateur", horizontal=True)
     ensemble, avec_territoire = vc.serie_qpv(social, territoire, code_qpv)
-    st.altair_chart(alt.Chart(vc.avec_etiquette(ensemble)).mark_line(point=True).encode(
+    unite_qpv = dictionnaire.loc[code_qpv, "unite"]
+    st.altair_chart(alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(ensemble), unite_qpv)).mark_line(point=True).encode(
         x=alt.X("annee:O", title="Année des données"),
-        y=alt.Y("valeur:Q", title=dictionnaire.loc[code_qpv, "unite"], axis=alt.Axis(**vc.axe(dictionnaire.loc[code_qpv, "unite"]))),
+        y=alt.Y("valeur:Q", title=unite_qpv, axis=alt.Axis(**vc.axe(unite_qpv))),
         color=alt.Color("etiquette:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
                         legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
         tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
-                 alt.Tooltip("valeur:Q", format=".1f"), alt.Tooltip("source:N", title="Source")],
+                 alt.Tooltip("valeur_lisible:N", title=dictionnaire.loc[code_qpv, "libelle"]),
+                 alt.Tooltip("source:N", title="Source")],
     ).properties(height=280, autosize=vc.TAILLE_AUTO), width="stretch")
     ui.en_tableau(
         pd.DataFrame({"Zone": ensemble["nom_zone"], "Année": ensemble["annee"],
-                      "Valeur": [fmt.valeur(v, dictionnaire.loc[code_qpv, "unite"]) for v in ensemble["valeur"]],
+                      "Valeur": [fmt.valeur(v, unite_qpv) for v in ensemble["valeur"]],
                       "Source": ensemble["source"]}),
         "Le graphique en tableau",
     )
