@@ -384,28 +384,7 @@ def telechargements_de_la_page(monkeypatch, page, query) -> dict[str, bytes]:
     return {nom: (d() if callable(d) else d) for nom, d in boutons.items()}
 
 
-def _fichiers_pour_tableur_branches() -> bool:
-    """Vrai quand les boutons « Télécharger en CSV / en Excel » des pages (pages/ui/widgets.py) passent
-    par la mise en mots des exports (``exports.csv_pour_tableur`` et ``xlsx_pour_tableur``)."""
-    import inspect
-
-    from pages.ui import widgets
-
-    source = inspect.getsource(widgets.telechargements)
-    return "csv_pour_tableur" in source and "xlsx_pour_tableur" in source
-
-
-EN_ATTENTE_DU_BRANCHEMENT = pytest.mark.xfail(
-    not _fichiers_pour_tableur_branches(), strict=True,
-    reason="pages/ui/widgets.py (telechargements) écrit encore le tableau brut : à brancher sur "
-           "exports.csv_pour_tableur / exports.xlsx_pour_tableur")
-# Pages dont les boutons « Télécharger en CSV / en Excel » passent par pages/ui/widgets.telechargements.
-PAGES_A_TELECHARGEMENTS_BRUTS = ("carte", "contexte", "donnees")
-
-
-@pytest.mark.parametrize("page", [
-    pytest.param(p, id=p or "accueil", marks=[EN_ATTENTE_DU_BRANCHEMENT] if p in PAGES_A_TELECHARGEMENTS_BRUTS else [])
-    for p in PAGES_LECTEUR + ["donnees"]])
+@pytest.mark.parametrize("page", PAGES_LECTEUR + ["donnees"], ids=lambda p: p or "accueil")
 def test_aucun_jargon_dans_les_telechargements(monkeypatch, page):
     """Chaque CSV et chaque classeur Excel offert par la page (pour les deux plans et avec un quartier
     choisi), relu : pas de nom de fichier, de code de colonne, de « nan » ni d'anglais hors de la colonne

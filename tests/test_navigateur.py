@@ -29,6 +29,9 @@ def test_accueil_visible(page, serveur_app):
     page.goto(serveur_app)
     attendre_page(page, "Convention Territoriale Globale — Ville de Dijon")
     expect(page.get_by_text("159" + NBSP + "106", exact=True)).to_be_visible()
+    # La fin de la page (sous le graphique de l'avancement) peut arriver juste après l'indicateur
+    # d'exécution : l'attendre avant de relever le texte.
+    expect(page.get_by_text("57 équipements et services.", exact=True)).to_be_visible()
     texte = texte_visible(page)
     assert "Chiffres clés du territoire" in texte
     assert "personnes — Dijon, 2020" in texte
@@ -77,7 +80,11 @@ def test_telechargement_csv_et_excel(page, serveur_app):
     chemin = telechargement.value.path()
     contenu = open(chemin, "rb").read().decode("utf-8-sig")
     assert telechargement.value.suggested_filename == "tableau-de-bord-ctg-portrait.csv"
-    assert contenu.splitlines()[0].startswith("id;theme;code;indicateur")
+    # Fichier pour tableur : en-têtes en français, références techniques dans la dernière colonne.
+    entete = contenu.splitlines()[0].split(";")
+    assert entete[:4] == ["Thème", "Indicateur", "Territoire", "Année"]
+    assert entete[-1] == "Détail de la source (fichier, ligne)"
+    assert not {"id", "theme", "code", "source_fichier", "source_section"} & set(entete)
     assert "159106" in contenu
     with page.expect_download() as telechargement:
         page.get_by_role("tabpanel").first.get_by_role("button", name="Télécharger en Excel").click()

@@ -135,12 +135,15 @@ def geocoder_equipements(identite, mode: str, fichier_ban=None, reessayer: bool 
 
 
 def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | None = None, cle: str = "") -> None:
-    """Deux boutons : CSV (pour tableur français) et Excel (avec une feuille « Source »).
-    Les fichiers ne sont produits qu'au clic (pas à chaque affichage de la page)."""
+    """Deux boutons : CSV (pour tableur français) et Excel (avec une feuille « Source »), écrits pour un
+    lecteur (``exports.csv_pour_tableur`` / ``xlsx_pour_tableur`` : en-têtes en français, sources en mots,
+    références techniques dans la dernière colonne « Détail de la source (fichier, ligne) »). Les fichiers
+    ne sont produits qu'au clic (pas à chaque affichage de la page). Le modèle d'import de la saisie, relu
+    par l'import, garde ses en-têtes techniques : il ne passe pas par ici (pages/vues/saisie.py)."""
     c1, c2 = st.columns(2)
     c1.download_button(
         "Télécharger en CSV",
-        lambda: exports.en_csv(df),
+        lambda: exports.csv_pour_tableur(df),
         file_name=f"{nom_fichier}.csv",
         mime="text/csv",
         key=f"csv-{cle or nom_fichier}",
@@ -149,7 +152,7 @@ def telechargements(df: pd.DataFrame, nom_fichier: str, jeu: cat.JeuDeDonnees | 
     )
     c2.download_button(
         "Télécharger en Excel",
-        lambda: exports.en_xlsx(df, jeu=jeu),
+        lambda: exports.xlsx_pour_tableur(df, jeu=jeu),
         file_name=f"{nom_fichier}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{cle or nom_fichier}",
