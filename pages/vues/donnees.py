@@ -1,11 +1,47 @@
 """Données et sources : chaque jeu de données, sa provenance, son contenu et ses téléchargements."""
 
+import math
+
+import pandas as pd
 import streamlit as st
 
 from ctg_data import exports
 from ctg_data import format as fmt
 from ctg_data.portrait import tableau_lisible
 from pages import ui
+
+
+def _nombre_brut(v) -> str:
+    """Un nombre écrit comme dans le fichier de données (« 47.3221 », « 2021 » plutôt que « 2021.0 »)."""
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return str(int(v))
+    return str(v)
+
+
+def _vide(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def tableau_brut(df: pd.DataFrame) -> None:
+    """Un tableau brut à l'écran, ses cellules vides affichées vides (st.dataframe écrit sinon « None »).
+    L'affichage part d'une copie où seules les colonnes à trous changent : elles passent en texte (nombres
+    écrits comme dans le fichier, alignés à droite comme des nombres). Les téléchargements, eux, partent du tableau
+    complet."""
+    copie, colonnes = df.copy(), {}
+    for colonne in copie.columns:
+        serie = copie[colonne]
+        if not serie.isna().any():
+            continue
+        if pd.api.types.is_numeric_dtype(serie.dtype) and not pd.api.types.is_bool_dtype(serie.dtype):
+            valeurs = ["" if _vide(v) else _nombre_brut(v.item() if hasattr(v, "item") else v) for v in serie]
+            colonnes[colonne] = st.column_config.TextColumn(alignment="right")
+        else:
+            valeurs = ["" if _vide(v) else (_nombre_brut(v) if isinstance(v, (bool, int, float)) else str(v))
+                       for v in serie]
+        copie[colonne] = pd.Series(valeurs, index=serie.index, dtype=object)
+    st.dataframe(copie, hide_index=True, column_config=colonnes or None)
 
 
 st.title("Données et sources")
@@ -43,7 +79,7 @@ for onglet, jeu in zip(onglets, jeux.values()):
                                "Note": st.column_config.TextColumn(width="large")},
             )
         st.markdown("**Données brutes**")
-        st.dataframe(df, hide_index=True)
+        tableau_brut(df)
         ui.telechargements(df, f"tableau-de-bord-ctg-{jeu.id}", jeu=jeu, cle=jeu.id)
         if jeu.format == "geojson":
             st.download_button(
@@ -64,7 +100,7 @@ st.markdown(
     "Sources : " + " ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources)
 )
 indicateurs_plan = plan.indicateurs()
-st.dataframe(indicateurs_plan, hide_index=True)
+tableau_brut(indicateurs_plan)
 ui.telechargements(indicateurs_plan, f"{plan.id}-indicateurs", cle="plan")
 st.download_button(
     "Télécharger le plan complet (YAML)", ui.fichier_donnees(f"plans/{plan.id}/plan.yaml"),
