@@ -20,7 +20,7 @@ from .plan import A_DEFINIR, Plan
 from .suivi import synthese
 from .territoire import Territoire
 from .vocabulaire import LIBELLES_STATUTS
-from .vues_plan import statuts_du_plan, territoire_du_plan, texte_valeur_datee
+from .vues_plan import statuts_du_plan, territoire_du_plan, texte_lisible, texte_valeur_datee
 from .vues_plan import texte_valeur as _texte_valeur
 
 COLONNES = ["Axe", "Fiche", "Indicateur", "Valeur", "Période", "Cible", "Statut", "Commentaire", "Source de la valeur"]
@@ -62,7 +62,8 @@ def tableau_annuel(plan: Plan, courantes: pd.DataFrame, manuels: pd.DataFrame, a
         axe = plan.axe(fiche.axe)
         debut = {"Axe": f"{axe.numero}. {axe.titre}", "Fiche": f"{fiche.id} — {fiche.titre}"}
         if not fiche.indicateurs:
-            lignes.append(debut | {"Indicateur": fiche.sans_indicateur or "Aucun indicateur", "Valeur": "",
+            # La raison, sans les numéros de ligne du fichier source (``vues_plan.texte_lisible``).
+            lignes.append(debut | {"Indicateur": texte_lisible(fiche.sans_indicateur) or "Aucun indicateur", "Valeur": "",
                                    "Période": "", "Cible": "", "Statut": "", "Commentaire": "", "Source de la valeur": ""})
             continue
         for ind in fiche.indicateurs:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -58,6 +59,33 @@ def zones_du_plan(territoire: Territoire, sous_zones: pd.DataFrame | list[str] |
     else:
         noms = [str(n) for n in sous_zones]
     return zones_de_saisie(territoire, noms)
+
+
+# --- Textes du plan pour le lecteur --------------------------------------------------------------
+# Une note du plan (« pourquoi la fiche n'a pas d'indicateur »…) cite les lignes du fichier texte du
+# document, pour l'équipe qui vérifie : « (Annexe 3, ligne 1254) », « (lignes 1278-1289) ». Le lecteur
+# lit la note sans ces renvois ; le texte entier reste dans les données, sur la page « Données et
+# sources » et derrière le dépliant « Détail de la source ».
+_NUMEROS = r"\d+(?:\s*(?:[-–]|et|à|,)\s*\d+)*"
+_RENVOI_DANS_PARENTHESES = re.compile(rf"\s*[,;]\s*(?:titre\s+)?lignes?\s+{_NUMEROS}(?=\s*[);,])")
+_PARENTHESES_VIDES = re.compile(r"\s*\(\s*\)")
+_ESPACES = re.compile(r"[ \t]{2,}")
+
+
+def texte_lisible(texte) -> str:
+    """Une note du plan telle qu'un lecteur la lit : sans nom de fichier ni numéro de ligne
+    (``vocabulaire.source_lisible``, plus les renvois à l'intérieur d'une parenthèse). « Aucun
+    indicateur n'est donné dans la fiche (Annexe 3, ligne 1278) : le texte extrait de la fiche ne
+    contient que son titre (lignes 1278-1289). » devient « Aucun indicateur n'est donné dans la fiche
+    (Annexe 3) : le texte extrait de la fiche ne contient que son titre. » ; « » si rien."""
+    if _vide(texte):
+        return ""
+    resultat = str(texte)
+    for _ in range(3):  # « (Annexe 2, fiche 6, lignes 333-344, ligne 338) » : un renvoi après l'autre
+        resultat = _RENVOI_DANS_PARENTHESES.sub("", resultat)
+    resultat = source_lisible(resultat)
+    resultat = _PARENTHESES_VIDES.sub("", resultat)
+    return _ESPACES.sub(" ", resultat).replace(" .", ".").replace(" ,", ",").strip()
 
 
 # --- Valeurs : lecture et écriture ---------------------------------------------------------------
@@ -242,6 +270,12 @@ class FicheResume:
     def avancement(self) -> str:
         return texte_avancement(self.renseignes, self.total)
 
+    @property
+    def raison_sans_indicateur(self) -> str:
+        """Pourquoi la fiche n'a pas d'indicateur, telle que le lecteur la lit : sans les numéros de ligne
+        du fichier source (``texte_lisible`` ; le texte entier reste dans ``sans_indicateur``)."""
+        return texte_lisible(self.sans_indicateur)
+
 
 @dataclass(frozen=True)
 class SerieContexte:
@@ -405,7 +439,7 @@ def tableau_fiche(statuts: pd.DataFrame, fiche: str) -> pd.DataFrame:
         "Pilote": [ou_a_definir(p) for p in t["pilote"]],
         "Fréquence": [ou_a_definir(f) for f in t["frequence"]],
         "Prochaine échéance": [A_DEFINIR if _vide(d) else d.strftime("%d/%m/%Y") for d in t["prochaine_echeance"]],
-        "Source": [source_lisible(s) for s in t["source"]],  # fichier et lignes : page « Données et sources »
+        "Source": [texte_lisible(s) for s in t["source"]],  # fichier et lignes : page « Données et sources »
     }, columns=["Indicateur", "Statut", "Dernière valeur", "Période", "Unité", "Référence", "Cible", "Sens", "Pilote",
                 "Fréquence", "Prochaine échéance", "Source"])
 

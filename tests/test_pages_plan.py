@@ -1,6 +1,7 @@
 """Pages Plan d'actions, Tableau récapitulatif et Saisie (AppTest), avec un magasin SQLite temporaire."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -374,3 +375,82 @@ def test_aucun_nom_de_territoire_dans_le_code_du_plan():
     trouves = [(f.name, n.lineno, n.value) for f in fichiers for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
                if isinstance(n, ast.Constant) and isinstance(n.value, str) and "dijon" in n.value.lower()]
     assert trouves == []
+
+
+# --- Aucun numéro de ligne du fichier source dans ce que lit le lecteur ---------------------------
+RENVOI_DE_LIGNE = re.compile(r"\blignes? \d")
+PLANS = sorted(p.parent.name for p in (RACINE / "data" / "plans").glob("*/plan.yaml"))
+
+
+def test_texte_lisible_sans_numeros_de_ligne():
+    from ctg_data.vues_plan import texte_lisible
+
+    assert texte_lisible("Aucun indicateur d'évaluation n'est donné dans la fiche (Annexe 3, ligne 1278) : le texte "
+                         "extrait de la fiche ne contient que son titre (lignes 1278-1289).") == (
+        "Aucun indicateur d'évaluation n'est donné dans la fiche (Annexe 3) : le texte extrait de la fiche ne "
+        "contient que son titre.")
+    assert texte_lisible("La fiche ne donne pas d'indicateur (Annexe 2, fiche 6, lignes 333-344) : ses résultats "
+                         "attendus (ligne 344) sont qualitatifs.") == (
+        "La fiche ne donne pas d'indicateur (Annexe 2, fiche 6) : ses résultats attendus sont qualitatifs.")
+    assert texte_lisible("« 2019-2022 » (lignes 12 et 28), sans date") == "« 2019-2022 », sans date"
+    assert texte_lisible("Préambule (parties signataires, lignes 1-65)") == "Préambule (parties signataires)"
+    assert texte_lisible(None) == "" and texte_lisible("Sans renvoi.") == "Sans renvoi."
+
+
+@pytest.mark.parametrize("id_plan", PLANS)
+def test_notes_du_plan_sans_numeros_de_ligne_dans_le_coeur(id_plan):
+    """Ce que le cœur donne aux pages Plan d'actions et Tableau récapitulatif (raison d'une fiche sans
+    indicateur, lignes du tableau annuel) ne cite aucune ligne du fichier source."""
+    import pandas as pd
+
+    from ctg_data import recapitulatif as recap
+    from ctg_data import vues_plan as vp
+    from ctg_data.plan import charger_plan
+
+    plan = charger_plan(id_plan)
+    territoire = vp.territoire_du_plan(plan)
+    vide = pd.DataFrame(columns=["indicateur"])
+    resume = vp.resume_plan(plan, territoire, vide, pd.DataFrame())
+    notes = [f.raison_sans_indicateur for a in resume.axes for f in a.fiches if f.sans_indicateur]
+    assert len(notes) == sum(1 for f in plan.fiches if f.sans_indicateur)
+    assert not [n for n in notes if RENVOI_DE_LIGNE.search(n)]
+    annee = plan.annees_de_suivi()[-1]
+    tableau = recap.tableau_annuel(plan, pd.DataFrame(columns=["indicateur", "periode"]), pd.DataFrame(), int(annee),
+                                   territoire)
+    cellules = [v for v in tableau.to_numpy().ravel() if isinstance(v, str)]
+    assert not [v for v in cellules if RENVOI_DE_LIGNE.search(v)]
+
+
+def textes_hors_detail_de_la_source(at) -> list[str]:
+    """Tout le texte du bloc principal (markdown, légendes, messages, cellules des tableaux), sauf celui
+    des dépliants « Détail de la source » (où les références techniques ont leur place)."""
+    from ctg_data.vocabulaire import DETAIL_SOURCE
+
+    main = at.main
+    detail = {c.value for e in main.expander if e.label == DETAIL_SOURCE for c in e.caption}
+    textes = [t.value for t in [*main.markdown, *main.caption, *main.info, *main.warning, *main.title,
+                                *main.header, *main.subheader]]
+    textes = [t for t in textes if t not in detail]
+    for d in main.dataframe:
+        textes += [v for v in d.value.to_numpy().ravel() if isinstance(v, str)]
+    return textes
+
+
+@pytest.mark.parametrize("id_plan", PLANS)
+def test_pages_plan_et_recapitulatif_sans_numeros_de_ligne(magasin, id_plan):
+    """Pour chaque plan, les pages Plan d'actions (y compris le détail de chaque fiche sans indicateur)
+    et Tableau récapitulatif ne montrent aucun numéro de ligne du fichier source hors du dépliant
+    « Détail de la source »."""
+    from ctg_data.plan import charger_plan
+
+    plan = charger_plan(id_plan)
+    at = ouvrir("plan", plan=id_plan)
+    fautes = [t for t in textes_hors_detail_de_la_source(at) if RENVOI_DE_LIGNE.search(t)]
+    for fiche in (f for f in plan.fiches if not f.indicateurs):
+        at.selectbox(key="plan_fiche").select(fiche.id).run()
+        assert not at.exception
+        assert any(i.value for i in at.main.info)  # la raison est montrée
+        fautes += [t for t in textes_hors_detail_de_la_source(at) if RENVOI_DE_LIGNE.search(t)]
+    recap = ouvrir("recapitulatif", plan=id_plan)
+    fautes += [t for t in textes_hors_detail_de_la_source(recap) if RENVOI_DE_LIGNE.search(t)]
+    assert not fautes, fautes

@@ -13,7 +13,7 @@ from ctg_data import suivi
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
-from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, Statut, source_lisible
+from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, Statut
 from pages import ui
 
 
@@ -26,7 +26,7 @@ quartier = ui.quartier_selectionne()
 courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
 st.title(f"Plan d'actions — {ui.nom_brut(plan.titre_court)}")
-st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(dict.fromkeys(brut(source_lisible(s.section)) for s in plan.sources)))
+st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(dict.fromkeys(brut(vp.texte_lisible(s.section)) for s in plan.sources)))
 with st.expander(DETAIL_SOURCE, icon=":material/description:"):
     st.caption(" ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources))
 
@@ -93,7 +93,7 @@ for axe in resume.axes:
         for fiche in axe.fiches:
             if fiche.statut is None:
                 st.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** :gray-badge[sans indicateur]")
-                st.caption(brut(fiche.sans_indicateur or ""))
+                st.caption(brut(fiche.raison_sans_indicateur))  # sans numéros de ligne du fichier source
                 continue
             st.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** {ui.badge(fiche.statut)} · {fiche.avancement}")
             for i in fiche.indicateurs:
@@ -104,7 +104,7 @@ for axe in resume.axes:
             for serie in axe.contexte:
                 for indicateur, valeur, periode in serie.lignes:
                     st.markdown(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})")
-                st.caption(f"Source : {brut(source_lisible(serie.source))}")
+                st.caption(f"Source : {brut(vp.texte_lisible(serie.source))}")
 
 # --- Détail d'une fiche ----------------------------------------------------------------------
 st.header("Détail d'une fiche projet")
@@ -129,12 +129,15 @@ with droite:
     st.markdown(liste("Résultats attendus", fiche.resultats_attendus))
     st.markdown(f"**Pilote** : {brut(fiche.pilote or A_DEFINIR)}  \n"
                 f"**Partenaires** : {brut(', '.join(fiche.partenaires) or A_DEFINIR)}")
-st.caption(f"Source : {brut(source_lisible(fiche.source.section))}")
+st.caption(f"Source : {brut(vp.texte_lisible(fiche.source.section))}")
 with st.expander(DETAIL_SOURCE, icon=":material/description:"):
     st.caption(f"{brut(fiche.source.section)} ({brut(fiche.source.fichier)})" + (f" — {brut(fiche.note)}" if fiche.note else ""))
+    if fiche.sans_indicateur and vp.texte_lisible(fiche.sans_indicateur) != fiche.sans_indicateur:
+        st.caption(f"Sans indicateur, avec les lignes du fichier source : {brut(fiche.sans_indicateur)}")
 
 if not fiche.indicateurs:
-    st.info(brut(fiche.sans_indicateur or ""), icon=":material/info:")
+    # La raison sans les numéros de ligne du fichier source (ils restent dans le dépliant ci-dessus).
+    st.info(brut(vp.texte_lisible(fiche.sans_indicateur)), icon=":material/info:")
     st.stop()
 
 # Après l'indicateur : sa dernière valeur, sa cible et son statut (lisibles sur un téléphone), puis le reste.

@@ -8,7 +8,7 @@ from ctg_data import recapitulatif as recap
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
-from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, source_lisible
+from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS
 from pages import ui
 
 
@@ -65,12 +65,12 @@ st.caption(
     f"« {A_DEFINIR} » : le plan ne fixe pas de cible pour l'indicateur ; « {vp.NON_RENSEIGNEE} » : aucune valeur "
     f"saisie pour une période de {annee} ou d'avant. Dernière valeur : celle de « {ui.texte_brut(territoire.nom)} » "
     "(le territoire entier) quand elle existe. Source du plan : "
-    + " ; ".join(dict.fromkeys(ui.texte_brut(source_lisible(s.section)) for s in plan.sources))
+    + " ; ".join(dict.fromkeys(ui.texte_brut(vp.texte_lisible(s.section)) for s in plan.sources))
 )
 with st.expander(DETAIL_SOURCE, icon=":material/description:"):
     st.caption(" ; ".join(f"{ui.texte_brut(s.section)} ({ui.texte_brut(s.fichier)})" for s in plan.sources))
 
-sources = list(dict.fromkeys(source_lisible(s.section) for s in plan.sources)) + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
+sources = list(dict.fromkeys(vp.texte_lisible(s.section) for s in plan.sources)) + ["valeurs saisies dans le tableau de bord (auteur et source de chaque valeur dans l'historique)"]
 if not base_ok:  # les téléchargements le disent aussi (feuille, ligne ou paragraphe d'avertissement)
     st.warning(recap.BASE_INDISPONIBLE, icon=":material/cloud_off:")
 c1, c2, c3 = st.columns(3)
