@@ -7,11 +7,19 @@ qu'il s'affiche pareil dans l'application, le séminaire et une image exportée.
 (14 pour une page, 32 et plus pour une salle)."""
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 from ctg_data.format import locale_vega
 from ctg_data.vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES
+
+
+def sur_lignes(texte: str, largeur: int = 36) -> str:
+    """Le libellé en lignes d'au plus ``largeur`` caractères, séparées par « \n » (un mot plus long reste
+    entier) : un libellé d'axe s'écrit ainsi en entier, jamais coupé par « … »."""
+    return "\n".join(textwrap.wrap(str(texte), largeur, break_long_words=False, break_on_hyphens=False)) or str(texte)
 
 
 def _config(graphique: alt.Chart, taille: int) -> alt.Chart:
@@ -31,7 +39,11 @@ def _barres_statuts(comptes: pd.DataFrame, ligne: str, ordre: list[str], titre_x
         alt.Chart(comptes)
         .mark_bar(stroke="#ffffff", strokeWidth=1)
         .encode(
-            y=alt.Y(f"{ligne}:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0)),
+            # Un libellé long arrive coupé en lignes (« \n », voir ``sur_lignes``) : chaque ligne est écrite
+            # en entier, le tout centré sur sa barre (Vega pose la première ligne au milieu de la barre).
+            y=alt.Y(f"{ligne}:N", title=None, sort=ordre, axis=alt.Axis(
+                labelLimit=0, labelExpr="split(datum.label, '\\n')", labelLineHeight=round(taille * 1.2),
+                labelOffset={"expr": f"-(length(split(datum.value, '\\n')) - 1) * {round(taille * 0.6)}"})),
             x=alt.X("sum(Indicateurs):Q", title=titre_x, axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("Statut:N", title="Statut", sort=presents,
                             scale=alt.Scale(domain=presents, range=[couleurs[s] for s in presents])),

@@ -173,8 +173,13 @@ def chiffres_cite_educative(cite: pd.DataFrame) -> list[Chiffre]:
 
 
 # --- Graphiques ----------------------------------------------------------------------------------
+FICHES_PAR_DIAPOSITIVE = 4
+
+
 def _etiquette_fiche(fiche) -> str:
-    return f"{fiche.id} · {raccourcir(fiche.titre, 44)}"
+    from .graphiques import sur_lignes
+
+    return sur_lignes(f"{fiche.id} · {fiche.titre}", 48)  # en entier, sur plusieurs lignes
 
 
 def comptes_des_axes(plan, statuts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -228,11 +233,25 @@ def graphique_altair(g: Graphique, taille: int = 32, hauteur: int = 560, legende
     if g.genre in ("axes", "fiches"):
         # La hauteur donnée est celle du graphique entier (graduations et légende comprises) : Streamlit
         # ajuste le tracé pour que le tout tienne. Des barres épaisses, mais pas démesurées (deux fiches).
-        hauteur_ligne = int(min(210, max(48, hauteur / max(len(g.ordre), 1))))
+        # Chaque ligne assez haute pour son libellé entier (plusieurs lignes de texte, jamais coupé).
+        # Si les libellés sur 48 caractères font des lignes trop hautes pour la diapositive, ils sont
+        # réécrits plus larges (la colonne des libellés s'élargit, les barres raccourcissent).
+        fiches = list(g.fiches or [])
+        n = max(len(g.ordre), 1)
+        disponible = (hauteur - 7 * taille) / n
+        for largeur_texte in (48, 60, 72, 90):
+            if fiches:
+                fiches = [(i, graphiques.sur_lignes(l.replace("\n", " "), largeur_texte)) for i, l in fiches]
+            libelles = [l for _, l in fiches] if fiches else g.ordre
+            lignes_texte = max((l.count("\n") + 1 for l in libelles), default=1)
+            besoin = int(lignes_texte * taille * 1.2 + 16)
+            if besoin <= disponible or not fiches:
+                break
+        hauteur_ligne = max(besoin, int(min(210, max(48, disponible))))
         if g.genre == "axes":
             return graphiques.statuts_par_axe(g.donnees.rename(columns={"Ligne": "Axe"}), g.ordre, taille=taille,
                                               hauteur_ligne=hauteur_ligne)
-        return graphiques.statuts_par_fiche(g.statuts, g.fiches, taille=taille, hauteur_ligne=hauteur_ligne)
+        return graphiques.statuts_par_fiche(g.statuts, fiches, taille=taille, hauteur_ligne=hauteur_ligne)
     format_valeur = ",.1f" if g.unite == "%" else ",d"
     base = alt.Chart(g.donnees).encode(
         x=alt.X("Année:O", title="Année des données", axis=alt.Axis(labelAngle=0)),
@@ -320,19 +339,29 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
                 avec = [f for f in fiches if f.indicateurs]
                 if not avec or statuts_ind.empty:
                     continue  # rien à montrer en graphique : pas de diapositive vide
-                libelles = [(f.id, _etiquette_fiche(f)) for f in avec]
-                du_axe = statuts_ind[statuts_ind["fiche"].isin([f.id for f in avec])]
                 from .graphiques import comptes_par_fiche
 
-                comptes = comptes_par_fiche(du_axe, libelles).rename(columns={"Fiche": "Ligne"})
                 sans = [f.id for f in fiches if not f.indicateurs]
-                n_renseignes = int(du_axe["derniere_periode"].notna().sum()) if "derniere_periode" in du_axe else 0
-                diapos.append(Diapositive(
-                    "axe", f"Axe {axe.numero} — {axe.titre}",
-                    f"{len(fiches)} fiches · {texte_avancement(n_renseignes, len(du_axe))}",
-                    [f"Sans indicateur : {', '.join(sans)}"] if sans else [],
-                    f"{_source_du_plan(plan, 'fiche')} ; statuts calculés à partir des valeurs saisies, {etat}",
-                    graphique=Graphique("fiches", comptes, [l for _, l in libelles], statuts=du_axe, fiches=libelles)))
+                # Au plus FICHES_PAR_DIAPOSITIVE fiches par écran (un titre de fiche se lit en entier) :
+                # un axe qui en a plus occupe plusieurs diapositives, « (1/2) », « (2/2) ».
+                # Paquets de tailles voisines (5 fiches : 3 puis 2, pas 4 puis 1).
+                taille_paquet = -(-len(avec) // -(-len(avec) // FICHES_PAR_DIAPOSITIVE))
+                paquets = [avec[k:k + taille_paquet] for k in range(0, len(avec), taille_paquet)]
+                for rang, paquet in enumerate(paquets, start=1):
+                    libelles = [(f.id, _etiquette_fiche(f)) for f in paquet]
+                    du_axe = statuts_ind[statuts_ind["fiche"].isin([f.id for f in paquet])]
+                    comptes = comptes_par_fiche(du_axe, libelles).rename(columns={"Fiche": "Ligne"})
+                    du_tout = statuts_ind[statuts_ind["fiche"].isin([f.id for f in avec])]
+                    n_renseignes = (int(du_tout["derniere_periode"].notna().sum())
+                                    if "derniere_periode" in du_tout else 0)
+                    suite = f" ({rang}/{len(paquets)})" if len(paquets) > 1 else ""
+                    diapos.append(Diapositive(
+                        "axe", f"Axe {axe.numero} — {axe.titre}{suite}",
+                        f"{len(fiches)} fiches · {texte_avancement(n_renseignes, len(du_tout))}",
+                        [f"Sans indicateur : {', '.join(sans)}"] if sans and rang == len(paquets) else [],
+                        f"{_source_du_plan(plan, 'fiche')} ; statuts calculés à partir des valeurs saisies, {etat}",
+                        graphique=Graphique("fiches", comptes, [l for _, l in libelles], statuts=du_axe,
+                                            fiches=libelles)))
         elif type_ == "carte" and territorial and not quartiers.empty:
             diapos.append(Diapositive("carte", f"Les équipements dans les {len(quartiers)} quartiers",
                                       source="Convention CTG 2024-2027, annexes 2 et 2 bis ; IGN et INSEE, contours des IRIS ; "
@@ -575,16 +604,6 @@ def dessin_carte(quartiers_geo, qpv_geo, equipements: pd.DataFrame, largeur: flo
     return dessin
 
 
-def raccourcir(texte: str, n: int) -> str:
-    """Au plus ``n`` caractères, coupé entre deux mots (jamais au milieu d'un mot)."""
-    if len(texte) <= n:
-        return texte
-    coupe = texte[: n - 1]
-    if " " in coupe and not texte[n - 1].isspace():
-        coupe = coupe[: coupe.rindex(" ")]
-    return coupe.rstrip(" ,;:—-") + "…"
-
-
 def _pas(maximum: float, cible: int = 5) -> float:
     """Un pas de graduation « rond » (1, 2, 5 × 10^n) qui donne environ ``cible`` graduations."""
     import math
@@ -622,7 +641,8 @@ def dessin_graphique(g: Graphique, largeur: float, hauteur: float, taille: float
     if g.genre in ("axes", "fiches"):
         d = g.donnees
         presents = [s for s in LIBELLES_STATUTS if s in set(d["Statut"])]
-        largeur_libelles = min(max(stringWidth(pdf.imprimable(l), police, taille) for l in g.ordre) + 12, 0.5 * largeur)
+        largeur_libelles = min(max(stringWidth(pdf.imprimable(m), police, taille)
+                                   for l in g.ordre for m in l.split("\n")) + 12, 0.6 * largeur)
         bas = 2.6 * taille + 2.2 * taille  # légende, puis graduations et titre de l'axe
         x0, x1, y0, y1 = largeur_libelles, largeur - 12, bas, hauteur - 4
         totaux = d.groupby("Ligne")["Indicateurs"].sum()
@@ -638,10 +658,13 @@ def dessin_graphique(g: Graphique, largeur: float, hauteur: float, taille: float
         epaisseur = min(rang * 0.7, 4 * taille)
         for i, ligne in enumerate(g.ordre):
             y = y1 - (i + 0.5) * rang
-            libelle = pdf.imprimable(ligne)
-            while stringWidth(libelle, police, taille) > largeur_libelles - 12 and len(libelle) > 4:
-                libelle = libelle[:-2].rstrip() + "…"
-            texte(x0 - 8, y - taille * 0.35, libelle, ancre="end")
+            morceaux = ligne.split("\n")  # libellé sur plusieurs lignes, centré sur sa barre
+            for k, morceau in enumerate(morceaux):
+                libelle = pdf.imprimable(morceau)
+                while stringWidth(libelle, police, taille) > largeur_libelles - 12 and len(libelle) > 4:
+                    libelle = libelle[:-2].rstrip() + "…"
+                decalage = ((len(morceaux) - 1) / 2 - k) * taille * 1.15
+                texte(x0 - 8, y - taille * 0.35 + decalage, libelle, ancre="end")
             x = x0
             for s in presents:
                 n = int(d[(d["Ligne"] == ligne) & (d["Statut"] == s)]["Indicateurs"].sum())

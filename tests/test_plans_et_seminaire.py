@@ -256,7 +256,14 @@ def test_diaporama_gevrey_sans_diapositive_vide():
     """Gevrey-Nuits n'a ni carte, ni contexte social, ni chiffres clés : ces diapositives ne sont pas dans
     le diaporama, la diapositive de titre le dit en une ligne et montre les grands nombres du plan."""
     plan, diapos = construire_diaporama(GEVREY)
-    assert [d.type for d in diapos] == ["titre", "avancement", "axe", "axe", "axe", "axe", "sources"]
+    # Axes de 2, 5, 8 et 5 fiches à indicateurs : au plus 4 fiches par écran, donc 1 + 2 + 2 + 2 diapositives.
+    assert [d.type for d in diapos] == ["titre", "avancement", *["axe"] * 7, "sources"]
+    par_axe = [d for d in diapos if d.type == "axe"]
+    assert all(len(d.graphique.fiches) <= seminaire.FICHES_PAR_DIAPOSITIVE for d in par_axe)
+    montrees = [i for d in par_axe for i, _ in d.graphique.fiches]
+    assert montrees == [f.id for f in plan.fiches if f.indicateurs]  # chaque fiche une fois, dans l'ordre du plan
+    assert [d.titre for d in par_axe if "(" in d.titre][:2] == [f"Axe {plan.axes[1].numero} — {plan.axes[1].titre} (1/2)",
+                                                               f"Axe {plan.axes[1].numero} — {plan.axes[1].titre} (2/2)"]
     assert all(d.titre and non_vide(d) for d in diapos)
     titre = diapos[0]
     assert [(c.valeur, c.libelle) for c in titre.chiffres] == [
@@ -355,7 +362,7 @@ def test_pdf_du_diaporama_gevrey():
 
     _, diapos = construire_diaporama(GEVREY)
     lecteur = PdfReader(io.BytesIO(seminaire.en_pdf(diapos, "Séminaire")))
-    assert len(lecteur.pages) == len(diapos) == 7
+    assert len(lecteur.pages) == len(diapos) == 10  # titre, avancement, 7 écrans des axes, sources
     assert "Pas encore dans ce diaporama" in lecteur.pages[0].extract_text()
 
 
@@ -375,4 +382,4 @@ def test_page_seminaire_gevrey():
     at = ouvrir_page("seminaire", plan=GEVREY)
     assert at.title[0].value == "Séminaire annuel de coordination"
     assert "Pas encore dans ce diaporama pour ce territoire" in textes_affiches(at)
-    assert "1 / 7" in textes_affiches(at)
+    assert "1 / 10" in textes_affiches(at)

@@ -263,7 +263,9 @@ def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, lege
     import altair as alt
 
     graphique = sem.graphique_altair(g, taille=32, hauteur=max(240, hauteur - 100), legende=legende).properties(
-        width=largeur, autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+        # Barres : la hauteur est celle de leurs lignes (chaque libellé entier) ; courbes : tout tient dans ``hauteur``.
+        width=largeur, autosize=alt.AutoSizeParams(type="fit-x" if g.genre in ("axes", "fiches") else "fit",
+                                                   contains="padding"))
     st.altair_chart(graphique, width="content",
                     theme=None, key=f"diapo-graphique-{i}")
     donnees = g.donnees.rename(columns={"Ligne": "Axe" if g.genre == "axes" else "Fiche"})
