@@ -196,6 +196,12 @@ def test_exports_generiques_et_carte_sans_formule():
     assert classeur["Données"]["B2"].value == '=HYPERLINK("http://piege.example/x","clic")'
     lignes = verifier_csv_sans_formule(exports.en_csv(equipements))
     assert lignes[1][1] == "'=HYPERLINK(\"http://piege.example/x\",\"clic\")"
+    # Ce que les pages servent vraiment (ui.telechargements) : la version pour tableur, en-têtes en français.
+    classeur = verifier_xlsx_sans_formule(exports.xlsx_pour_tableur(equipements, jeu=jeu))
+    valeurs = [c.value for ligne in classeur.worksheets[0].iter_rows() for c in ligne]
+    assert '=HYPERLINK("http://piege.example/x","clic")' in valeurs and "@SUM(A1)" in valeurs  # texte, pas formule
+    cellules = [c for ligne in verifier_csv_sans_formule(exports.csv_pour_tableur(equipements)) for c in ligne]
+    assert "'=HYPERLINK(\"http://piege.example/x\",\"clic\")" in cellules and "'@SUM(A1)" in cellules
 
 
 # --- Téléchargements quand la base ne répond pas -----------------------------------------------------
