@@ -32,6 +32,8 @@ PAGES = [
     st.Page("pages/vues/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),
     st.Page("pages/vues/acteurs.py", title="Cartographie des acteurs", icon=":material/hub:", url_path="acteurs"),
+    st.Page("pages/vues/comparer.py", title="Comparer les territoires", icon=":material/leaderboard:",
+            url_path="comparer"),
     st.Page("pages/vues/seminaire.py", title="Mode séminaire", icon=":material/co_present:", url_path="seminaire"),
     st.Page("pages/vues/donnees.py", title="Données et sources", icon=":material/table_view:", url_path="donnees"),
     # L'adresse /accueil (un lien partagé vers l'accueil) ouvre aussi l'accueil.
