@@ -169,3 +169,21 @@ def test_page_comparer():
     assert len(df) == 22 and df["Valeur"].str.contains(r"\d,\d\u00a0%").any()
     assert "non disponible" in set(df["Valeur"])
     assert not problemes(textes_visibles(at._tree))
+
+
+def test_telechargements_de_la_page_sans_jargon(monkeypatch):
+    """Le CSV et le classeur offerts par la page, relus : en-têtes en français, nombres à la française dans
+    le CSV, ni nom de fichier ni code de colonne hors de « Détail de la source (fichier, ligne) »."""
+    from tests.test_langage_clair import problemes, telechargements_de_la_page, textes_csv, textes_xlsx
+
+    fichiers = telechargements_de_la_page(monkeypatch, "comparer", {"plan": "ctg-gevrey-nuits-2023-2026"})
+    assert sorted(n.rsplit(".", 1)[1] for n in fichiers) == ["csv", "xlsx"]
+    trouves = []
+    for nom, octets in fichiers.items():
+        textes = textes_csv(octets) if nom.endswith(".csv") else textes_xlsx(octets)
+        trouves += [f"{nom} : {p}" for p in problemes(textes)]
+        if nom.endswith(".csv"):
+            lignes = octets.decode("utf-8-sig").splitlines()
+            assert lignes[0].startswith("Territoire;Nature;Code officiel;Indicateur;Année;Valeur")
+            assert len(lignes) == 23  # en-tête, 19 EPCI, 3 repères
+    assert not trouves, "\n".join(dict.fromkeys(trouves))
