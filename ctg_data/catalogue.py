@@ -37,6 +37,13 @@ class JeuDeDonnees:
     licence: str
     methode: str
     format: str = "csv"  # "csv" (tableau validé par un schéma) ou "geojson" (contours)
+    # Schéma de validation (ctg_data/schemas.py) ; par défaut celui qui porte l'identifiant du jeu. Les
+    # données dérivées d'un territoire (data/territoires/donnees/<id>/social.csv) ont le schéma « social ».
+    schema: str = ""
+
+    @property
+    def nom_schema(self) -> str:
+        return self.schema or self.id
 
 
 def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
@@ -71,20 +78,39 @@ def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
             continue
         format_ = jeu.get("format", "csv")
         schemas = PROPRIETES_GEO if format_ == "geojson" else SCHEMAS
-        if jeu["id"] not in schemas:
-            problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {jeu['id']} » pour le format {format_}"))
+        schema = jeu.get("schema") or ""
+        if format_ == "geojson" and schema:
+            problemes.append(Probleme(f"entrée n° {i} : « schema » ne s'emploie que pour un tableau CSV"))
             continue
-        catalogue[jeu["id"]] = JeuDeDonnees(**{c: jeu[c] for c in CHAMPS_CATALOGUE}, format=format_)
+        if (schema or jeu["id"]) not in schemas:
+            problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {schema or jeu['id']} » pour le format {format_}"))
+            continue
+        if jeu["id"] in catalogue:
+            problemes.append(Probleme(f"entrée n° {i} : identifiant « {jeu['id']} » en double"))
+            continue
+        catalogue[jeu["id"]] = JeuDeDonnees(**{c: jeu[c] for c in CHAMPS_CATALOGUE}, format=format_, schema=schema)
     if problemes:
         raise ErreurDonnees(FICHIER_CATALOGUE, problemes)
     return catalogue
+
+
+DOSSIER_PACKS = "territoires/donnees/"  # données dérivées des territoires : un dossier par territoire
+
+
+def jeux_du_territoire(catalogue: dict[str, JeuDeDonnees], donnees: str | None) -> dict[str, JeuDeDonnees]:
+    """Les jeux qui concernent un territoire : ceux de data/ et ceux de ses propres données dérivées
+    (``donnees`` : son dossier sous data/territoires/donnees/), sans les données dérivées des autres
+    territoires. L'ordre du catalogue est gardé."""
+    propre = f"{DOSSIER_PACKS}{donnees}/" if donnees else None
+    return {id_: jeu for id_, jeu in catalogue.items()
+            if not jeu.fichier.startswith(DOSSIER_PACKS) or (propre and jeu.fichier.startswith(propre))}
 
 
 def charger(id_jeu: str, dossier: Path | None = None) -> pd.DataFrame:
     """Charge un jeu de données validé. Lève ErreurDonnees (en français) s'il est invalide."""
     dossier = dossier or config.dossier_donnees()
     jeu = lire_catalogue(dossier)[id_jeu]
-    df = valider(lire_csv(dossier / jeu.fichier), SCHEMAS[id_jeu], jeu.fichier)
+    df = valider(lire_csv(dossier / jeu.fichier), SCHEMAS[jeu.nom_schema], jeu.fichier)
     for col in COLONNES_OUI_NON.get(id_jeu, []):
         df[col] = df[col] == "oui"
     if "quartier" in df.columns:
@@ -109,8 +135,11 @@ def verifier_references(df: pd.DataFrame, colonne: str, admis: set[str], fichier
 
 
 def empreinte(dossier: Path | None = None) -> tuple:
-    """Dates de modification des fichiers de données : sert de clé au cache de l'application."""
+    """Dates de modification des fichiers de données (ceux de data/, les fichiers des territoires et
+    leurs données dérivées) : sert de clé au cache de l'application."""
     dossier = dossier or config.dossier_donnees()
+    fichiers = [*sorted(dossier.glob("*")), *sorted(dossier.glob("territoires/*.yaml")),
+                *sorted(dossier.glob("territoires/donnees/*/*"))]
     return tuple(
-        (f.name, f.stat().st_mtime_ns) for f in sorted(dossier.glob("*")) if f.is_file()
+        (f.relative_to(dossier).as_posix(), f.stat().st_mtime_ns) for f in fichiers if f.is_file()
     )

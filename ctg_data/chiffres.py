@@ -5,7 +5,9 @@ Deux familles de sources, lues ici et nulle part ailleurs :
 
 - le **document signé** (le préambule de la convention : ``data/portrait.csv``), qui donne des
   chiffres de son année (2020), avec ses qualificatifs (« près de », « plus de ») ;
-- les **données ouvertes** (INSEE Filosofi, CNAF…, ``data/social.csv``), en séries par année.
+- les **données ouvertes** (INSEE Filosofi, CNAF…, ``data/social.csv``, ou, pour un territoire qui a ses
+  données dérivées, ``data/territoires/donnees/<id>/social.csv`` : voir ``reference_du_territoire``), en
+  séries par année.
 
 Quand deux sources donnent une valeur pour la même chose (le niveau de vie médian de Dijon : 1 847 €
 en 2020 selon la convention, 21 830 € par an en 2019 selon l'INSEE), on les montre **ensemble**,
@@ -93,6 +95,16 @@ def reference(territoire: Territoire, portrait: pd.DataFrame | None, social: pd.
             "statut": l["statut"],
         })
     return pd.DataFrame(lignes, columns=COLONNES)
+
+
+def reference_du_territoire(territoire: Territoire, dossier=None) -> pd.DataFrame:
+    """``reference`` du territoire, ses fichiers lus par le catalogue : le document signé s'il en a un,
+    et le tableau social qui est le sien (ses données dérivées s'il en a, sinon data/social.csv)."""
+    from . import catalogue as cat
+    from .territoire import donnees_sociales
+
+    portrait = cat.charger(territoire.portrait.jeu, dossier) if territoire.portrait else None
+    return reference(territoire, portrait, *donnees_sociales(territoire, dossier))
 
 
 def _type_zone(territoire: Territoire, zone: str) -> str:
@@ -206,13 +218,15 @@ class CarteChiffre:
     historique: list[str] = field(default_factory=list)
     note: str = ""
     disponible: bool = True  # False : aucune source n'a de valeur pour le territoire (``valeur`` le dit)
+    origine: str = ""  # famille de la source de ``valeur`` (CONVENTION ou DONNEES_OUVERTES)
 
     def comparaisons(self) -> list[GroupeSource]:
         """Les repères sans la valeur déjà affichée en grand (même source, même période, même zone) ;
         un repère qui n'a plus rien à dire est omis."""
         autres = []
         for g in self.reperes:
-            if g.source == self.source or (g.periode == self.periode and self.source in g.source):
+            if g.source == self.source or (g.periode == self.periode and (
+                    self.source in g.source or (self.origine and g.origine == self.origine))):
                 valeurs = [(z, t) for z, t in g.valeurs if z != self.zone]
                 if valeurs:
                     autres.append(GroupeSource(g.source, g.periode, g.unite, valeurs, g.origine, g.details))
@@ -250,7 +264,7 @@ def carte_chiffre(ref: pd.DataFrame, territoire: Territoire, code: str, titre: s
     return CarteChiffre(
         code=code, titre=titre, valeur=fmt.valeur(valeur, symbole or None, qualificatif), unite=unite,
         zone=territoire.nom, periode=principal.periode, source=ligne["source"], precision_unite=precision,
-        reperes=groupes, historique=historique, note=ligne["note"],
+        reperes=groupes, historique=historique, note=ligne["note"], origine=principal.origine,
     )
 
 

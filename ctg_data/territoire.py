@@ -24,6 +24,10 @@ from . import config
 from .erreurs import ErreurDonnees, Probleme
 
 DOSSIER = "territoires"
+# Les données dérivées d'un territoire (données ouvertes de ses communes et de l'EPCI, construites par
+# ``ctg_data.build_territoires``) : ``data/territoires/donnees/<dossier>/``.
+DOSSIER_DONNEES = "donnees"
+FICHIERS_PACK = ("social.csv", "indicateurs.csv")  # tableau social et son dictionnaire
 # La nature d'un territoire en mots simples, et le nom de son code officiel.
 NATURES_LISIBLES = {"commune": "commune", "EPCI": "intercommunalité (EPCI)"}
 NOMS_CODES = {"commune": "code INSEE", "EPCI": "SIREN"}
@@ -80,6 +84,9 @@ class Territoire(_Modele):
     chiffres_cles: list[ChiffreCle] = []
     # Le tableau de bord a-t-il la carte des équipements et le contexte social de ce territoire ?
     carte_et_contexte: bool = False
+    # Dossier de ses données dérivées sous data/territoires/donnees/ (tableau social de l'EPCI, de ses
+    # communes et de ses comparaisons) ; None : ses chiffres viennent de data/social.csv.
+    donnees: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
     note: str | None = None
 
     @property
@@ -154,7 +161,63 @@ def charger_territoire(chemin: Path) -> Territoire:
     if territoire.id != chemin.stem:
         raise ErreurDonnees(nom, [Probleme(f"« {territoire.id} » : l'identifiant doit être le nom du fichier "
                                            f"(« {chemin.stem} »)", colonne="id")])
+    if territoire.donnees is not None:
+        pack = chemin.parent / DOSSIER_DONNEES / territoire.donnees
+        manquants = [f for f in FICHIERS_PACK if not (pack / f).is_file()]
+        if not pack.is_dir():
+            raise ErreurDonnees(nom, [Probleme(
+                f"« {territoire.donnees} » : le dossier {DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/ "
+                "n'existe pas (construisez-le avec « python -m ctg_data.build_territoires », ou corrigez le nom)",
+                colonne="donnees")])
+        if manquants:
+            raise ErreurDonnees(nom, [Probleme(
+                f"« {territoire.donnees} » : il manque {', '.join(manquants)} dans le dossier "
+                f"{DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/", colonne="donnees")])
     return territoire
+
+
+def fichier_pack(territoire: Territoire, nom: str) -> str:
+    """Chemin, relatif à data/, d'un fichier des données dérivées du territoire (« social.csv »)."""
+    return f"{DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/{nom}"
+
+
+def jeux_sociaux(territoire: Territoire, catalogue: dict) -> tuple[str, str]:
+    """Les identifiants, dans le catalogue, du tableau social du territoire et de son dictionnaire :
+    ceux de ses données dérivées s'il en a (``donnees``), sinon ``social`` et ``social_indicateurs``.
+    Un fichier de données dérivées absent du catalogue est refusé : sa source et sa licence doivent y
+    être dites."""
+    if territoire.donnees is None:
+        return "social", "social_indicateurs"
+    par_fichier = {jeu.fichier: id_ for id_, jeu in catalogue.items()}
+    ids, absents = [], []
+    for nom in FICHIERS_PACK:
+        fichier = fichier_pack(territoire, nom)
+        if fichier in par_fichier:
+            ids.append(par_fichier[fichier])
+        else:
+            absents.append(fichier)
+    if absents:
+        raise ErreurDonnees("catalogue.yaml", [Probleme(
+            f"{f} (territoire « {territoire.id} ») n'est pas déclaré dans le catalogue : ajoutez une entrée "
+            "avec sa source et sa licence", colonne="fichier") for f in absents])
+    return ids[0], ids[1]
+
+
+def donnees_sociales(territoire: Territoire, dossier: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Le tableau social du territoire (colonnes de data/social.csv) et son dictionnaire, validés par le
+    catalogue : le seul endroit qui choisit entre data/social.csv et les données dérivées du territoire."""
+    from . import catalogue as cat
+
+    dossier = dossier or config.dossier_donnees()
+    id_social, id_dico = jeux_sociaux(territoire, cat.lire_catalogue(dossier))
+    return cat.charger(id_social, dossier), cat.charger(id_dico, dossier)
+
+
+def communes_du_pack(social: pd.DataFrame) -> pd.DataFrame:
+    """Les communes d'un territoire (colonnes id = code INSEE, nom), triées par nom, lues dans son
+    tableau social (une ligne par commune et par indicateur)."""
+    communes = social.loc[social["type_zone"] == "commune", ["code_zone", "nom_zone"]].drop_duplicates("code_zone")
+    return communes.rename(columns={"code_zone": "id", "nom_zone": "nom"}).sort_values("nom").reset_index(drop=True)
 
 
 def charger_territoires(dossier: Path | None = None) -> tuple[dict[str, Territoire], list[ErreurDonnees]]:

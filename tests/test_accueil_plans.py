@@ -90,19 +90,22 @@ def test_accueil_gevrey_nuits():
     assert "**CTG Gevrey-Nuits 2023-2026** · 2023-2026" in contenu
     assert "intercommunalité (EPCI), SIREN 200070894" in contenu
     assert "Dates : Le document ne donne que des années" in contenu
-    assert {m.label: m.value for m in at.metric} == {"Axes": "4", "Fiches projet": "20", "Indicateurs": "78",
-                                                   "Indicateurs renseignés": "0"}
-    # Aucune valeur pour ce territoire dans les sources : une ligne le dit, aucune carte « pas de valeur ».
-    (absents,) = [i.value for i in at.info if "Pas encore de chiffres" in i.value]
-    assert "habitants ; taux de pauvreté ; niveau de vie médian" in sans_echappement(absents)
+    nombres = {m.label: m.value for m in at.metric}
+    assert {k: nombres[k] for k in ("Axes", "Fiches projet", "Indicateurs", "Indicateurs renseignés")} == {
+        "Axes": "4", "Fiches projet": "20", "Indicateurs": "78", "Indicateurs renseignés": "0"}
+    # Ses chiffres viennent de ses données dérivées (data/territoires/donnees/) : ceux qui manquent (ni
+    # population ni taux de pauvreté dans ces fichiers) sont nommés en une ligne, sans carte « pas de valeur ».
+    (absents,) = [i.value for i in at.info if "Pas encore de valeur" in i.value]
+    assert sans_echappement(absents).startswith(
+        "Pas encore de valeur pour CC de Gevrey-Chambertin et de Nuits-Saint-Georges : habitants ; taux de pauvreté.")
+    assert not [i for i in at.info if "Pas encore de chiffres" in i.value]
     assert "pas de valeur" not in [m.value for m in at.metric]
-    # Les repères du département, de la région et de la France restent consultables.
-    (reperes,) = [e for e in at.expander if e.label.startswith("En attendant, les mêmes chiffres")]
-    assert "Côte-d'Or" in reperes.label
+    assert len([m for m in at.metric if m.label not in ("Axes", "Fiches projet", "Indicateurs",
+                                                        "Indicateurs renseignés")]) == 4
     # Colonne de gauche : plus de Dijon.
     gauche = " ".join(sans_echappement(c.value) for c in at.sidebar.caption)
     assert "Annexe 3 – Plan d'actions 2023/2026 – Moyens mobilisés par chaque signataire" in gauche
-    assert "pas encore de chiffres de CC de Gevrey-Chambertin et de Nuits-Saint-Georges" in gauche
+    assert "chiffres de CC de Gevrey-Chambertin et de Nuits-Saint-Georges : les données ouvertes" in gauche
     assert "Dijon" not in gauche
     assert at.selectbox(key="_widget_plan").value == GEVREY
 
@@ -144,7 +147,11 @@ def test_chiffres_absents_nommes_jamais_inventes():
     phrase = chiffres.phrase_chiffres_absents(cartes, territoire)
     assert phrase.startswith("Pas encore de valeur pour Dijon Métropole : habitants ; taux de pauvreté.")
     assert chiffres.origines_du_territoire(ref, territoire) == ["les données ouvertes"]
+    # Sans ses données dérivées, data/social.csv n'a aucune valeur pour la communauté de communes ; avec
+    # elles (clé « donnees » de son fichier), ses chiffres viennent des données ouvertes.
     gevrey = TERRITOIRES["gevrey-nuits"]
     ref_gevrey = chiffres.reference(gevrey, None, charger("social"), charger("social_indicateurs"))
     assert chiffres.origines_du_territoire(ref_gevrey, gevrey) == []
     assert ref_gevrey[ref_gevrey["zone"] == gevrey.nom]["valeur"].notna().sum() == 0
+    ref_pack = chiffres.reference_du_territoire(gevrey)
+    assert chiffres.origines_du_territoire(ref_pack, gevrey) == ["les données ouvertes"]

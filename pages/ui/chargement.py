@@ -161,12 +161,14 @@ def territoires() -> dict:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _reference(dossier: str, empreinte: tuple, id_territoire: str) -> pd.DataFrame:
     from ctg_data import chiffres
-    from ctg_data.territoire import charger_territoires
+    from ctg_data.territoire import charger_territoires, jeux_sociaux
 
     t = charger_territoires(Path(dossier))[0][id_territoire]
     portrait = _charger(t.portrait.jeu, dossier, empreinte) if t.portrait else None
-    return chiffres.reference(t, portrait, _charger("social", dossier, empreinte),
-                              _charger("social_indicateurs", dossier, empreinte))
+    # Le tableau social du territoire : ses données dérivées s'il en a, sinon data/social.csv.
+    id_social, id_dico = jeux_sociaux(t, cat.lire_catalogue(Path(dossier)))
+    return chiffres.reference(t, portrait, _charger(id_social, dossier, empreinte),
+                              _charger(id_dico, dossier, empreinte))
 
 
 def reference_chiffres(id_territoire: str) -> pd.DataFrame:
@@ -251,9 +253,13 @@ def fichier_donnees(nom: str) -> bytes:
 
 
 def catalogue() -> dict[str, cat.JeuDeDonnees]:
+    """Les jeux de données du catalogue qui concernent le territoire du plan suivi : ceux de data/ et,
+    s'il en a, ses données dérivées (pas celles des autres territoires)."""
+    from .filtres import territoire  # filtres importe ce module
+
     dossier = config.dossier_donnees()
     try:
-        return _catalogue(str(dossier), cat.empreinte(dossier))
+        return cat.jeux_du_territoire(_catalogue(str(dossier), cat.empreinte(dossier)), territoire().donnees)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
