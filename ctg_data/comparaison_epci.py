@@ -382,6 +382,16 @@ NATURES = {"département": "repère : département", "région": "repère : régi
 MARQUE_PLAN = " (territoire du plan suivi)"
 COULEUR_EPCI, COULEUR_PLAN = "#5b7fa6", "#b3541e"
 COULEURS_REPERES = {"département": "#1b1b1b", "France métropolitaine": "#6a3d9a"}
+NOMS_COULEURS = {COULEUR_EPCI: "bleues", COULEUR_PLAN: "orange", "#1b1b1b": "noirs", "#6a3d9a": "violets"}
+
+
+LARGEUR_LIBELLE = 30  # caractères par ligne d'un nom dans le graphique (lisible sur un téléphone)
+UNITES_COURTES = {"€ par an": "€", "ménages": "", "personnes": ""}  # dans les cases : l'en-tête dit l'unité
+
+
+def valeur_courte(v, unite: str) -> str:
+    """« 27 830 € », « 8,4 % », « 109 551 » : la valeur dans une case ou au bout d'une barre."""
+    return valeur_lisible(v, UNITES_COURTES.get(unite, unite))
 
 
 def valeur_lisible(v, unite: str) -> str:
@@ -421,7 +431,7 @@ class Vue:
         u = self.indicateur.unite
         return pd.DataFrame({
             "Territoire": [self.nom_affiche(r) for _, r in self.lignes.iterrows()],
-            "Valeur": [valeur_lisible(v, u) or "non disponible" for v in self.lignes["valeur"]],
+            "Valeur": [valeur_courte(v, u) or "non disponible" for v in self.lignes["valeur"]],
             "Rang": ["repère" if t != "EPCI" else ("" if pd.isna(r) else str(int(r)))
                      for t, r in zip(self.lignes["type_zone"], self.lignes["rang"])],
             "Communes": ["" if pd.isna(c) else fmt.nombre(c) for c in self.lignes["communes"]],
@@ -447,6 +457,20 @@ class Vue:
             "source_detail": df["source_detail"],
         }).reset_index(drop=True)
 
+    def legende(self) -> str:
+        """La légende du graphique en mots (couleurs et repères avec leur valeur), écrite sous le graphique."""
+        u = self.indicateur.unite
+        morceaux = [f"Barres {NOMS_COULEURS[COULEUR_EPCI]} : les intercommunalités (EPCI)"]
+        if self.mis_en_avant:
+            morceaux.append(f"barre {NOMS_COULEURS[COULEUR_PLAN]} : {self.mis_en_avant}, territoire du plan suivi")
+        for _, r in self.reperes.iterrows():
+            if r["type_zone"] in COULEURS_REPERES and pd.notna(r["valeur"]):
+                morceaux.append(f"pointillés {NOMS_COULEURS[COULEURS_REPERES[r['type_zone']]]} : {r['nom_zone']} "
+                                f"({valeur_lisible(r['valeur'], u)})")
+            elif r["type_zone"] in COULEURS_REPERES:
+                morceaux.append(f"pas de ligne pour {r['nom_zone']} : aucune valeur cette année-là")
+        return " ; ".join(morceaux) + "."
+
     def sources(self) -> list[str]:
         return list(dict.fromkeys(self.lignes["source"]))
 
@@ -466,19 +490,27 @@ class Vue:
                           f"{int(ligne['rang'])}e sur {avec}.")
         return texte
 
-    def graphique(self, largeur_texte: int = 0):
-        """Barres horizontales (un EPCI par barre, noms jamais coupés), valeur écrite au bout de la barre,
-        lignes verticales des repères département et France quand ils ont une valeur ; locale française."""
+    def graphique(self):
+        """Barres horizontales (un EPCI par barre, noms entiers sur plusieurs lignes : labelLimit=0, rien n'est
+        coupé), valeur écrite au bout de la barre, lignes verticales des repères département et France quand
+        ils ont une valeur ; locale française."""
         import altair as alt
+
+        from . import couleurs
+        from .acteurs import INTERLIGNE, libelle
 
         u = self.indicateur.unite
         epci = self.epci
         noms = [self.nom_affiche(r) for _, r in epci.iterrows()]
+        # Dans le graphique, le territoire du plan suivi se reconnaît à sa couleur (légende) : nom seul.
+        libelles = ["\n".join(libelle(n, LARGEUR_LIBELLE)) for n in epci["nom_zone"]]
+        pas = max(20, INTERLIGNE * max(len(lb.split("\n")) for lb in libelles) + 8)
         legende_epci = "Intercommunalités (EPCI)"
         legende_plan = "Territoire du plan suivi"
         donnees = pd.DataFrame({
-            "Territoire": noms, "valeur": epci["valeur"].astype(float).tolist(),
+            "Libellé": libelles, "Territoire": noms, "valeur": epci["valeur"].astype(float).tolist(),
             "Valeur": [valeur_lisible(v, u) or "non disponible" for v in epci["valeur"]],
+            "Court": [valeur_courte(v, u) or "non disponible" for v in epci["valeur"]],
             "Groupe": [legende_plan if c == self._code else legende_epci for c in epci["code_zone"]],
         })
         reperes = self.reperes[self.reperes["type_zone"].isin(COULEURS_REPERES) & self.reperes["valeur"].notna()]
@@ -486,29 +518,31 @@ class Vue:
         lignes = pd.DataFrame({"Repère": noms_reperes, "valeur": reperes["valeur"].astype(float).tolist(),
                                "Valeur": [valeur_lisible(v, u) for v in reperes["valeur"]]})
         domaine = [legende_epci] + ([legende_plan] if self._code in set(epci["code_zone"]) else [])
-        couleurs = [COULEUR_EPCI] + ([COULEUR_PLAN] if len(domaine) > 1 else [])
+        teintes = [COULEUR_EPCI] + ([COULEUR_PLAN] if len(domaine) > 1 else [])
         domaine += noms_reperes
-        couleurs += [COULEURS_REPERES[t] for t in reperes["type_zone"]]
-        echelle = alt.Scale(domain=domaine, range=couleurs)
-        titre_x = f"{self.titre_valeur}, {self.annee}"
-        barres = alt.Chart(donnees).mark_bar().encode(
-            y=alt.Y("Territoire:N", sort=noms, scale=alt.Scale(domain=noms), title=None,
-                    axis=alt.Axis(labelLimit=0, labelFontSize=13)),
-            x=alt.X("valeur:Q", title=titre_x, axis=alt.Axis(labelLimit=0)),
-            color=alt.Color("Groupe:N", scale=echelle, title=None,
-                            legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, labelFontSize=13)),
-            tooltip=[alt.Tooltip("Territoire:N", title="Territoire"), alt.Tooltip("Valeur:N", title="Valeur")],
-        )
-        textes = alt.Chart(donnees).mark_text(align="left", dx=3, fontSize=12).encode(
-            y=alt.Y("Territoire:N", sort=noms, scale=alt.Scale(domain=noms), title=None),
-            x=alt.X("valeur:Q", title=titre_x), text=alt.Text("Valeur:N"))
-        calques = [barres, textes]
-        if not lignes.empty:
+        teintes += [COULEURS_REPERES[t] for t in reperes["type_zone"]]
+        echelle = alt.Scale(domain=domaine, range=teintes)
+        titre_x = f"Valeur ({u})" if u else "Valeur"  # court : lisible sur un téléphone (le titre est au-dessus)
+        axe_y = alt.Y("Libellé:N", sort=libelles, scale=alt.Scale(domain=libelles, paddingInner=0.3), title=None,
+                      axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')", labelLineHeight=INTERLIGNE,
+                                    labelPadding=6, ticks=False, labelColor=couleurs.CONTOUR,
+                                    labelOffset={"expr": f"-(length(split(datum.value, '\\n')) - 1) * {INTERLIGNE / 2}"}))
+        axe_x = alt.X("valeur:Q", title=titre_x, axis=alt.Axis(labelLimit=0, tickCount=4, labelColor=couleurs.CONTOUR,
+                                                                titleColor=couleurs.CONTOUR))
+        calques = []
+        if not lignes.empty:  # sous les barres
             calques.append(alt.Chart(lignes).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
-                x=alt.X("valeur:Q", title=titre_x),
-                color=alt.Color("Repère:N", scale=echelle, title=None),
+                x=axe_x, color=alt.Color("Repère:N", scale=echelle, title=None, legend=None),
                 tooltip=[alt.Tooltip("Repère:N", title="Repère"), alt.Tooltip("Valeur:N", title="Valeur")]))
-        return (alt.layer(*calques).properties(height=max(24 * len(noms), 200))
+        calques.append(alt.Chart(donnees).mark_bar().encode(
+            y=axe_y, x=axe_x,
+            # Pas de légende dans le graphique (coupée sur un téléphone) : elle est écrite dessous (``legende``).
+            color=alt.Color("Groupe:N", scale=echelle, title=None, legend=None),
+            tooltip=[alt.Tooltip("Territoire:N", title="Territoire"), alt.Tooltip("Valeur:N", title="Valeur")]))
+        calques.append(alt.Chart(donnees).mark_text(align="left", dx=3, color=couleurs.CONTOUR).encode(
+            y=axe_y, x=axe_x, text=alt.Text("Court:N"),
+            tooltip=[alt.Tooltip("Territoire:N", title="Territoire"), alt.Tooltip("Valeur:N", title="Valeur")]))
+        return (alt.layer(*calques).properties(height=alt.Step(pas))
                 .configure(locale=fmt.locale_vega()).configure_view(stroke=None))
 
 

@@ -130,7 +130,7 @@ def test_vue_classement_reperes_et_graphique_francais():
     assert list(vue.reperes["type_zone"]) == ["département", "région", "France métropolitaine"]
     tableau = vue.tableau()
     assert list(tableau.columns[:2]) == ["Territoire", "Valeur"]
-    assert tableau["Valeur"].str.match(r"^\d{1,3}(\u00a0\d{3})*\u00a0€ par an$").all()
+    assert tableau["Valeur"].str.match(r"^\d{1,3}(\u00a0\d{3})*\u00a0€$").all()
     assert tableau["Territoire"].str.contains(ce.MARQUE_PLAN, regex=False).sum() == 1
     assert (tableau["Rang"].iloc[19:] == "repère").all()
     spec = vue.graphique().to_dict()
@@ -155,7 +155,7 @@ def test_page_comparer():
     df = tableau.value
     assert len(df) == 22  # 19 EPCI + département, région, France métropolitaine
     assert (df["Rang"] == "repère").sum() == 3
-    assert df["Valeur"].str.contains("\u00a0€ par an").all()
+    assert df["Valeur"].str.match(r"^\d{1,3}(\u00a0\d{3})*\u00a0€$").all()
     assert df["Territoire"].str.contains(ce.MARQUE_PLAN, regex=False).sum() == 1
     (graphique,) = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     spec = json.loads(graphique.proto.spec)

@@ -56,8 +56,7 @@ if code_plan is None:
     st.caption(f"Le territoire du plan suivi ({brut(territoire.nom_complet)}) n'est pas une intercommunalité : "
                "aucune barre n'est mise en avant.")
 st.altair_chart(vue.graphique(), width="stretch")
-st.caption("Longueur de la barre : valeur de l'intercommunalité ; lignes en pointillés : le département et la "
-           "France métropolitaine quand la source leur donne une valeur cette année-là.")
+st.caption(brut(vue.legende()))
 
 st.markdown("**Le classement, en tableau** (rang 1 : valeur la plus élevée ; les repères en bas)")
 st.dataframe(
@@ -65,7 +64,8 @@ st.dataframe(
     column_config={
         # Nom et valeur d'abord, épinglés : ils se lisent ensemble sur un téléphone.
         "Territoire": st.column_config.TextColumn("Territoire", width="medium", pinned=True),
-        "Valeur": st.column_config.TextColumn("Valeur", width="small", pinned=True),
+        "Valeur": st.column_config.TextColumn(f"Valeur ({vue.indicateur.unite})" if vue.indicateur.unite else "Valeur",
+                                              width="small", pinned=True),
         "Rang": st.column_config.TextColumn("Rang", width="small"),
         "Communes": st.column_config.TextColumn("Communes", width="small",
                                                 help="Communes de l'intercommunalité situées dans le département"),
