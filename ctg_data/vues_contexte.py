@@ -161,9 +161,10 @@ def vue_indicateur(social: pd.DataFrame, dictionnaire: pd.DataFrame, territoire:
         serie_quartiers=lignes[lignes["type_zone"] == "quartier"].dropna(subset=["valeur"]),
         serie_reperes=lignes[reperes].dropna(subset=["valeur"]),
         tableau=pd.DataFrame({
-            "Zone": tableau["nom_zone"], "Type": tableau["type_zone"], "Année": tableau["annee"],
+            # La valeur juste après la zone : lisible sur un téléphone sans faire défiler le tableau de côté.
+            "Zone": tableau["nom_zone"],
             "Valeur": [fmt.valeur(v, regle["unite"]) if pd.notna(v) else "–" for v in tableau["valeur"]],
-            "Statut": tableau["statut"], "Calcul et couverture": tableau["note"].fillna(""), "Source": tableau["source"],
+            "Année": tableau["annee"], "Type": tableau["type_zone"], "Statut": tableau["statut"], "Calcul et couverture": tableau["note"].fillna(""), "Source": tableau["source"],
         }),
     )
 

@@ -12,6 +12,7 @@ from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
 from ctg_data.geographie import quartier_contenant
 from ctg_data.vocabulaire import precision_lisible
+from ctg_data.vues_contexte import TAILLE_AUTO
 from pages import ui
 
 
@@ -207,11 +208,15 @@ else:
             color=alt.Color(
                 "categorie:N", title="Catégorie",
                 scale=alt.Scale(domain=presentes, range=[cartes.STYLES[c].couleur for c in presentes]),
+                # Sous le graphique, sur deux colonnes : le tracé garde toute la largeur d'un téléphone.
+                legend=alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=0, titleLimit=0),
             ),
             tooltip=[alt.Tooltip("quartier:N", title="Quartier"), alt.Tooltip("categorie:N", title="Catégorie"),
                      alt.Tooltip("count():Q", title="Nombre")],
         )
-        .properties(height=320)
+        # Une barre par quartier, de hauteur fixe : le graphique d'un seul quartier reste bas ; la légende
+        # s'ajoute dessous (TAILLE_AUTO), sans écraser le tracé.
+        .properties(height=30 * donnees_graphique["quartier"].nunique() + 40, autosize=TAILLE_AUTO)
     )
     st.altair_chart(graphique, width="stretch")
     st.caption("Le même décompte, en chiffres : le tableau ci-dessus.")
