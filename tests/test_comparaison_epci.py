@@ -187,3 +187,29 @@ def test_telechargements_de_la_page_sans_jargon(monkeypatch):
             assert lignes[0].startswith("Territoire;Nature;Code officiel;Indicateur;Année;Valeur")
             assert len(lignes) == 23  # en-tête, 19 EPCI, 3 repères
     assert not trouves, "\n".join(dict.fromkeys(trouves))
+
+
+@pytest.mark.navigateur
+def test_page_dans_le_navigateur_accessible_et_lisible_sur_telephone(page, serveur_app):
+    """axe-core sans violation grave ni critique ; sur un écran de 390 px, le tableau tient dans l'écran et
+    commence par le nom et la valeur (colonnes épinglées)."""
+    from playwright.sync_api import expect
+
+    from tests.test_accessibilite import violations_graves
+    from tests.test_navigateur import attendre_page
+
+    page.goto(f"{serveur_app}/comparer?plan=ctg-gevrey-nuits-2023-2026")
+    attendre_page(page, "Comparer les territoires")
+    expect(page.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    assert violations_graves(page) == []
+    page.set_viewport_size({"width": 390, "height": 844})
+    tableau = page.get_by_test_id("stDataFrame").first
+    tableau.scroll_into_view_if_needed()
+    expect(tableau).to_be_visible()
+    boite = tableau.bounding_box()
+    assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 390 + 1
+    # Les en-têtes « Territoire » et « Valeur (€ par an) » sont les deux premières colonnes, dans l'écran.
+    entetes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="columnheader"]')]
+                               .map(e => [e.textContent.trim(), e.getBoundingClientRect().right])""")
+    assert [e[0] for e in entetes[:2]] == ["Territoire", "Valeur (€ par an)"]
+    # Les deux sont épinglées (toujours à gauche), et leurs largeurs (« medium » + « small ») tiennent en 390 px.
