@@ -54,7 +54,10 @@ def compte_carte(at, quartier: str) -> dict[str, int]:
 
 
 def compte_portrait(at) -> dict[str, int]:
-    return compte_accueil(at)
+    """Le portrait montre la catégorie en abrégé (« EAJE »), le nombre, puis le nom complet (« Libellé »)."""
+    df = next(d.value for d in at.dataframe if list(d.value.columns)[:3] == ["Catégorie", "Nombre", "Libellé"])
+    assert all(eq.LIBELLES_CATEGORIES[c] == l for c, l in zip(df["Catégorie"], df["Libellé"]))
+    return {c: int(n) for c, n in zip(df["Catégorie"], df["Nombre"])}
 
 
 def compte_diapositive(ligne: dict[str, str]) -> dict[str, int]:
