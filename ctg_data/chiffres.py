@@ -81,8 +81,15 @@ def reference(territoire: Territoire, portrait: pd.DataFrame | None, social: pd.
                 "source_detail": f"{l['source_fichier']}, {l['source_section']} : « {l['citation']} »",
                 "note": l["note"] if isinstance(l["note"], str) else "", "statut": "publiée",
             })
-    dico = dictionnaire.set_index("code")
     retenues = social[est_territoire_ou_comparaison(social, territoire)]
+    lignes.extend(_lignes_ouvertes(retenues, dictionnaire, noms))
+    return pd.DataFrame(lignes, columns=COLONNES)
+
+
+def _lignes_ouvertes(retenues: pd.DataFrame, dictionnaire: pd.DataFrame, noms: dict[str, str]) -> list[dict]:
+    """Les lignes de données ouvertes (colonnes de data/social.csv) au format de ``reference``."""
+    dico = dictionnaire.set_index("code")
+    lignes = []
     for l in retenues.to_dict("records"):
         definition = dico.loc[l["indicateur"], "definition"] if l["indicateur"] in dico.index else ""
         lignes.append({
@@ -94,7 +101,34 @@ def reference(territoire: Territoire, portrait: pd.DataFrame | None, social: pd.
             "source_detail": l.get("source_detail", ""), "note": l["note"] if isinstance(l["note"], str) else "",
             "statut": l["statut"],
         })
-    return pd.DataFrame(lignes, columns=COLONNES)
+    return lignes
+
+
+def reference_commune(social: pd.DataFrame, dictionnaire: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Les chiffres d'une commune (code INSEE) dans un tableau social, au format de ``reference`` :
+    valeurs publiées et absences avec leur raison (secret statistique…), jamais estimées."""
+    retenues = social[(social["type_zone"] == "commune") & (social["code_zone"] == code)]
+    return pd.DataFrame(_lignes_ouvertes(retenues, dictionnaire, {}), columns=COLONNES)
+
+
+def phrase_zone(ref: pd.DataFrame, code: str) -> str:
+    """La valeur la plus récente d'un indicateur pour une zone (``ref`` d'une seule zone), avec son année
+    et sa source ; une année sans valeur publiée dit pourquoi, puis la dernière année qui en a une.
+    « pas de valeur dans les données chargées » si l'indicateur n'y est pas du tout."""
+    lignes = ref[ref["code"] == code].sort_values("annee", ascending=False)
+    if lignes.empty:
+        return "pas de valeur dans les données chargées"
+    derniere = lignes.iloc[0]
+    precision = " par an" if derniere["unite"] == "€ par an" else ""
+    phrase = f"{texte(derniere)}{precision if pd.notna(derniere['valeur']) else ''} en {derniere['periode']} " \
+             f"({derniere['source']})"
+    if pd.isna(derniere["valeur"]):
+        avec = lignes.dropna(subset=["valeur"])
+        if not avec.empty:
+            l = avec.iloc[0]
+            precision = " par an" if l["unite"] == "€ par an" else ""
+            phrase += f" ; {texte(l)}{precision} en {l['periode']} ({l['source']})"
+    return phrase
 
 
 def reference_du_territoire(territoire: Territoire, dossier=None) -> pd.DataFrame:

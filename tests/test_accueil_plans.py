@@ -76,7 +76,8 @@ def test_accueil_de_chaque_plan(id_plan):
     # Un choix de quartier seulement pour un territoire qui a des quartiers.
     choix = [s.label for s in at.sidebar.selectbox]
     if territoire.sous_zones is None:
-        assert choix == ["Plan suivi"]
+        # Une intercommunalité qui a ses données dérivées offre le choix d'une de ses communes.
+        assert choix == (["Plan suivi", "Commune"] if territoire.donnees else ["Plan suivi"])
         assert "Tout Dijon" not in contenu + " ".join(gauche)
     else:
         assert choix == ["Plan suivi", territoire.sous_zones.singulier.capitalize()]
@@ -111,12 +112,13 @@ def test_accueil_gevrey_nuits():
 
 
 def test_changer_de_plan_dans_la_colonne_de_gauche():
-    """De Dijon à Gevrey-Nuits par le menu : le choix de quartier disparaît, le titre complet change."""
+    """De Dijon à Gevrey-Nuits par le menu : le choix de quartier devient celui d'une commune, le titre
+    complet change."""
     at = ouvrir_page(quartier="gresilles")
     assert [s.label for s in at.sidebar.selectbox] == ["Plan suivi", "Quartier"]
     at.sidebar.selectbox(key="_widget_plan").select(GEVREY).run()
     assert not at.exception
-    assert [s.label for s in at.sidebar.selectbox] == ["Plan suivi"]
+    assert [s.label for s in at.sidebar.selectbox] == ["Plan suivi", "Commune"]
     assert "Gevrey" in at.title[0].value
     gauche = " ".join(sans_echappement(c.value) for c in at.sidebar.caption)
     assert "Tout Dijon" not in gauche and "Dijon" not in gauche

@@ -183,3 +183,64 @@ def test_accueil_gevrey_nuits_montre_les_chiffres_de_l_epci():
     assert "habitants ; taux de pauvreté." in absents
     gauche = " ".join(sans_echappement(c.value) for c in at.sidebar.caption)
     assert f"chiffres de {gevrey.nom} : les données ouvertes" in gauche
+
+
+# --- Choix d'une commune dans la colonne de gauche ------------------------------------------------
+def _commune(brut: pd.DataFrame, publiee: bool) -> tuple[str, str, float]:
+    """Une commune dont le niveau de vie médian 2019 est publié (ou couvert par le secret), lue dans le fichier."""
+    lignes = brut[(brut["type_zone"] == "commune") & (brut["indicateur"] == "niveau_vie_median") & (brut["annee"] == 2019)]
+    lignes = lignes[lignes["valeur"].notna() == publiee].sort_values("nom_zone")
+    l = lignes.iloc[0]
+    return l["code_zone"], l["nom_zone"], l["valeur"]
+
+
+def test_colonne_de_gauche_liste_les_communes():
+    gevrey = TERRITOIRES["gevrey-nuits"]
+    manifeste = json.loads((config.dossier_donnees() / fichier_pack(gevrey, "manifeste.json")).read_text("utf-8"))
+    at = ouvrir_page(plan=GEVREY)
+    choix = at.sidebar.selectbox(key="_widget_commune")
+    assert choix.label == "Commune" and choix.value == ""
+    assert choix.options[0] == gevrey.libelle_tout == "Toute la communauté de communes"
+    assert len(choix.options) == 1 + len(manifeste["territoire"]["codes_communes"])
+    assert "commune" not in at.query_params
+
+
+def test_chiffres_d_une_commune_sur_l_accueil():
+    gevrey = TERRITOIRES["gevrey-nuits"]
+    brut = social_du_pack(gevrey)
+    code, nom, mediane = _commune(brut, publiee=True)
+    at = ouvrir_page(plan=GEVREY)
+    at.sidebar.selectbox(key="_widget_commune").set_value(code).run()
+    assert not at.exception and not at.error
+    assert at.query_params["commune"] == code
+    contenu = sans_echappement(textes_affiches(at)).replace("**", "")
+    assert f"Commune {nom} (code INSEE {code})" in contenu
+    assert f"Niveau de vie médian : {fmt.valeur(mediane, '€')} par an en 2019 (INSEE, Filosofi 2019" in contenu
+    assert "Habitants : pas de valeur dans les données chargées" in contenu
+    # Les chiffres en grand restent ceux de l'EPCI.
+    metriques = {sans_echappement(m.label): m.value for m in at.metric}
+    assert metriques["Niveau de vie médian"] == fmt.valeur(valeur(brut, "niveau_vie_median", "EPCI", 2019), "€")
+    # Une commune couverte par le secret statistique le dit, sans valeur inventée.
+    code_secret, nom_secret, _ = _commune(brut, publiee=False)
+    at = ouvrir_page(plan=GEVREY, commune=code_secret)
+    contenu = sans_echappement(textes_affiches(at)).replace("**", "")
+    assert f"Commune {nom_secret}" in contenu
+    assert "Niveau de vie médian : pas de valeur publiée (secret statistique" in contenu
+
+
+def test_commune_inconnue_dans_l_adresse():
+    at = ouvrir_page(plan=GEVREY, commune="99999")
+    assert at.sidebar.selectbox(key="_widget_commune").value == ""
+    assert any("La commune « 99999 » indiquée dans l'adresse" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("page", ["carte", "contexte", "portrait", "plan"])
+def test_autres_pages_avec_une_commune_choisie(page):
+    """Carte, contexte social et portrait gardent leur ligne « pas encore pour ce territoire » ; le plan
+    d'actions s'affiche pour tout le territoire."""
+    gevrey = TERRITOIRES["gevrey-nuits"]
+    code, _, _ = _commune(social_du_pack(gevrey), publiee=True)
+    at = ouvrir_page(page, plan=GEVREY, commune=code)
+    assert not at.exception and not at.error
+    if page != "plan":
+        assert any("n'a pas encore la carte des équipements ni le contexte social" in i.value for i in at.info)

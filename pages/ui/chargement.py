@@ -182,6 +182,42 @@ def reference_chiffres(id_territoire: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _social_du_territoire(dossier: str, empreinte: tuple, id_territoire: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from ctg_data.territoire import charger_territoires, jeux_sociaux
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    id_social, id_dico = jeux_sociaux(t, cat.lire_catalogue(Path(dossier)))
+    return _charger(id_social, dossier, empreinte), _charger(id_dico, dossier, empreinte)
+
+
+def communes_du_territoire(id_territoire: str) -> pd.DataFrame:
+    """Les communes d'un territoire qui a ses données dérivées (colonnes id = code INSEE, nom), lues
+    dans son tableau social ; vide sinon, ou si ces données n'ont pas pu être lues (l'accueil le dit)."""
+    from ctg_data.territoire import communes_du_pack
+
+    if territoires()[id_territoire].donnees is None:
+        return pd.DataFrame(columns=["id", "nom"])
+    dossier = config.dossier_donnees()
+    try:
+        social, _ = _social_du_territoire(str(dossier), cat.empreinte(dossier), id_territoire)
+    except ErreurDonnees:
+        return pd.DataFrame(columns=["id", "nom"])
+    return communes_du_pack(social)
+
+
+def reference_commune(id_territoire: str, code: str) -> pd.DataFrame:
+    """Les chiffres d'une commune du territoire (``ctg_data.chiffres.reference_commune``)."""
+    from ctg_data import chiffres
+
+    dossier = config.dossier_donnees()
+    try:
+        return chiffres.reference_commune(*_social_du_territoire(str(dossier), cat.empreinte(dossier), id_territoire),
+                                          code)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _cartes(dossier: str, empreinte: tuple, id_territoire: str) -> list:
     from ctg_data import chiffres
     from ctg_data.territoire import charger_territoires

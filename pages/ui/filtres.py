@@ -12,7 +12,7 @@ from ctg_data.territoire import Territoire, sous_zones
 
 from ctg_data.vocabulaire import source_lisible
 
-from .chargement import donnees, origines_chiffres, plans, territoires
+from .chargement import communes_du_territoire, donnees, origines_chiffres, plans, territoires
 from .widgets import nom_brut, texte_brut
 
 CLE_PLAN = "plan"
@@ -91,9 +91,60 @@ def sous_zones_du_territoire() -> pd.DataFrame:
     return sous_zones(t, {t.sous_zones.jeu: donnees(t.sous_zones.jeu)})
 
 
+CLE_COMMUNE = "commune"  # code INSEE de la commune choisie (territoire qui a ses données dérivées)
+CLE_WIDGET_COMMUNE = "_widget_commune"
+
+
+def _filtre_commune(t: Territoire) -> None:
+    """Choix d'une commune d'une intercommunalité qui a ses données dérivées (?commune=code INSEE),
+    « Toute la communauté de communes » d'abord. Seul l'accueil le lit pour l'instant (les chiffres de la
+    commune) ; les autres pages portent sur tout le territoire, et le disent."""
+    communes = communes_du_territoire(t.id)
+    if communes.empty:
+        st.session_state.pop(CLE_COMMUNE, None)
+        st.query_params.pop(CLE_COMMUNE, None)
+        return
+    noms = dict(zip(communes["id"], communes["nom"]))
+    if st.session_state.get(CLE_COMMUNE) is None:
+        demande = st.query_params.get(CLE_COMMUNE)
+        st.session_state[CLE_COMMUNE] = demande if demande in noms else TOUT
+        if demande is not None and demande not in noms:
+            st.session_state[CLE_AVERTISSEMENT] = (
+                f"La commune « {demande} » indiquée dans l'adresse n'est pas une commune de ce territoire : "
+                f"la page affiche {t.tout_en_phrase}.")
+    if st.session_state[CLE_COMMUNE] not in (TOUT, *noms):
+        st.session_state[CLE_COMMUNE] = TOUT  # commune d'un autre territoire (changement de plan)
+    st.session_state[CLE_WIDGET_COMMUNE] = st.session_state[CLE_COMMUNE]
+    with st.sidebar:
+        st.selectbox(
+            "Commune", [TOUT, *communes["id"]],
+            format_func=lambda c: t.libelle_tout if c == TOUT else noms[c],
+            key=CLE_WIDGET_COMMUNE,
+            on_change=lambda: st.session_state.update({CLE_COMMUNE: st.session_state[CLE_WIDGET_COMMUNE]}),
+            help=f"Les {len(noms)} communes du territoire (composition communale de l'INSEE). L'accueil donne les "
+                 "chiffres de la commune choisie ; les autres pages portent pour l'instant sur tout le territoire. "
+                 "Le choix est gardé dans l'adresse de la page.",
+        )
+    if st.session_state[CLE_COMMUNE] == TOUT:
+        st.query_params.pop(CLE_COMMUNE, None)
+    else:
+        st.query_params[CLE_COMMUNE] = st.session_state[CLE_COMMUNE]
+
+
+def commune_selectionnee() -> tuple[str, str] | None:
+    """(code INSEE, nom) de la commune choisie, ou None pour tout le territoire (ou sans communes)."""
+    code = st.session_state.get(CLE_COMMUNE) or TOUT
+    if code == TOUT:
+        return None
+    communes = communes_du_territoire(territoire().id)
+    noms = dict(zip(communes["id"], communes["nom"]))
+    return (code, noms[code]) if code in noms else None
+
+
 def filtres_partages() -> None:
     """Filtre de sous-zone (quartier) dans la barre latérale, gardé dans la session et dans l'adresse
-    (?quartier=…) ; seulement pour un territoire qui a des sous-zones."""
+    (?quartier=…) ; seulement pour un territoire qui a des sous-zones. Une intercommunalité qui a ses
+    données dérivées a à la place le choix d'une de ses communes (?commune=…)."""
     t, p = territoire(), plan()
     zones = sous_zones_du_territoire()
     par_id = dict(zip(zones["id"], zones["nom"]))
@@ -124,6 +175,12 @@ def filtres_partages() -> None:
                 help=f"{texte_brut(t.sous_zones.description)} Le choix est gardé dans l'adresse de la page : copiez-la "
                 "pour partager cette vue.",
             )
+    if t.sous_zones is None:
+        _filtre_commune(t)
+    else:
+        st.session_state.pop(CLE_COMMUNE, None)
+        st.query_params.pop(CLE_COMMUNE, None)
+    with st.sidebar:
         st.caption(texte_sources(p, t))
         with st.expander("Parties du document citées", icon=":material/description:"):
             st.markdown("\n".join(f"- {nom_brut(partie)}" for partie in dict.fromkeys(

@@ -14,10 +14,13 @@ from ctg_data import graphiques
 from ctg_data import vues_plan as vp
 from ctg_data.vocabulaire import TYPES_PLAN, source_lisible
 from pages import ui
+from pages.ui.chargement import reference_commune
+from pages.ui.filtres import commune_selectionnee
 
 plan = ui.plan()
 territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
+commune = commune_selectionnee()  # (code INSEE, nom) d'une commune d'un EPCI qui a ses données dérivées
 
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 
@@ -82,6 +85,19 @@ def chiffres_cles() -> None:
             st.info(f"Ces chiffres portent sur tout le territoire ({brut(territoire.nom)}) : les sources ne les "
                     f"donnent pas pour le quartier {brut(quartier)}. Le portrait de quartier donne les siens.",
                     icon=":material/info:")
+        if commune is not None:
+            code_commune, nom_commune = commune
+            st.info(f"Les chiffres en grand portent sur tout le territoire ({brut(territoire.nom)}) ; ceux de la "
+                    f"commune {brut(nom_commune)} sont juste dessous, chacun avec son année et sa source.",
+                    icon=":material/info:")
+            ref_commune = reference_commune(territoire.id, code_commune)
+            with st.container(border=True, key="accueil_commune"):
+                st.markdown(f"**Commune {brut(nom_commune)}** (code INSEE {brut(code_commune)})")
+                st.markdown("\n".join(f"- {brut(c.titre)} : {ui.texte_brut(chiffres.phrase_zone(ref_commune, c.code))}"
+                                       for c in territoire.chiffres_cles))
+                st.caption("Une petite commune n'a souvent pas de valeur publiée : l'INSEE ne diffuse pas un chiffre "
+                           "qui porte sur trop peu de ménages (secret statistique). Aucune valeur n'est estimée, et "
+                           "une médiane de commune ne se moyenne pas pour obtenir celle du territoire.")
         with st.container(key="accueil_chiffres"):
             for debut in range(0, len(presentes), 4):
                 for colonne, carte in zip(st.columns(4), presentes[debut : debut + 4]):
