@@ -30,6 +30,7 @@ presentes = set(tous.loc[eq.est_equipement(tous), "categorie"])
 gestions = eq.gestions(territoire.nom_complet)
 
 # --- Filtres ---------------------------------------------------------------------------------
+titre = st.empty()  # le titre d'abord, écrit une fois les filtres lus (il dit la sélection)
 with st.container(border=True):
     c1, c2, c3 = st.columns([3, 2, 2])
     categories = c1.multiselect(
@@ -54,7 +55,7 @@ ouverts = selection[~eq.est_ferme(selection)]
 localises = selection[selection["lat"].notna()]
 approximatifs = localises[localises["precision"] == "quartier (approx.)"]
 
-st.title(eq.titre_selection(categories, quartier, len(ouverts), territoire.tout_en_phrase))
+titre.title(eq.titre_selection(categories, quartier, len(ouverts), territoire.tout_en_phrase))
 st.caption(
     f"{fmt.nombre(len(localises))} sur la carte, dont {fmt.nombre(len(approximatifs))} à une position "
     "approximative (contour en pointillé) ; "
