@@ -63,6 +63,9 @@ with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
     filtres = (f"Le plan suivi et le {territoire.sous_zones.singulier}, dans la colonne de gauche, s'appliquent à "
                "toutes les pages." if territoire.sous_zones else
                "Le plan suivi, dans la colonne de gauche, s'applique à toutes les pages.")
+    if not territoire.sous_zones and territoire.donnees:
+        filtres += (" Le choix d'une commune, dans la même colonne, ajoute sur cette page les chiffres de la commune ; les "
+                    "autres pages portent sur tout le territoire.")
     equipements = " ; le nombre d'équipements et de services" if territoire.carte_et_contexte else ""
     st.markdown(
         f"- **Accueil** (cette page) : le territoire et ses chiffres clés, chacun avec son année et sa source ; "
