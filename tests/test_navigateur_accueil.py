@@ -18,7 +18,7 @@ PLANS = {
     "dijon": ("", "Convention Territoriale Globale — Ville de Dijon", 16),
     "gevrey": ("?plan=ctg-gevrey-nuits-2023-2026",
                "Convention Territoriale Globale — Communauté de communes de Gevrey-Chambertin et de "
-               "Nuits-Saint-Georges", 4),
+               "Nuits-Saint-Georges", 8),  # 4 chiffres clés de l'EPCI (données dérivées) + 4 nombres du plan
 }
 ECRANS = [(1366, 768), (390, 844)]
 
