@@ -221,11 +221,17 @@ def _texte(v) -> str:
 def _libelles_sociaux() -> dict[str, str]:
     """Code d'un indicateur social (``taux_pauvrete``) -> libellé (« Taux de pauvreté »)."""
     try:
-        from .catalogue import charger
-        dico = charger("social_indicateurs")
+        from .catalogue import charger, lire_catalogue
+        # Tous les dictionnaires : celui de data/ et ceux des données dérivées des territoires.
+        dictionnaires = [j.id for j in lire_catalogue().values() if j.nom_schema == "social_indicateurs"]
+        libelles: dict[str, str] = {}
+        for jeu in dictionnaires:
+            dico = charger(jeu)
+            for code, libelle in zip(dico["code"], dico["libelle"]):
+                libelles.setdefault(code, libelle)
     except Exception:  # noqa: BLE001 - sans dictionnaire, les codes restent (le test les verrait)
         return {}
-    return dict(zip(dico["code"], dico["libelle"]))
+    return libelles
 
 
 def _documents_sources() -> dict[str, str]:
