@@ -105,14 +105,23 @@ _REFERENCES_TECHNIQUES = [
 ]
 
 
+_NUMEROS = r"\d+(?:\s*(?:[-–]|et|à|,)\s*\d+)*"
+# « (Annexe 3, ligne 1254) », « (parties signataires, lignes 1-65) » : le renvoi à l'intérieur d'une parenthèse.
+_RENVOI_DANS_PARENTHESES = re.compile(rf"\s*[,;]\s*(?:titre\s+)?lignes?\s+{_NUMEROS}(?=\s*[);,])")
+_PARENTHESES_VIDES = re.compile(r"\s*\(\s*\)")
+
+
 def source_lisible(texte: object) -> str:
     """La source telle qu'un lecteur la connaît : « Annexe 3 — Fiche projet PE1 (ligne 1145)
     (000_6464dfed2d3d1a29.txt) » devient « Annexe 3 — Fiche projet PE1 » (fichier et lignes ôtés)."""
     if texte is None or (isinstance(texte, float) and texte != texte):
         return ""
     resultat = str(texte)
+    for _ in range(3):  # « (Annexe 2, fiche 6, lignes 333-344, ligne 338) » : un renvoi après l'autre
+        resultat = _RENVOI_DANS_PARENTHESES.sub("", resultat)
     for motif in _REFERENCES_TECHNIQUES:
         resultat = motif.sub("", resultat)
+    resultat = _PARENTHESES_VIDES.sub("", resultat)
     resultat = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s{2,}", " ", resultat))
     # « ; » garde son espace avant (typographie française), une seule ; « ; ; » ou « ; » final disparaissent
     resultat = re.sub(r"\s*;\s*", " ; ", resultat)

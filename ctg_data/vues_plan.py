@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -66,26 +65,15 @@ def zones_du_plan(territoire: Territoire, sous_zones: pd.DataFrame | list[str] |
 # document, pour l'équipe qui vérifie : « (Annexe 3, ligne 1254) », « (lignes 1278-1289) ». Le lecteur
 # lit la note sans ces renvois ; le texte entier reste dans les données, sur la page « Données et
 # sources » et derrière le dépliant « Détail de la source ».
-_NUMEROS = r"\d+(?:\s*(?:[-–]|et|à|,)\s*\d+)*"
-_RENVOI_DANS_PARENTHESES = re.compile(rf"\s*[,;]\s*(?:titre\s+)?lignes?\s+{_NUMEROS}(?=\s*[);,])")
-_PARENTHESES_VIDES = re.compile(r"\s*\(\s*\)")
-_ESPACES = re.compile(r"[ \t]{2,}")
 
 
 def texte_lisible(texte) -> str:
     """Une note du plan telle qu'un lecteur la lit : sans nom de fichier ni numéro de ligne
-    (``vocabulaire.source_lisible``, plus les renvois à l'intérieur d'une parenthèse). « Aucun
+    (``vocabulaire.source_lisible``, renvois à l'intérieur d'une parenthèse compris). « Aucun
     indicateur n'est donné dans la fiche (Annexe 3, ligne 1278) : le texte extrait de la fiche ne
     contient que son titre (lignes 1278-1289). » devient « Aucun indicateur n'est donné dans la fiche
     (Annexe 3) : le texte extrait de la fiche ne contient que son titre. » ; « » si rien."""
-    if _vide(texte):
-        return ""
-    resultat = str(texte)
-    for _ in range(3):  # « (Annexe 2, fiche 6, lignes 333-344, ligne 338) » : un renvoi après l'autre
-        resultat = _RENVOI_DANS_PARENTHESES.sub("", resultat)
-    resultat = source_lisible(resultat)
-    resultat = _PARENTHESES_VIDES.sub("", resultat)
-    return _ESPACES.sub(" ", resultat).replace(" .", ".").replace(" ,", ",").strip()
+    return "" if _vide(texte) else source_lisible(texte)
 
 
 # --- Valeurs : lecture et écriture ---------------------------------------------------------------
