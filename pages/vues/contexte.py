@@ -77,6 +77,25 @@ if gauche is not None:
 
 # --- Tous les quartiers, avec le territoire et ses comparaisons ----------------------------------
 references = vue.references
+
+
+def trait_des_references(references):
+    """Les territoires de comparaison en traits pointillés sur un graphique en barres."""
+    return alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
+        x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
+                               alt.Tooltip("valeur_lisible:N", title="Valeur")])
+
+
+def legende_des_references(references, quand: str) -> None:
+    """Sous le graphique : la valeur de chaque trait, ou pourquoi il n'y en a pas."""
+    if references.empty:
+        st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) {quand} "
+                   "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
+    else:
+        st.caption("Traits pointillés rouges : " + " ; ".join(
+            f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
+
+
 if vue.etendue is not None:
     etendue = vue.etendue
     st.subheader(f"{brut(vue.libelle)} — {annee} : les IRIS de chaque quartier")
@@ -108,18 +127,11 @@ if vue.etendue is not None:
                      alt.Tooltip("valeur_lisible:N", title=vue.libelle)]),
     ]
     if not references.empty:
-        couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
-            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
-                                   alt.Tooltip("valeur_lisible:N", title="Valeur")]))
+        couches.append(trait_des_references(references))
     # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
     st.altair_chart(alt.layer(*couches).properties(height=36 * len(ordre) + 40, padding=vc.MARGES),
                     width="stretch")
-    if references.empty:
-        st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) en {annee} "
-                   "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
-    else:
-        st.caption("Traits pointillés rouges : " + " ; ".join(
-            f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
+    legende_des_references(references, f"en {annee}")
     st.dataframe(etendue.tableau, hide_index=True)
     st.caption(brut(etendue.rattachement) + " Un IRIS sans valeur (secret statistique, valeur non significative ou "
                "non disponible) n'est jamais compté.")
@@ -137,18 +149,11 @@ elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any
     )
     couches = [barres]
     if not references.empty:
-        couches.append(alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
-            x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
-                                   alt.Tooltip("valeur_lisible:N", title="Valeur")]))
+        couches.append(trait_des_references(references))
     st.altair_chart(alt.layer(*couches).properties(height=300, padding=vc.MARGES), width="stretch")
     if vue.quartiers_sans_valeur:
         st.caption(brut(vue.quartiers_sans_valeur))
-    if references.empty:
-        st.caption(f"Pas de valeur de comparaison ({brut(territoire.nom)} et territoires de comparaison) pour cette année "
-                   "dans les données ouvertes : voir les repères ci-dessous (autres années, autres sources).")
-    else:
-        st.caption("Traits pointillés rouges : " + " ; ".join(
-            f"{brut(r['nom_zone'])} {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
+    legende_des_references(references, "pour cette année")
 elif not references.empty:
     st.markdown(f"Valeurs de comparaison en {annee} : " + " ; ".join(
         f"{brut(r['nom_zone'])} : {brut(fmt.valeur(r['valeur'], unite))}" for _, r in references.iterrows()))
