@@ -171,14 +171,21 @@ def _reference(dossier: str, empreinte: tuple, id_territoire: str) -> pd.DataFra
                               _charger(id_dico, dossier, empreinte))
 
 
+def _du_dossier(fonction, *arguments):
+    """``fonction(dossier, empreinte, *arguments)`` sur le dossier des données (fonction en cache,
+    recalculée quand un fichier change) ; une erreur de données arrête la page avec un message en
+    français."""
+    dossier = config.dossier_donnees()
+    try:
+        return fonction(str(dossier), cat.empreinte(dossier), *arguments)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
 def reference_chiffres(id_territoire: str) -> pd.DataFrame:
     """La référence des chiffres du territoire (``ctg_data.chiffres.reference``), en cache : chaque
     page qui montre un chiffre du territoire le lit ici."""
-    dossier = config.dossier_donnees()
-    try:
-        return _reference(str(dossier), cat.empreinte(dossier), id_territoire)
-    except ErreurDonnees as e:
-        arreter_sur_erreur(e)
+    return _du_dossier(_reference, id_territoire)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -209,12 +216,7 @@ def reference_commune(id_territoire: str, code: str) -> pd.DataFrame:
     """Les chiffres d'une commune du territoire (``ctg_data.chiffres.reference_commune``)."""
     from ctg_data import chiffres
 
-    dossier = config.dossier_donnees()
-    try:
-        return chiffres.reference_commune(*_social_du_territoire(str(dossier), cat.empreinte(dossier), id_territoire),
-                                          code)
-    except ErreurDonnees as e:
-        arreter_sur_erreur(e)
+    return chiffres.reference_commune(*_du_dossier(_social_du_territoire, id_territoire), code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -229,11 +231,7 @@ def _cartes(dossier: str, empreinte: tuple, id_territoire: str) -> list:
 def cartes_chiffres(id_territoire: str) -> list:
     """Les chiffres clés du territoire (``ctg_data.chiffres.cartes_chiffres_cles``), calculés une fois
     par jeu de fichiers (accueil, séminaire)."""
-    dossier = config.dossier_donnees()
-    try:
-        return _cartes(str(dossier), cat.empreinte(dossier), id_territoire)
-    except ErreurDonnees as e:
-        arreter_sur_erreur(e)
+    return _du_dossier(_cartes, id_territoire)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
