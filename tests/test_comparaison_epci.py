@@ -208,7 +208,9 @@ def test_page_dans_le_navigateur_accessible_et_lisible_sur_telephone(page, serve
     expect(tableau).to_be_visible()
     boite = tableau.bounding_box()
     assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 390 + 1
-    # Les en-têtes « Territoire » et « Valeur (€ par an) » sont les deux premières colonnes, dans l'écran.
+    # Les en-têtes « Territoire » et « Valeur (€ par an) » sont les deux premières colonnes, dans l'écran
+    # (attendus d'abord : la grille dessine ses en-têtes un peu après être devenue visible).
+    expect(tableau.locator('[role="columnheader"]').first).to_be_attached()
     entetes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stDataFrame"] [role="columnheader"]')]
                                .map(e => [e.textContent.trim(), e.getBoundingClientRect().right])""")
     assert [e[0] for e in entetes[:2]] == ["Territoire", "Valeur (€ par an)"]
