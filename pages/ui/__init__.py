@@ -12,7 +12,7 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 
 from .chargement import (  # noqa: F401
     cartes_chiffres,
-    arreter_sur_erreur, calcul, catalogue, chemin_donnees, contours, donnees, empreinte_fichiers,
+    arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, contours, donnees, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )
 from .connexion import (  # noqa: F401

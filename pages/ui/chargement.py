@@ -254,6 +254,25 @@ def origines_chiffres(id_territoire: str) -> list[str] | None:
         return None
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _comparaison_epci(dossier: str, empreinte: tuple) -> tuple[pd.DataFrame, dict]:
+    from ctg_data import comparaison_epci as ce
+
+    return ce.charger(Path(dossier)), ce.charger_manifeste(Path(dossier))
+
+
+def comparaison_epci() -> tuple[pd.DataFrame, dict] | None:
+    """Le tableau de la comparaison des EPCI et son manifeste (``ctg_data.comparaison_epci``), en cache
+    (relus quand un de leurs fichiers change) ; None s'ils n'ont pas encore été construits."""
+    from ctg_data import comparaison_epci as ce
+
+    dossier = config.dossier_donnees() / ce.DOSSIER_SORTIE
+    fichiers = [dossier / ce.FICHIER_TABLE, dossier / ce.FICHIER_MANIFESTE]
+    if not all(f.exists() for f in fichiers):
+        return None
+    return _comparaison_epci(str(dossier), tuple(f.stat().st_mtime_ns for f in fichiers))
+
+
 def empreinte_fichiers() -> tuple:
     """Dates de modification des fichiers de data/ : change quand un fichier est modifié."""
     return cat.empreinte(config.dossier_donnees())

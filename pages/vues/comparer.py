@@ -3,27 +3,15 @@ toutes, avec le département, la région et la France métropolitaine en repère
 
 Tout est calculé par ``ctg_data.comparaison_epci`` (lecture, classement, graphique) ; la page affiche."""
 
-from pathlib import Path
-
-import pandas as pd
 import streamlit as st
 
 from ctg_data import comparaison_epci as ce
-from ctg_data import config
 from ctg_data.vocabulaire import source_lisible
 from pages import ui
 
 ui.altair()  # thème français des graphiques (le graphique porte aussi sa locale)
 brut = ui.nom_brut
 
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _charger(dossier: str, empreinte: tuple) -> tuple[pd.DataFrame, dict]:
-    return ce.charger(Path(dossier)), ce.charger_manifeste(Path(dossier))
-
-
-dossier = config.dossier_donnees() / ce.DOSSIER_SORTIE
-fichiers = [dossier / ce.FICHIER_TABLE, dossier / ce.FICHIER_MANIFESTE]
 
 st.title("Comparer les territoires")
 st.markdown(
@@ -32,13 +20,14 @@ st.markdown(
     "est celle que publie la source pour le territoire entier : rien n'est calculé à partir des communes, "
     "rien n'est estimé."
 )
-if not all(f.exists() for f in fichiers):
+comparaison = ui.comparaison_epci()
+if comparaison is None:
     st.info("Les données de comparaison ne sont pas encore construites. Une personne chargée des données "
             "peut les produire avec l'étape de construction décrite dans la documentation du projet.",
             icon=":material/info:")
     st.stop()
 
-df, manifeste = _charger(str(dossier), tuple(f.stat().st_mtime_ns for f in fichiers))
+df, manifeste = comparaison
 territoire = ui.territoire()
 code_plan = territoire.code if territoire.nature == "EPCI" else None
 
