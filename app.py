@@ -22,12 +22,18 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
+# Le portrait porte sur une sous-zone du territoire du plan demandé : « Portrait de quartier » pour Dijon,
+# « Portrait de commune » pour une intercommunalité décrite par ses communes.
+_t = ui.territoire_demande()
+_portrait = ("Portrait de commune" if _t is not None and ui.par_communes(_t)
+             else f"Portrait de {_t.sous_zones.singulier}" if _t is not None and _t.sous_zones else "Portrait de quartier")
+
 PAGES = [
     # Page par défaut, servie à la racine (/). Son nom interne n'apparaît dans aucune adresse.
     st.Page("pages/vues/accueil.py", title="Accueil", icon=":material/home:", url_path="racine", default=True),
     st.Page("pages/vues/carte.py", title="Carte des équipements", icon=":material/map:", url_path="carte"),
     st.Page("pages/vues/contexte.py", title="Contexte social", icon=":material/groups:", url_path="contexte"),
-    st.Page("pages/vues/portrait.py", title="Portrait de quartier", icon=":material/location_city:", url_path="portrait"),
+    st.Page("pages/vues/portrait.py", title=_portrait, icon=":material/location_city:", url_path="portrait"),
     st.Page("pages/vues/plan.py", title="Plan d'actions", icon=":material/account_tree:", url_path="plan"),
     st.Page("pages/vues/recapitulatif.py", title="Tableau récapitulatif annuel", icon=":material/summarize:",
             url_path="recapitulatif"),

@@ -55,6 +55,13 @@ FICHIER_COMPOSITION = "geo/epci_communes_2020_cotedor.csv"
 FICHIER_CONTOURS = "geo/communes_21_cote_d_or_adminexpress2018.geojson"
 DOSSIER_SORTIE = Path("territoires") / "donnees"  # sous data/
 LAMBERT93, WGS84 = 2154, 4326
+# Chiffres mis en avant sur l'accueil d'un territoire construit (fichier de départ, modifiable).
+CHIFFRES_CLES_DE_DEPART = [
+    ("niveau_vie_median", "Niveau de vie médian"),
+    ("niveau_vie_d1", "Niveau de vie du 1er décile (les 10 % les plus modestes)"),
+    ("part_prestations_sociales", "Part des prestations sociales dans le revenu disponible"),
+    ("part_jeunes_non_inseres", "Jeunes de 16-25 ans ni en emploi, ni en études, ni en formation (NEET)"),
+]
 TOLERANCE_M = 50  # simplification (les contours sources sont déjà simplifiés : mapshaper, 25 %)
 DECIMALES = 5  # ~1 m
 
@@ -750,9 +757,19 @@ def construire_territoire(identifiant: str, siren_epci: str | None = None, commu
     dossier.mkdir(parents=True, exist_ok=True)
     contenus = {"communes.geojson": octets_communes, "contour.geojson": octets_contour, "social.csv": octets_social,
                 "indicateurs.csv": octets_indicateurs}
+    import yaml
+
+    contenus["catalogue.yaml"] = ("# Écrit par « python -m ctg_data.build_territoires » : ne pas modifier à la main.\n" + yaml.safe_dump(
+        catalogue_du_pack(identifiant, nom, len(liste), sources_en_mots(sorted({FICHIER_COMPOSITION, FICHIER_CONTOURS,
+                                                                                 *lecture.lus}))),
+        allow_unicode=True, sort_keys=False, width=110)).encode("utf-8")
     for nom_fichier, octets in contenus.items():
         (dossier / nom_fichier).write_bytes(octets)
     tailles = {n: len(o) for n, o in contenus.items()}
+    fiche = sortie.parent / f"{identifiant}.yaml"
+    if sortie.name == DOSSIER_SORTIE.name and sortie.parent.name == DOSSIER_SORTIE.parent.name and not fiche.exists():
+        fiche.write_text(fiche_territoire(identifiant, nom, siren_epci), encoding="utf-8")
+        dire(f"      fichier du territoire écrit : {fiche} (à relire)")
 
     dire(f"[6/{etapes}] Manifeste …")
     lus = sorted({FICHIER_COMPOSITION, FICHIER_CONTOURS, *lecture.lus})
@@ -793,6 +810,79 @@ def construire_territoire(identifiant: str, siren_epci: str | None = None, commu
     )
     dire(f"Terminé : {rapport.resume()}")
     return rapport
+
+
+def ids_du_pack(identifiant: str) -> dict[str, str]:
+    """Identifiants, dans le catalogue, des fichiers du dossier d'un territoire (par nom de fichier)."""
+    suffixe = identifiant.replace("-", "_")
+    return {"social.csv": f"social_{suffixe}", "indicateurs.csv": f"social_indicateurs_{suffixe}",
+            "communes.geojson": f"communes_geo_{suffixe}", "contour.geojson": f"contour_geo_{suffixe}"}
+
+
+def catalogue_du_pack(identifiant: str, nom: str, n_communes: int, sources: list[str]) -> dict:
+    """Le catalogue du dossier d'un territoire (source, licence et méthode de chaque fichier écrit), lu
+    par ``ctg_data.catalogue.lire_catalogue`` avec celui de data/ : un territoire construit est déclaré
+    sans rien écrire à la main."""
+    ids = ids_du_pack(identifiant)
+    commun = {"producteur": "INSEE ; IGN ; tableau écrit par l'étape de construction des territoires",
+              "annee": datetime.now(timezone.utc).year,
+              "methode": "Produit par « python -m ctg_data.build_territoires » (ctg_data/build_territoires.py) sans "
+                         "rien arrondir ni compléter : le secret statistique reste une valeur vide avec sa raison, "
+                         "jamais 0 ; la médiane de l'intercommunalité est lue dans le fichier des EPCI, jamais "
+                         "calculée à partir des communes. Fichiers lus et empreintes : manifeste.json."}
+    social = " ; ".join(sources)
+    return {"jeux": [
+        {"id": ids["social.csv"], "schema": "social", "fichier": "social.csv",
+         "titre": f"Indicateurs sociaux — {nom}",
+         "description": f"Niveau de vie, prestations dans le revenu, ménages fiscaux, jeunes non insérés : valeurs pour "
+                        f"le territoire, chacune de ses {n_communes} communes et ses territoires de comparaison. Une "
+                        "ligne par indicateur, zone et année, avec son statut (publiée, secret statistique…) et sa "
+                        "source en mots.",
+         "document": social, "source_fichier": "socio/ et geo/ du dossier de référence (voir manifeste.json)",
+         "section": "Fichiers Filosofi des communes, EPCI, départements, régions et France métropolitaine ; jeunes non insérés",
+         "licence": LICENCE_INSEE + " ; jeunes non insérés : licence inconnue (producteur non documenté).", **commun},
+        {"id": ids["indicateurs.csv"], "schema": "social_indicateurs", "fichier": "indicateurs.csv",
+         "titre": f"Dictionnaire des indicateurs sociaux — {nom}",
+         "description": "Libellé, définition, unité, règle de regroupement, source (en mots), précautions et fichiers "
+                        "lus de chaque indicateur du tableau social de ce territoire.",
+         "document": "Dictionnaire des indicateurs sociaux du tableau de bord (ctg_data/social_indicateurs.yaml)",
+         "source_fichier": "socio/SOURCES.md", "section": "Sections 6 et 8",
+         "licence": "Travail de l'équipe, modifiable.", **commun},
+        {"id": ids["communes.geojson"], "format": "geojson", "schema": "communes_geo", "fichier": "communes.geojson",
+         "titre": f"Contours des communes — {nom}",
+         "description": f"Les {n_communes} communes du territoire, contours simplifiés pour la carte (noms de 2020).",
+         "document": "IGN Admin Express COG 2018 ; composition communale des EPCI au 1er janvier 2020 (INSEE)",
+         "source_fichier": f"{FICHIER_CONTOURS}, {FICHIER_COMPOSITION}", "section": "Communes du territoire",
+         "licence": "Licence Ouverte / Etalab (IGN, INSEE)", **commun,
+         "methode": f"Produit par « python -m ctg_data.build_territoires » : contours 2018 simplifiés à {TOLERANCE_M} m "
+                    f"en gardant les limites communes identiques, coordonnées à {DECIMALES} décimales."},
+        {"id": ids["contour.geojson"], "format": "geojson", "schema": "contour_geo", "fichier": "contour.geojson",
+         "titre": f"Contour du territoire — {nom}",
+         "description": "Le contour du territoire : union des contours de ses communes.",
+         "document": "IGN Admin Express COG 2018 ; composition communale des EPCI au 1er janvier 2020 (INSEE)",
+         "source_fichier": f"{FICHIER_CONTOURS}, {FICHIER_COMPOSITION}", "section": "Communes du territoire",
+         "licence": "Licence Ouverte / Etalab (IGN, INSEE)", **commun,
+         "methode": "Produit par « python -m ctg_data.build_territoires » : union des communes simplifiées."},
+    ]}
+
+
+def fiche_territoire(identifiant: str, nom: str, siren: str | None) -> str:
+    """Un fichier de territoire de départ (data/territoires/<id>.yaml) pour un EPCI construit : écrit
+    seulement s'il n'existe pas, à relire par l'équipe (nom complet, chiffres mis en avant)."""
+    contenu = {
+        "id": identifiant, "nom": nom, "nom_complet": nom, "nature": "EPCI" if siren else "commune",
+        "code": siren or identifiant, "libelle_tout": "Tout le territoire",
+        "comparaisons": [{"type_zone": "département", "code": "21", "nom": "Côte-d'Or"},
+                         {"type_zone": "région", "code": "27", "nom": "Bourgogne-Franche-Comté"},
+                         {"type_zone": "France métropolitaine", "nom": "France métropolitaine"}],
+        "chiffres_cles": [{"code": c, "titre": t} for c, t in CHIFFRES_CLES_DE_DEPART],
+        "donnees": identifiant,
+    }
+    import yaml
+
+    return ("# Écrit par « python -m ctg_data.build_territoires » : à relire (nom complet, « Tout le territoire »,\n"
+            "# chiffres mis en avant), puis faire pointer un plan vers ce territoire (territoire: " + identifiant + ").\n"
+            + yaml.safe_dump(contenu, allow_unicode=True, sort_keys=False))
 
 
 def _avertissements(examen: dict, fusions: dict[str, list[str]], noms_2018: dict[str, str]) -> list[str]:

@@ -14,6 +14,7 @@ from .schemas import PROPRIETES_GEO, SCHEMAS
 from .validation import lire_csv, valider
 
 FICHIER_CATALOGUE = "catalogue.yaml"
+DOSSIER_PACKS = "territoires/donnees/"  # données dérivées des territoires : un dossier par territoire
 CHAMPS_CATALOGUE = [
     "id", "fichier", "titre", "description", "document", "source_fichier",
     "section", "producteur", "annee", "licence", "methode",
@@ -46,19 +47,18 @@ class JeuDeDonnees:
         return self.schema or self.id
 
 
-def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
-    dossier = dossier or config.dossier_donnees()
-    chemin = dossier / FICHIER_CATALOGUE
+def _lire_entrees(chemin: Path, nom: str) -> list:
+    """La liste « jeux » d'un fichier de catalogue (``nom`` : le fichier, pour les messages)."""
     if not chemin.exists():
-        raise ErreurDonnees(FICHIER_CATALOGUE, [Probleme(f"fichier introuvable ({chemin})")])
+        raise ErreurDonnees(nom, [Probleme(f"fichier introuvable ({chemin})")])
     try:
         contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
     except ValueError:  # date impossible : PyYAML lève ValueError
-        raise ErreurDonnees(FICHIER_CATALOGUE, [Probleme("date impossible dans le fichier")]) from None
+        raise ErreurDonnees(nom, [Probleme("date impossible dans le fichier")]) from None
     except yaml.YAMLError as e:
         ligne = getattr(getattr(e, "problem_mark", None), "line", None)
         raise ErreurDonnees(
-            FICHIER_CATALOGUE,
+            nom,
             [
                 Probleme(
                     f"YAML illisible ({getattr(e, 'problem', None) or 'syntaxe'}) ; "
@@ -69,32 +69,46 @@ def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
         ) from None
     jeux = (contenu or {}).get("jeux") if isinstance(contenu, dict) else None
     if not isinstance(jeux, list):
-        raise ErreurDonnees(FICHIER_CATALOGUE, [Probleme("la clé « jeux » (liste) est absente")])
-    catalogue, problemes = {}, []
-    for i, jeu in enumerate(jeux, start=1):
-        manquants = [c for c in CHAMPS_CATALOGUE if not isinstance(jeu, dict) or jeu.get(c) in (None, "")]
-        if manquants:
-            problemes.append(Probleme(f"entrée n° {i} : champ(s) manquant(s) : {', '.join(manquants)}"))
-            continue
-        format_ = jeu.get("format", "csv")
-        schemas = PROPRIETES_GEO if format_ == "geojson" else SCHEMAS
-        schema = jeu.get("schema") or ""
-        if format_ == "geojson" and schema:
-            problemes.append(Probleme(f"entrée n° {i} : « schema » ne s'emploie que pour un tableau CSV"))
-            continue
-        if (schema or jeu["id"]) not in schemas:
-            problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {schema or jeu['id']} » pour le format {format_}"))
-            continue
-        if jeu["id"] in catalogue:
-            problemes.append(Probleme(f"entrée n° {i} : identifiant « {jeu['id']} » en double"))
-            continue
-        catalogue[jeu["id"]] = JeuDeDonnees(**{c: jeu[c] for c in CHAMPS_CATALOGUE}, format=format_, schema=schema)
-    if problemes:
-        raise ErreurDonnees(FICHIER_CATALOGUE, problemes)
+        raise ErreurDonnees(nom, [Probleme("la clé « jeux » (liste) est absente")])
+    return jeux
+
+
+def lire_catalogue(dossier: Path | None = None) -> dict[str, JeuDeDonnees]:
+    """Le catalogue : ``data/catalogue.yaml``, puis le catalogue des données dérivées de chaque territoire
+    (``data/territoires/donnees/<id>/catalogue.yaml``, écrit par leur construction, chemins relatifs au
+    dossier du territoire). Une entrée invalide est refusée avec le fichier et son numéro."""
+    dossier = dossier or config.dossier_donnees()
+    fichiers = [(dossier / FICHIER_CATALOGUE, FICHIER_CATALOGUE, "")]
+    for chemin in sorted(dossier.glob(f"{DOSSIER_PACKS}*/{FICHIER_CATALOGUE}")):
+        relatif = chemin.parent.relative_to(dossier).as_posix() + "/"
+        fichiers.append((chemin, relatif + FICHIER_CATALOGUE, relatif))
+    catalogue = {}
+    for chemin, nom, prefixe in fichiers:
+        problemes = []
+        for i, jeu in enumerate(_lire_entrees(chemin, nom), start=1):
+            manquants = [c for c in CHAMPS_CATALOGUE if not isinstance(jeu, dict) or jeu.get(c) in (None, "")]
+            if manquants:
+                problemes.append(Probleme(f"entrée n° {i} : champ(s) manquant(s) : {', '.join(manquants)}"))
+                continue
+            format_ = jeu.get("format", "csv")
+            schemas = PROPRIETES_GEO if format_ == "geojson" else SCHEMAS
+            schema = jeu.get("schema") or ""
+            if (schema or jeu["id"]) not in schemas:
+                problemes.append(Probleme(f"entrée n° {i} : aucun schéma nommé « {schema or jeu['id']} » pour le format {format_}"))
+                continue
+            if jeu["id"] in catalogue:
+                problemes.append(Probleme(f"entrée n° {i} : identifiant « {jeu['id']} » en double"))
+                continue
+            if prefixe and ("/" in str(jeu["fichier"]) or str(jeu["fichier"]).startswith(".")):
+                problemes.append(Probleme(f"entrée n° {i} : « {jeu['fichier']} » : un fichier du dossier du territoire est "
+                                          "attendu (sans chemin)", colonne="fichier"))
+                continue
+            valeurs = {c: jeu[c] for c in CHAMPS_CATALOGUE}
+            valeurs["fichier"] = prefixe + str(jeu["fichier"])
+            catalogue[jeu["id"]] = JeuDeDonnees(**valeurs, format=format_, schema=schema)
+        if problemes:
+            raise ErreurDonnees(nom, problemes)
     return catalogue
-
-
-DOSSIER_PACKS = "territoires/donnees/"  # données dérivées des territoires : un dossier par territoire
 
 
 def jeux_du_territoire(catalogue: dict[str, JeuDeDonnees], donnees: str | None) -> dict[str, JeuDeDonnees]:

@@ -32,7 +32,7 @@ def charger_geo(id_jeu: str, dossier: Path | None = None) -> gpd.GeoDataFrame:
     problemes = []
     for i, entite in enumerate(entites, start=1):
         proprietes = entite.get("properties") or {}
-        for nom in PROPRIETES_GEO[id_jeu]:
+        for nom in PROPRIETES_GEO[jeu.nom_schema]:
             if proprietes.get(nom) in (None, ""):
                 problemes.append(Probleme(f"entité n° {i} : propriété obligatoire absente", colonne=nom))
         if (entite.get("geometry") or {}).get("type") not in TYPES_ADMIS:

@@ -242,4 +242,7 @@ PROPRIETES_GEO: dict[str, list[str]] = {
     "iris": ["code_iris", "nom_iris", "type_iris"],
     "qpv": ["code_qpv", "nom_qpv", "commune"],
     "quartiers_geo": ["id", "nom", "nb_iris", "nb_iris_a_verifier"],
+    # Données dérivées d'un territoire (ctg_data.build_territoires) : ses communes et son contour.
+    "communes_geo": ["code", "nom"],
+    "contour_geo": ["id", "nom"],
 }

@@ -27,7 +27,7 @@ DOSSIER = "territoires"
 # Les données dérivées d'un territoire (données ouvertes de ses communes et de l'EPCI, construites par
 # ``ctg_data.build_territoires``) : ``data/territoires/donnees/<dossier>/``.
 DOSSIER_DONNEES = "donnees"
-FICHIERS_PACK = ("social.csv", "indicateurs.csv")  # tableau social et son dictionnaire
+FICHIERS_PACK = ("social.csv", "indicateurs.csv", "communes.geojson", "contour.geojson")  # tableau social, dictionnaire, carte
 # La nature d'un territoire en mots simples, et le nom de son code officiel.
 NATURES_LISIBLES = {"commune": "commune", "EPCI": "intercommunalité (EPCI)"}
 NOMS_CODES = {"commune": "code INSEE", "EPCI": "SIREN"}
@@ -181,26 +181,42 @@ def fichier_pack(territoire: Territoire, nom: str) -> str:
     return f"{DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/{nom}"
 
 
-def jeux_sociaux(territoire: Territoire, catalogue: dict) -> tuple[str, str]:
-    """Les identifiants, dans le catalogue, du tableau social du territoire et de son dictionnaire :
-    ceux de ses données dérivées s'il en a (``donnees``), sinon ``social`` et ``social_indicateurs``.
-    Un fichier de données dérivées absent du catalogue est refusé : sa source et sa licence doivent y
-    être dites."""
-    if territoire.donnees is None:
-        return "social", "social_indicateurs"
+def jeux_du_pack(territoire: Territoire, catalogue: dict) -> dict[str, str]:
+    """Les identifiants, dans le catalogue, des fichiers des données dérivées du territoire (par nom de
+    fichier : « social.csv », « communes.geojson »…). Un fichier absent du catalogue est refusé : sa
+    source et sa licence doivent y être dites (le catalogue.yaml du dossier, écrit par la construction)."""
     par_fichier = {jeu.fichier: id_ for id_, jeu in catalogue.items()}
-    ids, absents = [], []
+    ids, absents = {}, []
     for nom in FICHIERS_PACK:
         fichier = fichier_pack(territoire, nom)
         if fichier in par_fichier:
-            ids.append(par_fichier[fichier])
+            ids[nom] = par_fichier[fichier]
         else:
             absents.append(fichier)
     if absents:
         raise ErreurDonnees("catalogue.yaml", [Probleme(
-            f"{f} (territoire « {territoire.id} ») n'est pas déclaré dans le catalogue : ajoutez une entrée "
-            "avec sa source et sa licence", colonne="fichier") for f in absents])
-    return ids[0], ids[1]
+            f"{f} (territoire « {territoire.id} ») n'est pas déclaré dans le catalogue : reconstruisez le territoire "
+            "(python -m ctg_data.build_territoires), qui écrit le catalogue.yaml de son dossier", colonne="fichier")
+            for f in absents])
+    return ids
+
+
+def jeux_sociaux(territoire: Territoire, catalogue: dict) -> tuple[str, str]:
+    """Les identifiants, dans le catalogue, du tableau social du territoire et de son dictionnaire :
+    ceux de ses données dérivées s'il en a (``donnees``), sinon ``social`` et ``social_indicateurs``."""
+    if territoire.donnees is None:
+        return "social", "social_indicateurs"
+    ids = jeux_du_pack(territoire, catalogue)
+    return ids["social.csv"], ids["indicateurs.csv"]
+
+
+def jeux_geo(territoire: Territoire, catalogue: dict) -> tuple[str, str] | None:
+    """Les identifiants des contours des communes et du contour du territoire (données dérivées), ou None
+    pour un territoire sans données dérivées."""
+    if territoire.donnees is None:
+        return None
+    ids = jeux_du_pack(territoire, catalogue)
+    return ids["communes.geojson"], ids["contour.geojson"]
 
 
 def donnees_sociales(territoire: Territoire, dossier: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:

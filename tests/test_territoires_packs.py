@@ -19,6 +19,7 @@ from ctg_data.catalogue import charger, lire_catalogue
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data.territoire import (
     DOSSIER_DONNEES,
+    FICHIERS_PACK,
     charger_territoires,
     communes_du_pack,
     donnees_sociales,
@@ -83,7 +84,7 @@ def test_territoire_sans_pack_garde_data_social():
 def _dossier_avec(tmp_path, contenu_mauvais: str):
     dossier = tmp_path / "territoires"
     (dossier / DOSSIER_DONNEES / "bon").mkdir(parents=True)
-    for nom in ("social.csv", "indicateurs.csv"):
+    for nom in FICHIERS_PACK:
         (dossier / DOSSIER_DONNEES / "bon" / nom).write_text("x\n", encoding="utf-8")
     (dossier / "bon.yaml").write_text("id: bon\nnom: Bon\nnom_complet: Communauté de Bon\nnature: EPCI\n"
                                       "code: '999999999'\nlibelle_tout: Tout Bon\ndonnees: bon\n", encoding="utf-8")

@@ -12,14 +12,16 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 
 from .chargement import (  # noqa: F401
     cartes_chiffres,
-    arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, contours, donnees, empreinte_fichiers,
+    arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, communes_du_territoire, contours,
+    contours_du_territoire, donnees, social_du_territoire, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
 )
 from .connexion import (  # noqa: F401
     CLE_IDENTITE, bloc_connexion, demander_connexion, erreur_ecriture, identite, journal_des_connexions, oidc_configure,
 )
 from .filtres import (  # noqa: F401
-    CLE_PLAN, CLE_QUARTIER, choisir_quartier, exiger_donnees_territoriales, filtre_plan,
+    CLE_PLAN, CLE_QUARTIER, choisir_commune, choisir_quartier, commune_selectionnee, exiger_donnees_territoriales,
+    filtre_plan, par_communes, territoire_demande,
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
 from .widgets import (  # noqa: F401

@@ -212,6 +212,31 @@ def communes_du_territoire(id_territoire: str) -> pd.DataFrame:
     return communes_du_pack(social)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _contours_du_territoire(dossier: str, empreinte: tuple, id_territoire: str):
+    from ctg_data import geographie
+    from ctg_data.territoire import charger_territoires, jeux_geo
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    ids = jeux_geo(t, cat.lire_catalogue(Path(dossier)))
+    if ids is None:
+        return None
+    return tuple(geographie.charger_geo(i, Path(dossier)) for i in ids)
+
+
+def contours_du_territoire(id_territoire: str):
+    """(communes, contour) : les contours des communes du territoire et son contour (GeoDataFrames, données
+    dérivées) ; None pour un territoire sans données dérivées. Erreur de données : message et arrêt."""
+    return _du_dossier(_contours_du_territoire, id_territoire)
+
+
+def social_du_territoire(id_territoire: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Le tableau social du territoire et son dictionnaire (``territoire.jeux_sociaux``), validés, en
+    cache ; copies que la page peut modifier."""
+    social, dico = _du_dossier(_social_du_territoire, id_territoire)
+    return social.copy(), dico.copy()
+
+
 def reference_commune(id_territoire: str, code: str) -> pd.DataFrame:
     """Les chiffres d'une commune du territoire (``ctg_data.chiffres.reference_commune``)."""
     from ctg_data import chiffres

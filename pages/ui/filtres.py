@@ -59,6 +59,31 @@ def territoire() -> Territoire:
     return territoires()[plan().territoire]
 
 
+def par_communes(t: Territoire | None = None) -> bool:
+    """Le territoire a-t-il ses pages par commune (ses données dérivées : carte des communes, contexte
+    social par commune, portrait d'une commune) à la place des pages par quartier ?"""
+    t = t or territoire()
+    return not t.carte_et_contexte and t.donnees is not None
+
+
+def territoire_demande() -> Territoire | None:
+    """Le territoire du plan demandé (session, sinon adresse ?plan=…), sans rien afficher : pour nommer
+    les pages avant que la colonne de gauche soit dessinée. None si les plans ne se lisent pas."""
+    try:
+        disponibles, _ = plans()
+        choisi = st.session_state.get(CLE_PLAN) or st.query_params.get(CLE_PLAN)
+        if choisi not in disponibles:
+            choisi = plan_par_defaut(disponibles)
+        return territoires().get(disponibles[choisi].territoire) if choisi else None
+    except Exception:  # la page elle-même dira l'erreur de données, en français
+        return None
+
+
+def choisir_commune(code: str | None) -> None:
+    """Change la commune partagée (par ex. après un clic sur la carte) ; None : tout le territoire."""
+    st.session_state[CLE_COMMUNE] = code or TOUT
+
+
 def exiger_donnees_territoriales() -> None:
     """Arrête une page cartographique ou sociale pour un territoire qui n'a pas encore ces données."""
     p, t = plan(), territoire()
@@ -97,8 +122,8 @@ CLE_WIDGET_COMMUNE = "_widget_commune"
 
 def _filtre_commune(t: Territoire) -> None:
     """Choix d'une commune d'une intercommunalité qui a ses données dérivées (?commune=code INSEE),
-    « Toute la communauté de communes » d'abord. Seul l'accueil le lit pour l'instant (les chiffres de la
-    commune) ; les autres pages portent sur tout le territoire, et le disent."""
+    « Toute la communauté de communes » d'abord : l'accueil, la carte, le contexte social et le portrait
+    la lisent."""
     communes = communes_du_territoire(t.id)
     if communes.empty:
         st.session_state.pop(CLE_COMMUNE, None)
@@ -121,9 +146,9 @@ def _filtre_commune(t: Territoire) -> None:
             format_func=lambda c: t.libelle_tout if c == TOUT else noms[c],
             key=CLE_WIDGET_COMMUNE,
             on_change=lambda: st.session_state.update({CLE_COMMUNE: st.session_state[CLE_WIDGET_COMMUNE]}),
-            help=f"Les {len(noms)} communes du territoire (composition communale de l'INSEE). L'accueil donne les "
-                 "chiffres de la commune choisie ; les autres pages portent pour l'instant sur tout le territoire. "
-                 "Le choix est gardé dans l'adresse de la page.",
+            help=f"Les {len(noms)} communes du territoire (composition communale de l'INSEE) : l'accueil, la carte, "
+                 "le contexte social et le portrait montrent la commune choisie. Le choix est gardé dans l'adresse "
+                 "de la page : copiez-la pour partager cette vue.",
         )
     if st.session_state[CLE_COMMUNE] == TOUT:
         st.query_params.pop(CLE_COMMUNE, None)

@@ -18,6 +18,11 @@ from pages import ui
 
 alt = ui.altair()
 
+if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
+    from pages.communes import carte as par_communes
+
+    par_communes.afficher()
+    st.stop()
 ui.exiger_donnees_territoriales()
 
 territoire = ui.territoire()

@@ -16,6 +16,11 @@ from pages import ui
 alt = ui.altair()
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 
+if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
+    from pages.communes import contexte as par_communes
+
+    par_communes.afficher()
+    st.stop()
 ui.exiger_donnees_territoriales()
 
 territoire = ui.territoire()

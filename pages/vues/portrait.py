@@ -12,6 +12,11 @@ from ctg_data.vocabulaire import DETAIL_SOURCE, precision_lisible, source_lisibl
 from pages import ui
 
 
+if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
+    from pages.communes import portrait as par_communes
+
+    par_communes.afficher()
+    st.stop()
 if not ui.territoire().carte_et_contexte:
     st.title("Portrait de quartier")  # la page garde son titre quand le territoire n'a pas encore ces données
 ui.exiger_donnees_territoriales()

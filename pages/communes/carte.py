@@ -1,0 +1,8 @@
+"""carte d'un territoire décrit par ses communes (à construire)."""
+
+import streamlit as st
+
+
+def afficher() -> None:
+    st.title("carte")
+    st.info("En construction.")
