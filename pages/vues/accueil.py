@@ -64,12 +64,14 @@ with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
                "toutes les pages." if territoire.sous_zones else
                "Le plan suivi, dans la colonne de gauche, s'applique à toutes les pages.")
     if not territoire.sous_zones and territoire.donnees:
-        filtres += (" Le choix d'une commune, dans la même colonne, ajoute sur cette page les chiffres de la commune ; les "
-                    "autres pages portent sur tout le territoire.")
+        filtres += (" Le choix d'une commune, dans la même colonne, ajoute sur cette page les chiffres de la commune ; la "
+                    "carte, le contexte social et le portrait la montrent aussi.")
     equipements = " ; le nombre d'équipements et de services" if territoire.carte_et_contexte else ""
+    communes = ("- **Carte**, **Contexte social** et **Portrait de commune** : les communes du territoire, leurs "
+                "chiffres (INSEE) face au territoire, à la Côte-d'Or et à la France.\n" if ui.par_communes(territoire) else "")
     st.markdown(
         f"- **Accueil** (cette page) : le territoire et ses chiffres clés, chacun avec son année et sa source ; "
-        f"l'avancement du plan d'actions, axe par axe{equipements}.\n"
+        f"l'avancement du plan d'actions, axe par axe{equipements}.\n{communes}"
         "- **Plan d'actions** et **Tableau récapitulatif annuel** : l'avancement des fiches et des indicateurs.\n"
         "- **Données et sources** : chaque jeu de données, d'où il vient, sous quelle licence, "
         "son contenu complet et son téléchargement en CSV ou en Excel.\n"
@@ -197,6 +199,6 @@ if territoire.carte_et_contexte:
                 columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"}), hide_index=True)
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Source : convention, annexes 2 et 2 bis "
                "(« bonus territoire » de la Caf : annexe 2 ; non éligibles : annexe 2 bis).")
-else:
+elif not ui.par_communes(territoire):
     st.caption(f"La carte des équipements et le contexte social de {brut(territoire.nom)} ne sont pas encore dans le "
                "tableau de bord.")
