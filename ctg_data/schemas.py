@@ -225,6 +225,47 @@ EQUIPEMENTS_POSITIONS = pa.DataFrameSchema(
     name="equipements_positions",
 )
 
+# Équipements d'un territoire décrit par ses communes (une intercommunalité qui a ses données dérivées) :
+# le fichier que l'équipe remplit à partir du modèle de la page Carte, range dans le dossier du territoire
+# (data/territoires/donnees/<id>/) et déclare dans data/territoires/<id>.yaml (« equipements: … »). Lu par
+# ``ctg_data.carte_communes.charger_equipements`` (qui vérifie en plus que la commune est une commune du
+# territoire et que la position est entière et dans le territoire). ``title`` et ``description`` de chaque
+# colonne : le mode d'emploi du modèle téléchargeable (une seule définition).
+_CODE_INSEE = motif(r"^(?:\d{5}|2[AB]\d{3})$", "code INSEE de la commune, 5 caractères, par ex. 21295")
+
+EQUIPEMENTS_TERRITOIRE = pa.DataFrameSchema(
+    {
+        "nom": pa.Column(str, title="Nom", description="Nom de l'équipement ou du service, tel qu'on le connaît "
+                         "localement (obligatoire)."),
+        "categorie": pa.Column(str, checks=parmi(CATEGORIES_EQUIPEMENTS), title="Catégorie",
+                               description="Une des catégories du tableau de bord, écrite exactement comme dans la "
+                               "liste des catégories (obligatoire)."),
+        "adresse": pa.Column(str, nullable=True, required=False, title="Adresse",
+                             description="Numéro et rue (facultatif)."),
+        "code_commune": pa.Column(str, checks=_CODE_INSEE, title="Code INSEE de la commune",
+                                  description="Code INSEE de la commune où se trouve l'équipement, une commune du "
+                                  "territoire (obligatoire ; la liste des communes et de leurs codes se "
+                                  "télécharge sous la carte)."),
+        "lat": pa.Column(float, nullable=True, coerce=True, required=False,
+                         checks=pa.Check.in_range(-90, 90, error="latitude hors de -90 à 90"), title="Latitude",
+                         description="Latitude en degrés décimaux, par ex. 47,2276 (facultative, avec la longitude ; "
+                         "sans position, l'équipement est compté et listé sous la carte, jamais placé au hasard)."),
+        "lon": pa.Column(float, nullable=True, coerce=True, required=False,
+                         checks=pa.Check.in_range(-180, 180, error="longitude hors de -180 à 180"), title="Longitude",
+                         description="Longitude en degrés décimaux, par ex. 4,9713 (facultative, avec la latitude)."),
+        "capacite": pa.Column("Int64", nullable=True, coerce=True, required=False,
+                              checks=pa.Check.ge(0, error="une capacité ne peut pas être négative"),
+                              title="Capacité (places)", description="Nombre de places, nombre entier (facultatif)."),
+        "source": pa.Column(str, title="Source",
+                            description="D'où vient la ligne, en mots : document, organisme et année, par ex. "
+                            "« Liste des EAJE de la Caf de la Côte-d'Or, 2025 » (obligatoire)."),
+        "note": pa.Column(str, nullable=True, required=False, title="Note",
+                          description="Précision utile au lecteur (facultative)."),
+    },
+    strict=True,
+    name="equipements_territoire",
+)
+
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "equipements_positions": EQUIPEMENTS_POSITIONS,
     "cite_educative": CITE_EDUCATIVE,
@@ -235,6 +276,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "quartiers": QUARTIERS,
     "iris_quartiers": IRIS_QUARTIERS,
     "equipements_quartiers": EQUIPEMENTS_QUARTIERS,
+    "equipements_territoire": EQUIPEMENTS_TERRITOIRE,
 }
 
 # Fichiers géographiques (GeoJSON) : propriétés obligatoires de chaque entité.

@@ -13,12 +13,13 @@ autres territoires se chargent quand même.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import config
 from .erreurs import ErreurDonnees, Probleme
@@ -87,7 +88,19 @@ class Territoire(_Modele):
     # Dossier de ses données dérivées sous data/territoires/donnees/ (tableau social de l'EPCI, de ses
     # communes et de ses comparaisons) ; None : ses chiffres viennent de data/social.csv.
     donnees: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$")
+    # Fichier des équipements du territoire (modèle téléchargeable sur sa page Carte), rangé dans le dossier
+    # de ses données dérivées : son nom seul, « equipements.csv » (ou .xlsx). None : pas encore de fichier,
+    # la carte le dit. Format : ``schemas.EQUIPEMENTS_TERRITOIRE`` ; lecture : ``carte_communes``.
+    equipements: str | None = None
     note: str | None = None
+
+    @field_validator("equipements")
+    @classmethod
+    def _nom_de_fichier(cls, valeur: str | None) -> str | None:
+        if valeur is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.(?:csv|xlsx)", valeur):
+            raise ValueError("attendu le seul nom d'un fichier .csv ou .xlsx du dossier des données du territoire, "
+                             "sans dossier (par ex. equipements.csv)")
+        return valeur
 
     @property
     def zone_entiere(self) -> Comparaison:
@@ -173,6 +186,16 @@ def charger_territoire(chemin: Path) -> Territoire:
             raise ErreurDonnees(nom, [Probleme(
                 f"« {territoire.donnees} » : il manque {', '.join(manquants)} dans le dossier "
                 f"{DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/", colonne="donnees")])
+    if territoire.equipements is not None:
+        if territoire.donnees is None:
+            raise ErreurDonnees(nom, [Probleme(
+                f"« {territoire.equipements} » : le fichier des équipements se range dans le dossier des données "
+                "du territoire ; déclarez aussi ce dossier (champ « donnees »)", colonne="equipements")])
+        if not (chemin.parent / DOSSIER_DONNEES / territoire.donnees / territoire.equipements).is_file():
+            raise ErreurDonnees(nom, [Probleme(
+                f"« {territoire.equipements} » : ce fichier n'existe pas dans le dossier "
+                f"{DOSSIER}/{DOSSIER_DONNEES}/{territoire.donnees}/ (placez-y le modèle rempli, ou corrigez le nom)",
+                colonne="equipements")])
     return territoire
 
 

@@ -1,8 +1,133 @@
-"""carte d'un territoire décrit par ses communes (à construire)."""
+"""Carte d'un territoire décrit par ses communes : contours et noms des communes, limite du territoire,
+commune choisie (barre latérale ou clic sur la carte), équipements du fichier du territoire s'il en
+déclare un ; sinon une couche vide, une ligne qui dit comment en ajouter un et le modèle à remplir.
+Toute la logique est dans ``ctg_data.carte_communes``."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
+
+from ctg_data import carte as cartes
+from ctg_data import carte_communes as cc
+from ctg_data import catalogue, config
+from ctg_data import format as fmt
+from ctg_data.erreurs import ErreurDonnees
+from ctg_data.territoire import charger_territoires, jeux_geo
+from ctg_data.vocabulaire import CATEGORIES_EQUIPEMENTS
+from pages import ui
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _equipements(dossier: str, empreinte: tuple, id_territoire: str):
+    """(équipements ou None, erreur ou None) : relu quand un fichier du dossier des données change."""
+    from ctg_data import geographie
+
+    t = charger_territoires(Path(dossier))[0][id_territoire]
+    ids = jeux_geo(t, catalogue.lire_catalogue(Path(dossier)))
+    communes, contour = (geographie.charger_geo(i, Path(dossier)) for i in ids)
+    try:
+        return cc.charger_equipements(t, pd.DataFrame(communes.drop(columns="geometry")), contour, Path(dossier)), None
+    except ErreurDonnees as e:
+        return None, e
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _fond_de_carte(dossier: str, empreinte: tuple, id_territoire: str, categories: tuple[str, ...], etat: str):
+    # Un seul exemplaire par version des données, jamais modifié : chaque exécution en envoie une copie.
+    communes, contour = ui.contours_du_territoire(id_territoire)
+    return cc.carte_de_base(communes, contour, categories=list(categories), etat=etat)
 
 
 def afficher() -> None:
-    st.title("carte")
-    st.info("En construction.")
+    t = ui.territoire()
+    communes, contour = ui.contours_du_territoire(t.id)
+    choisie = ui.commune_selectionnee()
+    code_choisi = choisie[0] if choisie else None
+    dossier = config.dossier_donnees()
+    empreinte = catalogue.empreinte(dossier)
+
+    st.title(f"Carte — {ui.nom_brut(choisie[1])} ({ui.nom_brut(t.nom)})" if choisie else f"Carte — {ui.nom_brut(t.nom)}")
+    equipements, erreur = _equipements(str(dossier), empreinte, t.id) if t.equipements else (None, None)
+
+    if equipements is not None:
+        places = equipements[equipements["lat"].notna()]
+        dans = equipements[equipements["code_commune"] == code_choisi] if code_choisi else equipements
+        ou = f"dans la commune {ui.nom_brut(choisie[1])}" if choisie else f"dans {ui.nom_brut(t.tout_en_phrase)}"
+        st.caption(
+            f"{fmt.nombre(len(dans))} équipement{'s' if len(dans) > 1 else ''} {ou} ; sur tout le territoire, "
+            f"{fmt.nombre(len(places))} placé{'s' if len(places) > 1 else ''} sur la carte et "
+            f"{fmt.nombre(len(equipements) - len(places))} sans position, listé{'s' if len(equipements) - len(places) > 1 else ''} "
+            "sous la carte (jamais placé au hasard). Source : "
+            + " ; ".join(ui.nom_brut(s) for s in cc.sources_equipements(equipements)) + "."
+            if len(equipements) else "Le fichier des équipements du territoire n'a encore aucune ligne.")
+    elif erreur is not None:
+        st.error("Le fichier des équipements n'a pas pu être lu : la carte montre les communes sans équipements.  \n"
+                 + ui.texte_brut(erreur.message()).replace("\n", "  \n"), icon=":material/error:")
+
+    # --- Carte : fond en cache (cadre jamais rechargé), commune choisie et équipements en couches ajoutées.
+    categories = tuple(c for c in CATEGORIES_EQUIPEMENTS
+                       if equipements is not None and c in set(equipements.loc[equipements["lat"].notna(), "categorie"]))
+    fond = _fond_de_carte(str(dossier), empreinte, t.id, categories, cc.etat_equipements(equipements, erreur is not None))
+    sortie = st_folium(
+        cartes.copie(fond),
+        height=cc.HAUTEUR_PX,
+        use_container_width=True,
+        returned_objects=["last_clicked"],  # déplacer ou zoomer la carte ne relance pas la page
+        feature_group_to_add=cc.couches_dynamiques(communes, code_choisi, equipements, refuse=erreur is not None),
+        layer_control=cartes.ControleCouches(),
+        key="carte-communes",
+    )
+    # Le cadre renvoie son dernier clic à chaque exécution : un clic n'est suivi qu'une fois.
+    clic = (sortie or {}).get("last_clicked")
+    if clic and clic != st.session_state.get("_carte_communes_clic_suivi"):
+        st.session_state["_carte_communes_clic_suivi"] = clic
+        code = cc.commune_contenant(clic["lng"], clic["lat"], communes)
+        if code and code != code_choisi:
+            ui.choisir_commune(code)
+            st.rerun()
+
+    jeu_communes = ui.catalogue().get(jeux_geo(t, ui.catalogue())[0])
+    st.caption(
+        f"Cliquez sur une commune pour la choisir. Contours des {fmt.nombre(len(communes))} communes (simplifiés "
+        f"pour la carte) : {ui.nom_brut(jeu_communes.document if jeu_communes else 'IGN, INSEE')}."
+    )
+
+    if equipements is None and erreur is None:
+        st.markdown(ui.nom_brut(cc.phrase_declaration(t)))
+        m1, m2 = st.columns(2)
+        m1.download_button("Modèle à remplir (CSV)", cc.modele_csv, file_name=f"equipements-{t.id}-modele.csv",
+                           mime="text/csv", icon=":material/download:", key="carte_modele_csv",
+                           help="La ligne d'en-tête à garder telle quelle ; point-virgule, s'ouvre dans un tableur.")
+        m2.download_button("Modèle à remplir (Excel, avec le mode d'emploi)", cc.modele_xlsx,
+                           file_name=f"equipements-{t.id}-modele.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", key="carte_modele_xlsx",
+                           help="Première feuille à remplir ; les suivantes expliquent chaque colonne et les catégories admises.")
+
+    if equipements is not None and len(equipements):
+        sans = equipements[equipements["lat"].isna()]
+        if not sans.empty:
+            with st.expander(f"Équipements sans position ({fmt.nombre(len(sans))})"):
+                st.caption("Comptés dans leur commune, non placés sur la carte plutôt que placés à un point deviné.")
+                st.dataframe(_lisibles(sans), hide_index=True)
+        with st.expander(f"Les {fmt.nombre(len(equipements))} équipements du fichier, en tableau", icon=":material/table_view:"):
+            st.dataframe(_lisibles(equipements), hide_index=True)
+            ui.telechargements(equipements.drop(columns=["ligne"]), f"equipements-{t.id}", cle="carte-equipements")
+
+    st.subheader("Les communes du territoire")
+    tableau = cc.tableau_communes(pd.DataFrame(communes.drop(columns="geometry")), equipements)
+    st.dataframe(tableau, hide_index=True)
+    ui.telechargements(tableau, f"communes-{t.id}", jeu=jeu_communes, cle="carte-communes")
+
+
+def _lisibles(equipements: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Nom": equipements["nom"], "Catégorie": equipements["categorie"].map(CATEGORIES_EQUIPEMENTS),
+        "Commune": equipements["commune"], "Adresse": equipements["adresse"].fillna("non précisée"),
+        "Capacité (places)": [fmt.nombre(int(c)) if not pd.isna(c) else "non précisée" for c in equipements["capacite"]],
+        "Source": equipements["source"],
+    })
