@@ -305,7 +305,8 @@ def charger_indicateurs(chemin: Path | None = None) -> Dictionnaire:
     precautions = contenu.get("precautions_communes") or {}
     details = contenu.get("details_communs") or {}
     obligatoires = {"code", "libelle", "definition", "unite", "agregation"}
-    admises = obligatoires | {"numerateur", "denominateur", "precautions", "communes", "detail", "source"}
+    admises = obligatoires | {"numerateur", "denominateur", "precautions", "communes", "detail", "source",
+                              "territoires_seulement"}
     codes = [i.get("code") for i in indicateurs if isinstance(i, dict)]
     for i in indicateurs:
         if not isinstance(i, dict):
@@ -1031,6 +1032,12 @@ def lignes_dictionnaire(dictionnaire: Dictionnaire | Path | None = None,
                 fichiers.setdefault(ind, []).append(f"socio/{fichier}, {mot} {colonne} ({quand}{periode(liste)})")
     lignes = []
     for i in dictionnaire.indicateurs:
+        if i.get("territoires_seulement"):  # lu par les constructions des territoires, pas pour Dijon
+            if series.get(i["code"]):
+                raise ErreurDonnees(dictionnaire.chemin.name, [Probleme(
+                    f"indicateur « {i['code']} » : dit « territoires_seulement » mais une source de "
+                    "social_sources.yaml le donne")])
+            continue
         communes = i.get("communes") or []
         precautions = [i.get("precautions"), *(dictionnaire.precautions_communes.get(c) for c in communes)]
         detail = [i.get("detail"), *(dictionnaire.details_communs.get(c) for c in communes)]

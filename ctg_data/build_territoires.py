@@ -84,53 +84,40 @@ SOURCES_NEET = {
     "région": "neet_region",
 }
 
-# Colonnes Filosofi lues (suffixe = année sur deux chiffres). Les noms qui changent entre 2014 et 2016
-# (PTSAC14, PBEN14 / PACT, PTSA, PCHO) ne sont pas lus : ceux-ci existent sous le même nom chaque année.
+# Colonne de chaque indicateur dans les fichiers Filosofi des communes, EPCI, départements, régions et de la
+# France (suffixe = année sur deux chiffres) : la même pour les deux constructions des territoires (celle-ci
+# et ctg_data/comparaison_epci.py). Les noms qui changent entre 2014 et 2016 (PTSAC14, PBEN14 / PACT, PTSA,
+# PCHO) ne sont pas lus : ceux-ci existent sous le même nom chaque année. Libellé, définition, unité, règle
+# et précautions de chaque indicateur : ctg_data/social_indicateurs.yaml, et nulle part ailleurs.
 COLONNES_FILOSOFI = {
     "menages_fiscaux": "NBMEN{aa}",
     "personnes_menages_fiscaux": "NBPERS{aa}",
     "niveau_vie_median": "Q2{aa}",
     "niveau_vie_d1": "D1{aa}",
     "niveau_vie_d9": "D9{aa}",
+    "rapport_interdecile": "RD",
     "part_prestations_sociales": "PPSOC{aa}",
     "part_prestations_familiales": "PPFAM{aa}",
     "part_minima_sociaux": "PPMINI{aa}",
     "part_prestations_logement": "PPLOGT{aa}",
 }
+# Indicateurs Filosofi du dossier d'un territoire (communes et territoires de comparaison).
+INDICATEURS_FILOSOFI = ["menages_fiscaux", "personnes_menages_fiscaux", "niveau_vie_median", "niveau_vie_d1",
+                        "niveau_vie_d9", "part_prestations_sociales", "part_prestations_familiales",
+                        "part_minima_sociaux", "part_prestations_logement"]
+INDICATEURS_NEET = ["part_jeunes_non_inseres"]  # colonne : social_sources.yaml (entrées neet_*)
 
-# Indicateurs que social_indicateurs.yaml ne définit pas (encore) : même forme que ses entrées.
-INDICATEURS_EN_PLUS = [
-    {"code": "menages_fiscaux", "libelle": "Ménages fiscaux", "unite": "ménages", "agregation": "somme",
-     "definition": "Nombre de ménages fiscaux (ménages dont les revenus déclarés sont connus du fisc) selon Filosofi.",
-     "precautions": "Effectifs de Filosofi, gardés tels quels (le fichier 2015 les donne avec une décimale). "
-                    "Une commune trop petite n'a aucune ligne dans le fichier (secret statistique).",
-     "communes": ["filosofi"]},
-    {"code": "personnes_menages_fiscaux", "libelle": "Personnes des ménages fiscaux", "unite": "personnes",
-     "agregation": "somme",
-     "definition": "Nombre de personnes vivant dans un ménage fiscal selon Filosofi.",
-     "precautions": "Effectifs de Filosofi, gardés tels quels (le fichier 2015 les donne avec des demi-unités).",
-     "communes": ["filosofi"]},
-    {"code": "niveau_vie_d9", "libelle": "9e décile de niveau de vie", "unite": "€", "agregation": "non_agregeable",
-     "definition": "Niveau de vie (revenu disponible par unité de consommation) au-dessus duquel se situent les 10 % "
-                   "de personnes les plus aisées, en euros par an.",
-     "precautions": "Un décile ne se moyenne pas. Euros courants de chaque année (pas corrigés de l'inflation).",
-     "communes": ["filosofi"]},
-    {"code": "part_prestations_familiales", "libelle": "Part des prestations familiales dans le revenu disponible",
-     "unite": "%", "agregation": "non_agregeable",
-     "definition": "Poids des prestations familiales dans le revenu disponible des ménages.",
-     "precautions": "Part de masses de revenus dont on n'a pas les montants : pas de moyenne entre communes.",
-     "communes": ["filosofi"]},
-    {"code": "part_minima_sociaux", "libelle": "Part des minima sociaux dans le revenu disponible", "unite": "%",
-     "agregation": "non_agregeable",
-     "definition": "Poids des minima sociaux dans le revenu disponible des ménages.",
-     "precautions": "Part de masses de revenus dont on n'a pas les montants : pas de moyenne entre communes.",
-     "communes": ["filosofi"]},
-    {"code": "part_prestations_logement", "libelle": "Part des prestations logement dans le revenu disponible",
-     "unite": "%", "agregation": "non_agregeable",
-     "definition": "Poids des aides au logement dans le revenu disponible des ménages.",
-     "precautions": "Part de masses de revenus dont on n'a pas les montants : pas de moyenne entre communes.",
-     "communes": ["filosofi"]},
-]
+
+def definitions(dictionnaire: bs.Dictionnaire, codes: list[str]) -> dict[str, dict]:
+    """La définition de chaque code dans ``social_indicateurs.yaml`` (seul endroit où un indicateur est
+    défini) ; un code absent du dictionnaire arrête la construction."""
+    par_code = dictionnaire.par_code
+    absents = [c for c in codes if c not in par_code]
+    if absents:
+        raise ErreurDonnees(dictionnaire.chemin.name, [Probleme(
+            f"indicateur « {c} » lu par la construction des territoires mais absent du dictionnaire") for c in absents])
+    return {c: par_code[c] for c in codes}
+
 
 # Origine des fichiers lus, d'après les SOURCES.md du dossier de référence.
 _AUBRY = "aubryprieur/streamlit_data_territoire @ 7618e8e946ed4a83af2706d48335db333f06e32b"
@@ -432,13 +419,15 @@ CODES_MANQUANTS = {"": bs.SECRET, "ns": bs.NS, "nd": bs.ND, "so": bs.SO}
 
 
 def lire_filosofi(lecture: Lecture, entree: dict, zones: list[Zone], unites: dict[str, str],
-                  note_absente: str, statut_absente: str = bs.SECRET, annees: list[tuple[int, dict]] | None = None) -> None:
+                  note_absente: str, statut_absente: str = bs.SECRET, annees: list[tuple[int, dict]] | None = None,
+                  indicateurs: list[str] | None = None) -> None:
     """Un fichier Filosofi par année de l'entrée : la ligne de chaque zone, ou des lignes vides avec
-    la raison si la zone n'est pas dans le fichier."""
+    la raison si la zone n'est pas dans le fichier. ``indicateurs`` : codes lus (défaut :
+    ``INDICATEURS_FILOSOFI``), colonnes de ``COLONNES_FILOSOFI``."""
     for annee, p in annees or bs.annees(entree, "annees"):
         relatif = bs.gabarit(p["fichier"], annee)
         f = lecture.fichier(relatif, p.get("decimale", ","))
-        colonnes = {ind: bs.gabarit(col, annee) for ind, col in COLONNES_FILOSOFI.items()}
+        colonnes = {ind: bs.gabarit(COLONNES_FILOSOFI[ind], annee) for ind in indicateurs or INDICATEURS_FILOSOFI}
         col_code, col_nom = p["colonne_code"], p.get("colonne_nom")
         f.exiger([col_code, *([col_nom] if col_nom else []), *colonnes.values()])
         trouvees = f.lignes(col_code, {z.code_fichier for z in zones})
@@ -529,7 +518,7 @@ def lire_social(reference: Path, communes: list[tuple[str, str]], siren: str | N
                 progression: Callable[[str], None]) -> tuple[pd.DataFrame, Lecture, dict, list[str]]:
     dictionnaire = bs.charger_indicateurs()
     declaration = bs.charger_declaration(dictionnaire=dictionnaire)
-    unites = {i["code"]: i["unite"] for i in [*dictionnaire.indicateurs, *INDICATEURS_EN_PLUS]}
+    unites = {c: i["unite"] for c, i in definitions(dictionnaire, [*INDICATEURS_FILOSOFI, *INDICATEURS_NEET]).items()}
     lecture = Lecture(reference)
     comparaisons = _zones_comparaison(declaration, siren, nom_epci)
     zones_communes = []
@@ -597,10 +586,10 @@ def series(textes: list[str]) -> list[str]:
 
 def lignes_indicateurs(dictionnaire: bs.Dictionnaire, df: pd.DataFrame) -> list[dict]:
     """Une ligne par indicateur présent dans social.csv (colonnes de data/social_indicateurs.csv)."""
-    definitions = {i["code"]: i for i in [*dictionnaire.indicateurs, *INDICATEURS_EN_PLUS]}
+    ordre = [i["code"] for i in dictionnaire.indicateurs]
+    codes = sorted(df["indicateur"].unique(), key=lambda c: ordre.index(c) if c in ordre else len(ordre))
     lignes = []
-    for code in sorted(df["indicateur"].unique(), key=lambda c: list(definitions).index(c)):
-        i = definitions[code]
+    for code, i in definitions(dictionnaire, codes).items():
         communes = i.get("communes") or []
         precautions = [i.get("precautions"), *(dictionnaire.precautions_communes.get(c) for c in communes
                                                 if c != "filosofi")]
@@ -616,9 +605,7 @@ def lignes_indicateurs(dictionnaire: bs.Dictionnaire, df: pd.DataFrame) -> list[
             "agregation": i["agregation"], "numerateur": "", "denominateur": "",
             "source": " ; ".join(sources),
             "precautions": " ".join(" ".join(t.split()) for t in precautions if t),
-            "detail": ("Défini dans ctg_data/build_territoires.py (pas encore dans social_indicateurs.yaml). "
-                       if code in {x["code"] for x in INDICATEURS_EN_PLUS} else "")
-                      + "Fichiers lus : " + " ; ".join(fichiers) + ".",
+            "detail": "Fichiers lus : " + " ; ".join(fichiers) + ".",
         })
     return lignes
 

@@ -88,31 +88,29 @@ class Indicateur:
     definition: str
 
 
-INDICATEURS = [
-    Indicateur("niveau_vie_median", "Niveau de vie médian", "€ par an", "Q2{aa}",
-               "Niveau de vie (revenu disponible par unité de consommation) qui partage les personnes en deux "
-               "moitiés, en euros par an."),
-    Indicateur("niveau_vie_d1", "1er décile de niveau de vie (les 10 % les plus modestes)", "€ par an", "D1{aa}",
-               "Niveau de vie au-dessous duquel se situent les 10 % de personnes les plus modestes."),
-    Indicateur("niveau_vie_d9", "9e décile de niveau de vie (les 10 % les plus aisés)", "€ par an", "D9{aa}",
-               "Niveau de vie au-dessus duquel se situent les 10 % de personnes les plus aisées."),
-    Indicateur("rapport_interdecile", "Rapport interdécile (9e décile divisé par le 1er)", "", "RD",
-               "Écart entre les plus aisés et les plus modestes : le 9e décile divisé par le 1er, publié par l'INSEE."),
-    Indicateur("part_prestations_sociales", "Part des prestations sociales dans le revenu disponible", "%",
-               "PPSOC{aa}", "Poids de l'ensemble des prestations sociales dans le revenu disponible des ménages."),
-    Indicateur("part_prestations_familiales", "Part des prestations familiales dans le revenu disponible", "%",
-               "PPFAM{aa}", "Poids des prestations familiales dans le revenu disponible des ménages."),
-    Indicateur("part_minima_sociaux", "Part des minima sociaux dans le revenu disponible", "%", "PPMINI{aa}",
-               "Poids des minima sociaux dans le revenu disponible des ménages."),
-    Indicateur("part_prestations_logement", "Part des aides au logement dans le revenu disponible", "%",
-               "PPLOGT{aa}", "Poids des aides au logement dans le revenu disponible des ménages."),
-    Indicateur("menages_fiscaux", "Ménages fiscaux", "ménages", "NBMEN{aa}",
-               "Nombre de ménages dont les revenus déclarés sont connus du fisc."),
-    Indicateur("personnes_menages_fiscaux", "Personnes des ménages fiscaux", "personnes", "NBPERS{aa}",
-               "Nombre de personnes vivant dans un ménage fiscal."),
-    Indicateur("part_jeunes_non_inseres", "Part des jeunes non insérés (NEET 16–25 ans)", "%", "",
-               "Part des jeunes de 16 à 25 ans ni en emploi, ni en études ou formation, d'après le recensement."),
-]
+# Indicateurs comparés, dans cet ordre. Libellé, définition et unité : ctg_data/social_indicateurs.yaml (seul
+# endroit où un indicateur est défini) ; colonne Filosofi : build_territoires.COLONNES_FILOSOFI.
+CODES = ["niveau_vie_median", "niveau_vie_d1", "niveau_vie_d9", "rapport_interdecile", "part_prestations_sociales",
+         "part_prestations_familiales", "part_minima_sociaux", "part_prestations_logement", "menages_fiscaux",
+         "personnes_menages_fiscaux", "part_jeunes_non_inseres"]
+
+
+def unite_affichee(definition: dict) -> str:
+    """L'unité du dictionnaire, précisée comme sur les autres pages (``chiffres._unite_ouverte``) :
+    « € par an » quand la définition dit « par an »."""
+    from .chiffres import _unite_ouverte
+
+    return _unite_ouverte(definition["unite"], definition["definition"])
+
+
+def indicateurs(dictionnaire: bs.Dictionnaire | None = None) -> list[Indicateur]:
+    """Les indicateurs comparés, tels que les définit ``social_indicateurs.yaml``."""
+    defs = bt.definitions(dictionnaire or bs.charger_indicateurs(), CODES)
+    return [Indicateur(c, d["libelle"], unite_affichee(d), bt.COLONNES_FILOSOFI.get(c, ""),
+                       " ".join(d["definition"].split())) for c, d in defs.items()]
+
+
+INDICATEURS = indicateurs()
 PAR_CODE = {i.code: i for i in INDICATEURS}
 
 COLONNES = ["type_zone", "code_zone", "nom_zone", "communes", "indicateur", "libelle", "unite", "annee", "valeur",

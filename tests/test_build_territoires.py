@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_secret_manquant_jamais_zero(gn):
     assert absentes_2019, "des petites communes sont absentes du fichier 2019 (secret statistique)"
     for code in absentes_2019:
         lignes = social[(social["code_zone"] == code) & (social["annee"] == 2019) & (social["source"].str.contains("Filosofi"))]
-        assert len(lignes) == len(bt.COLONNES_FILOSOFI)
+        assert len(lignes) == len(bt.INDICATEURS_FILOSOFI)
         assert lignes["valeur"].isna().all()
         assert (lignes["statut"] == bs.SECRET).all()
         assert lignes["note"].str.contains("absente du fichier").all()
@@ -189,6 +190,39 @@ def test_schema_de_social_csv_et_dictionnaire(gn):
     schemas.SOCIAL_INDICATEURS.validate(dictionnaire)
     medianes = dictionnaire.set_index("code").loc[["niveau_vie_median", "niveau_vie_d1", "niveau_vie_d9"], "agregation"]
     assert (medianes == "non_agregeable").all()
+
+
+def test_definitions_lues_dans_le_dictionnaire_de_l_equipe(gn):
+    """Chaque indicateur du dossier d'un territoire est défini une seule fois : dans
+    ctg_data/social_indicateurs.yaml (libellé, définition, unité, règle) ; le module n'en définit aucun."""
+    _, dossier, _, _, _ = gn
+    assert not hasattr(bt, "INDICATEURS_EN_PLUS")
+    texte = (Path(bt.__file__)).read_text(encoding="utf-8")
+    assert not re.search(r'"(libelle|definition)": "\w', texte)  # aucun texte de définition écrit ici
+    yaml_ = bs.charger_indicateurs().par_code
+    with open(dossier / "indicateurs.csv", encoding="utf-8", newline="") as f:
+        lignes = list(csv.DictReader(f))
+    assert {l["code"] for l in lignes} == {*bt.INDICATEURS_FILOSOFI, *bt.INDICATEURS_NEET}
+    for l in lignes:
+        d = yaml_[l["code"]]
+        assert (l["libelle"], l["unite"], l["agregation"]) == (d["libelle"], d["unite"], d["agregation"]), l["code"]
+        assert l["definition"] == " ".join(d["definition"].split())
+        assert "Défini dans" not in l["detail"]
+    # Chaque code lu a sa colonne Filosofi, une seule table pour les deux constructions des territoires.
+    assert set(bt.INDICATEURS_FILOSOFI) <= set(bt.COLONNES_FILOSOFI)
+
+
+def test_indicateurs_des_seuls_territoires_hors_du_dictionnaire_de_dijon():
+    """Les indicateurs « territoires_seulement » (aucune source de Dijon) ne sont pas écrits dans
+    data/social_indicateurs.csv ; les autres y sont tous, dans l'ordre du YAML."""
+    yaml_ = bs.charger_indicateurs().indicateurs
+    seulement = {i["code"] for i in yaml_ if i.get("territoires_seulement")}
+    assert {"niveau_vie_d9", "rapport_interdecile", "part_prestations_familiales", "part_minima_sociaux",
+            "part_prestations_logement", "menages_fiscaux", "personnes_menages_fiscaux"} == seulement
+    assert [l["code"] for l in bs.lignes_dictionnaire()] == [i["code"] for i in yaml_ if i["code"] not in seulement]
+    with open(config.RACINE / "data" / "social_indicateurs.csv", encoding="utf-8", newline="") as f:
+        livre = [l["code"] for l in csv.DictReader(f)]
+    assert livre == [l["code"] for l in bs.lignes_dictionnaire()]
 
 
 def test_manifeste_couverture_et_tailles(gn):

@@ -146,6 +146,62 @@ def test_vue_classement_reperes_et_graphique_francais():
     assert "Détail de la source (fichier, ligne)" in texte.splitlines()[0] and "€ par an" in texte
 
 
+def test_une_seule_definition_par_indicateur():
+    """Un code, une définition : libellé, définition et unité d'un indicateur sont les mêmes dans le
+    dictionnaire de Dijon (data/social_indicateurs.csv), dans celui du dossier de Gevrey-Nuits et dans la
+    comparaison des EPCI (tableau et manifeste), tous lus dans ctg_data/social_indicateurs.yaml. L'unité
+    « € » d'une définition « en euros par an » s'affiche « € par an » (même règle que la référence des
+    chiffres : chiffres._unite_ouverte)."""
+    from ctg_data import build_social as bs
+    from ctg_data.chiffres import _unite_ouverte
+
+    yaml_ = bs.charger_indicateurs().par_code
+
+    def dictionnaire(chemin) -> dict[str, dict]:
+        with open(chemin, encoding="utf-8", newline="") as f:
+            return {l["code"]: l for l in csv.DictReader(f)}
+
+    dijon = dictionnaire(config.RACINE / "data" / "social_indicateurs.csv")
+    gevrey = dictionnaire(config.RACINE / "data" / "territoires" / "donnees" / "gevrey-nuits" / "indicateurs.csv")
+    df = _donnees_livrees()
+    tableau = {c: (set(g["libelle"]), set(g["unite"])) for c, g in df.groupby("indicateur")}
+    manifeste = {i["code"]: i for i in ce.charger_manifeste()["indicateurs"]}
+    assert set(tableau) == set(manifeste) == set(ce.CODES) == {i.code for i in ce.INDICATEURS}
+    # Codes présents dans au moins deux des trois : ceux qu'il faut garder d'accord.
+    communs = {c for c in {*dijon, *gevrey, *tableau} if sum(c in x for x in (dijon, gevrey, tableau)) >= 2}
+    assert {"niveau_vie_median", "niveau_vie_d1", "part_prestations_sociales", "part_jeunes_non_inseres",
+            "niveau_vie_d9", "part_prestations_logement", "menages_fiscaux"} <= communs
+    for code in sorted(communs):
+        d = yaml_[code]
+        definition = " ".join(d["definition"].split())
+        for nom, dico in (("Dijon", dijon), ("Gevrey-Nuits", gevrey)):
+            if code in dico:
+                assert (dico[code]["libelle"], dico[code]["unite"]) == (d["libelle"], d["unite"]), (nom, code)
+                assert " ".join(dico[code]["definition"].split()) == definition, (nom, code)
+        if code in tableau:
+            affichee = _unite_ouverte(d["unite"], d["definition"])
+            assert tableau[code] == ({d["libelle"]}, {affichee}), code
+            m = manifeste[code]
+            assert (m["libelle"], m["unite"], m["definition"]) == (d["libelle"], affichee, definition), code
+            i = ce.PAR_CODE[code]
+            assert (i.libelle, i.unite, i.definition) == (d["libelle"], affichee, definition), code
+    assert tableau["niveau_vie_median"][1] == {"€ par an"} and dijon["niveau_vie_median"]["unite"] == "€"
+    # Les titres des chiffres mis en avant sur l'accueil des territoires ne contredisent pas le libellé.
+    import yaml
+
+    for fiche in sorted((config.RACINE / "data" / "territoires").glob("*.yaml")):
+        for chiffre in yaml.safe_load(fiche.read_text(encoding="utf-8")).get("chiffres_cles") or []:
+            if chiffre["code"] in ("niveau_vie_median", "niveau_vie_d1", "part_prestations_sociales"):
+                assert chiffre["titre"] == yaml_[chiffre["code"]]["libelle"], (fiche.name, chiffre)
+
+
+def test_aucune_definition_ecrite_dans_le_module():
+    texte = (config.RACINE / "ctg_data" / "comparaison_epci.py").read_text(encoding="utf-8")
+    for mot in ('Indicateur("', "Niveau de vie médian", "1er décile", "9e décile", "aides au logement",
+                "prestations familiales", "Ménages fiscaux"):
+        assert mot not in texte, mot
+
+
 def test_page_comparer():
     from tests.test_langage_clair import problemes, textes_visibles
 
