@@ -1,8 +1,146 @@
-"""portrait d'un territoire décrit par ses communes (à construire)."""
+"""Portrait d'une commune d'un territoire décrit par ses communes (une intercommunalité qui a ses données
+dérivées) : situation, chiffres clés, indicateurs face au territoire, à la Côte-d'Or et à la France de la
+même année, place parmi les communes, fiches du plan ; tableau à télécharger et PDF A4.
+
+Les calculs sont dans ``ctg_data.portrait_commune`` ; la page ne fait que montrer."""
 
 import streamlit as st
 
+from ctg_data import format as fmt
+from ctg_data import portrait_commune as pc
+from ctg_data.territoire import jeux_sociaux
+from pages import ui
+
+brut = ui.nom_brut  # noms et textes venus des données : affichés tels quels, jamais lus comme du Markdown
+
+
+def _choix_de_commune(t) -> None:
+    """Sans commune choisie : une ligne d'invitation, le choix, et les chiffres du territoire lui-même."""
+    communes = ui.communes_du_territoire(t.id)
+    st.title("Portrait de commune")
+    st.info("Choisissez une commune : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
+    noms = dict(zip(communes["id"], communes["nom"]))
+    choix = st.selectbox("Commune", list(noms), index=None, format_func=lambda c: noms[c],
+                         placeholder="Choisir une commune…", key="portrait_commune_choix")
+    if choix:
+        ui.choisir_commune(choix)
+        st.rerun()
+    social, dico = ui.social_du_territoire(t.id)
+    st.header(f"Les chiffres du territoire {brut(t.nom)}")
+    chiffres = pc.chiffres_du_territoire(social, dico, t)
+    st.dataframe(chiffres, hide_index=True, width="stretch", row_height=56, height="content",
+                 column_config={"Indicateur": st.column_config.TextColumn(width=150),
+                                "Valeur": st.column_config.TextColumn(width=100),
+                                "Année": st.column_config.NumberColumn(width=55, format="%d"),
+                                "Source": st.column_config.TextColumn(width="large")})
+    st.caption("Chaque valeur est la dernière publiée pour le territoire lui-même, lue dans sa source (jamais "
+               "calculée à partir des communes).")
+
+
+def _cartes(p: pc.Portrait, codes_cles: list[str]) -> None:
+    """Les chiffres clés de la commune, en cartes : valeur et année ; source dans l'aide."""
+    par_code = {l.code: l for l in p.lignes}
+    cles = [par_code[c] for c in codes_cles if c in par_code][:4] or list(p.lignes[:4])
+    for i, l in enumerate(cles):
+        if i % 2 == 0:  # deux par rang : sur un téléphone, les cartes se suivent dans l'ordre
+            colonnes = st.columns(2)
+        with colonnes[i % 2].container(border=True):
+            # Le titre en texte (il passe à la ligne), la valeur en grand, puis la commune et l'année.
+            st.markdown(f"**{brut(l.libelle)}**")
+            st.metric(brut(l.libelle), l.texte if l.publiee else "pas de valeur publiée", label_visibility="collapsed")
+            st.markdown(f"**{brut(p.nom)}, {fmt.annee(l.annee)}**")
+            if l.raison:
+                st.caption(f"Raison : {brut(l.raison)}")
+            if l.derniere_publiee:
+                st.caption(f"Dernière valeur publiée : {brut(l.derniere_publiee[1])} en {l.derniere_publiee[0]}")
+            territoire = l.comparaison(pc.ENTETE_TERRITOIRE)
+            if territoire:
+                st.caption(f"Territoire, même année : {brut(territoire.texte)}")
+            st.caption(f"Source : {brut(l.source)}")
+
 
 def afficher() -> None:
-    st.title("portrait")
-    st.info("En construction.")
+    t = ui.territoire()
+    commune = ui.commune_selectionnee()
+    if commune is None:
+        _choix_de_commune(t)
+        return
+    code, nom = commune
+    st.title(f"Portrait de commune — {brut(nom)}")
+    social, dico = ui.social_du_territoire(t.id)
+    plan = ui.plan()
+    p = pc.portrait(social, dico, t, commune, plan.fiches)
+
+    st.markdown(brut(p.identite))
+    gauche, droite = st.columns([2, 3])
+    with gauche:
+        contours = ui.contours_du_territoire(t.id)
+        if contours is None:
+            st.caption("Pas de carte de situation : les contours des communes ne sont pas chargés.")
+        else:
+            st.image(pc.carte_de_situation(contours[0], code), width=280)
+            st.caption(f"En bleu : {brut(nom)} ; en gris : les autres communes du territoire. Contours : IGN, "
+                       "Admin Express 2018 (simplifiés).")
+    with droite:
+        _cartes(p, [c.code for c in t.chiffres_cles])
+
+    # --- Indicateurs ------------------------------------------------------------------------------
+    st.header("Indicateurs, face au territoire")
+    zones = {z.entete: z for z in p.zones}
+    montrees = [e for e in (pc.ENTETE_TERRITOIRE, "Côte-d'Or", "France") if e in zones]
+    tableau = pc.tableau(p, montrees)
+    config = {
+        "Indicateur": st.column_config.TextColumn(width=150),
+        "Commune": st.column_config.TextColumn("Commune", width=110,
+                                               help=f"Valeur de {brut(nom)}, l'année de la colonne « Année »."),
+        "Année": st.column_config.NumberColumn(width=52, format="%d"),
+        pc.COLONNE_POSITION: st.column_config.TextColumn(width="large"),
+        "Source": st.column_config.TextColumn(width="large"),
+    }
+    for e in montrees:
+        config[e] = st.column_config.TextColumn(e, width=100, help=f"{brut(zones[e].nom)}, même année.")
+    # Les nombres juste après le libellé (lisibles sur un téléphone sans défiler de côté), le texte long après.
+    st.dataframe(tableau, hide_index=True, width="stretch", row_height=84, height="content",
+                 column_order=["Indicateur", "Commune", *montrees, "Année", pc.COLONNE_POSITION, "Source"],
+                 column_config=config)
+    st.caption(f"Colonne « Territoire » : {brut(t.nom)}. Chaque ligne compare des valeurs de la même année. Une "
+               "valeur absente l'est dans la source (secret statistique, commune absente du fichier) : elle n'est "
+               "ni estimée ni remplacée. Aucune moyenne de communes : une médiane ou une part ne se moyenne pas ; la "
+               "place de la commune est comptée parmi celles qui ont une valeur.")
+    catalogue = ui.catalogue()
+    ui.telechargements(pc.tableau_pour_tableur(p), f"portrait-{code}", jeu=catalogue.get(jeux_sociaux(t, catalogue)[0]),
+                       cle="portrait-commune")
+    with st.expander("Place dans le territoire, étendue et évolution", icon=":material/timeline:"):
+        for l in p.lignes:
+            morceaux = [f"**{brut(l.libelle)}** ({fmt.annee(l.annee)}) : {brut(l.texte_complet)}"]
+            if l.raison:
+                morceaux.append(f"raison : {brut(l.raison)}")
+            if l.position:
+                morceaux.append(brut(l.position))
+            if l.etendue:
+                morceaux.append(f"communes : {brut(l.etendue)}")
+            if l.serie:
+                morceaux.append(f"évolution de la commune : {brut(l.serie)}")
+            st.markdown("- " + " ; ".join(morceaux) + ".")
+        st.caption("Euros courants de chaque année (pas corrigés de l'inflation). Précautions de chaque indicateur : "
+                   "page « Données et sources » et fichier téléchargé.")
+    with st.expander("Détail des sources", icon=":material/description:"):
+        for libelle, lignes in pc.details_des_sources(p):
+            st.markdown(f"**{brut(libelle)}**")
+            st.caption("  \n".join(brut(x) for x in lignes) or "aucune ligne dans les fichiers lus")
+
+    # --- Fiches du plan ---------------------------------------------------------------------------
+    st.header("Fiches du plan")
+    st.markdown(brut(p.fiches))
+    if p.fiches_ciblees:
+        st.markdown("\n".join(f"- **{brut(i)}** — {brut(titre)}" for i, titre in p.fiches_ciblees))
+
+    # --- PDF --------------------------------------------------------------------------------------
+    if st.button("Préparer le PDF (A4)", icon=":material/picture_as_pdf:", key="portrait_commune_pdf_preparer"):
+        with st.spinner("Mise en page du PDF…"):
+            st.session_state["portrait_commune_pdf"] = (code, pc.en_pdf(p, plan.titre_court))
+    if st.session_state.get("portrait_commune_pdf", (None,))[0] == code:
+        st.download_button("Télécharger le PDF", st.session_state["portrait_commune_pdf"][1],
+                           file_name=f"portrait-{code}.pdf", mime="application/pdf", icon=":material/download:",
+                           key="portrait_commune_pdf")
+    st.caption("Pour imprimer la page elle-même : menu du navigateur, Imprimer (la colonne de gauche n'est pas imprimée).")
