@@ -38,6 +38,12 @@ def est_un_compte(indicateur: Indicateur, dictionnaire: pd.DataFrame | None = No
     return cartes.est_un_compte(indicateur.unite)
 
 
+def et(mots: list[str]) -> str:
+    """« la Côte-d'Or, la région et la France » : une liste en mots (sans article ajouté)."""
+    mots = [str(m) for m in mots]
+    return mots[0] if len(mots) == 1 else (", ".join(mots[:-1]) + " et " + mots[-1] if mots else "")
+
+
 def pluriel(n: int, mot: str, pluriel_: str | None = None) -> str:
     return f"{fmt.nombre(n)} {mot if n <= 1 else (pluriel_ or mot + 's')}"
 
@@ -248,12 +254,16 @@ class LigneLegende:
     epaisseur: int = 3
 
 
-def style_commune(valeur, bornes: list[float], choisie: bool) -> dict:
-    """Le style d'une commune : couleur de sa classe, ou hachures grises sans valeur (jamais la couleur
-    d'une valeur)."""
+def valeurs_distinctes(valeurs: pd.DataFrame) -> list[float]:
+    return sorted({round(float(v), 6) for v in valeurs["valeur"].dropna()})
+
+
+def style_commune(valeur, teinte, choisie: bool) -> dict:
+    """Le style d'une commune : couleur de sa classe (``teinte(valeur)``), ou hachures grises sans valeur
+    (jamais la couleur d'une valeur)."""
     sans = valeur is None or pd.isna(valeur)
     return {"color": "#161616", "weight": 0.8, "fillOpacity": 0.9 if sans else 0.85,
-            "fillColor": REMPLISSAGE_SANS_VALEUR if sans else cartes.couleur(valeur, bornes),
+            "fillColor": REMPLISSAGE_SANS_VALEUR if sans else teinte(float(valeur)),
             **({"dashArray": "3 2"} if sans else {}),
             "_sans_valeur": sans, "_choisie": choisie}
 
@@ -271,8 +281,20 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
     carte.get_root().html.add_child(Element(MOTIF_HACHURES))
     par_code = valeurs.set_index(valeurs["code_commune"].astype(str))
     publies = [float(v) for v in valeurs["valeur"].dropna()]
-    entiers = cartes.est_un_compte(unite, publies)
-    bornes = cartes.classes(publies, entiers=entiers)
+    palette = cartes.PALETTE_SEQUENTIELLE
+    distinctes = valeurs_distinctes(valeurs)
+    if len(distinctes) <= len(palette):  # peu de valeurs : une couleur par valeur, nommée telle quelle
+        etiquettes = [fmt.valeur(v, unite) for v in distinctes]
+
+        def teinte(v: float) -> str:
+            return palette[distinctes.index(round(v, 6))]
+    else:  # classes par quantiles (mêmes règles que la carte de Dijon)
+        entiers = cartes.est_un_compte(unite, publies)
+        bornes = cartes.classes(publies, n=len(palette), entiers=entiers)
+        etiquettes = cartes.etiquettes_classes(bornes, unite, entiers)
+
+        def teinte(v: float) -> str:
+            return cartes.couleur(v, bornes)
     donnees = communes[["code", "nom", communes.geometry.name]].copy()
     donnees["code"] = donnees["code"].astype(str)
     valeur_de = {c: (float(par_code.at[c, "valeur"]) if c in par_code.index and pd.notna(par_code.at[c, "valeur"])
@@ -290,7 +312,7 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
 
     cartes.CouchePolygones(
         f"{indicateur.libelle} ({annee})", "commune", donnees, infobulle=infobulle,
-        style=lambda l: style_commune(valeur_de[l["code"]], bornes, l["code"] == str(commune_choisie or "")),
+        style=lambda l: style_commune(valeur_de[l["code"]], teinte, l["code"] == str(commune_choisie or "")),
     ).add_to(carte)
     if contour is not None and not contour.empty:
         cartes.CouchePolygones(
@@ -303,9 +325,7 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
         cartes.Surbrillance(choisie).add_to(carte)
     cartes.CadrageInitial(emprise(communes)).add_to(carte)
 
-    palette = cartes.PALETTE_SEQUENTIELLE
-    lignes = [LigneLegende("classe", palette[min(i, len(palette) - 1)], e)
-              for i, e in enumerate(cartes.etiquettes_classes(bornes, unite, entiers))]
+    lignes = [LigneLegende("classe", palette[min(i, len(palette) - 1)], e) for i, e in enumerate(etiquettes)]
     absentes = len(donnees) - sum(v is not None for v in valeur_de.values())
     if absentes:
         lignes.append(LigneLegende("sans_valeur", COULEUR_SANS_VALEUR,
@@ -314,6 +334,16 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
     if not choisie.empty:
         lignes.append(LigneLegende("trait", cartes.COULEUR_SELECTION, f"commune choisie : {choisie['nom'].iloc[0]}", 4))
     return carte, lignes
+
+
+def phrase_classes(lignes: list[LigneLegende], valeurs: pd.DataFrame) -> str:
+    """Ce que veulent dire les couleurs de la carte : combien de classes, et comment elles sont faites."""
+    n = sum(l.genre == "classe" for l in lignes)
+    if n <= 1:
+        return "Une seule couleur : une seule valeur publiée parmi les communes."
+    if n == len(valeurs_distinctes(valeurs)):
+        return f"{n} couleurs : une par valeur publiée (trop peu de valeurs pour faire des groupes)."
+    return f"{n} couleurs : {n} groupes de communes de taille proche, des valeurs les plus basses aux plus hautes (quantiles)."
 
 
 def legende_html(titre: str, lignes: list[LigneLegende]) -> str:

@@ -92,8 +92,9 @@ def afficher() -> None:
 
     st.title(f"Contexte social — {brut(territoire.nom)}")
     st.markdown(
-        f"Les données ouvertes de l'INSEE pour chacune des {fmt.nombre(len(ui.communes_du_territoire(territoire.id)))} "
-        f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de la Côte-d'Or, de la région et de la France publiées par la même source. Une commune "
+        f"Les données ouvertes pour chacune des {fmt.nombre(len(ui.communes_du_territoire(territoire.id)))} "
+        f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de "
+        f"{brut(cc.et([c.nom for c in territoire.comparaisons]))} publiées par la même source. Une commune "
         "sans valeur publiée (secret statistique) est montrée sans valeur, jamais comme 0 ; une médiane ou une part "
         "ne se moyenne pas entre communes : la page donne l'étendue et la carte.")
 
@@ -111,6 +112,8 @@ def afficher() -> None:
                          help="Années où le fichier par commune existe (la plus récente d'abord proposée).")
     unite = indicateur.unite
     compte = cc.est_un_compte(indicateur, dico)
+    comparaisons = [c.nom for c in territoire.comparaisons]
+    departement = next((c.nom for c in territoire.comparaisons if c.type_zone == "département"), "le département")
 
     valeurs = cm.valeurs_communes(social, indicateur, annee)
     reperes = cm.reperes(social, territoire, indicateur, annee)
@@ -154,8 +157,8 @@ def afficher() -> None:
         st_folium(carte, height=520, use_container_width=True, returned_objects=[],
                   key=f"contexte-communes-{code}-{annee}-{code_choisi}")
         st.markdown(cc.legende_html(f"{indicateur.libelle} ({annee})", legende), unsafe_allow_html=True)
-        st.caption("Classes de valeurs : cinq groupes de communes de taille proche (quantiles). Survolez une commune "
-                   "pour lire sa valeur ; toutes les valeurs sont dans le tableau plus bas.")
+        st.caption(brut(cc.phrase_classes(legende, valeurs)) + " Survolez une commune pour lire sa valeur ; toutes les valeurs "
+                   "sont dans le tableau plus bas.")
 
         # --- Toutes les communes en barres ---------------------------------------------------------
         st.subheader(f"Les communes, de la plus haute à la plus basse valeur — {annee}")
@@ -166,8 +169,8 @@ def afficher() -> None:
                 f"{brut(z)} {brut(t)} en {annee}" for z, t in zip(traits["zone"], traits["texte"]))
                 + " (source : la même que les communes, à l'échelle de la zone).")
         elif compte:
-            st.caption("Pas de trait du territoire ni de la Côte-d'Or : leurs comptes ne sont pas à l'échelle d'une "
-                       "commune (voir les valeurs de référence plus haut).")
+            st.caption(f"Pas de trait du territoire ni de {brut(departement)} : leurs comptes ne sont pas à l'échelle "
+                       "d'une commune (voir les valeurs de référence plus haut).")
         sans = cc.phrase_sans_valeur(valeurs, annee)
         if sans:
             st.caption(brut(sans))
@@ -177,7 +180,7 @@ def afficher() -> None:
     if compte:  # un compte : le territoire (et la commune choisie) ; les comparaisons sont d'une autre échelle
         serie = serie[serie["type_zone"].isin([territoire.nature, "commune"])]
     if serie["valeur"].notna().any():
-        zones = "du territoire" + ("" if compte else ", de la Côte-d'Or, de la région et de la France") + (
+        zones = "du territoire" + ("" if compte else f", de {brut(cc.et(comparaisons))}") + (
             f" et de {brut(choix_commune[1])}" if choix_commune else "")
         st.subheader(f"Évolution {zones}")
         if compte and choix_commune:
@@ -189,8 +192,8 @@ def afficher() -> None:
         trous = cc.phrase_trous(serie)
         st.caption(brut(trous) if trous else "Chaque zone a une valeur chaque année de la série.")
         if compte:
-            st.caption("Côte-d'Or, région et France ne sont pas tracées pour un compte (autre échelle) : leurs valeurs "
-                       "sont dans le tableau de la série.")
+            st.caption(f"{brut(cc.et(comparaisons)).capitalize()} : pas de courbe pour un compte (autre échelle) ; leurs "
+                       "valeurs sont dans le tableau de la série.")
         complete = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
         ui.en_tableau(
             complete.pivot_table(index="zone", columns="annee", values="texte", aggfunc="first", sort=False)
@@ -217,9 +220,8 @@ def afficher() -> None:
         st.markdown("\n".join(f"- {brut(d)}" for d in details) or "Aucun détail de fichier.")
         ligne_dico = dico[dico["code"] == code]
         if not ligne_dico.empty:
-            for champ, titre in (("detail", "Fichiers lus"), ("precautions", "Précautions du dictionnaire")):
-                texte = ligne_dico.iloc[0].get(champ)
-                if isinstance(texte, str) and texte:
-                    st.caption(f"{titre} : {brut(texte)}")
+            texte = ligne_dico.iloc[0].get("detail")
+            if isinstance(texte, str) and texte:
+                st.caption(f"Fichiers lus : {brut(texte)}")
         st.caption(f"Valeurs des communes : {fmt.nombre(len(valeurs))} lignes, une par commune (la raison d'une "
                    "valeur absente vient du fichier source).")
