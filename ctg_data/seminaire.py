@@ -25,8 +25,8 @@ from .erreurs import ErreurDonnees, Probleme
 from .suivi import synthese
 from .vocabulaire import LIBELLES_STATUTS, TYPES_PLAN, source_lisible
 
-TYPES = ["titre", "chiffres_cles", "avancement", "axes", "carte", "qpv", "niveau_de_vie", "cite_educative",
-         "quartiers", "sources"]
+TYPES = ["titre", "chiffres_cles", "avancement", "axes", "carte", "carte_communes", "communes_comparees", "qpv",
+         "niveau_de_vie", "cite_educative", "quartiers", "sources"]
 CHIFFRES_DU_TITRE = 4  # chiffres clés sur la diapositive de titre, si le fichier n'en choisit pas
 CHIFFRES_PAR_DIAPO = 8
 
@@ -63,6 +63,7 @@ class Graphique:
     unite: str = ""
     statuts: pd.DataFrame | None = None  # « fiches » : les statuts des indicateurs (graphiques.statuts_par_fiche)
     fiches: list[tuple[str, str]] = field(default_factory=list)
+    reperes: list[tuple[str, float]] = field(default_factory=list)  # « communes » : (texte, valeur) des lignes de repère
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Diapositive:
     chiffres: list[Chiffre] = field(default_factory=list)  # grands chiffres (titre, chiffres clés, Cité éducative)
     graphique: Graphique | None = None
     manque: str = ""  # diapositive de titre : ce que le diaporama n'a pas pour ce territoire
+    carte_communes: object = None  # diapositive « carte_communes » : seminaire_communes.CarteCommunes
 
 
 def charger_deck(dossier: Path | None = None) -> dict:
@@ -100,6 +102,9 @@ def source_courte(texte: str) -> str:
     disponibles (commune…) » -> « INSEE, Filosofi 2019 » (fichiers et lignes ôtés)."""
     texte = source_lisible(texte).split(" — ")[0].strip()
     texte = re.sub(r"^Calcul du tableau de bord à partir de : ", "", texte)
+    neet = re.match(r"^(Jeunes non insérés \(NEET 16–25 ans\)) ((?:19|20)\d{2}), d'après le recensement de l'INSEE", texte)
+    if neet:  # « … 2018, d'après le recensement de l'INSEE, EPCI ; producteur non documenté »
+        return f"{neet.group(1)}, d'après le recensement de l'INSEE {neet.group(2)} (producteur non documenté)"
     if texte.startswith("INSEE, Filosofi"):
         return ", ".join(texte.split(", ")[:2])
     if texte.startswith("ANCT"):
@@ -230,6 +235,10 @@ def graphique_altair(g: Graphique, taille: int = 32, hauteur: int = 560, legende
     from .couleurs import PALETTE_SERIES
     from .format import locale_vega
 
+    if g.genre == "communes":  # une barre par commune, lignes de repère (seminaire_communes)
+        from . import seminaire_communes
+
+        return seminaire_communes.graphique_altair(g, taille=taille, hauteur=hauteur)
     if g.genre in ("axes", "fiches"):
         # La hauteur donnée est celle du graphique entier (graduations et légende comprises) : Streamlit
         # ajuste le tracé pour que le tout tienne. Des barres épaisses, mais pas démesurées (deux fiches).
@@ -282,13 +291,15 @@ def _source_du_plan(plan, mot: str) -> str:
 
 def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.DataFrame,
                equipements: pd.DataFrame, social: pd.DataFrame, territoire=None, cite: pd.DataFrame | None = None,
-               aujourdhui: dt.date | None = None) -> list[Diapositive]:
+               aujourdhui: dt.date | None = None, communes=None) -> list[Diapositive]:
     """Les diapositives, dans l'ordre du fichier ; celles qui n'ont pas de données pour ce territoire ne
     sont pas construites. ``statuts`` : la synthèse du plan (``vues_plan.resume_plan``) ou, directement,
     le statut de chaque indicateur (``vues_plan.statuts_du_plan``) ; ``cartes_chiffres`` : sortie de
     ``chiffres.cartes_chiffres_cles`` ; ``equipements`` : le tableau de ``positions.avec_corrections`` ;
     ``territoire`` : le territoire du plan (``ctg_data.territoire``), None s'il n'a pas de données ;
-    ``cite`` : le jeu ``cite_educative``."""
+    ``cite`` : le jeu ``cite_educative`` ; ``communes`` : pour un territoire décrit par ses communes
+    (données dérivées), ``seminaire_communes.DonneesCommunes`` (tableau social, dictionnaire, contours) :
+    ses chiffres clés, la carte de ses communes et les communes comparées."""
     from .vues_plan import texte_avancement
 
     aujourdhui = aujourdhui or dt.date.today()
@@ -299,6 +310,8 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
         statuts_ind = statuts.statuts
         comptes_axes, ordre_axes = comptes_des_axes(plan, statuts.statuts)
     territorial = territoire is not None and territoire.carte_et_contexte
+    # Territoire décrit par ses communes (données dérivées lues) : ses chiffres clés et ses communes.
+    par_communes = territoire is not None and not territorial and communes is not None
     renseignes = int(statuts_ind["derniere_periode"].notna().sum()) if "derniere_periode" in statuts_ind else 0
     etat = f"état au {aujourdhui:%d/%m/%Y}"
     types = list(deck["diapositives"])
@@ -306,14 +319,19 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
     au_titre = [c for c in cartes_chiffres if c.code in codes_titre and c.valeur != "pas de valeur"]
     au_titre.sort(key=lambda c: codes_titre.index(c.code))
     reste = [c for c in cartes_chiffres if c not in au_titre and c.valeur != "pas de valeur"]
+    if par_communes and len(au_titre) < CHIFFRES_DU_TITRE:  # chiffres choisis absents : les suivants au titre
+        au_titre, reste = au_titre + reste[:CHIFFRES_DU_TITRE - len(au_titre)], reste[CHIFFRES_DU_TITRE - len(au_titre):]
+    avec_chiffres = territorial or par_communes
 
     diapos: list[Diapositive] = []
     manques = []
     for type_ in types:
         if type_ == "titre":
             titre = Diapositive("titre", deck.get("titre", "Séminaire annuel"), plan.titre)
-            if territorial and au_titre:
+            if avec_chiffres and au_titre:
                 titre.chiffres = [chiffre_depuis_carte(c) for c in au_titre]
+                if par_communes:
+                    _comparaisons_departement_et_france(titre.chiffres, territoire)
                 titre.points = [c.phrase() for c in titre.chiffres]
             else:
                 source = _source_du_plan(plan, "fiche")
@@ -322,11 +340,24 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
                                   Chiffre("Indicateurs", str(len(statuts_ind)), etat, source)]
                 titre.points = [f"{c.valeur} {c.libelle.lower()}" for c in titre.chiffres]
             diapos.append(titre)
-        elif type_ == "chiffres_cles" and territorial and reste:
+        elif type_ == "chiffres_cles" and avec_chiffres and reste:
             montres = [chiffre_depuis_carte(c) for c in reste[:CHIFFRES_PAR_DIAPO]]
+            if par_communes:
+                _comparaisons_departement_et_france(montres, territoire)
             diapos.append(Diapositive("chiffres_cles", "Le territoire en quelques chiffres",
-                                      f"{territoire.nom} : familles, jeunes, ménages et allocataires de la Caf",
+                                      f"{territoire.nom} : familles, jeunes, ménages et allocataires de la Caf"
+                                      if territorial else f"{territoire.nom} : les autres chiffres clés",
                                       [c.phrase() for c in montres], chiffres=montres))
+        elif type_ in ("carte_communes", "communes_comparees") and par_communes:
+            from . import seminaire_communes as sc
+
+            code = deck.get("indicateur_des_communes") or sc.INDICATEUR_PAR_DEFAUT
+            diapo = (sc.diapositive_carte if type_ == "carte_communes" else sc.diapositive_comparees)(
+                communes, territoire, code)
+            if diapo is not None:
+                diapos.append(diapo)
+            else:
+                manques.append("carte des communes" if type_ == "carte_communes" else "communes comparées")
         elif type_ == "avancement" and not comptes_axes.empty:
             diapos.append(Diapositive(
                 "avancement", "Avancement du plan",
@@ -374,12 +405,21 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
             diapos.append(Diapositive("sources", "Sources"))  # remplie à la fin
         elif type_ == "quartiers" and territorial and not quartiers.empty:
             diapos.append(quartiers_compares(quartiers, equipements, social))
-        if type_ in ("chiffres_cles", "carte", "qpv", "niveau_de_vie", "cite_educative", "quartiers") and not territorial:
+        if type_ in ("chiffres_cles", "carte", "qpv", "niveau_de_vie", "cite_educative", "quartiers") and par_communes:
+            manques.append({"chiffres_cles": "", "carte": "équipements", "quartiers": ""}.get(
+                type_, "quartiers prioritaires"))
+        elif type_ in ("chiffres_cles", "carte", "qpv", "niveau_de_vie", "cite_educative", "quartiers") and not territorial:
             manques.append({"chiffres_cles": "chiffres clés du territoire", "carte": "carte des équipements",
                             "quartiers": "quartiers comparés"}.get(type_, "contexte des quartiers prioritaires"))
         if type_ in ("avancement", "axes") and comptes_axes.empty:
             manques.append("graphique d'avancement (le plan n'a pas d'indicateur)")
-    if types and types[0] == "titre" and diapos and diapos[0].type == "titre":
+    if par_communes and types and types[0] == "titre" and diapos and diapos[0].type == "titre":
+        # Ce qui n'existe pas pour ce territoire, en une ligne : chiffres clés sans valeur, équipements, QPV.
+        absents = [c.titre[0].lower() + c.titre[1:] for c in cartes_chiffres if c.valeur == "pas de valeur"]
+        manques = list(dict.fromkeys([*absents, *(m for m in manques if m)]))
+        if manques:
+            diapos[0].manque = "Sans valeur ni données pour ce territoire : " + ", ".join(manques) + "."
+    elif types and types[0] == "titre" and diapos and diapos[0].type == "titre":
         if not territorial:
             manques.insert(0, "chiffres clés du territoire")
         manques = list(dict.fromkeys(manques))
@@ -391,6 +431,14 @@ def construire(deck: dict, plan, statuts, cartes_chiffres: list, quartiers: pd.D
     for d in diapos:
         d.points = [p for p in d.points if p]
     return diapos
+
+
+def _comparaisons_departement_et_france(chiffres: list[Chiffre], territoire) -> None:
+    """Sur les grands chiffres d'une intercommunalité : les comparaisons au département et à la France
+    (celle de la région, plus longue à lire, reste sur l'accueil)."""
+    regions = {c.nom for c in territoire.comparaisons if c.type_zone == "région"}
+    for c in chiffres:
+        c.comparaisons = [t for t in c.comparaisons if t.split(" : ")[0] not in regions]
 
 
 def diapositive_qpv(type_: str, territoire, quartiers: pd.DataFrame, social: pd.DataFrame,
@@ -630,6 +678,10 @@ def dessin_graphique(g: Graphique, largeur: float, hauteur: float, taille: float
     from .couleurs import PALETTE_SERIES
     from .vocabulaire import COULEURS_STATUTS
 
+    if g.genre == "communes":
+        from . import seminaire_communes
+
+        return seminaire_communes.dessin_barres(g, largeur, hauteur, taille)
     police, gras = pdf.enregistrer_polices()
     dessin = Drawing(largeur, hauteur)
     noir, gris = colors.HexColor("#161616"), colors.HexColor("#D0D0D0")
@@ -779,6 +831,14 @@ def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = Non
         lignes = [chiffres[i:i + colonnes] for i in range(0, len(chiffres), colonnes)]
         serre = largeur / colonnes < 180
         style = "c_valeur_serre" if serre else ("c_valeur_grand" if len(lignes) == 1 and largeur / colonnes >= 240 else "c_valeur")
+        # Une valeur tient sur une ligne (« 24 480 € » jamais coupé avant « € ») : sinon, un cran plus petit.
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        plus_longue = max((stringWidth(pdf.imprimable(c.valeur), grand["c_valeur"].fontName, 1) for c in chiffres), default=0)
+        for suivant in ("c_valeur", "c_valeur_serre"):
+            if plus_longue * grand[style].fontSize <= largeur / colonnes - 20 or style == "c_valeur_serre":
+                break
+            style = suivant if grand[suivant].fontSize < grand[style].fontSize else style
         cellules = [[carte_chiffre(c, style) for c in l] + [""] * (colonnes - len(l)) for l in lignes]
         table = Table(cellules, colWidths=[largeur / colonnes] * colonnes)
         table.setStyle(TableStyle([
@@ -795,7 +855,10 @@ def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = Non
         bas = [pdf.paragraphe("Source : " + d.source, grand["source"])] if d.source else []
         if d.manque:
             bas.insert(0, pdf.paragraphe(d.manque, grand["manque"]))
-        points = [] if d.chiffres else [pdf.paragraphe(p, grand["point"], bulletText="•") for p in d.points]
+        if d.type in ("carte_communes", "communes_comparees"):  # la ligne des communes sans valeur : sous le dessin
+            points = [pdf.paragraphe(p, grand["manque"]) for p in d.points]
+        else:
+            points = [] if d.chiffres else [pdf.paragraphe(p, grand["point"], bulletText="•") for p in d.points]
         reste = hauteur_utile - hauteur(haut) - hauteur(bas) - hauteur(points) - 6 * mm
         corps = []
         if d.chiffres and d.graphique is not None:
@@ -809,6 +872,11 @@ def en_pdf(diapos: list[Diapositive], titre: str, edite_le: dt.date | None = Non
             corps.append(grille(d.chiffres, page.largeur, colonnes))
         elif d.graphique is not None:
             corps.append(pdf.DessinEnImage(dessin_graphique(d.graphique, page.largeur, max(reste, 60 * mm))))
+        if d.type == "carte_communes" and d.carte_communes is not None:
+            from . import seminaire_communes
+
+            corps.append(pdf.DessinEnImage(seminaire_communes.dessin_communes(d.carte_communes, page.largeur,
+                                                                              max(reste, 90 * mm))))
         if d.type == "carte":
             if carte is not None and reste > 60 * mm:
                 corps.append(pdf.DessinEnImage(carte(page.largeur, reste)))

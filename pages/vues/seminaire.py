@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 from ctg_data import carte as cartes
 from ctg_data import couleurs
 from ctg_data import seminaire as sem
+from ctg_data import seminaire_communes as sc
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data import equipements as eq
 from ctg_data import vues_plan
@@ -74,6 +75,10 @@ st.html("""<style>
   align-items: center; justify-content: center; font: bold 32px Arial, sans-serif; border: 2px solid #fff;
   box-shadow: 0 0 0 1px #161616; }
 [data-testid='stMain'] .diapo-legende .trait { flex: none; width: 50px; height: 0; }
+[data-testid='stMain'] .diapo-legende .case { flex: none; width: 50px; height: 36px; border: 2px solid #161616; }
+[data-testid='stMain'] .diapo-legende .case.vide { border-style: dashed; background: #fff; }
+[data-testid='stMain'] .diapo-legende p.repere { margin: 18px 0 0 0; font-size: 30px; }
+[data-testid='stMain'] .diapo-communes-manque { font-size: 28px; line-height: 1.3; color: #3A3A3A; margin: 6px 0 0 0; }
 [data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 20px; }
 [data-testid='stMain'] .st-key-diapo-commandes a p, [data-testid='stMain'] .st-key-diapo-commandes a span { font-size: 20px; }
 [data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 22px; padding-top: 4px; white-space: nowrap; }
@@ -98,8 +103,15 @@ def construire_diapositives():
                                            ui.donnees("social"), territoire, cite=ui.donnees("cite_educative"))
     import pandas as pd
 
-    return pd.DataFrame(), sem.construire(deck, plan, resume, [], pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
-                                          territoire)
+    communes = None
+    cartes_chiffres = []
+    if territoire.donnees:  # territoire décrit par ses communes : ses chiffres clés, ses communes
+        social, dico = ui.social_du_territoire(territoire.id)
+        contours = ui.contours_du_territoire(territoire.id) or (None, None)
+        communes = sc.DonneesCommunes(social, dico, *contours)
+        cartes_chiffres = ui.cartes_chiffres(territoire.id) if territoire.chiffres_cles else []
+    return pd.DataFrame(), sem.construire(deck, plan, resume, cartes_chiffres, pd.DataFrame(), pd.DataFrame(),
+                                          pd.DataFrame(), territoire, communes=communes)
 
 
 # Passer d'une diapositive à l'autre ne refait pas tout le diaporama : il est gardé dans la session
@@ -261,6 +273,7 @@ def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, lege
     # Largeur fixée en pixels de la diapositive 1920×1080 (la mise à l'échelle de la diapositive s'applique
     # ensuite au graphique comme au reste), graduations, libellés et légende compris.
     import altair as alt
+    import pandas as pd
 
     graphique = sem.graphique_altair(g, taille=32, hauteur=max(240, hauteur - 100), legende=legende).properties(
         # Barres : la hauteur est celle de leurs lignes (chaque libellé entier) ; courbes : tout tient dans ``hauteur``.
@@ -269,6 +282,11 @@ def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, lege
     st.altair_chart(graphique, width="content",
                     theme=None, key=f"diapo-graphique-{i}")
     donnees = g.donnees.rename(columns={"Ligne": "Axe" if g.genre == "axes" else "Fiche"})
+    if g.genre == "communes":  # le nombre écrit à la française, les repères sous les communes
+        donnees = pd.concat([donnees[["Commune", "Texte"]],
+                             pd.DataFrame({"Commune": [t.split(" : ")[0] for t, _ in g.reperes],
+                                           "Texte": [t.split(" : ", 1)[1] for t, _ in g.reperes]})]
+                            ).rename(columns={"Texte": "Valeur"})
     ui.en_tableau(donnees.drop(columns=[c for c in ("Source",) if c in donnees.columns]), "Le graphique en tableau")
 
 
@@ -311,6 +329,30 @@ if d.type == "carte":
         f"La carte en tableau : les {len(places)} équipements placés",
     )
     st.markdown(f"<div class='diapo-corps'>{points}{source}</div>", unsafe_allow_html=True)
+elif d.type == "carte_communes" and d.carte_communes is not None:
+    c = d.carte_communes
+    st.markdown(sous_titre, unsafe_allow_html=True)
+    manque_communes = "".join(f"<p class='diapo-communes-manque'>{ui.echapper(p)}</p>" for p in d.points)
+    gauche, droite = st.columns([1.9, 1], gap="large")
+    with gauche:
+        hauteur_carte = HAUTEUR_UTILE - 56 - 48 - 90 * len(d.points) - 70  # le volet « en tableau » dessous
+        st_folium(sc.carte_folium(c, hauteur_px=hauteur_carte), height=hauteur_carte, use_container_width=True,
+                  returned_objects=[], key="diapo-carte-communes")
+    with droite:
+        lignes = [f"<div class='ligne'><span class='case{' vide' if couleur == sc.SANS_VALEUR else ''}' "
+                  f"style='background:{couleur}'></span><span>{ui.echapper(libelle)}</span></div>"
+                  for couleur, libelle in c.legende]
+        reperes = "".join(f"<p class='repere'>{ui.echapper(r)}</p>" for r in c.reperes)
+        st.markdown(f"<div class='diapo-legende' role='region' aria-label='Légende'><p class='titre'>"
+                    f"{ui.echapper(c.libelle)}, {c.annee}</p>{''.join(lignes)}{reperes}</div>", unsafe_allow_html=True)
+    ui.en_tableau(c.geo[["nom", "texte"]].sort_values("nom").rename(columns={"nom": "Commune", "texte": f"{c.libelle}, {c.annee}"}),
+                  f"La carte en tableau : les {len(c.geo)} communes")
+    st.markdown(f"<div class='diapo-corps'>{manque_communes}{source}</div>", unsafe_allow_html=True)
+elif d.type == "communes_comparees" and d.graphique is not None:
+    st.markdown(sous_titre, unsafe_allow_html=True)
+    manque_communes = "".join(f"<p class='diapo-communes-manque'>{ui.echapper(p)}</p>" for p in d.points)
+    afficher_graphique(d.graphique, HAUTEUR_UTILE - 56 - 48 - 90 * len(d.points))
+    st.markdown(f"<div class='diapo-corps'>{manque_communes}{source}</div>", unsafe_allow_html=True)
 elif d.chiffres and d.graphique is not None:
     st.markdown(sous_titre, unsafe_allow_html=True)
     gauche, droite = st.columns([1, 2.2], gap="large")
