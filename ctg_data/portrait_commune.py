@@ -69,6 +69,7 @@ class LignePortrait:
     source: str  # source en mots de la valeur de la commune (ou de son absence)
     source_detail: str  # référence technique (fichier, colonne)
     remarque: str  # précaution de lecture propre à la valeur de la commune (note du fichier)
+    avertissement: str  # précaution à lire À CÔTÉ de la valeur (un 0 écrit tel quel dans le fichier), sinon ""
     comparaisons: tuple[ValeurZone, ...]  # territoire puis ses comparaisons, même année
     position: str  # place parmi les communes du territoire qui ont une valeur cette année-là
     etendue: str  # de la plus basse à la plus haute (``communes.etendue``)
@@ -82,11 +83,15 @@ class LignePortrait:
 
     @property
     def texte_complet(self) -> str:
-        """La valeur de la commune et, quand elle manque, la dernière année qui en a une."""
+        """La valeur de la commune avec sa précaution, ou son absence avec sa raison et, s'il y en a une, la
+        dernière valeur publiée avant."""
+        texte = f"{self.texte} ({self.avertissement})" if self.avertissement else self.texte
+        if self.raison and self.raison not in texte:
+            texte += f" : {self.raison}"
         if self.derniere_publiee:
-            annee, texte = self.derniere_publiee
-            return f"{self.texte} ; dernière valeur publiée : {texte} en {annee}"
-        return self.texte
+            annee, derniere = self.derniere_publiee
+            texte += f" ; dernière valeur publiée : {derniere} en {annee}"
+        return texte
 
     def comparaison(self, entete: str) -> ValeurZone | None:
         return next((c for c in self.comparaisons if c.zone.entete == entete), None)
@@ -202,8 +207,8 @@ def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateu
     a_cette_annee = lignes[lignes["annee"] == annee] if annee is not None else lignes.iloc[0:0]
     derniere_publiee = None
     if a_cette_annee.empty:
-        valeur, texte, raison, source, detail, remarque = (None, _texte_absent("pas de ligne pour cette année"),
-                                                            PAS_DE_LIGNE, "", "", "")
+        valeur, texte, raison, source, detail, remarque, avertissement = (
+            None, _texte_absent("pas de ligne pour cette année"), PAS_DE_LIGNE, "", "", "", "")
     else:
         l = a_cette_annee.iloc[0]
         publiee = pd.notna(l["valeur"])
@@ -214,10 +219,9 @@ def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateu
             raison, remarque = "", note
             # Un 0 écrit tel quel dans le fichier garde sa précaution à côté de lui.
             zero = [m for m in note.split(" ; ") if m.startswith("0 ")]
-            if zero and valeur == 0:
-                texte += f" ({zero[0]})"
+            avertissement = zero[0] if zero and valeur == 0 else ""
         else:
-            texte, raison, remarque = _texte_absent(l["statut"]), (note or l["statut"]), ""
+            texte, raison, remarque, avertissement = _texte_absent(l["statut"]), (note or l["statut"]), "", ""
         source, detail = l["source"], _note(l.get("source_detail"))
     if valeur is None:
         avant = lignes.dropna(subset=["valeur"])
@@ -238,7 +242,7 @@ def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateu
     return LignePortrait(
         code=indicateur.code, libelle=libelle(indicateur), unite=indicateur.unite, annee=annee, valeur=valeur,
         texte=texte, raison=raison, derniere_publiee=derniere_publiee, source=source, source_detail=detail,
-        remarque=remarque, comparaisons=tuple(comparaisons),
+        remarque=remarque, avertissement=avertissement, comparaisons=tuple(comparaisons),
         position=_rang(valeurs, code, annee) if annee is not None else "",
         etendue=cm.etendue(valeurs, indicateur) if annee is not None else "",
         serie=_serie_commune(social, territoire, indicateur, commune),
@@ -284,22 +288,28 @@ def _cellule(valeur: float | None, texte: str, unite: str) -> str:
     return texte
 
 
-def tableau(p: Portrait, entetes: list[str] | None = None) -> pd.DataFrame:
+def tableau(p: Portrait, entetes: list[str] | None = None, court: bool = False) -> pd.DataFrame:
     """Le tableau du portrait : Indicateur | Commune | Territoire | Côte-d'Or | … | Année | Place | Source.
-    ``entetes`` : les zones de comparaison à garder (toutes par défaut)."""
+    ``entetes`` : les zones de comparaison à garder (toutes par défaut). ``court`` (écran) : la cellule de
+    la commune dit « pas de valeur publiée » ou « 0 % (à lire avec prudence) » en peu de mots ; la raison
+    et la précaution sont alors dans la colonne « Place dans le territoire » et dans ``remarques``."""
     gardees = [z for z in p.zones if entetes is None or z.entete in entetes]
     lignes = []
     for l in p.lignes:
-        commune = _cellule(l.valeur, l.texte, l.unite)
-        if l.derniere_publiee:
-            commune = f"{commune} ; dernière valeur publiée : {l.derniere_publiee[1]} en {l.derniere_publiee[0]}"
+        if court:
+            commune = (_cellule(l.valeur, l.texte, l.unite) if l.publiee else "pas de valeur publiée")
+            if l.avertissement:
+                commune += " (à lire avec prudence)"
+        else:
+            commune = l.texte_complet if not l.publiee or l.avertissement else _cellule(l.valeur, l.texte, l.unite)
+        if l.derniere_publiee and court:
+            commune += f" ; dernière valeur publiée : {l.derniere_publiee[1]} en {l.derniere_publiee[0]}"
         d = {COLONNE_INDICATEUR: l.libelle, COLONNE_COMMUNE: commune}
         for z in gardees:
             c = l.comparaison(z.entete)
             d[z.entete] = _cellule(c.valeur, c.texte, l.unite) if c else PAS_DE_LIGNE_COURT
         d[COLONNE_ANNEE] = l.annee
-        d[COLONNE_POSITION] = l.position or ("pas de place : la commune n'a pas de valeur publiée" if not l.publiee
-                                             else "")
+        d[COLONNE_POSITION] = l.position or ("pas de place (pas de valeur publiée)" if not l.publiee else "")
         d[COLONNE_SOURCE] = l.source or "aucune ligne dans les fichiers lus"
         lignes.append(d)
     colonnes = [COLONNE_INDICATEUR, COLONNE_COMMUNE, *(z.entete for z in gardees), COLONNE_ANNEE, COLONNE_POSITION,
@@ -320,6 +330,23 @@ def tableau_pour_tableur(p: Portrait) -> pd.DataFrame:
                                                                      for c in l.comparaisons if c.source_detail)] if x)
                           for l in p.lignes]
     return t
+
+
+def remarques(p: Portrait) -> list[str]:
+    """Ce qu'il faut lire à côté du tableau, en une ligne chacun : les valeurs absentes de la commune
+    regroupées par raison, et les précautions propres à une valeur (un 0 écrit tel quel dans le fichier)."""
+    par_raison: dict[str, list[str]] = {}
+    for l in p.lignes:
+        if not l.publiee:
+            par_raison.setdefault(l.raison, []).append(l.libelle)
+    lignes = []
+    for raison, libelles in par_raison.items():
+        combien = (f"{len(libelles)} indicateurs sur {len(p.lignes)}" if len(libelles) > 1 else libelles[0])
+        lignes.append(f"Pas de valeur publiée pour {p.nom} ({combien}) : {raison}.")
+    for l in p.lignes:
+        if l.avertissement:
+            lignes.append(f"{l.libelle} de {p.nom} en {fmt.annee(l.annee)} : {l.texte}, {l.avertissement}.")
+    return lignes
 
 
 def details_des_sources(p: Portrait) -> list[tuple[str, list[str]]]:

@@ -47,8 +47,13 @@ def _cartes(p: pc.Portrait, codes_cles: list[str]) -> None:
         with colonnes[i % 2].container(border=True):
             # Le titre en texte (il passe à la ligne), la valeur en grand, puis la commune et l'année.
             st.markdown(f"**{brut(l.libelle)}**")
-            st.metric(brut(l.libelle), l.texte if l.publiee else "pas de valeur publiée", label_visibility="collapsed")
+            if l.publiee:
+                st.metric(brut(l.libelle), l.texte, label_visibility="collapsed")
+            else:  # en texte : une phrase ne tient pas dans le grand chiffre d'une carte
+                st.markdown("Pas de valeur publiée")
             st.markdown(f"**{brut(p.nom)}, {fmt.annee(l.annee)}**")
+            if l.avertissement:
+                st.caption(f"À lire avec prudence : {brut(l.avertissement)}")
             if l.raison:
                 st.caption(f"Raison : {brut(l.raison)}")
             if l.derniere_publiee:
@@ -88,7 +93,7 @@ def afficher() -> None:
     st.header("Indicateurs, face au territoire")
     zones = {z.entete: z for z in p.zones}
     montrees = [e for e in (pc.ENTETE_TERRITOIRE, "Côte-d'Or", "France") if e in zones]
-    tableau = pc.tableau(p, montrees)
+    tableau = pc.tableau(p, montrees, court=True)
     config = {
         "Indicateur": st.column_config.TextColumn(width=150),
         "Commune": st.column_config.TextColumn("Commune", width=110,
@@ -103,6 +108,8 @@ def afficher() -> None:
     st.dataframe(tableau, hide_index=True, width="stretch", row_height=84, height="content",
                  column_order=["Indicateur", "Commune", *montrees, "Année", pc.COLONNE_POSITION, "Source"],
                  column_config=config)
+    for remarque in pc.remarques(p):
+        st.markdown(brut(remarque))
     st.caption(f"Colonne « Territoire » : {brut(t.nom)}. Chaque ligne compare des valeurs de la même année. Une "
                "valeur absente l'est dans la source (secret statistique, commune absente du fichier) : elle n'est "
                "ni estimée ni remplacée. Aucune moyenne de communes : une médiane ou une part ne se moyenne pas ; la "
