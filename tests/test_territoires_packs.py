@@ -240,8 +240,11 @@ def test_autres_pages_avec_une_commune_choisie(page):
     """Carte, contexte social et portrait gardent leur ligne « pas encore pour ce territoire » ; le plan
     d'actions s'affiche pour tout le territoire."""
     gevrey = TERRITOIRES["gevrey-nuits"]
-    code, _, _ = _commune(social_du_pack(gevrey), publiee=True)
+    code, nom, _ = _commune(social_du_pack(gevrey), publiee=True)
     at = ouvrir_page(page, plan=GEVREY, commune=code)
     assert not at.exception and not at.error
-    if page != "plan":
+    if page == "contexte":  # le contexte social des communes (pages/communes/contexte.py) nomme la commune choisie
+        assert any(f"{nom}** (commune choisie)" in sans_echappement(m.value) for m in at.markdown)
+        assert not any("n'a pas encore la carte" in i.value for i in at.info)
+    elif page != "plan":
         assert any("n'a pas encore la carte des équipements ni le contexte social" in i.value for i in at.info)
