@@ -14,7 +14,7 @@ Ce qu'il fait, dans l'ordre :
 1. crée l'environnement virtuel ``.venv/`` à la racine du projet s'il n'existe pas ;
 2. y installe les paquets figés (``requirements.txt``, plus ``tests/requirements.txt`` pour
    les tests), seulement quand ces fichiers ont changé depuis la dernière installation ;
-3. pour les tests, installe Chromium et PostgreSQL (paquets Debian) s'ils manquent, ainsi
+3. pour les tests, installe Chromium, PostgreSQL et nginx (paquets Debian) s'ils manquent, ainsi
    qu'axe-core et oidc-provider (paquets npm, dans ``.venv/``) ;
 4. remplace son propre processus par Streamlit ou pytest.
 
@@ -41,7 +41,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 PAQUETS_SYSTEME = {
     "navigateur": (CHROMIUM, ["chromium", "fonts-dejavu-core"]),
     "postgres": (Path("/usr/lib/postgresql"), ["postgresql"]),
+    "repartiteur": (Path("/usr/sbin/nginx"), ["nginx"]),
 }
+# Services que le paquet Debian démarre à l'installation, arrêtés et désactivés aussitôt : le test du
+# répartiteur lance son propre nginx (sans droits root, sur un port libre de 127.0.0.1), pas celui du
+# système (port 80).
+SERVICES_A_ARRETER = {"repartiteur": "nginx"}
 
 
 def dire(message: str) -> None:
@@ -103,6 +108,11 @@ def installer_paquets_debian(categorie: str) -> None:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(["apt-get", "install", "-y", "-qq", *paquets], check=True, env=env)
+    service = SERVICES_A_ARRETER.get(categorie)
+    if service and Path("/run/systemd/system").exists():
+        subprocess.run(["systemctl", "disable", "--now", service], check=False)
+    elif service and shutil.which("invoke-rc.d"):
+        subprocess.run(["invoke-rc.d", service, "stop"], check=False)
 
 
 AXE = VENV / "axe" / "node_modules" / "axe-core" / "axe.min.js"

@@ -4,6 +4,8 @@ Catégories de tests qui dépendent d'un logiciel système (marqueurs pytest) :
 - ``navigateur`` : Chromium (paquet Debian) piloté par Playwright ;
 - ``postgres`` : un serveur PostgreSQL (paquet Debian), démarré pour la session de tests dans un
   dossier temporaire (ou celui désigné par ``CTG_TEST_POSTGRES_URL``) ;
+- ``repartiteur`` : nginx (paquet Debian) devant deux serveurs de l'application
+  (``tests/test_repartiteur.py``) ;
 
 Avec ``CTG_TESTS_COMPLETS=1`` (c'est le cas dans ``.ci/run``), la session échoue si un test d'une
 de ces catégories a été sauté, ou si aucun n'a été exécuté : un test sauté n'est pas un test réussi.
@@ -36,6 +38,7 @@ BASE_DU_DEVELOPPEUR = RACINE / "var" / "ctg.sqlite3"
 CATEGORIES_EXIGEES = {
     "navigateur": "test dans un vrai navigateur (Chromium + Playwright)",
     "postgres": "test du magasin sur un vrai serveur PostgreSQL",
+    "repartiteur": "test de deux serveurs derrière nginx (deploiement/nginx.conf)",
 }
 
 _bilan: dict[str, dict[str, int]] = {c: {"passe": 0, "saute": 0} for c in CATEGORIES_EXIGEES}
