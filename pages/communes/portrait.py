@@ -28,7 +28,7 @@ def _choix_de_commune(t) -> None:
     social, dico = ui.social_du_territoire(t.id)
     st.header(f"Les chiffres du territoire {brut(t.nom)}")
     chiffres = pc.chiffres_du_territoire(social, dico, t)
-    st.dataframe(chiffres, hide_index=True, width="stretch", row_height=56, height="content",
+    st.dataframe(chiffres, hide_index=True, width="stretch", row_height=66, height="content",
                  column_config={"Indicateur": st.column_config.TextColumn(width=150),
                                 "Valeur": st.column_config.TextColumn(width=100),
                                 "Année": st.column_config.NumberColumn(width=55, format="%d"),
