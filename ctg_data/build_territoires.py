@@ -418,40 +418,69 @@ class Lecture:
 CODES_MANQUANTS = {"": bs.SECRET, "ns": bs.NS, "nd": bs.ND, "so": bs.SO}
 
 
+@dataclass
+class FilosofiLu:
+    """Un fichier Filosofi d'une année, lu pour les codes cherchés (``lire_fichier_filosofi``)."""
+
+    fichier: bs.Fichier
+    annee: int
+    source: str  # en mots, d'après l'entrée de social_sources.yaml
+    colonne_code: str
+    colonne_nom: str | None
+    colonnes: dict[str, str]  # indicateur -> colonne de cette année
+    trouvees: dict[str, tuple[int, pd.Series]]  # code cherché présent -> (numéro de ligne, ligne)
+    cellules: dict[str, dict[str, tuple[float | None, str]]]  # code -> indicateur -> (valeur, statut)
+    codes_du_fichier: set[str]
+
+
+def lire_fichier_filosofi(lecture: Lecture, p: dict, annee: int, codes, indicateurs: list[str] | None = None) -> FilosofiLu:
+    """Le fichier Filosofi d'une année (communes, EPCI, département, région ou France métropolitaine), d'après
+    son entrée de social_sources.yaml (``p`` : réglages de l'année, ``bs.annees``) : la ligne de chaque code
+    cherché et ses cellules, valeur publiée ou statut (secret, « ns », « nd », « so » ; jamais 0). Seule
+    lecture de ces fichiers pour les deux constructions des territoires (ce module et
+    ctg_data/comparaison_epci.py). ``indicateurs`` : codes lus (défaut : ``INDICATEURS_FILOSOFI``), colonnes
+    de ``COLONNES_FILOSOFI``. Lève :class:`ErreurDonnees` (fichier, ligne, colonne) sur une colonne absente,
+    un code en double ou une cellule illisible."""
+    relatif = bs.gabarit(p["fichier"], annee)
+    f = lecture.fichier(relatif, p.get("decimale", ","))
+    colonnes = {ind: bs.gabarit(COLONNES_FILOSOFI[ind], annee) for ind in indicateurs or INDICATEURS_FILOSOFI}
+    col_code, col_nom = p["colonne_code"], p.get("colonne_nom")
+    f.exiger([col_code, *([col_nom] if col_nom else []), *colonnes.values()])
+    trouvees = f.lignes(col_code, set(codes))
+    problemes: list[Probleme] = []
+    cellules = {code: {ind: bs.lire_cellule(f, ligne, numero, colonne, problemes, CODES_MANQUANTS)
+                       for ind, colonne in colonnes.items()}
+                for code, (numero, ligne) in trouvees.items()}
+    if problemes:
+        raise ErreurDonnees(f.nom, problemes)
+    return FilosofiLu(f, annee, bs.gabarit(p["source"], annee), col_code, col_nom, colonnes, trouvees, cellules,
+                      set(f.table[col_code]))
+
+
 def lire_filosofi(lecture: Lecture, entree: dict, zones: list[Zone], unites: dict[str, str],
                   note_absente: str, statut_absente: str = bs.SECRET, annees: list[tuple[int, dict]] | None = None,
                   indicateurs: list[str] | None = None) -> None:
     """Un fichier Filosofi par année de l'entrée : la ligne de chaque zone, ou des lignes vides avec
-    la raison si la zone n'est pas dans le fichier. ``indicateurs`` : codes lus (défaut :
-    ``INDICATEURS_FILOSOFI``), colonnes de ``COLONNES_FILOSOFI``."""
+    la raison si la zone n'est pas dans le fichier."""
     for annee, p in annees or bs.annees(entree, "annees"):
-        relatif = bs.gabarit(p["fichier"], annee)
-        f = lecture.fichier(relatif, p.get("decimale", ","))
-        colonnes = {ind: bs.gabarit(COLONNES_FILOSOFI[ind], annee) for ind in indicateurs or INDICATEURS_FILOSOFI}
-        col_code, col_nom = p["colonne_code"], p.get("colonne_nom")
-        f.exiger([col_code, *([col_nom] if col_nom else []), *colonnes.values()])
-        trouvees = f.lignes(col_code, {z.code_fichier for z in zones})
-        codes_du_fichier = set(f.table[col_code])
-        source = bs.gabarit(p["source"], annee)
-        problemes: list[Probleme] = []
+        lu = lire_fichier_filosofi(lecture, p, annee, {z.code_fichier for z in zones}, indicateurs)
+        f, source, col_code, col_nom = lu.fichier, lu.source, lu.colonne_code, lu.colonne_nom
         for z in zones:
-            if z.code_fichier not in trouvees:
-                for ind, colonne in colonnes.items():
+            if z.code_fichier not in lu.trouvees:
+                for ind in lu.colonnes:
                     lecture.ajouter(ind, z, annee, None, statut_absente, source,
                                     f"{f.nom} : aucune ligne {col_code} = {z.code_fichier}", unites[ind],
-                                    [note_absente, *z.notes_fusion(codes_du_fichier)])
+                                    [note_absente, *z.notes_fusion(lu.codes_du_fichier)])
                 continue
-            numero, ligne = trouvees[z.code_fichier]
+            _numero, ligne = lu.trouvees[z.code_fichier]
             notes = [p.get("note") if z.type_zone == "EPCI" else None]
             if col_nom and ligne[col_nom] and ligne[col_nom] != z.nom:
                 notes.append(f"nom dans le fichier : « {ligne[col_nom]} »")
-            notes += z.notes_fusion(codes_du_fichier)
+            notes += z.notes_fusion(lu.codes_du_fichier)
             repere = "" if z.code_fichier == z.code else f"{col_code} = {z.code_fichier}"
-            for ind, colonne in colonnes.items():
-                valeur, statut = bs.lire_cellule(f, ligne, numero, colonne, problemes, CODES_MANQUANTS)
+            for ind, colonne in lu.colonnes.items():
+                valeur, statut = lu.cellules[z.code_fichier][ind]
                 lecture.ajouter(ind, z, annee, valeur, statut, source, f.detail(colonne, repere), unites[ind], notes)
-        if problemes:
-            raise ErreurDonnees(f.nom, problemes)
 
 
 def lire_neet(lecture: Lecture, entree: dict, zones: list[Zone], unites: dict[str, str]) -> None:

@@ -58,19 +58,13 @@ NOTE_COMMUNES = (
     "valeurs Filosofi portent sur tout son périmètre.")
 LICENCE = "Licence Ouverte (Etalab) — à vérifier, voir SOURCES.md"
 
-# Fichiers lus (sous socio/), gabarits : {annee}, {aa} (année sur deux chiffres).
-FILOSOFI = {
-    "EPCI": "commune/filosofi_epci_{annee}_disp_cotedor.csv",
-    "département": "commune/filosofi_dep_{annee}_disp_cotedor.csv",
-    "région": "commune/filosofi_region_{annee}_disp_bourgogne_franche_comte.csv",
-    "France métropolitaine": "commune/filosofi_metropole_{annee}_disp.csv",
-}
+# Fichiers Filosofi lus : ceux des entrées filosofi_epci, filosofi_departement, filosofi_region et
+# filosofi_france de social_sources.yaml (build_territoires.SOURCES_FILOSOFI). Jeunes non insérés (sous socio/) :
 NEET = {
     "EPCI": "commune/jeunes_non_inseres_epci_cotedor.csv",
     "département": "commune/jeunes_non_inseres_dep_cotedor.csv",
     "région": "commune/jeunes_non_inseres_region_bourgogne_franche_comte.csv",
 }
-SOURCE_FILOSOFI = "INSEE, Filosofi {annee}, revenus disponibles, {niveau}"
 SOURCE_NEET = ("Jeunes non insérés (NEET 16–25 ans) {annee}, d'après le recensement de l'INSEE, {niveau} ; "
                "producteur non documenté")
 NIVEAUX = {"EPCI": "EPCI", "département": "département", "région": "région",
@@ -136,16 +130,6 @@ def _composition(reference: Path) -> tuple[dict[str, str], dict[str, int]]:
     return noms, communes
 
 
-def _unique(f: bs.Fichier, colonne: str) -> tuple[int, pd.Series]:
-    """La seule ligne d'un fichier d'un seul territoire (département, région, France)."""
-    f.exiger([colonne])
-    codes = sorted(set(f.table[colonne]))
-    if len(codes) != 1:
-        raise ErreurDonnees(f.nom, [Probleme(f"un seul territoire attendu, {len(codes)} trouvés", colonne=colonne)])
-    i = f.table.index[f.table[colonne] == codes[0]][0]
-    return int(i) + 2, f.table.loc[i]
-
-
 class _Lignes:
     def __init__(self):
         self.lignes: list[dict] = []
@@ -162,41 +146,48 @@ class _Lignes:
                             "source_detail": detail})
 
 
-def _lire_filosofi(reference: Path, annee: int, noms: dict, communes: dict, sortie: _Lignes, lus: list) -> None:
-    aa = f"{annee % 100:02d}"
+def _lire_filosofi(lecture: bt.Lecture, declaration: bs.Declaration, annee: int, noms: dict, communes: dict,
+                   sortie: _Lignes, lus: list) -> None:
+    """Les fichiers Filosofi d'une année (EPCI, département, région, France) : ceux des entrées de
+    social_sources.yaml, lus par ``build_territoires.lire_fichier_filosofi`` (la même lecture que pour le
+    dossier d'un territoire)."""
     indicateurs = [i for i in INDICATEURS if i.colonne]
-    for type_zone, gabarit in FILOSOFI.items():
-        relatif = gabarit.format(annee=annee)
-        f = bs.Fichier(reference, relatif)
-        lus.append(f"socio/{relatif}")
-        colonnes = {i.code: i.colonne.format(aa=aa) for i in indicateurs}
-        f.exiger(["CODGEO", "LIBGEO", *colonnes.values()])
-        source = SOURCE_FILOSOFI.format(annee=annee, niveau=NIVEAUX[type_zone])
-        problemes: list[Probleme] = []
+    for type_zone, id_source in bt.SOURCES_FILOSOFI.items():
+        if type_zone == "commune":
+            continue
+        entree = declaration.source(id_source)
+        reglages = dict(bs.annees(entree, "annees"))
+        if annee not in reglages:
+            raise ErreurDonnees(bs.FICHIER_SOURCES.name, [Probleme(
+                f"source « {id_source} » : année {annee} non déclarée, la comparaison en a besoin")])
         if type_zone == "EPCI":
-            trouvees = f.lignes("CODGEO", set(noms))
-            zones = [(siren, noms[siren], communes[siren], trouvees.get(siren)) for siren in sorted(noms)]
+            lu = bt.lire_fichier_filosofi(lecture, reglages[annee], annee, set(noms), [i.code for i in indicateurs])
+            zones = [(siren, noms[siren], communes[siren], siren) for siren in sorted(noms)]
         else:
-            numero, ligne = _unique(f, "CODGEO")
-            code = CODE_FRANCE if type_zone == "France métropolitaine" else ligne["CODGEO"]
-            zones = [(code, ligne["LIBGEO"], None, (numero, ligne))]
-        for code, nom, n_communes, trouvee in zones:
+            z = entree["zone"]
+            code_fichier = str(z.get("code_fichier", z["code"]))
+            lu = bt.lire_fichier_filosofi(lecture, reglages[annee], annee, {code_fichier}, [i.code for i in indicateurs])
+            if len(lu.codes_du_fichier) != 1:  # un fichier d'un seul territoire
+                raise ErreurDonnees(lu.fichier.nom, [Probleme(
+                    f"un seul territoire attendu, {len(lu.codes_du_fichier)} trouvés", colonne=lu.colonne_code)])
+            zones = [(str(z["code"]), z["nom"], None, code_fichier)]
+        f, col_code, col_nom = lu.fichier, lu.colonne_code, lu.colonne_nom
+        lus.append(f.nom)
+        for code, nom, n_communes, code_fichier in zones:
             for ind in indicateurs:
-                colonne = colonnes[ind.code]
-                if trouvee is None:
+                colonne = lu.colonnes[ind.code]
+                if code_fichier not in lu.trouvees:
                     sortie.ajouter(type_zone, code, nom, n_communes, ind, annee, None, ABSENTE,
-                                   "ce territoire n'a aucune ligne dans le fichier de cette année", source,
-                                   f"{f.nom} : aucune ligne CODGEO = {code}")
+                                   "ce territoire n'a aucune ligne dans le fichier de cette année", lu.source,
+                                   f"{f.nom} : aucune ligne {col_code} = {code_fichier}")
                     continue
-                numero, ligne = trouvee
-                valeur, statut = bs.lire_cellule(f, ligne, numero, colonne, problemes, bt.CODES_MANQUANTS)
+                numero, ligne = lu.trouvees[code_fichier]
+                valeur, statut = lu.cellules[code_fichier][ind.code]
                 raison = "" if statut == bs.PUBLIEE else f"cellule vide ou codée dans le fichier de l'INSEE ({statut})"
-                if statut == bs.PUBLIEE and type_zone == "EPCI" and ligne["LIBGEO"] != nom:
-                    raison = f"nom dans le fichier : « {ligne['LIBGEO']} »"
-                sortie.ajouter(type_zone, code, nom, n_communes, ind, annee, valeur, statut, raison, source,
-                               f"{f.nom}, ligne {numero} (CODGEO = {ligne['CODGEO']}), colonne {colonne}")
-        if problemes:
-            raise ErreurDonnees(f.nom, problemes)
+                if statut == bs.PUBLIEE and type_zone == "EPCI" and col_nom and ligne[col_nom] != nom:
+                    raison = f"nom dans le fichier : « {ligne[col_nom]} »"
+                sortie.ajouter(type_zone, code, nom, n_communes, ind, annee, valeur, statut, raison, lu.source,
+                               f"{f.nom}, ligne {numero} ({col_code} = {ligne[col_code]}), colonne {colonne}")
 
 
 def _lire_neet(reference: Path, noms: dict, communes: dict, sortie: _Lignes, lus: list) -> list[int]:
@@ -278,8 +269,9 @@ def construire(reference: Path | None = None, sortie: Path | None = None,
     progression(f"   {len(noms)} EPCI, {sum(communes.values())} communes")
     progression(f"2/5 INSEE Filosofi {ANNEES_FILOSOFI[0]}–{ANNEES_FILOSOFI[-1]} : EPCI, département, région, "
                 f"France métropolitaine (2014 et 2015 écartées : géographie d'avant 2017)")
+    lecture, declaration = bt.Lecture(reference), bs.charger_declaration()
     for annee in ANNEES_FILOSOFI:
-        _lire_filosofi(reference, annee, noms, communes, lignes, lus)
+        _lire_filosofi(lecture, declaration, annee, noms, communes, lignes, lus)
     progression("3/5 Jeunes non insérés : EPCI, département, région")
     annees_neet = _lire_neet(reference, noms, communes, lignes, lus)
     df = pd.DataFrame(lignes.lignes, columns=COLONNES)

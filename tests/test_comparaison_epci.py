@@ -202,6 +202,27 @@ def test_aucune_definition_ecrite_dans_le_module():
         assert mot not in texte, mot
 
 
+def test_une_seule_lecture_des_fichiers_filosofi_des_epci():
+    """La comparaison et le dossier de Gevrey-Nuits lisent les fichiers Filosofi par la même fonction
+    (build_territoires.lire_fichier_filosofi, fichiers de social_sources.yaml) : pour l'EPCI de Gevrey-Nuits,
+    mêmes valeurs et mêmes statuts, indicateur par indicateur et année par année."""
+    texte = (config.RACINE / "ctg_data" / "comparaison_epci.py").read_text(encoding="utf-8")
+    assert "bt.lire_fichier_filosofi(" in texte and "_disp_cotedor.csv\"" not in texte and "{aa}\"" not in texte
+    pack = pd.read_csv(config.RACINE / "data" / "territoires" / "donnees" / "gevrey-nuits" / "social.csv",
+                       dtype={"code_zone": str}, keep_default_na=False, na_values={"valeur": [""]})
+    df = _donnees_livrees()
+    siren = "200070894"
+    cle = ["indicateur", "annee"]
+    a = pack[(pack["type_zone"] == "EPCI") & (pack["code_zone"] == siren)].set_index(cle)
+    b = df[(df["type_zone"] == "EPCI") & (df["code_zone"] == siren) & (df["indicateur"] != "part_jeunes_non_inseres")]
+    b = b.set_index(cle)
+    communes = a.index.intersection(b.index)
+    assert len(communes) == len(b) - 4  # tout sauf le rapport interdécile (4 années), absent du dossier
+    for k in communes:
+        assert (a.loc[k, "statut"], a.loc[k, "source"]) == (b.loc[k, "statut"], b.loc[k, "source"]), k
+        assert (pd.isna(a.loc[k, "valeur"]) and pd.isna(b.loc[k, "valeur"])) or a.loc[k, "valeur"] == b.loc[k, "valeur"], k
+
+
 def test_page_comparer():
     from tests.test_langage_clair import problemes, textes_visibles
 
