@@ -246,5 +246,8 @@ def test_autres_pages_avec_une_commune_choisie(page):
     if page == "contexte":  # le contexte social des communes (pages/communes/contexte.py) nomme la commune choisie
         assert any(f"{nom}** (commune choisie)" in sans_echappement(m.value) for m in at.markdown)
         assert not any("n'a pas encore la carte" in i.value for i in at.info)
+    elif page == "portrait":  # le portrait de la commune choisie (pages/communes/portrait.py)
+        assert [sans_echappement(t.value) for t in at.title] == [f"Portrait de commune — {nom}"]
+        assert not any("n'a pas encore la carte" in i.value for i in at.info)
     elif page != "plan":
         assert any("n'a pas encore la carte des équipements ni le contexte social" in i.value for i in at.info)
