@@ -16,7 +16,6 @@ Bibliothèque standard seulement (comme le lanceur).
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -65,27 +64,44 @@ def commande_nginx(dossier: Path, nginx: str = "/usr/sbin/nginx") -> list[str]:
     return [nginx, "-p", f"{dossier}/", "-c", str(dossier / "nginx.conf"), "-e", "stderr"]
 
 
+USAGE = ("Usage : python3 -m ctg_data.repartiteur --ecoute ADRESSE:PORT --serveur ADRESSE:PORT "
+         "--serveur ADRESSE:PORT [--dossier DOSSIER]")
+
+
+def erreur(message: str) -> None:
+    print(f"{USAGE}\nErreur : {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def main(argv: list[str]) -> None:
-    analyse = argparse.ArgumentParser(
-        prog="python3 -m ctg_data.repartiteur",
-        description="Remplit deploiement/nginx.conf (répartiteur devant deux serveurs de l'application).",
-    )
-    analyse.add_argument("--ecoute", required=True, help="adresse:port où nginx attend les navigateurs")
-    analyse.add_argument("--serveur", action="append", required=True,
-                         help="adresse:port d'un serveur de l'application (deux fois)")
-    analyse.add_argument("--dossier", type=Path, help="dossier de nginx : y écrire nginx.conf et temp/")
-    args = analyse.parse_args(argv)
-    if len(args.serveur) != 2:
-        analyse.error("donnez exactement deux --serveur (le modèle en décrit deux)")
-    try:
-        if args.dossier is None:
-            sys.stdout.write(configuration_nginx(args.ecoute, *args.serveur))
+    """Arguments lus à la main (les messages d'argparse sont en anglais)."""
+    options: dict[str, list[str]] = {"--ecoute": [], "--serveur": [], "--dossier": []}
+    reste = list(argv)
+    while reste:
+        nom = reste.pop(0)
+        if nom in ("-h", "--help", "--aide"):
+            print(USAGE + "\n\n" + (__doc__ or ""))
             return
-        fichier = preparer_dossier(args.dossier, args.ecoute, *args.serveur)
+        if nom not in options or not reste:
+            erreur(f"argument inattendu ou sans valeur : {nom}")
+        options[nom].append(reste.pop(0))
+    if len(options["--ecoute"]) != 1:
+        erreur("donnez une fois --ecoute (adresse et port où nginx attend les navigateurs)")
+    if len(options["--serveur"]) != 2:
+        erreur("donnez exactement deux --serveur (le modèle en décrit deux)")
+    if len(options["--dossier"]) > 1:
+        erreur("donnez au plus un --dossier")
+    adresses = (options["--ecoute"][0], *options["--serveur"])
+    try:
+        if not options["--dossier"]:
+            sys.stdout.write(configuration_nginx(*adresses))
+            return
+        dossier = Path(options["--dossier"][0])
+        fichier = preparer_dossier(dossier, *adresses)
     except ValueError as e:
-        analyse.error(str(e))
+        erreur(str(e))
     print(f"Configuration écrite : {fichier}")
-    print("Lancement : " + " ".join(commande_nginx(args.dossier)))
+    print("Lancement : " + " ".join(commande_nginx(dossier)))
 
 
 if __name__ == "__main__":

@@ -66,6 +66,18 @@ def test_la_configuration_lancee_est_le_modele_aux_adresses_pres():
     ]
 
 
+def test_commande_du_readme_ecrit_le_dossier_de_nginx(tmp_path, capsys):
+    repartiteur.main(["--dossier", str(tmp_path / "nginx"), "--ecoute", "127.0.0.1:8080",
+                      "--serveur", "127.0.0.1:8501", "--serveur", "127.0.0.1:8502"])
+    assert (tmp_path / "nginx" / "nginx.conf").read_text(encoding="utf-8") == repartiteur.configuration_nginx(
+        "127.0.0.1:8080", "127.0.0.1:8501", "127.0.0.1:8502")
+    assert (tmp_path / "nginx" / "temp").is_dir()
+    assert f"-p {tmp_path / 'nginx'}/ -c {tmp_path / 'nginx' / 'nginx.conf'} -e stderr" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        repartiteur.main(["--ecoute", "8080", "--serveur", "a:1"])
+    assert "Erreur : donnez exactement deux --serveur" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("adresse", ["", "127.0.0.1", "a:1; include /etc/passwd", "a:1 b:2", "${X}", "a:1}"])
 def test_une_adresse_mal_formee_est_refusee(adresse):
     with pytest.raises(ValueError, match="adresse mal formée"):
