@@ -434,7 +434,7 @@ def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None) -
     page = pdf.MiseEnPage(titre, edite_le=edite_le, source="tableau de bord de la CTG ; sources en fin de document")
     st = pdf.styles()
     entetes = [z.entete for z in p.zones if z.type_zone != "région"]
-    t = tableau(p, entetes).drop(columns=[COLONNE_POSITION, COLONNE_SOURCE])
+    t = tableau(p, entetes, court=True).drop(columns=[COLONNE_POSITION, COLONNE_SOURCE])
     t[COLONNE_ANNEE] = [fmt.annee(a) if pd.notna(a) else "" for a in t[COLONNE_ANNEE]]
     poids = [2.6, 2.2, *([1.4] * len(entetes)), 0.8]
     largeurs = [page.largeur * x / sum(poids) for x in poids]
@@ -446,6 +446,8 @@ def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None) -
         pdf.paragraphe(p.identite, st.texte),
         pdf.paragraphe("Indicateurs, face au territoire et à ses comparaisons (même année)", st.intertitre),
         pdf.tableau(list(t.columns), t.astype(object).itertuples(index=False), largeurs, style_cellule=st.petit),
+        Spacer(1, 1.5 * mm),
+        *(pdf.paragraphe(r, st.texte) for r in remarques(p)),
         pdf.paragraphe("Colonne « Territoire » : " + p.territoire + ". Chaque ligne compare des valeurs de la même "
                        "année (colonne « Année »). Une valeur absente l'est dans la source (secret statistique, "
                        "commune absente du fichier) : elle n'est ni estimée ni remplacée.", st.petit),
@@ -455,9 +457,8 @@ def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None) -
         morceaux = [l.position or "pas de place (pas de valeur publiée pour la commune)"]
         if l.etendue:
             morceaux.append(f"valeurs des communes : {l.etendue}")
-        if l.raison:
-            morceaux.append(f"raison de l'absence : {l.raison}")
-        elements.append(pdf.paragraphe(f"{l.libelle} ({fmt.annee(l.annee)}) : " + " ; ".join(morceaux) + ".", st.texte))
+        elements += [pdf.paragraphe(f"{l.libelle} ({fmt.annee(l.annee)}) : " + " ; ".join(morceaux) + ".", st.texte),
+                     Spacer(1, 1.2 * mm)]
     elements += [pdf.paragraphe("Fiches du plan", st.intertitre), pdf.paragraphe(p.fiches, st.texte)]
     for id_, titre_fiche in p.fiches_ciblees:
         elements.append(pdf.paragraphe(f"{id_} — {titre_fiche}", st.texte))

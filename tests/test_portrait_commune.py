@@ -212,6 +212,10 @@ def test_page_avec_gevrey_chambertin(brut):
     assert ligne["Territoire"] == fmt.valeur(lire(brut, "niveau_vie_median", "EPCI", 2019)["valeur"], "€")
     assert "fiches du plan portent sur tout le territoire" in contenu
     assert [b.label for b in at.button if "PDF" in b.label] == ["Préparer le PDF (A4)"]
+    at.button(key="portrait_commune_pdf_preparer").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["portrait_commune_pdf_octets"][0] == "21295"
+    assert at.session_state["portrait_commune_pdf_octets"][1].startswith(b"%PDF")
 
 
 def test_page_avec_une_commune_sans_filosofi(brut):

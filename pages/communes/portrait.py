@@ -145,9 +145,9 @@ def afficher() -> None:
     # --- PDF --------------------------------------------------------------------------------------
     if st.button("Préparer le PDF (A4)", icon=":material/picture_as_pdf:", key="portrait_commune_pdf_preparer"):
         with st.spinner("Mise en page du PDF…"):
-            st.session_state["portrait_commune_pdf"] = (code, pc.en_pdf(p, plan.titre_court))
-    if st.session_state.get("portrait_commune_pdf", (None,))[0] == code:
-        st.download_button("Télécharger le PDF", st.session_state["portrait_commune_pdf"][1],
+            st.session_state["portrait_commune_pdf_octets"] = (code, pc.en_pdf(p, plan.titre_court))
+    if st.session_state.get("portrait_commune_pdf_octets", (None,))[0] == code:
+        st.download_button("Télécharger le PDF", st.session_state["portrait_commune_pdf_octets"][1],
                            file_name=f"portrait-{code}.pdf", mime="application/pdf", icon=":material/download:",
                            key="portrait_commune_pdf")
     st.caption("Pour imprimer la page elle-même : menu du navigateur, Imprimer (la colonne de gauche n'est pas imprimée).")
