@@ -77,8 +77,8 @@ st.html("""<style>
 [data-testid='stMain'] .diapo-legende .trait { flex: none; width: 50px; height: 0; }
 [data-testid='stMain'] .diapo-legende .case { flex: none; width: 50px; height: 36px; border: 2px solid #161616; }
 [data-testid='stMain'] .diapo-legende .case.vide { border-style: dashed; background: #fff; }
-[data-testid='stMain'] .diapo-legende p.repere { margin: 18px 0 0 0; font-size: 30px; }
-[data-testid='stMain'] .diapo-communes-manque { font-size: 28px; line-height: 1.3; color: #3A3A3A; margin: 6px 0 0 0; }
+[data-testid='stMain'] .diapo-legende p.repere { margin: 18px 0 0 0; font-size: 32px; }
+[data-testid='stMain'] .diapo-communes-manque { font-size: 32px; line-height: 1.25; color: #3A3A3A; margin: 6px 0 0 0; }
 [data-testid='stMain'] .st-key-diapo-commandes button p { white-space: nowrap; font-size: 20px; }
 [data-testid='stMain'] .st-key-diapo-commandes a p, [data-testid='stMain'] .st-key-diapo-commandes a span { font-size: 20px; }
 [data-testid='stMain'] [data-testid='compteur-diapo'] { font-size: 22px; padding-top: 4px; white-space: nowrap; }
@@ -298,6 +298,9 @@ points = ("<ul class='" + classe_points + "'>" + "".join(f"<li>{ui.echapper(p)}<
 source = f"<p class='diapo-source'>Source : {ui.echapper(d.source)}</p>" if d.source else ""
 manque = f"<p class='diapo-manque'>{ui.echapper(d.manque)}</p>" if d.manque else ""
 reste = HAUTEUR_UTILE - (56 if d.sous_titre else 0) - (48 if d.source else 0) - 56 * len(points and d.points)
+# Carte et communes comparées : la hauteur laissée par le sous-titre, la ligne des communes sans valeur (deux
+# lignes de 32 px) et la source.
+HAUTEUR_COMMUNES = HAUTEUR_UTILE - 64 - 48 - 100 * len(d.points)
 if d.type == "carte":
     montres = eq.filtrer(equipements)  # les équipements comptés (ni postes, ni fermés), comme partout
     quartiers = ui.donnees("quartiers")
@@ -335,7 +338,7 @@ elif d.type == "carte_communes" and d.carte_communes is not None:
     manque_communes = "".join(f"<p class='diapo-communes-manque'>{ui.echapper(p)}</p>" for p in d.points)
     gauche, droite = st.columns([1.9, 1], gap="large")
     with gauche:
-        hauteur_carte = HAUTEUR_UTILE - 56 - 48 - 90 * len(d.points) - 70  # le volet « en tableau » dessous
+        hauteur_carte = HAUTEUR_COMMUNES - 110  # le volet « en tableau » dessous
         st_folium(sc.carte_folium(c, hauteur_px=hauteur_carte), height=hauteur_carte, use_container_width=True,
                   returned_objects=[], key="diapo-carte-communes")
     with droite:
@@ -351,7 +354,7 @@ elif d.type == "carte_communes" and d.carte_communes is not None:
 elif d.type == "communes_comparees" and d.graphique is not None:
     st.markdown(sous_titre, unsafe_allow_html=True)
     manque_communes = "".join(f"<p class='diapo-communes-manque'>{ui.echapper(p)}</p>" for p in d.points)
-    afficher_graphique(d.graphique, HAUTEUR_UTILE - 56 - 48 - 90 * len(d.points))
+    afficher_graphique(d.graphique, HAUTEUR_COMMUNES)
     st.markdown(f"<div class='diapo-corps'>{manque_communes}{source}</div>", unsafe_allow_html=True)
 elif d.chiffres and d.graphique is not None:
     st.markdown(sous_titre, unsafe_allow_html=True)
