@@ -93,8 +93,9 @@ def afficher() -> None:
     st.title(f"Contexte social — {brut(territoire.nom)}")
     st.markdown(
         f"Les données ouvertes pour chacune des {fmt.nombre(len(ui.communes_du_territoire(territoire.id)))} "
-        f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de "
-        f"{brut(cc.et([c.nom for c in territoire.comparaisons]))} publiées par la même source. Une commune "
+        f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de ses territoires "
+        f"de comparaison ({brut(', '.join(c.nom for c in territoire.comparaisons))}) publiées par la même source. "
+        "Une commune "
         "sans valeur publiée (secret statistique) est montrée sans valeur, jamais comme 0 ; une médiane ou une part "
         "ne se moyenne pas entre communes : la page donne l'étendue et la carte.")
 
@@ -180,9 +181,16 @@ def afficher() -> None:
     if compte:  # un compte : le territoire (et la commune choisie) ; les comparaisons sont d'une autre échelle
         serie = serie[serie["type_zone"].isin([territoire.nature, "commune"])]
     if serie["valeur"].notna().any():
-        zones = "du territoire" + ("" if compte else f", de {brut(cc.et(comparaisons))}") + (
-            f" et de {brut(choix_commune[1])}" if choix_commune else "")
-        st.subheader(f"Évolution {zones}")
+        annees_serie = sorted(serie.loc[serie["valeur"].notna(), "annee"].astype(int))
+        st.subheader(f"Évolution, de {annees_serie[0]} à {annees_serie[-1]}")
+        zones = [f"le territoire ({brut(territoire.nom)})"]
+        if not compte:
+            zones.append(f"ses territoires de comparaison ({brut(', '.join(comparaisons))})")
+        if choix_commune:
+            zones.append(f"la commune choisie ({brut(choix_commune[1])})")
+        courants = " Montants en euros courants de chaque année (pas corrigés de l'inflation)." if (
+            "euros courants" in indicateur.precautions.lower()) else ""
+        st.markdown("Une courbe par zone : " + cc.et(zones) + "." + courants)
         if compte and choix_commune:
             for type_zone in (territoire.nature, "commune"):
                 morceau = serie[serie["type_zone"] == type_zone]
@@ -192,7 +200,7 @@ def afficher() -> None:
         trous = cc.phrase_trous(serie)
         st.caption(brut(trous) if trous else "Chaque zone a une valeur chaque année de la série.")
         if compte:
-            st.caption(f"{brut(cc.et(comparaisons)).capitalize()} : pas de courbe pour un compte (autre échelle) ; leurs "
+            st.caption(f"Pas de courbe pour {brut(cc.et(comparaisons))} : un compte d'une autre échelle ; leurs "
                        "valeurs sont dans le tableau de la série.")
         complete = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
         ui.en_tableau(
