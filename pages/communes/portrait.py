@@ -26,11 +26,12 @@ def _choix_de_commune(t) -> None:
         ui.choisir_commune(choix)
         st.rerun()
     social, dico = ui.social_du_territoire(t.id)
-    st.header(f"Les chiffres du territoire {brut(t.nom)}")
+    st.header("Les chiffres du territoire")
+    st.markdown(f"{brut(t.nom_complet)}, en attendant le choix d'une commune :")
     chiffres = pc.chiffres_du_territoire(social, dico, t)
-    st.dataframe(chiffres, hide_index=True, width="stretch", row_height=66, height="content",
+    st.dataframe(chiffres, hide_index=True, width="stretch", row_height=84, height="content",
                  column_config={"Indicateur": st.column_config.TextColumn(width=150),
-                                "Valeur": st.column_config.TextColumn(width=100),
+                                "Valeur": st.column_config.TextColumn(width=125),
                                 "Année": st.column_config.NumberColumn(width=55, format="%d"),
                                 "Source": st.column_config.TextColumn(width="large")})
     st.caption("Chaque valeur est la dernière publiée pour le territoire lui-même, lue dans sa source (jamais "
