@@ -95,8 +95,9 @@ def phrase_territoire_seul(indicateur: Indicateur, annee: int, valeurs: pd.DataF
     comparaisons) et pourquoi les communes n'en ont pas."""
     groupes = raisons_absence(valeurs)
     raison = " ; ".join(groupes) if groupes else "aucune ligne par commune"
-    avec = [r["zone"] for _, r in reperes.iterrows() if pd.notna(r["valeur"])]
-    ou = f" : valeurs de {', '.join(avec)} seulement" if avec else ""
+    avec = [str(r["zone"]) for _, r in reperes.iterrows() if pd.notna(r["valeur"])]
+    ou = (f" ; cette année-là, seul{'es' if len(avec) > 1 else ''} {'les valeurs' if len(avec) > 1 else 'la valeur'} "
+          f"de {et(avec)} {'existent' if len(avec) > 1 else 'existe'}") if avec else " ; ni le territoire ni ses comparaisons non plus"
     return (f"{indicateur.libelle} en {annee} : aucune des {fmt.nombre(len(valeurs))} communes n'a de valeur "
             f"publiée ({raison}){ou}.")
 

@@ -338,3 +338,38 @@ def test_navigateur_carte_graphiques_et_telephone(navigateur, serveur_app, ecran
         page.screenshot(path=str(RESULTATS / f"contexte-communes-{largeur}.png"))
     finally:
         contexte.close()
+
+
+def test_valeurs_du_territoire_seulement_une_ligne(tableau):
+    """Une année où aucune commune n'a de valeur : une ligne le dit, avec la raison et ce qui existe."""
+    social, _ = tableau
+    ind = indicateur(tableau, "niveau_vie_median")
+    masque = (social["type_zone"] == "commune") & (social["indicateur"] == ind.code) & (social["annee"] == 2019)
+    sans_communes = social.copy()
+    sans_communes.loc[masque, "valeur"] = None
+    sans_communes.loc[masque, "statut"] = "secret statistique ou seuil de diffusion"
+    valeurs = cm.valeurs_communes(sans_communes, ind, 2019)
+    assert valeurs["valeur"].isna().all() and len(valeurs) == 55
+    phrase = cc.phrase_territoire_seul(ind, 2019, valeurs, cm.reperes(sans_communes, TERRITOIRE, ind, 2019))
+    assert phrase.startswith("Niveau de vie médian en 2019 : aucune des 55 communes n'a de valeur publiée "
+                             "(secret statistique ou seuil de diffusion)")
+    assert f"seules les valeurs de {TERRITOIRE.nom}, Côte-d'Or" in phrase and "\n" not in phrase
+    assert cc.phrase_couverture(valeurs, ind) == "aucune des 55 communes n'a de valeur publiée"
+
+
+def test_page_sans_valeur_de_commune(dossier_donnees):
+    """Données modifiées : plus aucune commune n'a de niveau de vie médian en 2019. La page le dit en une
+    ligne, sans carte ni barres (rien à y montrer), et garde les valeurs du territoire."""
+    chemin = dossier_donnees / fichier_pack(TERRITOIRE, "social.csv")
+    social = pd.read_csv(chemin, dtype=str, keep_default_na=False)
+    masque = ((social["type_zone"] == "commune") & (social["indicateur"] == "niveau_vie_median")
+              & (social["annee"] == "2019"))
+    social.loc[masque, "valeur"] = ""
+    social.loc[masque, "statut"] = "secret statistique ou seuil de diffusion"
+    social.to_csv(chemin, index=False)
+    at = ouvrir_page("contexte", plan=GEVREY)
+    assert not at.exception and not at.error
+    (ligne,) = [sans_echappement(i.value) for i in at.info if "aucune des 55 communes" in i.value]
+    assert ligne.startswith("Niveau de vie médian en 2019 : aucune des 55 communes n'a de valeur publiée")
+    assert not [t for t in at.subheader if "Carte des communes" in t.value]
+    assert "(le territoire) : 24" in sans_echappement(textes_affiches(at)).replace("**", "")
