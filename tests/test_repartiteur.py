@@ -218,6 +218,8 @@ def nginx_devant(serveur_a: str, serveur_b: str):
 def deux_serveurs_et_nginx(url_postgres, tmp_path_factory):
     """Deux serveurs (commande du README) sur une base PostgreSQL neuve, le même secret des cookies
     (comme compose.yaml), et nginx devant."""
+    if not NGINX.exists():
+        pytest.skip(f"{NGINX} absent : installez le paquet Debian nginx")
     dossier = tmp_path_factory.mktemp("repartiteur")
     with base_postgres_vide(url_postgres, "ctg_repartiteur") as base:
         Stockage(base).creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
