@@ -421,10 +421,41 @@ def carte_de_situation(communes_geo, code: str, largeur: int = 360) -> str:
             f'<title>{escape(titre)}</title>{"".join(formes)}</svg>')
 
 
+def dessin_de_situation(communes_geo, code: str, largeur: float = 200):
+    """La même carte de situation pour le PDF : un dessin reportlab (vectoriel, sans réseau)."""
+    import math
+
+    from reportlab.graphics.shapes import Drawing, Polygon
+    from reportlab.lib import colors
+
+    minx, miny, maxx, maxy = communes_geo.total_bounds
+    k = math.cos(math.radians((miny + maxy) / 2))
+    echelle = largeur / ((maxx - minx) * k)
+    dessin = Drawing(largeur, (maxy - miny) * echelle)
+    choisies = []
+    for c, g in zip(communes_geo["code"].astype(str), communes_geo.geometry):
+        if g is None or g.is_empty:
+            continue
+        if c == str(code):
+            choisies.append(g)
+            continue
+        for poly in getattr(g, "geoms", [g]):
+            points = [v for x, y in poly.exterior.coords for v in ((x - minx) * k * echelle, (y - miny) * echelle)]
+            dessin.add(Polygon(points, fillColor=colors.HexColor(GRIS), strokeColor=colors.HexColor(CONTOUR),
+                               strokeWidth=0.4))
+    for g in choisies:
+        for poly in getattr(g, "geoms", [g]):
+            points = [v for x, y in poly.exterior.coords for v in ((x - minx) * k * echelle, (y - miny) * echelle)]
+            dessin.add(Polygon(points, fillColor=colors.HexColor(COULEUR_COMMUNE), strokeColor=colors.black,
+                               strokeWidth=0.8))
+    return dessin
+
+
 # --- PDF ------------------------------------------------------------------------------------------
-def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None) -> bytes:
-    """Le portrait en PDF A4 : identité, un tableau (Indicateur | Commune | zones | Année), la place de la
-    commune et les précisions, les fiches du plan, les sources en mots."""
+def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None, communes_geo=None) -> bytes:
+    """Le portrait en PDF A4 : identité (et carte de situation si ``communes_geo`` est donné), un tableau
+    (Indicateur | Commune | zones | Année), la place de la commune et les précisions, les fiches du plan, les
+    sources en mots."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Spacer
 
@@ -444,6 +475,10 @@ def en_pdf(p: Portrait, plan_titre: str = "", edite_le: dt.date | None = None) -
                        + (f" ({plan_titre})" if plan_titre else "") + ".", st.petit),
         pdf.paragraphe("La commune", st.intertitre),
         pdf.paragraphe(p.identite, st.texte),
+        *([Spacer(1, 2 * mm), pdf.DessinEnImage(dessin_de_situation(communes_geo, p.code, 150)),
+           pdf.paragraphe(f"En bleu : {p.nom} ; en gris : les autres communes du territoire (contours IGN, "
+                          "Admin Express 2018, simplifiés).", st.petit)]
+          if communes_geo is not None else []),
         pdf.paragraphe("Indicateurs, face au territoire et à ses comparaisons (même année)", st.intertitre),
         pdf.tableau(list(t.columns), t.astype(object).itertuples(index=False), largeurs, style_cellule=st.petit),
         Spacer(1, 1.5 * mm),

@@ -167,8 +167,11 @@ def test_carte_de_situation_svg(social_et_dico):
 def test_pdf_du_portrait(brut, social_et_dico):
     from pypdf import PdfReader
 
+    import geopandas as gpd
+
     p = portrait(social_et_dico, GEVREY_CHAMBERTIN)
-    lecteur = PdfReader(io.BytesIO(pc.en_pdf(p, "CTG Gevrey-Nuits 2023-2026")))
+    communes = gpd.read_file(config.dossier_donnees() / fichier_pack(TERRITOIRE, "communes.geojson"))
+    lecteur = PdfReader(io.BytesIO(pc.en_pdf(p, "CTG Gevrey-Nuits 2023-2026", communes_geo=communes)))
     texte = " ".join(page.extract_text() for page in lecteur.pages).replace("\u00a0", " ").replace("\n", " ")
     assert "Portrait de commune — Gevrey-Chambertin" in texte
     mediane = lire(brut, "niveau_vie_median", "commune", 2019, "21295")["valeur"]
@@ -176,6 +179,7 @@ def test_pdf_du_portrait(brut, social_et_dico):
     assert "2019" in texte and "Sources : INSEE, Filosofi, revenus disponibles" in texte
     assert ".csv" not in texte and "None" not in texte and "nan" not in texte.split()
     assert lecteur.metadata.title == "Portrait de commune — Gevrey-Chambertin"
+    assert "En bleu : Gevrey-Chambertin" in texte  # la carte de situation et sa légende
 
 
 # --- Page (AppTest) ----------------------------------------------------------------------------------

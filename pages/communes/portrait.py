@@ -146,7 +146,8 @@ def afficher() -> None:
     # --- PDF --------------------------------------------------------------------------------------
     if st.button("Préparer le PDF (A4)", icon=":material/picture_as_pdf:", key="portrait_commune_pdf_preparer"):
         with st.spinner("Mise en page du PDF…"):
-            st.session_state["portrait_commune_pdf_octets"] = (code, pc.en_pdf(p, plan.titre_court))
+            octets = pc.en_pdf(p, plan.titre_court, communes_geo=contours[0] if contours else None)
+            st.session_state["portrait_commune_pdf_octets"] = (code, octets)
     if st.session_state.get("portrait_commune_pdf_octets", (None,))[0] == code:
         st.download_button("Télécharger le PDF", st.session_state["portrait_commune_pdf_octets"][1],
                            file_name=f"portrait-{code}.pdf", mime="application/pdf", icon=":material/download:",
