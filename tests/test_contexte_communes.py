@@ -266,7 +266,9 @@ def test_page_commune_choisie_et_chaque_indicateur():
     (barres,) = [d for d in donnees if "choisie" in d.columns]
     assert list(barres.loc[barres["choisie"], "commune"]) == ["Nuits-Saint-Georges"]
     assert any("annee" in d.columns and "Nuits-Saint-Georges" in set(d["zone"]) for d in donnees)  # l'évolution
-    choix = at.selectbox(key="contexte_communes_indicateur")
+    from tests.test_langage_clair import problemes, textes_visibles
+
+    choix, trouves = at.selectbox(key="contexte_communes_indicateur"), []
     for code in choix.options:
         at.selectbox(key="contexte_communes_indicateur").set_value(code).run()
         assert not at.exception and not at.error, code
@@ -274,6 +276,8 @@ def test_page_commune_choisie_et_chaque_indicateur():
         assert "ont une valeur" in texte or "n'a de valeur" in texte, code
         for spec in specs_vega(at):
             assert not fautes_de_format(spec), code
+        trouves += [f"{code} : {p}" for p in problemes(textes_visibles(at._tree))]
+    assert not trouves, "\n".join(dict.fromkeys(trouves))  # ni jargon, ni code, ni « nan », ni anglais
 
 
 # --- Dans un vrai navigateur ------------------------------------------------------------------------
