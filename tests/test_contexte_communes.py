@@ -340,6 +340,16 @@ def test_navigateur_carte_graphiques_et_telephone(navigateur, serveur_app, ecran
         assert bords["textes"] >= 51 and bords["plus_loin"] <= bords["droite"] + 1 <= largeur + 1, bords
         RESULTATS.mkdir(exist_ok=True)
         page.screenshot(path=str(RESULTATS / f"contexte-communes-{largeur}.png"))
+        if largeur > 1000:  # un clic sur une commune de la carte la choisit (adresse et valeurs de référence)
+            cadre_html.scroll_into_view_if_needed()
+            rang = cadre.evaluate("""() => { const ps = [...document.querySelectorAll('path.leaflet-interactive')];
+                let m = 0, k = 0;
+                ps.forEach((p, j) => { const r = p.getBoundingClientRect();
+                    if (r.width * r.height > m && r.width < 400) { m = r.width * r.height; k = j; } });
+                return k; }""")
+            cadre.locator("path.leaflet-interactive").nth(rang).click(force=True)
+            expect(page.get_by_text("(commune choisie)")).to_be_visible(timeout=30_000)
+            assert re.search(r"[?&]commune=21\d{3}", page.url), page.url
     finally:
         contexte.close()
 
@@ -377,3 +387,10 @@ def test_page_sans_valeur_de_commune(dossier_donnees):
     assert ligne.startswith("Niveau de vie médian en 2019 : aucune des 55 communes n'a de valeur publiée")
     assert not [t for t in at.subheader if "Carte des communes" in t.value]
     assert "(le territoire) : 24" in sans_echappement(textes_affiches(at)).replace("**", "")
+
+
+def test_commune_sous_un_clic(contours):
+    communes_geo, _ = contours
+    nuits = communes_geo[communes_geo["code"] == "21464"].geometry.iloc[0].representative_point()
+    assert cc.commune_contenant(nuits.x, nuits.y, communes_geo) == "21464"
+    assert cc.commune_contenant(2.35, 48.85, communes_geo) is None  # Paris : hors du territoire
