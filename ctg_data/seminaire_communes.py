@@ -379,7 +379,12 @@ def dessin_barres(g, largeur: float, hauteur: float, taille: float = 15):
     d = g.donnees
     petit = max(7.0, min(taille * 0.7, 0.8 * (largeur - 5 * taille) / max(len(d), 1)))
     bas = max(stringWidth(pdf.imprimable(n), police, petit) for n in d["Commune"]) + 8
-    x0, x1, y0, y1 = 4.6 * taille, largeur - 6, bas, hauteur - (2 + 1.3 * len(g.reperes)) * taille
+    # Légende des repères sur une ligne si elle tient, sinon une ligne par repère.
+    ordre = sorted(g.reperes, key=lambda r: -r[1])
+    largeurs = [2.8 * taille + stringWidth(pdf.imprimable(t), gras, taille) + 2 * taille for t, _ in ordre]
+    une_ligne = sum(largeurs) <= largeur - 4.6 * taille
+    lignes_legende = (1 if une_ligne else len(g.reperes)) if g.reperes else 0
+    x0, x1, y0, y1 = 4.6 * taille, largeur - 6, bas, hauteur - (2 + 1.3 * lignes_legende) * taille
     maximum = max([float(d["Valeur"].max()), *[v for _, v in g.reperes]])
     pas = _pas(maximum, 5)
     vmax = math.ceil(maximum / pas) * pas
@@ -406,13 +411,14 @@ def dessin_barres(g, largeur: float, hauteur: float, taille: float = 15):
         dessin.add(etiquette)
     # Lignes de repère, nommées dans une légende au-dessus du graphique (leur texte ne cache aucune barre).
     x = x0
-    for k, (texte, valeur) in enumerate(sorted(g.reperes, key=lambda r: -r[1])):
+    for k, (texte, valeur) in enumerate(ordre):
         couleur = colors.HexColor(COULEUR_REPERES[k % len(COULEUR_REPERES)])
         y = y_de(valeur)
         dessin.add(Line(x0, y, x1, y, strokeColor=couleur, strokeWidth=2.5, strokeDashArray=[8, 4]))
-        ty = hauteur - (k + 1) * taille * 1.3
+        ty = hauteur - (1 if une_ligne else k + 1) * taille * 1.3
         dessin.add(Line(x, ty + taille * 0.35, x + 2.4 * taille, ty + taille * 0.35, strokeColor=couleur, strokeWidth=2.5,
                         strokeDashArray=[8, 4]))
         dessin.add(String(x + 2.8 * taille, ty, pdf.imprimable(texte), fontName=gras, fontSize=taille, fillColor=couleur))
+        x += largeurs[k] if une_ligne else 0
     return dessin
 
