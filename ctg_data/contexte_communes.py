@@ -162,6 +162,21 @@ def traits_de_reference(reperes: pd.DataFrame, types_zone: tuple[str, ...]) -> p
                          "etiquette": [f"{z} : {t}" for z, t in zip(r["zone"], r["texte"])]}).reset_index(drop=True)
 
 
+def phrase_traits(reperes: pd.DataFrame, types_zone: tuple[str, ...], annee: int) -> str:
+    """Sous les barres : la valeur de chaque trait vertical, ou pourquoi une zone n'a pas de trait."""
+    morceaux = []
+    for _, r in reperes[reperes["type_zone"].isin(types_zone)].iterrows():
+        if pd.notna(r["valeur"]):
+            morceaux.append(f"{r['zone']} : {r['texte']} en {annee}")
+        else:
+            raison = r["statut"] if isinstance(r["statut"], str) and r["statut"] else r["raison"]
+            morceaux.append(f"{r['zone']} : pas de trait, pas de valeur publiée en {annee} ({raison})")
+    if not morceaux:
+        return f"Pas de trait : ni le territoire ni le département n'ont de valeur en {annee} dans les données chargées."
+    return ("Traits verticaux : " + " ; ".join(morceaux)
+            + " (même source que les communes, publiée pour la zone entière, jamais calculée à partir des communes).")
+
+
 def serie_complete(serie: pd.DataFrame, annees: tuple[int, ...]) -> pd.DataFrame:
     """La série (``communes.serie``) avec une ligne vide pour chaque année de l'indicateur où une zone n'a
     pas de ligne : la courbe s'interrompt (trou) au lieu de relier deux années éloignées."""

@@ -394,3 +394,17 @@ def test_commune_sous_un_clic(contours):
     nuits = communes_geo[communes_geo["code"] == "21464"].geometry.iloc[0].representative_point()
     assert cc.commune_contenant(nuits.x, nuits.y, communes_geo) == "21464"
     assert cc.commune_contenant(2.35, 48.85, communes_geo) is None  # Paris : hors du territoire
+
+
+def test_traits_des_barres_disent_une_absence(tableau):
+    social, _ = tableau
+    ind = indicateur(tableau, "niveau_vie_median")
+    types = (TERRITOIRE.nature, "département")
+    # 2014 : l'EPCI n'est pas dans le fichier (géographie d'avant 2017) : pas de trait, et la raison
+    reperes = cm.reperes(social, TERRITOIRE, ind, 2014)
+    assert list(cc.traits_de_reference(reperes, types)["zone"]) == ["Côte-d'Or"]
+    phrase = cc.phrase_traits(reperes, types, 2014)
+    assert f"{TERRITOIRE.nom} : pas de trait, pas de valeur publiée en 2014 (EPCI absent du fichier" in phrase
+    reperes = cm.reperes(social, TERRITOIRE, ind, 2019)
+    assert list(cc.traits_de_reference(reperes, types)["zone"]) == [TERRITOIRE.nom, "Côte-d'Or"]
+    assert f"{TERRITOIRE.nom} : {reperes.iloc[0]['texte']} en 2019" in cc.phrase_traits(reperes, types, 2019)

@@ -174,13 +174,11 @@ def afficher() -> None:
         st.subheader(f"Les communes, de la plus haute à la plus basse valeur — {annee}")
         graphique, traits = _graphique_barres(alt, valeurs, reperes, indicateur, territoire, code_choisi, compte)
         st.altair_chart(graphique, width="stretch")
-        if not traits.empty:
-            st.caption("Traits verticaux : " + " ; ".join(
-                f"{brut(z)} {brut(t)} en {annee}" for z, t in zip(traits["zone"], traits["texte"]))
-                + " (source : la même que les communes, à l'échelle de la zone).")
-        elif compte:
+        if compte:
             st.caption(f"Pas de trait du territoire ni de {brut(departement)} : leurs comptes ne sont pas à l'échelle "
                        "d'une commune (voir les valeurs de référence plus haut).")
+        else:
+            st.caption(brut(cc.phrase_traits(reperes, (territoire.nature, "département"), annee)))
         sans = cc.phrase_sans_valeur(valeurs, annee)
         if sans:
             st.caption(brut(sans))
