@@ -14,6 +14,13 @@ from pages import ui
 brut = ui.nom_brut  # noms et textes venus des données : affichés tels quels, jamais lus comme du Markdown
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _portrait(empreinte: tuple, id_territoire: str, commune: tuple[str, str], id_plan: str, _t, _social, _dico,
+              _fiches) -> pc.Portrait:
+    """Le portrait d'une commune, calculé une fois par commune et par version des fichiers (``empreinte``)."""
+    return pc.portrait(_social, _dico, _t, commune, _fiches)
+
+
 def _choix_de_commune(t) -> None:
     """Sans commune choisie : une ligne d'invitation, le choix, et les chiffres du territoire lui-même."""
     communes = ui.communes_du_territoire(t.id)
@@ -75,11 +82,12 @@ def afficher() -> None:
     st.title(f"Portrait de commune — {brut(nom)}")
     social, dico = ui.social_du_territoire(t.id)
     plan = ui.plan()
-    p = pc.portrait(social, dico, t, commune, plan.fiches)
+    p = _portrait(ui.empreinte_fichiers(), t.id, commune, plan.id, t, social, dico, plan.fiches)
 
     st.markdown(brut(p.identite))
-    gauche, droite = st.columns([2, 3])
-    with gauche:
+    # Les chiffres d'abord (sur un téléphone, ils viennent avant la carte), la carte de situation à droite.
+    gauche, droite = st.columns([3, 2])
+    with droite:
         contours = ui.contours_du_territoire(t.id)
         if contours is None:
             st.caption("Pas de carte de situation : les contours des communes ne sont pas chargés.")
@@ -87,7 +95,7 @@ def afficher() -> None:
             st.image(pc.carte_de_situation(contours[0], code), width=280)
             st.caption(f"En bleu : {brut(nom)} ; en gris : les autres communes du territoire. Contours : IGN, "
                        "Admin Express 2018 (simplifiés).")
-    with droite:
+    with gauche:
         _cartes(p, [c.code for c in t.chiffres_cles])
 
     # --- Indicateurs ------------------------------------------------------------------------------
