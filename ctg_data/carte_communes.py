@@ -20,6 +20,7 @@ position est compté et listé, jamais placé à un point deviné.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import folium
@@ -78,15 +79,32 @@ def _nombre_a_virgule(valeur):
     return valeur
 
 
+def _cle(texte: str) -> str:
+    """Un nom de commune comparé sans tenir compte des majuscules, des accents ni des espaces en trop."""
+    sans_accents = unicodedata.normalize("NFKD", str(texte)).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s'’-]+", " ", sans_accents).strip().casefold()
+
+
+def codes_des_communes(communes: pd.DataFrame) -> dict[str, str]:
+    """Ce qu'on peut écrire dans la colonne « commune » (code INSEE, ou nom sans tenir compte des majuscules
+    ni des accents) -> code INSEE de la commune du territoire."""
+    codes = {}
+    for code, nom in zip(communes["code"].astype(str), communes["nom"].astype(str)):
+        codes[_cle(nom)] = code
+    codes.update({_cle(c): c for c in communes["code"].astype(str)})
+    return codes
+
+
 def lire_equipements(contenu: bytes, nom: str, communes: pd.DataFrame,
                      contour: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Le fichier des équipements (CSV séparé par « ; », « , » ou une tabulation, ou classeur XLSX :
-    première feuille), validé : schéma ``EQUIPEMENTS_TERRITOIRE`` (catégorie connue, source dite…), code
-    INSEE d'une commune du territoire (``communes`` : colonnes code, nom), latitude et longitude données
-    ensemble et dans le territoire (``contour``). Toute erreur : ``ErreurDonnees`` en français, avec le
-    numéro de ligne du fichier ouvert dans un tableur et la colonne.
+    première feuille), validé : schéma ``EQUIPEMENTS_TERRITOIRE`` (catégorie connue, source dite…),
+    commune du territoire (``communes`` : colonnes code, nom ; la cellule donne son nom ou son code INSEE),
+    latitude et longitude données ensemble et dans le territoire (``contour``). Toute erreur :
+    ``ErreurDonnees`` en français, avec le numéro de ligne du fichier ouvert dans un tableur et la colonne.
 
-    Renvoie une ligne par équipement, avec ``commune`` (nom) et ``ligne`` (numéro dans le fichier)."""
+    Renvoie une ligne par équipement : nom, categorie, adresse, code_commune (code INSEE), commune (nom
+    officiel), lat, lon, capacite, source, note, ligne (numéro dans le fichier)."""
     from .saisie import lire_fichier  # même lecture que l'import de la saisie (encodages, séparateurs, XLSX)
 
     brut = lire_fichier(contenu, nom)
@@ -95,11 +113,15 @@ def lire_equipements(contenu: bytes, nom: str, communes: pd.DataFrame,
     df = df.map(lambda v: pd.NA if v is None or (isinstance(v, str) and not v.strip()) else v)
     garder = [i for i in range(len(df)) if not df.iloc[i].isna().all()]  # lignes entièrement vides : ignorées
     df, numeros = df.iloc[garder].reset_index(drop=True), [numeros[i] for i in garder]
-    for colonne in ("lat", "lon", "capacite"):
+    for colonne in ("latitude", "longitude", "capacite"):
         if colonne in df.columns:
             df[colonne] = df[colonne].map(_nombre_a_virgule)
     df = df.astype(object)
-    problemes = _controles_du_territoire(df, numeros, communes, contour)
+    for colonne in df.columns:  # texte : le type « str » de pandas (cellule vide manquante), comme lire_csv
+        if colonne not in ("latitude", "longitude", "capacite"):
+            df[colonne] = df[colonne].astype(str)
+    codes = codes_des_communes(communes)
+    problemes = _controles_du_territoire(df, numeros, codes, contour)
     try:
         valide = EQUIPEMENTS_TERRITOIRE.validate(df, lazy=True)
     except pa.errors.SchemaErrors as e:  # traduit en français, cellule par cellule ; ligne : celle du fichier
@@ -111,49 +133,50 @@ def lire_equipements(contenu: bytes, nom: str, communes: pd.DataFrame,
     for colonne in COLONNES:
         if colonne not in valide.columns:
             valide[colonne] = pd.NA
-    valide = valide[COLONNES].copy()
-    valide["lat"] = pd.to_numeric(valide["lat"], errors="coerce")
-    valide["lon"] = pd.to_numeric(valide["lon"], errors="coerce")
-    valide["capacite"] = valide["capacite"].astype("Int64")
     noms = dict(zip(communes["code"].astype(str), communes["nom"]))
-    valide["commune"] = valide["code_commune"].astype(str).map(noms)
-    valide["ligne"] = numeros
-    return valide.reset_index(drop=True)
+    code_commune = [codes[_cle(v)] for v in valide["commune"]]
+    sortie = pd.DataFrame({
+        "nom": valide["nom"].values, "categorie": valide["categorie"].values, "adresse": valide["adresse"].values,
+        "code_commune": code_commune, "commune": [noms[c] for c in code_commune],
+        "lat": pd.to_numeric(valide["latitude"], errors="coerce").values,
+        "lon": pd.to_numeric(valide["longitude"], errors="coerce").values,
+        "capacite": valide["capacite"].astype("Int64").values, "source": valide["source"].values,
+        "note": valide["note"].values, "ligne": numeros,
+    })
+    return sortie
 
 
-def _controles_du_territoire(df: pd.DataFrame, numeros: list[int], communes: pd.DataFrame,
+def _controles_du_territoire(df: pd.DataFrame, numeros: list[int], codes: dict[str, str],
                              contour: gpd.GeoDataFrame | None) -> list[Probleme]:
-    """Ce que le schéma ne sait pas vérifier seul : le code INSEE est celui d'une commune du territoire,
-    latitude et longitude vont ensemble et tombent dans le territoire. Une cellule au mauvais format est
+    """Ce que le schéma ne sait pas vérifier seul : la commune est une commune du territoire, latitude et
+    longitude vont ensemble et tombent dans le territoire. Une cellule vide ou au mauvais format est
     laissée au schéma (un seul message par cellule)."""
-    noms = set(communes["code"].astype(str))
     bornes = None
     if contour is not None and not contour.empty:
         ouest, sud, est, nord = contour.total_bounds
         bornes = (sud - MARGE_DEGRES, nord + MARGE_DEGRES, ouest - MARGE_DEGRES, est + MARGE_DEGRES)
     vide = pd.Series(pd.NA, index=df.index, dtype=object)
-    codes = df["code_commune"] if "code_commune" in df.columns else vide
-    lats = pd.to_numeric(df["lat"] if "lat" in df.columns else vide, errors="coerce")
-    lons = pd.to_numeric(df["lon"] if "lon" in df.columns else vide, errors="coerce")
-    lats_brutes = df["lat"] if "lat" in df.columns else vide
-    lons_brutes = df["lon"] if "lon" in df.columns else vide
+    communes = df["commune"] if "commune" in df.columns else vide
+    lats_brutes = df["latitude"] if "latitude" in df.columns else vide
+    lons_brutes = df["longitude"] if "longitude" in df.columns else vide
+    lats, lons = pd.to_numeric(lats_brutes, errors="coerce"), pd.to_numeric(lons_brutes, errors="coerce")
     problemes = []
     for i, numero in enumerate(numeros):
-        code = codes.iloc[i]
-        if isinstance(code, str) and re.fullmatch(r"\d{5}|2[AB]\d{3}", code) and code not in noms:
-            problemes.append(Probleme(f"« {code} » n'est pas le code INSEE d'une commune du territoire (liste des "
-                                      "communes et de leurs codes sous la carte)", ligne=numero, colonne="code_commune"))
+        commune = communes.iloc[i]
+        if isinstance(commune, str) and _cle(commune) not in codes:
+            problemes.append(Probleme(f"« {commune} » n'est ni le nom ni le code INSEE d'une commune du territoire "
+                                      "(liste des communes sous la carte)", ligne=numero, colonne="commune"))
         lat_vide, lon_vide = pd.isna(lats_brutes.iloc[i]), pd.isna(lons_brutes.iloc[i])
         if lat_vide != lon_vide:
             problemes.append(Probleme("latitude et longitude vont ensemble : remplissez les deux, ou aucune "
                                       "(l'équipement est alors listé sans être placé)", ligne=numero,
-                                      colonne="lat" if lat_vide else "lon"))
+                                      colonne="latitude" if lat_vide else "longitude"))
         elif bornes is not None and not pd.isna(lats.iloc[i]) and not pd.isna(lons.iloc[i]):
             lat, lon = float(lats.iloc[i]), float(lons.iloc[i])
             if not (bornes[0] <= lat <= bornes[1] and bornes[2] <= lon <= bornes[3]):
                 problemes.append(Probleme(
                     f"position {fmt.nombre(lat, 5)} ; {fmt.nombre(lon, 5)} hors du territoire (latitude et longitude "
-                    "inversées ?)", ligne=numero, colonne="lat"))
+                    "inversées ?)", ligne=numero, colonne="latitude"))
     return problemes
 
 
@@ -207,14 +230,14 @@ def modele_xlsx() -> bytes:
 
 def tableau_communes(communes: pd.DataFrame, equipements: pd.DataFrame | None = None) -> pd.DataFrame:
     """Une ligne par commune (nom, code INSEE), triée par nom ; avec un fichier d'équipements, leur
-    nombre dans la commune et combien sont placés sur la carte."""
+    nombre dans la commune et combien sont placés sur la carte (« Sur la carte »)."""
     tableau = pd.DataFrame({"Commune": communes["nom"].astype(str).values,
                             "Code INSEE": communes["code"].astype(str).values})
     if equipements is not None:
         codes = equipements["code_commune"].astype(str)
         places = equipements["lat"].notna()
         tableau["Équipements"] = [int((codes == c).sum()) for c in tableau["Code INSEE"]]
-        tableau["dont placés sur la carte"] = [int(((codes == c) & places).sum()) for c in tableau["Code INSEE"]]
+        tableau["Sur la carte"] = [int(((codes == c) & places).sum()) for c in tableau["Code INSEE"]]
     return tableau.sort_values("Commune", key=lambda s: s.str.normalize("NFKD")).reset_index(drop=True)
 
 
@@ -251,13 +274,15 @@ class CoucheCommunes(folium.map.Layer):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function (d, carte) {
   var groupe = L.featureGroup(), noms = [];
+  // Les noms sous les équipements (volet des marqueurs : 600), au-dessus des contours (400).
+  if (!carte.getPane("ctgNoms")) { carte.createPane("ctgNoms").style.zIndex = 450; }
   var contours = L.geoJSON(d, {
     style: function (f) { return f.properties._style; },
     onEachFeature: function (f, layer) {
       layer.bindTooltip(window.ctgEsc(f.properties.nom), {sticky: true});
       // Hors du parcours au clavier : le tableau des communes, sous la carte, en donne le contenu.
       layer.on("add", function () { var e = layer.getElement && layer.getElement(); if (e) { e.setAttribute("tabindex", "-1"); } });
-      var nom = L.marker(f.properties._etiquette, {interactive: false, keyboard: false, icon: L.divIcon({
+      var nom = L.marker(f.properties._etiquette, {interactive: false, keyboard: false, pane: "ctgNoms", icon: L.divIcon({
         className: "ctg-nom-commune", iconSize: null, html: "<span>" + window.ctgEsc(f.properties.nom) + "</span>"})});
       nom._ctgContour = layer;
       noms.push(nom);
@@ -266,7 +291,11 @@ var {{ this.get_name() }} = (function (d, carte) {
   noms.forEach(function (n) { n.addTo(groupe); });
   var ajuster = function () {
     if (!carte._loaded || !carte.hasLayer(groupe)) { return; }
-    var places = [], items = [];
+    // Feuille de style de Leaflet pas encore appliquée (elle arrive parfois après la carte) : les noms
+    // seraient mal mesurés ; on reprend un peu plus tard.
+    var premier = noms.length && noms[0]._icon;
+    if (premier && getComputedStyle(premier).position !== "absolute") { setTimeout(ajuster, 200); return; }
+    var places = [], items = [], cadre = carte.getContainer().getBoundingClientRect();
     noms.forEach(function (n) {
       var e = n._icon && n._icon.firstChild;
       if (!e) { return; }
@@ -278,7 +307,9 @@ var {{ this.get_name() }} = (function (d, carte) {
     items.sort(function (p, q) { return q.l * q.h - p.l * p.h; });
     items.forEach(function (it) {
       var r = it.e.getBoundingClientRect();
-      var tient = r.width <= 0.9 * it.l && r.height <= 0.6 * it.h;
+      // Dans sa commune à ce zoom, et entier dans le cadre de la carte (jamais coupé par un bord).
+      var tient = r.width <= 0.9 * it.l && r.height <= 0.6 * it.h && r.left >= cadre.left + 2
+        && r.right <= cadre.right - 2 && r.top >= cadre.top + 2 && r.bottom <= cadre.bottom - 2;
       for (var i = 0; tient && i < places.length; i++) {
         var p = places[i];
         if (!(r.right + 3 < p.left || r.left > p.right + 3 || r.bottom + 1 < p.top || r.top > p.bottom + 1)) { tient = false; }
@@ -290,6 +321,10 @@ var {{ this.get_name() }} = (function (d, carte) {
   carte.on("zoomend moveend resize", function () { setTimeout(ajuster, 0); });
   groupe.on("add", function () { setTimeout(ajuster, 0); });
   carte.whenReady(function () { setTimeout(ajuster, 0); });
+  // La feuille de style de Leaflet et les polices peuvent arriver après le premier placement : les noms
+  // sont alors mesurés de nouveau (sinon un nom mal mesuré resterait masqué).
+  window.addEventListener("load", function () { setTimeout(ajuster, 0); });
+  if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { setTimeout(ajuster, 0); }); }
   return groupe;
 })({{ this.donnees }}, {{ this._parent.get_name() }}).addTo({{ this._parent.get_name() }});
 {% endmacro %}
@@ -307,6 +342,22 @@ var {{ this.get_name() }} = (function (d, carte) {
                 "_style": {"color": COULEUR_COMMUNE, "weight": 1.2, "fillColor": COULEUR_SELECTION, "fillOpacity": 0.03},
             }})
         self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
+
+
+class EchelleMetrique(MacroElement):
+    """L'échelle de la carte en kilomètres et mètres seulement (celle de Leaflet ajoute miles et pieds)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "EchelleMetrique"
 
 
 class CoucheContour(folium.map.Layer):
@@ -360,6 +411,7 @@ var {{ this.get_name() }} = L.geoJSON({{ this.donnees }}, {
         self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
 
 
+PAS_DE_FICHIER = "Pas encore de fichier des équipements pour ce territoire"
 NOM_COUCHE_VIDE = "Équipements : pas encore de fichier (couche vide)"
 NOM_COUCHE_REFUSEE = "Équipements : fichier refusé (couche vide)"
 NOM_COUCHE_SANS_POSITION = "Équipements : aucun n'a de position (couche vide)"
@@ -426,6 +478,8 @@ def carte_de_base(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame, *, cate
     territoire ; ni commune choisie, ni équipements, ni liste des couches. Il ne dépend que des données :
     la page le construit une fois et l'envoie identique à chaque exécution (le cadre n'est pas rechargé)."""
     carte = carte_vide(hauteur_px)
+    carte.control_scale = False
+    EchelleMetrique().add_to(carte)
     centre = contour.geometry.union_all().centroid if not contour.empty else communes.geometry.union_all().centroid
     carte.location = [round(centre.y, 5), round(centre.x, 5)]
     carte.options["zoom"] = 10

@@ -228,11 +228,10 @@ EQUIPEMENTS_POSITIONS = pa.DataFrameSchema(
 # Équipements d'un territoire décrit par ses communes (une intercommunalité qui a ses données dérivées) :
 # le fichier que l'équipe remplit à partir du modèle de la page Carte, range dans le dossier du territoire
 # (data/territoires/donnees/<id>/) et déclare dans data/territoires/<id>.yaml (« equipements: … »). Lu par
-# ``ctg_data.carte_communes.charger_equipements`` (qui vérifie en plus que la commune est une commune du
-# territoire et que la position est entière et dans le territoire). ``title`` et ``description`` de chaque
-# colonne : le mode d'emploi du modèle téléchargeable (une seule définition).
-_CODE_INSEE = motif(r"^(?:\d{5}|2[AB]\d{3})$", "code INSEE de la commune, 5 caractères, par ex. 21295")
-
+# ``ctg_data.carte_communes.charger_equipements`` (qui vérifie en plus que la commune, nom ou code INSEE, est
+# une commune du territoire et que la position est entière et dans le territoire). Noms de colonnes en mots
+# simples, sans code : le modèle est ouvert par un lecteur dans son tableur. ``title`` et ``description`` de
+# chaque colonne : le mode d'emploi du modèle téléchargeable (une seule définition).
 EQUIPEMENTS_TERRITOIRE = pa.DataFrameSchema(
     {
         "nom": pa.Column(str, title="Nom", description="Nom de l'équipement ou du service, tel qu'on le connaît "
@@ -242,17 +241,19 @@ EQUIPEMENTS_TERRITOIRE = pa.DataFrameSchema(
                                "liste des catégories (obligatoire)."),
         "adresse": pa.Column(str, nullable=True, required=False, title="Adresse",
                              description="Numéro et rue (facultatif)."),
-        "code_commune": pa.Column(str, checks=_CODE_INSEE, title="Code INSEE de la commune",
-                                  description="Code INSEE de la commune où se trouve l'équipement, une commune du "
-                                  "territoire (obligatoire ; la liste des communes et de leurs codes se "
-                                  "télécharge sous la carte)."),
-        "lat": pa.Column(float, nullable=True, coerce=True, required=False,
-                         checks=pa.Check.in_range(-90, 90, error="latitude hors de -90 à 90"), title="Latitude",
-                         description="Latitude en degrés décimaux, par ex. 47,2276 (facultative, avec la longitude ; "
-                         "sans position, l'équipement est compté et listé sous la carte, jamais placé au hasard)."),
-        "lon": pa.Column(float, nullable=True, coerce=True, required=False,
-                         checks=pa.Check.in_range(-180, 180, error="longitude hors de -180 à 180"), title="Longitude",
-                         description="Longitude en degrés décimaux, par ex. 4,9713 (facultative, avec la latitude)."),
+        "commune": pa.Column(str, title="Commune",
+                             description="Nom de la commune où se trouve l'équipement, écrit comme dans la liste des "
+                             "communes du territoire, ou son code INSEE, par ex. 21295 (obligatoire ; la liste se "
+                             "télécharge sous la carte)."),
+        "latitude": pa.Column(float, nullable=True, coerce=True, required=False,
+                              checks=pa.Check.in_range(-90, 90, error="latitude hors de -90 à 90"), title="Latitude",
+                              description="Latitude en degrés décimaux, par ex. 47,2276 (facultative, avec la "
+                              "longitude ; sans position, l'équipement est compté et listé sous la carte, jamais "
+                              "placé au hasard)."),
+        "longitude": pa.Column(float, nullable=True, coerce=True, required=False,
+                               checks=pa.Check.in_range(-180, 180, error="longitude hors de -180 à 180"),
+                               title="Longitude", description="Longitude en degrés décimaux, par ex. 4,9713 "
+                               "(facultative, avec la latitude)."),
         "capacite": pa.Column("Int64", nullable=True, coerce=True, required=False,
                               checks=pa.Check.ge(0, error="une capacité ne peut pas être négative"),
                               title="Capacité (places)", description="Nombre de places, nombre entier (facultatif)."),

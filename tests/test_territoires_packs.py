@@ -243,7 +243,10 @@ def test_autres_pages_avec_une_commune_choisie(page):
     code, nom, _ = _commune(social_du_pack(gevrey), publiee=True)
     at = ouvrir_page(page, plan=GEVREY, commune=code)
     assert not at.exception and not at.error
-    if page == "contexte":  # le contexte social des communes (pages/communes/contexte.py) nomme la commune choisie
+    if page == "carte":  # la carte des communes (pages/communes/carte.py) montre la commune choisie
+        assert any(nom in sans_echappement(t.value) for t in at.title)
+        assert not any("n'a pas encore la carte" in i.value for i in at.info)
+    elif page == "contexte":  # le contexte social des communes (pages/communes/contexte.py) nomme la commune choisie
         assert any(f"{nom}** (commune choisie)" in sans_echappement(m.value) for m in at.markdown)
         assert not any("n'a pas encore la carte" in i.value for i in at.info)
     elif page == "portrait":  # le portrait de la commune choisie (pages/communes/portrait.py)

@@ -50,18 +50,22 @@ def afficher() -> None:
     dossier = config.dossier_donnees()
     empreinte = catalogue.empreinte(dossier)
 
-    st.title(f"Carte — {ui.nom_brut(choisie[1])} ({ui.nom_brut(t.nom)})" if choisie else f"Carte — {ui.nom_brut(t.nom)}")
+    st.title(f"Carte — {ui.nom_brut(choisie[1])}" if choisie else f"Carte — {ui.nom_brut(t.nom)}")
+    if choisie:
+        st.caption(f"Commune {ui.nom_brut(choisie[1])} (code INSEE {choisie[0]}), une des {fmt.nombre(len(communes))} "
+                   f"communes du territoire {ui.nom_brut(t.nom)}, soulignée sur la carte.")
     equipements, erreur = _equipements(str(dossier), empreinte, t.id) if t.equipements else (None, None)
 
     if equipements is not None:
         places = equipements[equipements["lat"].notna()]
         dans = equipements[equipements["code_commune"] == code_choisi] if code_choisi else equipements
         ou = f"dans la commune {ui.nom_brut(choisie[1])}" if choisie else f"dans {ui.nom_brut(t.tout_en_phrase)}"
+        n_sans = len(equipements) - len(places)
+        detail = (f"{fmt.nombre(len(places))} placé{'s' if len(places) > 1 else ''} sur la carte, {fmt.nombre(n_sans)} "
+                  f"sans position, listé{'s' if n_sans > 1 else ''} sous la carte (jamais placé à un point deviné)")
         st.caption(
-            f"{fmt.nombre(len(dans))} équipement{'s' if len(dans) > 1 else ''} {ou} ; sur tout le territoire, "
-            f"{fmt.nombre(len(places))} placé{'s' if len(places) > 1 else ''} sur la carte et "
-            f"{fmt.nombre(len(equipements) - len(places))} sans position, listé{'s' if len(equipements) - len(places) > 1 else ''} "
-            "sous la carte (jamais placé au hasard). Source : "
+            f"{fmt.nombre(len(dans))} équipement{'s' if len(dans) > 1 else ''} {ou}"
+            + (f" ; sur tout le territoire, {detail}" if choisie else f" : {detail}") + ". Source : "
             + " ; ".join(ui.nom_brut(s) for s in cc.sources_equipements(equipements)) + "."
             if len(equipements) else "Le fichier des équipements du territoire n'a encore aucune ligne.")
     elif erreur is not None:
@@ -97,7 +101,8 @@ def afficher() -> None:
     )
 
     if equipements is None and erreur is None:
-        st.markdown(ui.nom_brut(cc.phrase_declaration(t)))
+        st.markdown(f"**{cc.PAS_DE_FICHIER}** : la couche « Équipements » de la carte est vide. Pour les ajouter, "
+                    "remplissez le modèle ci-dessous ; où le ranger et comment le déclarer : « Détail technique ».")
         m1, m2 = st.columns(2)
         m1.download_button("Modèle à remplir (CSV)", cc.modele_csv, file_name=f"equipements-{t.id}-modele.csv",
                            mime="text/csv", icon=":material/download:", key="carte_modele_csv",
@@ -107,6 +112,8 @@ def afficher() -> None:
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", key="carte_modele_xlsx",
                            help="Première feuille à remplir ; les suivantes expliquent chaque colonne et les catégories admises.")
+        with st.expander("Détail technique : ajouter le fichier des équipements", icon=":material/build:"):
+            st.markdown(ui.nom_brut(cc.phrase_declaration(t)))
 
     if equipements is not None and len(equipements):
         sans = equipements[equipements["lat"].isna()]
@@ -116,18 +123,26 @@ def afficher() -> None:
                 st.dataframe(_lisibles(sans), hide_index=True)
         with st.expander(f"Les {fmt.nombre(len(equipements))} équipements du fichier, en tableau", icon=":material/table_view:"):
             st.dataframe(_lisibles(equipements), hide_index=True)
-            ui.telechargements(equipements.drop(columns=["ligne"]), f"equipements-{t.id}", cle="carte-equipements")
+            ui.telechargements(_lisibles(equipements, positions=True), f"equipements-{t.id}", cle="carte-equipements")
 
     st.subheader("Les communes du territoire")
     tableau = cc.tableau_communes(pd.DataFrame(communes.drop(columns="geometry")), equipements)
-    st.dataframe(tableau, hide_index=True)
+    # À l'écran, sans le code INSEE quand il y a des équipements (la colonne « commune » du fichier accepte
+    # le nom) : le tableau tient dans la largeur d'un téléphone ; le fichier téléchargé garde le code.
+    st.dataframe(tableau.drop(columns="Code INSEE") if equipements is not None else tableau, hide_index=True)
     ui.telechargements(tableau, f"communes-{t.id}", jeu=jeu_communes, cle="carte-communes")
 
 
-def _lisibles(equipements: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+def _lisibles(equipements: pd.DataFrame, positions: bool = False) -> pd.DataFrame:
+    """Les équipements pour un lecteur : en-têtes et catégories en mots, cellule vide nommée."""
+    tableau = pd.DataFrame({
         "Nom": equipements["nom"], "Catégorie": equipements["categorie"].map(CATEGORIES_EQUIPEMENTS),
-        "Commune": equipements["commune"], "Adresse": equipements["adresse"].fillna("non précisée"),
+        "Commune": equipements["commune"], "Code INSEE": equipements["code_commune"],
+        "Adresse": equipements["adresse"].fillna("non précisée"),
         "Capacité (places)": [fmt.nombre(int(c)) if not pd.isna(c) else "non précisée" for c in equipements["capacite"]],
-        "Source": equipements["source"],
+        "Source": equipements["source"], "Note": equipements["note"].fillna(""),
     })
+    if positions:
+        tableau["Latitude"] = equipements["lat"].round(5)
+        tableau["Longitude"] = equipements["lon"].round(5)
+    return tableau.reset_index(drop=True)
