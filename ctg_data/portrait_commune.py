@@ -13,6 +13,8 @@ viennent de ``ctg_data.communes`` (un seul endroit qui lit le tableau social du 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -128,8 +130,6 @@ class Portrait:
 
 def _source_generique(source: str) -> str:
     """« INSEE, Filosofi 2019, revenus disponibles, commune » -> « INSEE, Filosofi, revenus disponibles »."""
-    import re
-
     morceaux = [m.strip() for m in source.split(",")]
     if len(morceaux) > 1 and morceaux[-1] in ("commune", "EPCI", "département", "région", "France métropolitaine"):
         morceaux = morceaux[:-1]
@@ -200,7 +200,7 @@ def _note(valeur) -> str:
 def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateur,
           commune: tuple[str, str]) -> LignePortrait:
     """La ligne d'un indicateur pour une commune (code, nom)."""
-    code, nom = commune
+    code = commune[0]
     zs = zones(territoire)
     annee = cm.derniere_annee(indicateur)
     lignes = _ligne_commune(social, code, indicateur)
@@ -384,7 +384,6 @@ def carte_de_situation(communes_geo, code: str, largeur: int = 360) -> str:
     """Une petite carte de situation en SVG (sans fond de carte ni réseau) : les communes du territoire
     en gris clair, la commune choisie en bleu. Projection simple (longitudes resserrées par le cosinus
     de la latitude moyenne), suffisante pour situer une commune dans son intercommunalité."""
-    import math
     from xml.sax.saxutils import escape
 
     minx, miny, maxx, maxy = communes_geo.total_bounds
@@ -423,8 +422,6 @@ def carte_de_situation(communes_geo, code: str, largeur: int = 360) -> str:
 
 def dessin_de_situation(communes_geo, code: str, largeur: float = 200):
     """La même carte de situation pour le PDF : un dessin reportlab (vectoriel, sans réseau)."""
-    import math
-
     from reportlab.graphics.shapes import Drawing, Polygon
     from reportlab.lib import colors
 
