@@ -95,9 +95,8 @@ def afficher() -> None:
         f"Les données ouvertes pour chacune des {fmt.nombre(len(ui.communes_du_territoire(territoire.id)))} "
         f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de ses territoires "
         f"de comparaison ({brut(', '.join(c.nom for c in territoire.comparaisons))}) publiées par la même source. "
-        "Une commune "
-        "sans valeur publiée (secret statistique) est montrée sans valeur, jamais comme 0 ; une médiane ou une part "
-        "ne se moyenne pas entre communes : la page donne l'étendue et la carte.")
+        "Une commune sans valeur publiée (secret statistique) est montrée sans valeur, jamais comme 0 ; une médiane "
+        "ou une part ne se moyenne pas entre communes : la page donne l'étendue et la carte.")
 
     liste = cm.indicateurs(social, dico)
     if not liste:
@@ -111,7 +110,6 @@ def afficher() -> None:
     annees = list(indicateur.annees_communes) or list(indicateur.annees)
     annee = c2.selectbox("Année", annees, index=len(annees) - 1, key=f"contexte_communes_annee_{code}",
                          help="Années où le fichier par commune existe (la plus récente d'abord proposée).")
-    unite = indicateur.unite
     compte = cc.est_un_compte(indicateur, dico)
     comparaisons = [c.nom for c in territoire.comparaisons]
     departement = next((c.nom for c in territoire.comparaisons if c.type_zone == "département"), "le département")
