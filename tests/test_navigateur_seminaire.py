@@ -170,7 +170,7 @@ def test_gevrey_sans_diapositive_vide(navigateur, serveur_app):
         n = len(diapos_gevrey)
         page.goto(f"{serveur_app}/seminaire?plan={GEVREY}&diapo=1")
         attendre(page, 1, n, diapos_gevrey[0])
-        expect(page.get_by_text(re.compile("^Pas encore dans ce diaporama pour ce territoire"))).to_be_visible()
+        expect(page.get_by_text(re.compile("^Sans valeur ni données pour ce territoire"))).to_be_visible()
         verifier(page, 1, diapos_gevrey[0], 1920, nom="seminaire-gevrey")
         page.goto(f"{serveur_app}/seminaire?plan={GEVREY}&diapo=4")
         attendre(page, 4, n, diapos_gevrey[3])

@@ -164,6 +164,10 @@ def construire_diaporama(id_plan: str):
     plan = plans[id_plan]
     territoire = charger_territoires()[0][plan.territoire]
     resume = vp.resume_plan(plan, territoire, pd.DataFrame(columns=["indicateur"]), pd.DataFrame())
+    if territoire.donnees is not None and not territoire.carte_et_contexte:  # décrit par ses communes
+        from tests.test_seminaire_communes import construire
+
+        return plan, construire(id_plan)[3]
     if not territoire.carte_et_contexte:
         return plan, seminaire.construire(seminaire.charger_deck(), plan, resume, [], pd.DataFrame(), pd.DataFrame(),
                                           pd.DataFrame(), territoire)
@@ -253,11 +257,13 @@ def test_diapositives_en_graphiques(diapos_dijon):
 
 
 def test_diaporama_gevrey_sans_diapositive_vide():
-    """Gevrey-Nuits n'a ni carte, ni contexte social, ni chiffres clés : ces diapositives ne sont pas dans
-    le diaporama, la diapositive de titre le dit en une ligne et montre les grands nombres du plan."""
+    """Gevrey-Nuits est décrit par ses communes : ses chiffres clés au titre, la carte de ses communes et les
+    communes comparées ; ni équipements ni quartiers prioritaires : ces diapositives ne sont pas dans le
+    diaporama, la diapositive de titre le dit en une ligne."""
     plan, diapos = construire_diaporama(GEVREY)
     # Axes de 2, 5, 8 et 5 fiches à indicateurs : au plus 4 fiches par écran, donc 1 + 2 + 2 + 2 diapositives.
-    assert [d.type for d in diapos] == ["titre", "avancement", *["axe"] * 7, "sources"]
+    assert [d.type for d in diapos] == ["titre", "avancement", *["axe"] * 7, "carte_communes", "communes_comparees",
+                                        "sources"]
     par_axe = [d for d in diapos if d.type == "axe"]
     assert all(len(d.graphique.fiches) <= seminaire.FICHES_PAR_DIAPOSITIVE for d in par_axe)
     montrees = [i for d in par_axe for i, _ in d.graphique.fiches]
@@ -266,10 +272,10 @@ def test_diaporama_gevrey_sans_diapositive_vide():
                                                                f"Axe {plan.axes[1].numero} — {plan.axes[1].titre} (2/2)"]
     assert all(d.titre and non_vide(d) for d in diapos)
     titre = diapos[0]
-    assert [(c.valeur, c.libelle) for c in titre.chiffres] == [
-        (str(len(plan.axes)), "Axes"), (str(len(plan.fiches)), "Fiches"), (str(len(plan.indicateurs())), "Indicateurs")]
-    assert titre.manque.startswith("Pas encore dans ce diaporama pour ce territoire : chiffres clés du territoire")
-    assert "carte des équipements" in titre.manque
+    assert [c.libelle for c in titre.chiffres][0] == "Niveau de vie médian"
+    assert all(c.periode and c.source for c in titre.chiffres)  # chaque chiffre avec son année et sa source
+    assert titre.manque.startswith("Sans valeur ni données pour ce territoire : habitants, taux de pauvreté")
+    assert "équipements" in titre.manque
     assert all(d.graphique is not None for d in diapos if d.type in ("avancement", "axe"))
 
 
@@ -362,8 +368,8 @@ def test_pdf_du_diaporama_gevrey():
 
     _, diapos = construire_diaporama(GEVREY)
     lecteur = PdfReader(io.BytesIO(seminaire.en_pdf(diapos, "Séminaire")))
-    assert len(lecteur.pages) == len(diapos) == 10  # titre, avancement, 7 écrans des axes, sources
-    assert "Pas encore dans ce diaporama" in lecteur.pages[0].extract_text()
+    assert len(lecteur.pages) == len(diapos) == 12  # titre, avancement, 7 écrans des axes, 2 des communes, sources
+    assert "Sans valeur ni données pour ce territoire" in lecteur.pages[0].extract_text()
 
 
 def test_page_seminaire():
@@ -381,5 +387,5 @@ def test_page_seminaire():
 def test_page_seminaire_gevrey():
     at = ouvrir_page("seminaire", plan=GEVREY)
     assert at.title[0].value == "Séminaire annuel de coordination"
-    assert "Pas encore dans ce diaporama pour ce territoire" in textes_affiches(at)
-    assert "1 / 10" in textes_affiches(at)
+    assert "Sans valeur ni données pour ce territoire" in textes_affiches(at)
+    assert "1 / 12" in textes_affiches(at)
