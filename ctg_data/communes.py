@@ -65,15 +65,25 @@ def par_code(liste: list[Indicateur]) -> dict[str, Indicateur]:
     return {i.code: i for i in liste}
 
 
-def _ligne(l: dict, unite: str) -> dict:
+def ligne_lisible(l: dict, unite: str) -> dict:
+    """Une ligne du tableau social prête à lire : année, valeur, texte (« 24 480 € » ou « pas de valeur
+    publiée (…) »), statut, raison d'une absence, source."""
     publiee = pd.notna(l["valeur"])
     return {
         "annee": int(l["annee"]), "valeur": float(l["valeur"]) if publiee else None,
         "texte": texte({"valeur": l["valeur"], "unite": unite, "statut": l["statut"], "qualificatif": None}),
-        "statut": l["statut"], "raison": "" if publiee else (l["note"] if isinstance(l["note"], str) and l["note"]
-                                                               else l["statut"]),
+        "statut": l["statut"], "raison": "" if publiee else raison_absence(l["statut"], l["note"]),
         "source": l["source"], "source_detail": l.get("source_detail") or "",
     }
+
+
+def raison_absence(statut: str, note) -> str:
+    """Pourquoi une valeur manque, en mots : la note du fichier quand elle l'explique (« commune absente du
+    fichier diffusé par l'INSEE… »), sinon le statut (« secret statistique ou seuil de diffusion »). Une note
+    qui ne dit qu'un nom (« nom dans le fichier : … ») ou renvoie à un fichier technique n'est pas une raison."""
+    if isinstance(note, str) and note and not note.startswith("nom dans le fichier") and ".md" not in note:
+        return note
+    return statut
 
 
 def valeurs_communes(social: pd.DataFrame, indicateur: Indicateur, annee: int) -> pd.DataFrame:
@@ -86,7 +96,7 @@ def valeurs_communes(social: pd.DataFrame, indicateur: Indicateur, annee: int) -
     resultat = []
     for code, nom in communes.itertuples(index=False):
         if code in lignes.index:
-            ligne = _ligne(lignes.loc[code].to_dict() | {"annee": annee}, indicateur.unite)
+            ligne = ligne_lisible(lignes.loc[code].to_dict() | {"annee": annee}, indicateur.unite)
         else:
             ligne = {"annee": annee, "valeur": None, "texte": "pas de valeur (pas de ligne pour cette année)",
                      "statut": "absente", "raison": "pas de ligne pour cette année dans les fichiers lus",
@@ -124,7 +134,7 @@ def reperes(social: pd.DataFrame, territoire: Territoire, indicateur: Indicateur
         l = l[l["annee"] == annee]
         if l.empty:
             continue
-        lignes.append({"zone": nom, "type_zone": type_zone, **_ligne(l.iloc[0].to_dict(), indicateur.unite)})
+        lignes.append({"zone": nom, "type_zone": type_zone, **ligne_lisible(l.iloc[0].to_dict(), indicateur.unite)})
     return pd.DataFrame(lignes, columns=COLONNES_REPERES)
 
 
@@ -137,7 +147,7 @@ def serie(social: pd.DataFrame, territoire: Territoire, indicateur: Indicateur,
     lignes = []
     for type_zone, code, nom in zones:
         for l in _lignes_zone(social, indicateur.code, type_zone, code).sort_values("annee").to_dict("records"):
-            lignes.append({"zone": nom, "type_zone": type_zone, **_ligne(l, indicateur.unite)})
+            lignes.append({"zone": nom, "type_zone": type_zone, **ligne_lisible(l, indicateur.unite)})
     return pd.DataFrame(lignes, columns=COLONNES_REPERES)
 
 

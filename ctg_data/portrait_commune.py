@@ -215,7 +215,7 @@ def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateu
         valeur = float(l["valeur"]) if publiee else None
         note = _note(l["note"])
         if publiee:
-            texte = cm._ligne(l.to_dict(), indicateur.unite)["texte"]
+            texte = cm.ligne_lisible(l.to_dict(), indicateur.unite)["texte"]
             raison, remarque = "", note
             # Un 0 écrit tel quel dans le fichier garde sa précaution à côté de lui.
             zero = [m for m in note.split(" ; ") if m.startswith("0 ")]
@@ -227,7 +227,7 @@ def ligne(social: pd.DataFrame, territoire: Territoire, indicateur: cm.Indicateu
         avant = lignes.dropna(subset=["valeur"])
         if not avant.empty:
             d = avant.iloc[-1]
-            derniere_publiee = (int(d["annee"]), cm._ligne(d.to_dict(), indicateur.unite)["texte"])
+            derniere_publiee = (int(d["annee"]), cm.ligne_lisible(d.to_dict(), indicateur.unite)["texte"])
     comparaisons = []
     reperes = cm.reperes(social, territoire, indicateur, annee) if annee is not None else pd.DataFrame()
     par_nom = {r["zone"]: r for r in reperes.to_dict("records")} if len(reperes) else {}
