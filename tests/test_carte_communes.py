@@ -292,6 +292,8 @@ def cadre_de_la_carte(page, essais: int = 3):
 
 @pytest.mark.navigateur
 def test_navigateur_communes_dessinees(page, serveur_app):
+    from playwright.sync_api import expect
+
     from tests.test_navigateur import attendre_page
 
     page.goto(f"{serveur_app}/carte?plan={GEVREY}")
@@ -313,14 +315,22 @@ def test_navigateur_communes_dessinees(page, serveur_app):
     assert "Gevrey-Chambertin" in mesure["noms"] and 0 < len(mesure["noms"]) < 55  # les noms qui tiennent
     assert mesure["tuiles"] == 0
     assert cc.NOM_COUCHE_VIDE in mesure["couches"]
-    # Un clic sur une commune la choisit (barre latérale, adresse), une seule fois.
-    point = COMMUNES.loc[COMMUNES["code"] == GEVREY_CHAMBERTIN].geometry.iloc[0].representative_point()
+    # Un clic sur une commune la choisit (titre, adresse). La plus grande : loin des commandes de la carte.
+    grande = COMMUNES.loc[COMMUNES.to_crs(2154).area.idxmax()]
+    point = grande.geometry.representative_point()
     xy = cadre.evaluate("p => { const c = window.map.latLngToContainerPoint(p); return [c.x, c.y]; }",
                         {"lat": point.y, "lng": point.x})
     boite = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(boite["x"] + xy[0], boite["y"] + xy[1])
-    attendre_page(page, "Carte — Gevrey-Chambertin")
-    assert re.search(rf"commune={GEVREY_CHAMBERTIN}\b", page.url)
+    attendre_page(page, f"Carte — {grande['nom']}")
+    assert re.search(rf"commune={grande['code']}\b", page.url)
+    # Le clic n'est suivi qu'une fois : revenir à tout le territoire par la barre latérale y reste.
+    page.get_by_test_id("stSidebar").get_by_role("combobox", name="Commune").click()
+    page.get_by_role("option", name=TERRITOIRE.libelle_tout).click()
+    attendre_page(page, f"Carte — {TERRITOIRE.nom}")
+    page.wait_for_timeout(1000)
+    expect(page.get_by_role("heading", name=f"Carte — {TERRITOIRE.nom}", level=1)).to_be_visible()
+    assert "commune=" not in page.url
 
 
 @pytest.mark.navigateur

@@ -101,8 +101,9 @@ def afficher() -> None:
     )
 
     if equipements is None and erreur is None:
-        st.markdown(f"**{cc.PAS_DE_FICHIER}** : la couche « Équipements » de la carte est vide. Pour les ajouter, "
-                    "remplissez le modèle ci-dessous ; où le ranger et comment le déclarer : « Détail technique ».")
+        st.markdown(f"**{cc.PAS_DE_FICHIER}** : la couche «\u00a0Équipements\u00a0» de la carte est vide. Pour les "
+                    "ajouter, remplissez le modèle ci-dessous ; où le ranger et comment le déclarer : "
+                    "«\u00a0Détail technique\u00a0».")
         m1, m2 = st.columns(2)
         m1.download_button("Modèle à remplir (CSV)", cc.modele_csv, file_name=f"equipements-{t.id}-modele.csv",
                            mime="text/csv", icon=":material/download:", key="carte_modele_csv",
