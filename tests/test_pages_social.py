@@ -311,13 +311,18 @@ def test_contexte_avec_un_quartier_choisi(query):
     assert "quartier choisi : " in legende
 
 
-def test_contexte_d_un_autre_territoire_une_ligne_claire():
-    """Un territoire décrit par ses communes (Gevrey-Nuits) a son contexte social ; un territoire sans
-    données dérivées (Dijon Métropole, Contrat de ville) le dit en une seule ligne."""
-    at = ouvrir("contexte", plan="ctg-gevrey-nuits-2023-2026")
-    assert not at.exception
-    assert at.title[0].value.startswith("Contexte social — CC de Gevrey-Chambertin")
-    assert not any("n'a pas encore" in m.value for m in [*at.info, *at.warning, *at.error])
+def test_contexte_d_un_autre_territoire_une_ligne_claire(dossier_donnees):
+    """Un territoire décrit par ses communes (Gevrey-Nuits, Dijon Métropole) a son contexte social ; un
+    territoire sans données dérivées (ici Dijon Métropole, dont on retire la clé « donnees ») le dit en une
+    seule ligne."""
+    for plan, nom in (("ctg-gevrey-nuits-2023-2026", "CC de Gevrey-Chambertin"),
+                      ("contrat-de-ville-dijon-metropole-2019-2022", "Dijon Métropole")):
+        at = ouvrir("contexte", plan=plan)
+        assert not at.exception
+        assert at.title[0].value.startswith(f"Contexte social — {nom}")
+        assert not any("n'a pas encore" in m.value for m in [*at.info, *at.warning, *at.error])
+    fichier = dossier_donnees / "territoires" / "dijon-metropole.yaml"
+    fichier.write_text(fichier.read_text("utf-8").replace("donnees: dijon-metropole", ""), "utf-8")
     at = ouvrir("contexte", plan="contrat-de-ville-dijon-metropole-2019-2022")
     assert not at.exception
     messages = [m.value for m in [*at.info, *at.warning, *at.error]]
