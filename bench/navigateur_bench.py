@@ -114,20 +114,18 @@ def ecrire_page_triviale(dossier: Path) -> Path:
 
 
 @contextlib.contextmanager
-def serveur_trivial(page: Path, journal: Path, base: str):
-    """La page triviale, lancée comme l'application (``pages.ui.serveur``, dossier du projet, mêmes
-    réglages), sur un port libre de la boucle locale."""
+def serveur_streamlit(arguments: list[str], journal: Path, base: str):
+    """``python <arguments>`` (Streamlit par ``pages.ui.serveur``), lancé comme l'application : dossier du
+    projet, mêmes réglages, port libre de la boucle locale ; renvoie (adresse, numéro du processus)."""
     port = port_libre()
     env = environnement_serveur(journal, port, CTG_DATABASE_URL=base)
     with journal.open("w") as sortie:
-        processus = subprocess.Popen(
-            [sys.executable, "-m", "pages.ui.serveur", "run", str(page)],
-            cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        processus = subprocess.Popen([sys.executable, *arguments], cwd=RACINE, env=env, stdout=sortie,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         attendre_sante(url, processus)
-        yield url
+        yield url, processus.pid
     finally:
         try:
             os.killpg(processus.pid, signal.SIGTERM)
@@ -136,6 +134,12 @@ def serveur_trivial(page: Path, journal: Path, base: str):
             pass
         except subprocess.TimeoutExpired:
             os.killpg(processus.pid, signal.SIGKILL)
+
+
+def serveur_trivial(page: Path, journal: Path, base: str):
+    """La page triviale, lancée comme l'application (``pages.ui.serveur``, dossier du projet, mêmes
+    réglages)."""
+    return serveur_streamlit(["-m", "pages.ui.serveur", "run", str(page)], journal, base)
 
 
 # --- Une mesure --------------------------------------------------------------------------------
@@ -364,9 +368,61 @@ def resumer_profil(profil: dict, premiers: int = 8) -> tuple[list, list, float]:
     return trier(par_fichier), trier(par_fonction), total
 
 
-def profiler(navigateur, url: str, chemin: str) -> None:
+def releve_serveur(echantillonneur: tuple[int, Path] | None) -> dict | None:
+    """Demande à l'échantillonneur du serveur (``navigateur_serveur_profil.py``) ce qu'il a compté depuis
+    la dernière demande (SIGUSR1), et le lit."""
+    if echantillonneur is None:
+        return None
+    pid, fichier = echantillonneur
+    avant = fichier.stat().st_mtime_ns if fichier.exists() else 0
+    os.kill(pid, signal.SIGUSR1)
+    fin = time.monotonic() + 5
+    while time.monotonic() < fin:
+        if fichier.exists() and fichier.stat().st_mtime_ns != avant:
+            with contextlib.suppress(ValueError, OSError):
+                import json
+
+                return json.loads(fichier.read_text(encoding="utf-8"))
+        time.sleep(0.05)
+    return None
+
+
+def afficher_profil_serveur(releve: dict | None, premiers: int = 10) -> None:
+    if not releve:
+        print("  serveur : pas de relevé")
+        return
+    pas = releve["intervalle_s"]
+    for genre, titre in (("script", "exécution des pages (fil ScriptRunner)"),
+                         ("principal", "fil principal (envoi des messages)")):
+        n = releve["echantillons"][genre]
+        if not n:
+            continue
+        print(f"  serveur, {titre} : ≈ {decimal(n * pas)} s occupées")
+        paquets = sorted(releve["paquets"][genre].items(), key=lambda x: -x[1])[:6]
+        print("    par paquet (haut de la pile) : " + " ; ".join(f"{p} {100 * c / n:.0f} %" for p, c in paquets))
+        # Temps cumulé (fonction présente dans la pile) des fonctions du projet : où le temps est dépensé.
+        projet = sorted(((f, c) for f, c in releve["cumul"][genre].items()
+                         if f.startswith(("pages/", "ctg_data/", "app.py")) and not f.endswith(":<module>")),
+                        key=lambda x: -x[1])[:premiers]
+        if projet:
+            print("    fonctions du projet (temps cumulé, appels compris) :")
+            for f, c in projet:
+                print(f"      {decimal(c * pas)} s  {f}")
+        if genre == "principal":
+            lib = sorted(((f, c) for f, c in releve["cumul"][genre].items() if f.startswith("streamlit/")
+                          and not f.endswith((":main", ":start", ":run", ":_run_once", ":run_forever"))),
+                         key=lambda x: -x[1])[:premiers]
+            print("    fonctions de Streamlit (temps cumulé) : " + " ; ".join(f"{f} {decimal(c * pas)} s" for f, c in lib))
+        propres = sorted(releve["propre"][genre].items(), key=lambda x: -x[1])[:6]
+        print("    haut de la pile : " + " ; ".join(f"{f} {decimal(c * pas)} s" for f, c in propres))
+
+
+def profiler(navigateur, url: str, chemin: str, echantillonneur: tuple[int, Path] | None = None,
+             nom: str | None = None) -> None:
     """Une ouverture et un changement de quartier sous le profileur de Chromium (échantillon toutes les
-    500 µs) : où va le temps de JavaScript (fichier, fonction). Mesure à part : le profileur ralentit."""
+    500 µs) : où va le temps de JavaScript (fichier, fonction) ; et, avec ``echantillonneur`` (numéro du
+    processus du serveur, fichier du relevé), où va le temps du serveur. Mesure à part : les profileurs
+    ralentissent."""
     contexte = navigateur.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     try:
         contexte.add_init_script(path=str(OBSERVATEUR))
@@ -377,6 +433,7 @@ def profiler(navigateur, url: str, chemin: str) -> None:
         cdp.send("Profiler.setSamplingInterval", {"interval": 500})
         trames: list = []
         for etape in ("ouverture", "changement"):
+            releve_serveur(echantillonneur)  # remise à zéro
             cdp.send("Profiler.start")
             if etape == "ouverture":
                 page.goto(url + chemin, wait_until="commit")
@@ -388,9 +445,10 @@ def profiler(navigateur, url: str, chemin: str) -> None:
                     break
                 m = choisir(page, cdp, trames, QUARTIER_B if "gresilles" in page.url else QUARTIER_A)
             profil = cdp.send("Profiler.stop")["profile"]
+            serveur_releve = releve_serveur(echantillonneur)
             fichiers, fonctions, total = resumer_profil(profil)
             libre = dict(fichiers).get("((idle))", 0.0)
-            print(f"\n{chemin} — {etape} sous le profileur : {decimal(m.total)} s ; fil principal occupé "
+            print(f"\n{nom or chemin} — {etape} sous le profileur : {decimal(m.total)} s ; fil principal occupé "
                   f"{decimal(total - libre)} s sur {decimal(total)} s échantillonnées (« (program) » : travail du "
                   "moteur hors JavaScript — mise en page, dessin, analyse du HTML)")
             print("  par fichier : " + " ; ".join(f"{f} {decimal(t)} s" for f, t in fichiers if f != "((idle))"))
@@ -398,8 +456,10 @@ def profiler(navigateur, url: str, chemin: str) -> None:
             for f, t in fonctions:
                 if not f.startswith("(idle)"):
                     print(f"    {decimal(t)} s  {f}")
+            if echantillonneur is not None:
+                afficher_profil_serveur(serveur_releve)
     except Exception as e:  # noqa: BLE001 — diagnostic seulement
-        print(f"\n{chemin} — profil interrompu : {erreur(e)}")
+        print(f"\n{nom or chemin} — profil interrompu : {erreur(e)}")
     finally:
         with contextlib.suppress(Exception):
             contexte.close()
@@ -509,6 +569,32 @@ def afficher(resultats: dict[str, Resultats], mesures: int) -> None:
 
 
 # --- Déroulement -------------------------------------------------------------------------------
+def profiler_tout(dossier: Path, base: str, triviale: Path, pages: list[str]) -> None:
+    """Mode --profil : l'application lancée avec l'échantillonneur de piles, chaque page ouverte une fois
+    (mise en route), puis ouverte et changée de quartier sous les profileurs."""
+    from playwright.sync_api import sync_playwright
+
+    releve = dossier / "profil_serveur.json"
+    commande = [str(Path(__file__).with_name("navigateur_serveur_profil.py")), str(releve), "run", str(RACINE / "app.py")]
+    releve_trivial = dossier / "profil_serveur_trivial.json"
+    commande_triviale = [str(Path(__file__).with_name("navigateur_serveur_profil.py")), str(releve_trivial), "run",
+                         str(triviale)]
+    with serveur_streamlit(commande, dossier / "app.log", base) as (url_app, pid), \
+         serveur_streamlit(commande_triviale, dossier / "triviale.log", base) as (url_triviale, pid_trivial), \
+         sync_playwright() as p:
+        navigateur = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS_CHROMIUM + ARGS_HORS_LIGNE)
+        try:
+            dire("profils : une ouverture (non comptée) puis une sous les profileurs, par page…")
+            for chemin in pages:
+                mesurer_page(navigateur, url_app, chemin)
+                profiler(navigateur, url_app, chemin, (pid, releve))
+            mesurer_page(navigateur, url_triviale, "/")
+            profiler(navigateur, url_triviale, "/", (pid_trivial, releve_trivial), nom="page triviale")
+        finally:
+            navigateur.close()
+
+
+
 def main() -> None:
     global ATTENTE_MS
     parseur = argparse.ArgumentParser(description="Banc d'essai dans le navigateur (ouverture et changement de quartier).")
@@ -517,7 +603,7 @@ def main() -> None:
     parseur.add_argument("--attente", type=int, default=ATTENTE_MS // 1000, metavar="S",
                          help="borne de chaque attente, en secondes (au-delà : mesure non terminée)")
     parseur.add_argument("--profil", action="store_true",
-                         help="au lieu des mesures : profil du JavaScript (fichiers, fonctions) de chaque page")
+                         help="au lieu des mesures : profils du JavaScript (Chromium) et du serveur (piles échantillonnées) de chaque page")
     parseur.add_argument("--pages", nargs="+", choices=PAGES, metavar="CHEMIN", help=f"parmi {' '.join(PAGES)}")
     args = parseur.parse_args()
     ATTENTE_MS = max(5, args.attente) * 1000
@@ -540,18 +626,14 @@ def main() -> None:
             dossier = Path(d)
             base = f"sqlite:///{dossier / 'ctg.sqlite3'}"  # jamais var/ctg.sqlite3
             triviale = ecrire_page_triviale(dossier)
+            if args.profil:
+                profiler_tout(dossier, base, triviale, pages)
+                return
             with serveur(dossier / "app.log", CTG_DATABASE_URL=base) as url_app, \
-                 serveur_trivial(triviale, dossier / "triviale.log", base) as url_triviale, \
+                 serveur_trivial(triviale, dossier / "triviale.log", base) as (url_triviale, _), \
                  sync_playwright() as p:
                 navigateur = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS_CHROMIUM + ARGS_HORS_LIGNE)
                 try:
-                    if args.profil:
-                        dire("profil du JavaScript : une ouverture (non comptée) puis une sous le profileur, par page…")
-                        for chemin in pages:
-                            mesurer_page(navigateur, url_app, chemin)
-                            profiler(navigateur, url_app, chemin)
-                        profiler(navigateur, url_triviale, "/")
-                        raise TimeoutError("profil fini (aucune mesure chronométrée dans ce mode)")
                     dire("mise en route : chaque page ouverte une fois (imports et caches du serveur), non mesurée…")
                     mesurer_page(navigateur, url_triviale, "/")
                     for chemin in pages:
@@ -587,10 +669,11 @@ def main() -> None:
     except Exception:  # noqa: BLE001 — le banc n'échoue jamais : il dit ce qui s'est passé
         dire("le banc s'est arrêté sur une erreur :")
         traceback.print_exc(file=sys.stdout)
-    if resultats:
-        afficher(resultats, mesures)
-    print(f"\nCharge après : {charge_machine()}")
-    print(f"Durée du banc : {time.monotonic() - debut:.0f} s")
+    finally:
+        if resultats:
+            afficher(resultats, mesures)
+        print(f"\nCharge après : {charge_machine()}")
+        print(f"Durée du banc : {time.monotonic() - debut:.0f} s")
 
 
 if __name__ == "__main__":
