@@ -114,11 +114,11 @@ def ecrire_page_triviale(dossier: Path) -> Path:
 
 
 @contextlib.contextmanager
-def serveur_streamlit(arguments: list[str], journal: Path, base: str):
+def serveur_streamlit(arguments: list[str], journal: Path, base: str, **env_en_plus: str):
     """``python <arguments>`` (Streamlit par ``pages.ui.serveur``), lancé comme l'application : dossier du
     projet, mêmes réglages, port libre de la boucle locale ; renvoie (adresse, numéro du processus)."""
     port = port_libre()
-    env = environnement_serveur(journal, port, CTG_DATABASE_URL=base)
+    env = environnement_serveur(journal, port, CTG_DATABASE_URL=base, **env_en_plus)
     with journal.open("w") as sortie:
         processus = subprocess.Popen([sys.executable, *arguments], cwd=RACINE, env=env, stdout=sortie,
                                      stderr=subprocess.STDOUT, start_new_session=True)
@@ -136,10 +136,10 @@ def serveur_streamlit(arguments: list[str], journal: Path, base: str):
             os.killpg(processus.pid, signal.SIGKILL)
 
 
-def serveur_trivial(page: Path, journal: Path, base: str):
+def serveur_trivial(page: Path, journal: Path, base: str, **env_en_plus: str):
     """La page triviale, lancée comme l'application (``pages.ui.serveur``, dossier du projet, mêmes
     réglages)."""
-    return serveur_streamlit(["-m", "pages.ui.serveur", "run", str(page)], journal, base)
+    return serveur_streamlit(["-m", "pages.ui.serveur", "run", str(page)], journal, base, **env_en_plus)
 
 
 # --- Une mesure --------------------------------------------------------------------------------
@@ -604,6 +604,9 @@ def main() -> None:
                          help="borne de chaque attente, en secondes (au-delà : mesure non terminée)")
     parseur.add_argument("--profil", action="store_true",
                          help="au lieu des mesures : profils du JavaScript (Chromium) et du serveur (piles échantillonnées) de chaque page")
+    parseur.add_argument("--sans-surveillance", action="store_true",
+                         help="essai : les deux serveurs sans surveillance des fichiers sources "
+                              "(STREAMLIT_SERVER_FILE_WATCHER_TYPE=none), pour chiffrer ce réglage")
     parseur.add_argument("--pages", nargs="+", choices=PAGES, metavar="CHEMIN", help=f"parmi {' '.join(PAGES)}")
     args = parseur.parse_args()
     ATTENTE_MS = max(5, args.attente) * 1000
@@ -629,8 +632,12 @@ def main() -> None:
             if args.profil:
                 profiler_tout(dossier, base, triviale, pages)
                 return
-            with serveur(dossier / "app.log", CTG_DATABASE_URL=base) as url_app, \
-                 serveur_trivial(triviale, dossier / "triviale.log", base) as (url_triviale, _), \
+            reglages = {"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"} if args.sans_surveillance else {}
+            if reglages:
+                print("Essai : les deux serveurs sans surveillance des fichiers sources "
+                      "(STREAMLIT_SERVER_FILE_WATCHER_TYPE=none).")
+            with serveur(dossier / "app.log", CTG_DATABASE_URL=base, **reglages) as url_app, \
+                 serveur_trivial(triviale, dossier / "triviale.log", base, **reglages) as (url_triviale, _), \
                  sync_playwright() as p:
                 navigateur = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS_CHROMIUM + ARGS_HORS_LIGNE)
                 try:
