@@ -32,7 +32,8 @@ from tests.conftest import hors_ligne
 pytestmark = pytest.mark.navigateur
 
 PAGES = ["", "accueil", "carte", "contexte", "portrait", "plan", "recapitulatif", "acteurs", "seminaire", "donnees"]
-REQUETES = {"sans-parametre": "", "quartier": "?quartier=gresilles", "plan": "?plan=ctg-gevrey-nuits-2023-2026"}
+REQUETES = {"sans-parametre": "", "quartier": "?quartier=gresilles", "plan": "?plan=ctg-gevrey-nuits-2023-2026",
+            "contrat-de-ville": "?plan=contrat-de-ville-dijon-metropole-2019-2022"}
 ECRANS = {"portable": (1366, 768), "telephone": (390, 844)}
 # Un téléphone Android : Streamlit reconnaît un téléphone à son « user agent » (pour refermer le menu
 # après le choix d'une page) et la page se met à la largeur de l'écran (balise meta viewport).
