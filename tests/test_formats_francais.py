@@ -40,7 +40,9 @@ def test_graphiques_des_pages_en_francais(page):
 
 GEVREY = "ctg-gevrey-nuits-2023-2026"
 PAGES = [None, "carte", "contexte", "portrait", "plan", "recapitulatif", "acteurs", "seminaire", "donnees"]
-VARIANTES = {"dijon": {}, "gevrey": {"plan": GEVREY}, "gresilles": {"quartier": "gresilles"}}
+VARIANTES = {"dijon": {}, "gevrey": {"plan": GEVREY}, "gresilles": {"quartier": "gresilles"},
+             "gevrey-commune": {"plan": GEVREY, "commune": "21295"},
+             "contrat-de-ville": {"plan": "contrat-de-ville-dijon-metropole-2019-2022"}}
 SEPARATEURS_DE_MILLIERS = ("\u00a0", "\u202f", " ")
 FORMATS_ENTIERS = ("d", ",d", "~d", ".0f", ",.0f")
 # Titre d'un axe qui compte (équipements, indicateurs, fiches, allocataires, personnes…).

@@ -58,7 +58,9 @@ INTERDITS = [
 ] + INTERDITS_PARTOUT
 
 PAGES_LECTEUR = [None, "carte", "contexte", "portrait", "plan", "recapitulatif", "acteurs", "seminaire"]
-VARIANTES = {"dijon": {}, "gevrey": {"plan": GEVREY}, "gresilles": {"quartier": "gresilles"}}
+VARIANTES = {"dijon": {}, "gevrey": {"plan": GEVREY}, "gresilles": {"quartier": "gresilles"},
+             "gevrey-commune": {"plan": GEVREY, "commune": "21295"},
+             "contrat-de-ville": {"plan": "contrat-de-ville-dijon-metropole-2019-2022"}}
 PAGES = [pytest.param(page, query, id=f"{page or 'accueil'}-{nom}")
          for page in PAGES_LECTEUR for nom, query in VARIANTES.items()] + [
     pytest.param(None, {"quartier": "fontaine-d-ouche"}, id="accueil-fontaine-d-ouche"),
