@@ -27,7 +27,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.ops import polylabel
@@ -244,12 +243,6 @@ def tableau_communes(communes: pd.DataFrame, equipements: pd.DataFrame | None = 
 def sources_equipements(equipements: pd.DataFrame) -> list[str]:
     """Les sources (en mots) dites par les lignes du fichier, chacune une fois, dans l'ordre du fichier."""
     return list(dict.fromkeys(textes(equipements["source"])))
-
-
-def commune_contenant(lon: float, lat: float, communes: gpd.GeoDataFrame) -> str | None:
-    """Code INSEE de la commune qui contient le point, ou None (hors du territoire)."""
-    dedans = communes[communes.geometry.contains(shapely.Point(lon, lat))]
-    return None if dedans.empty else str(dedans["code"].iloc[0])
 
 
 # --- La carte ----------------------------------------------------------------------------------------

@@ -378,14 +378,6 @@ def phrase_classes(lignes: list[LigneLegende], valeurs: pd.DataFrame) -> str:
     return f"{n} couleurs : {n} groupes de communes de taille proche, des valeurs les plus basses aux plus hautes (quantiles)."
 
 
-def commune_contenant(lon: float, lat: float, communes: gpd.GeoDataFrame) -> str | None:
-    """Le code de la commune où se trouve un point (clic sur la carte), ou None hors du territoire."""
-    from shapely.geometry import Point
-
-    dedans = communes[communes.geometry.contains(Point(float(lon), float(lat)))]
-    return None if dedans.empty else str(dedans.iloc[0]["code"])
-
-
 def legende_html(titre: str, lignes: list[LigneLegende]) -> str:
     """La légende de la carte, sous la carte (elle ne cache aucune commune), textes échappés ; elle passe à
     la ligne sur un téléphone."""

@@ -64,6 +64,13 @@ def quartier_contenant(lon: float, lat: float, quartiers_geo: gpd.GeoDataFrame) 
     return None if dedans.empty else dedans["nom"].iloc[0]
 
 
+def commune_contenant(lon: float, lat: float, communes: gpd.GeoDataFrame) -> str | None:
+    """Code INSEE de la commune (contours des données dérivées d'un territoire, propriété ``code``) qui
+    contient le point (un clic sur la carte), ou None hors du territoire."""
+    dedans = communes[communes.geometry.contains(shapely.Point(float(lon), float(lat)))]
+    return None if dedans.empty else str(dedans["code"].iloc[0])
+
+
 def emprise(gdf: gpd.GeoDataFrame) -> list[list[float]]:
     """[[sud, ouest], [nord, est]] pour Leaflet."""
     ouest, sud, est, nord = gdf.total_bounds

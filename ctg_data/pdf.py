@@ -345,3 +345,28 @@ class DessinEnImage(Flowable):
         renderPDF.draw(self.dessin, canevas, 0, 0)
         canevas.endForm()
         canevas.doForm(self.nom)
+
+
+def projection_carte(bornes, largeur: float, hauteur: float, part_legende: float):
+    """Pour dessiner une carte dans un PDF (``reportlab.graphics``) : les fonctions ``xy(lon, lat)`` (point
+    du dessin) et ``anneaux(geometrie)`` (contour extérieur de chaque polygone, en liste de coordonnées du
+    dessin). ``bornes`` : (ouest, sud, est, nord) en WGS 84 ; la carte est centrée dans la largeur laissée
+    par la légende (``part_legende`` de la largeur, à droite), sans déformation (cosinus de la latitude)."""
+    import math
+
+    x0, y0, x1, y1 = bornes
+    lat0 = math.radians((y0 + y1) / 2)
+    legende = part_legende * largeur
+    echelle = min((largeur - legende - 10) / ((x1 - x0) * math.cos(lat0)), (hauteur - 10) / (y1 - y0))
+    dx = (largeur - legende - (x1 - x0) * math.cos(lat0) * echelle) / 2
+    dy = (hauteur - (y1 - y0) * echelle) / 2
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return dx + (lon - x0) * math.cos(lat0) * echelle, dy + (lat - y0) * echelle
+
+    def anneaux(geometrie):
+        for poly in getattr(geometrie, "geoms", [geometrie]):
+            if poly.geom_type == "Polygon":
+                yield [v for lon, lat in poly.exterior.coords for v in xy(lon, lat)]
+
+    return xy, anneaux

@@ -581,8 +581,6 @@ def dessin_carte(quartiers_geo, qpv_geo, equipements: pd.DataFrame, largeur: flo
     par équipement placé (couleur et lettre de sa catégorie, comme la carte interactive), légende à
     droite. ``quartiers_geo``, ``qpv_geo`` : GeoDataFrame en WGS 84 ; ``equipements`` : les équipements
     comptés, avec ``lat``, ``lon`` et ``categorie``. Renvoie un ``reportlab.graphics.shapes.Drawing``."""
-    import math
-
     from reportlab.graphics.shapes import Circle, Drawing, Polygon, Rect, String
     from reportlab.lib import colors
 
@@ -591,20 +589,8 @@ def dessin_carte(quartiers_geo, qpv_geo, equipements: pd.DataFrame, largeur: flo
     police, gras = pdf.enregistrer_polices()
     dessin = Drawing(largeur, hauteur)
     places = equipements.dropna(subset=["lat", "lon"]) if len(equipements) else equipements
-    x0, y0, x1, y1 = quartiers_geo.total_bounds
-    lat0 = math.radians((y0 + y1) / 2)
     legende = 0.24 * largeur  # à droite, hors de la carte : ne cache rien
-    echelle = min((largeur - legende - 10) / ((x1 - x0) * math.cos(lat0)), (hauteur - 10) / (y1 - y0))
-    dx = (largeur - legende - (x1 - x0) * math.cos(lat0) * echelle) / 2
-    dy = (hauteur - (y1 - y0) * echelle) / 2
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return dx + (lon - x0) * math.cos(lat0) * echelle, dy + (lat - y0) * echelle
-
-    def anneaux(geometrie):
-        for poly in getattr(geometrie, "geoms", [geometrie]):
-            if poly.geom_type == "Polygon":
-                yield [v for lon, lat in poly.exterior.coords for v in xy(lon, lat)]
+    xy, anneaux = pdf.projection_carte(quartiers_geo.total_bounds, largeur, hauteur, 0.24)
 
     for geometrie in quartiers_geo.geometry:
         for points in anneaux(geometrie):

@@ -293,20 +293,8 @@ def dessin_communes(c: CarteCommunes, largeur: float, hauteur: float, taille: fl
     police, gras = pdf.enregistrer_polices()
     dessin = Drawing(largeur, hauteur)
     geo = c.geo
-    x0, y0, x1, y1 = geo.total_bounds
-    lat0 = math.radians((y0 + y1) / 2)
     legende = 0.3 * largeur
-    echelle = min((largeur - legende - 10) / ((x1 - x0) * math.cos(lat0)), (hauteur - 10) / (y1 - y0))
-    dx = (largeur - legende - (x1 - x0) * math.cos(lat0) * echelle) / 2
-    dy = (hauteur - (y1 - y0) * echelle) / 2
-
-    def xy(lon: float, lat: float) -> tuple[float, float]:
-        return dx + (lon - x0) * math.cos(lat0) * echelle, dy + (lat - y0) * echelle
-
-    def anneaux(geometrie):
-        for poly in getattr(geometrie, "geoms", [geometrie]):
-            if poly.geom_type == "Polygon":
-                yield [v for lon, lat in poly.exterior.coords for v in xy(lon, lat)]
+    xy, anneaux = pdf.projection_carte(geo.total_bounds, largeur, hauteur, 0.3)
 
     noir = colors.HexColor("#161616")
     for couleur, geometrie in zip(geo["couleur"], geo.geometry):

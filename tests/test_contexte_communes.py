@@ -16,6 +16,7 @@ from ctg_data import carte as cartes
 from ctg_data import communes as cm
 from ctg_data import config
 from ctg_data import contexte_communes as cc
+from ctg_data.geographie import commune_contenant
 from ctg_data import format as fmt
 from ctg_data.geographie import charger_geo
 from ctg_data.territoire import charger_territoires, donnees_sociales, fichier_pack, jeux_geo
@@ -392,8 +393,8 @@ def test_page_sans_valeur_de_commune(dossier_donnees):
 def test_commune_sous_un_clic(contours):
     communes_geo, _ = contours
     nuits = communes_geo[communes_geo["code"] == "21464"].geometry.iloc[0].representative_point()
-    assert cc.commune_contenant(nuits.x, nuits.y, communes_geo) == "21464"
-    assert cc.commune_contenant(2.35, 48.85, communes_geo) is None  # Paris : hors du territoire
+    assert commune_contenant(nuits.x, nuits.y, communes_geo) == "21464"
+    assert commune_contenant(2.35, 48.85, communes_geo) is None  # Paris : hors du territoire
 
 
 def test_traits_des_barres_disent_une_absence(tableau):

@@ -85,14 +85,7 @@ def afficher() -> None:
         layer_control=cartes.ControleCouches(),
         key="carte-communes",
     )
-    # Le cadre renvoie son dernier clic à chaque exécution : un clic n'est suivi qu'une fois.
-    clic = (sortie or {}).get("last_clicked")
-    if clic and clic != st.session_state.get("_carte_communes_clic_suivi"):
-        st.session_state["_carte_communes_clic_suivi"] = clic
-        code = cc.commune_contenant(clic["lng"], clic["lat"], communes)
-        if code and code != code_choisi:
-            ui.choisir_commune(code)
-            st.rerun()
+    ui.choisir_commune_au_clic(sortie, "_carte_communes_clic_suivi", communes, code_choisi)
 
     jeu_communes = ui.catalogue().get(jeux_geo(t, ui.catalogue())[0])
     st.caption(

@@ -155,15 +155,8 @@ def afficher() -> None:
         carte, legende = cc.carte_des_communes(communes_geo, contour, valeurs, indicateur, annee, code_choisi)
         sortie = st_folium(carte, height=520, use_container_width=True, returned_objects=["last_clicked"],
                            key=f"contexte-communes-{code}-{annee}-{code_choisi}")
-        # Un clic sur une commune la choisit (comme le choix « Commune » de la colonne de gauche) ; un clic
-        # n'est suivi qu'une fois.
-        clic = (sortie or {}).get("last_clicked")
-        if clic and clic != st.session_state.get("_contexte_communes_clic"):
-            st.session_state["_contexte_communes_clic"] = clic
-            clique = cc.commune_contenant(clic["lng"], clic["lat"], communes_geo)
-            if clique and clique != code_choisi:
-                ui.choisir_commune(clique)
-                st.rerun()
+        # Un clic sur une commune la choisit (comme le choix « Commune » de la colonne de gauche).
+        ui.choisir_commune_au_clic(sortie, "_contexte_communes_clic", communes_geo, code_choisi)
         st.markdown(cc.legende_html(f"{indicateur.libelle} ({annee})", legende), unsafe_allow_html=True)
         st.caption(brut(cc.phrase_classes(legende, valeurs)) + " Survolez une commune pour lire sa valeur, cliquez pour "
                    "la choisir ; toutes les valeurs sont dans le tableau plus bas.")

@@ -20,7 +20,7 @@ from .connexion import (  # noqa: F401
     CLE_IDENTITE, bloc_connexion, demander_connexion, erreur_ecriture, identite, journal_des_connexions, oidc_configure,
 )
 from .filtres import (  # noqa: F401
-    CLE_PLAN, CLE_QUARTIER, choisir_commune, choisir_quartier, commune_selectionnee, exiger_donnees_territoriales,
+    CLE_PLAN, CLE_QUARTIER, choisir_commune, choisir_commune_au_clic, choisir_quartier, commune_selectionnee, exiger_donnees_territoriales,
     filtre_plan, par_communes, territoire_demande,
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )

@@ -84,6 +84,21 @@ def choisir_commune(code: str | None) -> None:
     st.session_state[CLE_COMMUNE] = code or TOUT
 
 
+def choisir_commune_au_clic(sortie: dict | None, cle: str, communes_geo, code_choisi: str | None) -> None:
+    """Un clic sur une carte des communes (sortie de ``st_folium``) choisit la commune cliquée. Le cadre
+    renvoie son dernier clic à chaque exécution : un clic n'est suivi qu'une fois (``cle`` : où le garder)."""
+    from ctg_data.geographie import commune_contenant
+
+    clic = (sortie or {}).get("last_clicked")
+    if not clic or clic == st.session_state.get(cle):
+        return
+    st.session_state[cle] = clic
+    code = commune_contenant(clic["lng"], clic["lat"], communes_geo)
+    if code and code != code_choisi:
+        choisir_commune(code)
+        st.rerun()
+
+
 def exiger_donnees_territoriales() -> None:
     """Arrête une page cartographique ou sociale pour un territoire qui n'a pas encore ces données."""
     p, t = plan(), territoire()
