@@ -107,8 +107,10 @@ SCENARIO = [
     ("Plan (/plan)", "/plan", None),
     ("Quartier Fontaine d'Ouche (plan)", None, "Fontaine d'Ouche"),
 ]
-# Diagnostic : le même, plus la page Mode séminaire (elle garde son diaporama dans la session).
-SCENARIO_DIAGNOSTIC = [*SCENARIO, ("Mode séminaire (/seminaire)", "/seminaire", None)]
+# Diagnostic : le même, plus la page Mode séminaire (elle garde son diaporama dans la session), puis la
+# Carte de nouveau (Streamlit garde les téléchargements de la dernière page affichée).
+SCENARIO_DIAGNOSTIC = [*SCENARIO, ("Mode séminaire (/seminaire)", "/seminaire", None),
+                       ("Carte de nouveau (/carte)", "/carte", None)]
 
 APP_TRIVIALE = '''"""Application triviale du banc d'essai (bench/protocole_bench.py) : la référence."""
 import streamlit as st
@@ -165,8 +167,11 @@ def arreter_groupe(pgid: int) -> None:
         os.killpg(pgid, signal.SIGTERM)
 
 
+OPTIONS_EN_PLUS: list[str] = []  # --sans-surveillance : ["--server.fileWatcherType=none"]
+
+
 def commande_app(ttl: int | None, sonde: bool = False) -> list[str]:
-    options = [f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []
+    options = ([f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []) + OPTIONS_EN_PLUS
     if sonde:
         # La commande du lanceur, sous la sonde de diagnostic (static/ préparé comme le fait le lanceur).
         subprocess.run([str(PY), "-m", "ctg_data.statique"], cwd=RACINE, check=True, stdout=subprocess.DEVNULL)
@@ -175,7 +180,7 @@ def commande_app(ttl: int | None, sonde: bool = False) -> list[str]:
 
 
 def commande_triviale(fichier: Path, ttl: int | None) -> list[str]:
-    options = [f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []
+    options = ([f"--server.disconnectedSessionTTL={ttl}"] if ttl is not None else []) + OPTIONS_EN_PLUS
     return [str(PY), "-m", "streamlit", "run", str(fichier), *options]
 
 
@@ -549,8 +554,14 @@ def resume_sonde(d: dict, avant: dict | None, n_sessions: int) -> None:
         f = d["fichiers"]
         print(f"  Streamlit garde : {f.get('fichiers')} fichier(s) ({f.get('octets_fichiers', 0) / 1024:.0f} Ko) ; "
               f"{f.get('telechargements_differes')} téléchargement(s) différé(s) de {f.get('sessions_avec_telechargements_differes')} session(s) "
-              f"(≈ {f.get('octets_telechargements_differes', 0) / 1024 / 1024:.1f} Mo avec les tableaux qu'ils retiennent) ; "
+              f"(≈ {f.get('octets_telechargements_differes', 0) / 1024:.0f} Ko avec les tableaux qu'ils retiennent) ; "
               f"{f.get('sources_de_tableaux', '?')} source(s) de tableaux de {f.get('sessions_avec_sources_de_tableaux', '?')} session(s)")
+    if d.get("surveillance") is not None or d.get("references_pandas") is not None:
+        sv, rp = d.get("surveillance") or {}, d.get("references_pandas") or {}
+        print(f"  surveillance des fichiers : {sv.get('dossiers', '?')} dossier(s), {sv.get('fichiers', '?')} fichier(s), "
+              f"{sv.get('abonnements', '?')} abonnement(s) (un par session et par fichier) ; pandas : "
+              f"{rp.get('references_vivantes', '?')} référence(s) vivante(s) et {rp.get('references_mortes', '?')} morte(s) "
+              f"vers des blocs partagés")
     caches = d.get("caches", [])
     if caches:
         par_session = [c for c in caches if c["portee"] != "globale"]
@@ -602,10 +613,27 @@ def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: fl
                 except ErreurSession as e:
                     erreurs.append(str(e))
 
-            gevent.joinall([gevent.spawn(une_session) for _ in range(n)], timeout=DUREE_MAX_CHARGE_S)
-            print(f"\n{n} sessions ont joué le scénario (+ Mode séminaire) ; erreurs : {erreurs[:3] or 'aucune'}")
+            # Une session après l'autre (le serveur sous tracemalloc est lent) ; toutes restent connectées.
+            limite = time.monotonic() + DUREE_MAX_CHARGE_S
+            for _ in range(n):
+                if time.monotonic() < limite:
+                    une_session()
+            # Un onglet ouvert répond aux « ping » du serveur (sinon celui-ci ferme la connexion après
+            # environ 20 s) : un greenlet par session lit ce qui arrive pendant l'attente.
+            def garder_ouverte(s: SessionStreamlit) -> None:
+                while s.ws is not None:
+                    try:
+                        s.ws.settimeout(1)
+                        s.ws.recv_data()  # websocket-client répond lui-même aux « ping »
+                    except Exception:
+                        gevent.sleep(0.2)
+
+            gardiens = [gevent.spawn(garder_ouverte, s) for s in ouvertes]
+            print(f"\n{len(ouvertes)} sessions ont joué le scénario (+ Mode séminaire, puis Carte), l'une après l'autre, et restent "
+                  f"connectées ; erreurs : {erreurs[:3] or 'aucune'}")
             r1 = sonde.demander("sessions-connectees")
             resume_sonde(r1, r0, n)
+            gevent.killall(gardiens)
             for s in ouvertes:
                 s.fermer()
             gevent.sleep(3)
@@ -660,12 +688,16 @@ def main() -> None:
     parseur.add_argument("--intervalle", type=float, default=60.0, help="secondes entre deux salles (10 à 600)")
     parseur.add_argument("--ttl", type=int, default=None,
                          help="server.disconnectedSessionTTL (s) : raccourci SEULEMENT si donné (défaut : réglage réel)")
+    parseur.add_argument("--sans-surveillance", action="store_true",
+                         help="server.fileWatcherType=none (défaut : réglage réel, surveillance des fichiers du projet)")
     parseur.add_argument("--diagnostic", action="store_true", help="ce que garde chaque session (sonde dans le serveur)")
     parseur.add_argument("--sans-tracemalloc", action="store_true", help="diagnostic sans tracemalloc (plus rapide)")
     parseur.add_argument("--duree-max", type=float, default=2700.0, help="durée maximale du banc en secondes (45 min)")
     args = parseur.parse_args()
     args.intervalle = min(max(args.intervalle, 10.0), 600.0)
     args.duree_max = min(max(args.duree_max, 60.0), 3 * 3600.0)
+    if args.sans_surveillance:
+        OPTIONS_EN_PLUS.append("--server.fileWatcherType=none")
 
     debut = time.monotonic()
     fin = debut + args.duree_max
@@ -687,6 +719,9 @@ def main() -> None:
     print(f"Streamlit {streamlit.__version__}, Locust {locust.__version__}, Python {platform.python_version()} ; "
           f"boucle locale seulement ; chaque étape attend {DELAI_ETAPE_S:.0f} s au plus, chaque charge "
           f"{DUREE_MAX_CHARGE_S:.0f} s, le banc {args.duree_max:.0f} s.")
+    print("Réglages de Streamlit : ceux du projet (.streamlit/config.toml)"
+          + (", SAUF server.fileWatcherType=none (--sans-surveillance) : les fichiers du projet ne sont pas surveillés"
+             if args.sans_surveillance else ", surveillance des fichiers comprise (server.fileWatcherType par défaut)"))
     print(f"Scénario d'une session (pause de {PAUSE_S:.0f} s entre deux étapes) : " + " → ".join(e for e, _, _ in SCENARIO))
     try:
         with tempfile.TemporaryDirectory(prefix="ctg-protocole-") as d:

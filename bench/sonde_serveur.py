@@ -14,7 +14,8 @@ sonde fait un ``gc.collect()`` puis écrit ``reponse-3.json`` :
 - fichiers et téléchargements différés gardés par Streamlit (``media_file_mgr``), sources de
   tableaux (``dataframe_source_mgr``), par session ;
 - entrées de ``st.cache_data`` et ``st.cache_resource`` par fonction (nombre, taille estimée) ;
-- avec ``CTG_SONDE_TRACEMALLOC=1`` : les allocations qui ont grandi depuis la demande précédente,
+- avec ``CTG_SONDE_TRACEMALLOC=1`` (tracemalloc démarré à la première demande) : les allocations qui
+  ont grandi depuis la demande précédente,
   regroupées par la première ligne du projet (pages/, ctg_data/, app.py) de leur pile d'appels, et
   par ligne (toutes bibliothèques comprises).
 
@@ -36,12 +37,12 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 DOSSIER = os.environ.get("CTG_SONDE_DOSSIER")
 TRACEMALLOC = os.environ.get("CTG_SONDE_TRACEMALLOC") == "1"
-PROFONDEUR_PILE = 40
+PROFONDEUR_PILE = 15
 
 if DOSSIER and TRACEMALLOC:
+    # Démarré à la première demande du banc, pas au lancement : les imports sous tracemalloc rendraient
+    # le démarrage du serveur très lent, et seules comptent les allocations faites après cette demande.
     import tracemalloc
-
-    tracemalloc.start(PROFONDEUR_PILE)
 
 
 # --- Tailles estimées ---------------------------------------------------------------------------
@@ -76,8 +77,16 @@ def taille(obj, vus: set | None = None, profondeur: int = 0) -> int:
     elif isinstance(obj, (list, tuple, set, frozenset, collections.deque)):
         for v in list(obj):
             n += taille(v, vus, profondeur + 1)
-    elif isinstance(obj, (type, type(taille), type(sys))):
-        return n  # ni classes, ni fonctions, ni modules : partagés par tout le processus
+    elif isinstance(obj, type(taille)):
+        # Une fonction : seulement ce que retient sa fermeture (ex. le tableau d'un téléchargement différé,
+        # ``lambda: exports.csv_pour_tableur(df)``), ni son code ni ses variables globales.
+        for cellule in obj.__closure__ or ():
+            try:
+                n += taille(cellule.cell_contents, vus, profondeur + 1)
+            except ValueError:  # cellule vide
+                pass
+    elif isinstance(obj, (type, type(sys))):
+        return n  # ni classes, ni modules : partagés par tout le processus
     else:
         d = getattr(obj, "__dict__", None)
         if isinstance(d, dict):
@@ -149,6 +158,40 @@ def _fichiers(rt) -> dict:
     return d
 
 
+def _surveillance() -> dict:
+    """Surveillance des fichiers (server.fileWatcherType) : dossiers surveillés, fichiers suivis et
+    abonnements (un par session et par module surveillé)."""
+    try:
+        from streamlit.watcher.event_based_path_watcher import _MultiPathWatcher
+    except Exception:
+        return {}
+    m = _MultiPathWatcher._singleton
+    if m is None:
+        return {"dossiers": 0, "fichiers": 0, "abonnements": 0}
+    dossiers = dict(m._folder_handlers)
+    fichiers = abonnements = 0
+    for h in dossiers.values():
+        for w in list(getattr(h, "_watched_paths", {}).values()):
+            fichiers += 1
+            abonnements += len(getattr(w.on_changed, "_receivers", None) or getattr(w.on_changed, "receivers", {}) or {})
+    return {"dossiers": len(dossiers), "fichiers": fichiers, "abonnements": abonnements}
+
+
+def _references_pandas(objets) -> dict:
+    """Copie à l'écriture de pandas : chaque vue d'un tableau partagé (en cache) ajoute une référence
+    faible dans ``BlockValuesRefs.referenced_blocks`` du tableau d'origine ; les mortes y restent un temps."""
+    n = vivantes = mortes = 0
+    for o in objets:
+        if type(o).__name__ == "BlockValuesRefs":
+            n += 1
+            for r in getattr(o, "referenced_blocks", ()):
+                if r() is None:
+                    mortes += 1
+                else:
+                    vivantes += 1
+    return {"BlockValuesRefs": n, "references_vivantes": vivantes, "references_mortes": mortes}
+
+
 def _caches() -> list[dict]:
     from streamlit.runtime.caching import cache_data_api, cache_resource_api
 
@@ -182,11 +225,16 @@ _instantane_precedent = None
 
 
 def _projet(nom_fichier: str) -> bool:
-    return nom_fichier.startswith(str(RACINE)) and "/.venv/" not in nom_fichier and "/bench/" not in nom_fichier
+    """Une ligne de l'application (pages/, ctg_data/, app.py) ; pas le point d'entrée du serveur
+    (pages/ui/serveur.py, au bas de la pile du fil principal), ni le banc."""
+    return (nom_fichier.startswith(str(RACINE)) and "/.venv/" not in nom_fichier and "/bench/" not in nom_fichier
+            and not nom_fichier.endswith("pages/ui/serveur.py"))
 
 
 def _tracemalloc() -> dict:
     global _instantane_precedent
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(PROFONDEUR_PILE)
     instantane = tracemalloc.take_snapshot()
     instantane = instantane.filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
     total = sum(s.size for s in instantane.statistics("filename"))
@@ -201,8 +249,13 @@ def _tracemalloc() -> dict:
         projet = collections.Counter()
         blocs = collections.Counter()
         for s in par_pile:
-            cadre = next((f for f in s.traceback if _projet(f.filename)), None)  # le plus proche de l'allocation
-            cle = f"{cadre.filename.replace(str(RACINE) + '/', '')}:{cadre.lineno}" if cadre else "(hors du projet)"
+            # Les cadres vont du plus ancien au plus récent : on prend la ligne du projet la plus proche de l'allocation.
+            cadre = next((f for f in reversed(s.traceback) if _projet(f.filename)), None)
+            if cadre:
+                cle = f"{cadre.filename.replace(str(RACINE) + '/', '')}:{cadre.lineno}"
+            else:  # pas de ligne de l'application dans la pile : la bibliothèque la plus proche de l'allocation
+                f0 = s.traceback[-1] if len(s.traceback) else None
+                cle = "(hors application) " + (f"{f0.filename.split('site-packages/')[-1]}:{f0.lineno}" if f0 else "?")
             projet[cle] += s.size_diff
             blocs[cle] += s.count_diff
         d["par_ligne_du_projet"] = [{"ligne": k, "diff": v, "blocs": blocs[k]} for k, v in projet.most_common(40)]
@@ -217,7 +270,15 @@ def rapport(etiquette: str) -> dict:
     objets = gc.get_objects()
     d["objets_gc"] = len(objets)
     d["objets_par_type"] = dict(collections.Counter(nom_type(o) for o in objets).most_common(60))
+    try:
+        d["references_pandas"] = _references_pandas(objets)
+    except Exception:
+        d["erreur_references_pandas"] = traceback.format_exc()
     del objets
+    try:
+        d["surveillance"] = _surveillance()
+    except Exception:
+        d["erreur_surveillance"] = traceback.format_exc()
     try:
         from streamlit.runtime import Runtime
 
