@@ -226,6 +226,17 @@ def colonnes_equipements(equipements: pd.DataFrame) -> dict:
     }
 
 
+def couche_qpv(qpv: gpd.GeoDataFrame, nom: str = "QPV 2024") -> "CouchePolygones":
+    """Les quartiers prioritaires (QPV 2024, ANCT) : tirets rouges, nom et commune en infobulle ; la même
+    couche sur la carte de Dijon et sur celle des communes d'un territoire."""
+    return CouchePolygones(
+        nom, "qpv", qpv,
+        infobulle=lambda l: f"Quartier prioritaire (QPV 2024) : {l['nom_qpv']} ({l['commune']})",
+        style=lambda l: {"color": COULEUR_QPV, "weight": 2.5, "dashArray": "6 4", "fillColor": COULEUR_QPV,
+                         "fillOpacity": 0.06},
+    )
+
+
 class CouchePolygones(folium.map.Layer):
     """Contours (quartiers, QPV, IRIS…) avec infobulle échappée et, au besoin, étiquette permanente."""
 
@@ -413,11 +424,7 @@ def carte_de_base(
             "fillColor": COULEUR_SELECTION, "fillOpacity": 0.08 if l["nom"] == quartier_selectionne else 0.02,
         },
     ).add_to(carte)
-    CouchePolygones(
-        "QPV 2024", "qpv", qpv,
-        infobulle=lambda l: f"Quartier prioritaire (QPV 2024) : {l['nom_qpv']} ({l['commune']})",
-        style=lambda l: {"color": COULEUR_QPV, "weight": 2.5, "dashArray": "6 4", "fillColor": COULEUR_QPV, "fillOpacity": 0.06},
-    ).add_to(carte)
+    couche_qpv(qpv).add_to(carte)
     cite = quartiers_geo[quartiers_geo["nom"].isin(list(quartiers_cite_educative))]
     if not cite.empty:
         perimetre = gpd.GeoDataFrame(

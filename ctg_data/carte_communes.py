@@ -35,7 +35,8 @@ from . import config
 from . import exports
 from . import format as fmt
 from .carte import (
-    COULEUR_SELECTION, STYLES, CadrageInitial, Cadrage, Legende, Surbrillance, carte_vide, json_pour_script, textes,
+    COULEUR_QPV, COULEUR_SELECTION, STYLES, CadrageInitial, Cadrage, Legende, Surbrillance, carte_vide, couche_qpv,
+    json_pour_script, textes,
 )
 from .erreurs import ErreurDonnees, Probleme
 from .geographie import emprise
@@ -428,14 +429,27 @@ def groupes_equipements(equipements: pd.DataFrame | None, refuse: bool = False) 
     return groupes
 
 
-def legende_html(categories: list[str], etat_equipements: str) -> str:
-    """La légende : traits des communes, du territoire et de la commune choisie, puis les catégories
-    d'équipements placés, ou une ligne qui dit pourquoi il n'y en a pas (``etat_equipements``)."""
+def qpv_du_territoire(qpv: gpd.GeoDataFrame | None, contour: gpd.GeoDataFrame) -> gpd.GeoDataFrame | None:
+    """Les quartiers prioritaires (QPV 2024) situés dans le territoire (un point intérieur de chacun dans
+    son contour) ; None sans fichier des QPV."""
+    if qpv is None or qpv.empty or contour.empty:
+        return None
+    dedans = qpv.representative_point().within(contour.geometry.union_all())
+    return qpv[dedans.values]
+
+
+def legende_html(categories: list[str], etat_equipements: str, qpv: bool = False) -> str:
+    """La légende : traits des communes, du territoire et de la commune choisie, des QPV s'il y en a, puis
+    les catégories d'équipements placés, ou une ligne qui dit pourquoi il n'y en a pas
+    (``etat_equipements``)."""
     lignes = [
         f'<div><span class="trait" style="border-top:1.5px solid {COULEUR_COMMUNE}"></span>Commune</div>',
         f'<div><span class="trait" style="border-top:3px solid {COULEUR_CONTOUR}"></span>Limite du territoire</div>',
         f'<div><span class="trait" style="border-top:4px solid {COULEUR_SELECTION}"></span>Commune choisie</div>',
     ]
+    if qpv:
+        lignes.append(f'<div><span class="trait" style="border-top:3px dashed {COULEUR_QPV}"></span>'
+                      'Quartier prioritaire (QPV 2024)</div>')
     lignes += [
         f'<div><span class="ctg-m ctg-{STYLES[c].forme}"><span style="background-color:{STYLES[c].couleur};'
         f'color:{STYLES[c].texte}"><b>{STYLES[c].lettre}</b></span></span>{c}</div>'
@@ -450,10 +464,10 @@ def legende_html(categories: list[str], etat_equipements: str) -> str:
 class LegendeCommunes(Legende):
     """La légende de ``carte.Legende`` (repliée sur une carte étroite), avec les lignes de cette carte."""
 
-    def __init__(self, categories: list[str], etat_equipements: str):
+    def __init__(self, categories: list[str], etat_equipements: str, qpv: bool = False):
         MacroElement.__init__(self)
         self._name = "Legende"
-        self.html = json_pour_script(legende_html(categories, etat_equipements))
+        self.html = json_pour_script(legende_html(categories, etat_equipements, qpv))
 
 
 def etat_equipements(equipements: pd.DataFrame | None, refuse: bool = False) -> str:
@@ -466,10 +480,11 @@ def etat_equipements(equipements: pd.DataFrame | None, refuse: bool = False) -> 
 
 
 def carte_de_base(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame, *, categories: list[str] = (),
-                  etat: str = "", hauteur_px: int = HAUTEUR_PX) -> folium.Map:
-    """Le fond de la carte : communes (contours et noms), contour du territoire et légende, cadré sur le
-    territoire ; ni commune choisie, ni équipements, ni liste des couches. Il ne dépend que des données :
-    la page le construit une fois et l'envoie identique à chaque exécution (le cadre n'est pas rechargé)."""
+                  etat: str = "", hauteur_px: int = HAUTEUR_PX, qpv: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """Le fond de la carte : communes (contours et noms), contour du territoire, quartiers prioritaires du
+    territoire s'il en a (``qpv`` : ceux de ``qpv_du_territoire``) et légende, cadré sur le territoire ; ni
+    commune choisie, ni équipements, ni liste des couches. Il ne dépend que des données : la page le
+    construit une fois et l'envoie identique à chaque exécution (le cadre n'est pas rechargé)."""
     carte = carte_vide(hauteur_px)
     carte.control_scale = False
     EchelleMetrique().add_to(carte)
@@ -479,7 +494,10 @@ def carte_de_base(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame, *, cate
     carte.get_root().header.add_child(Element(CSS_COMMUNES))
     CoucheCommunes(communes, f"Communes ({len(communes)})").add_to(carte)
     CoucheContour(contour, "Limite du territoire").add_to(carte)
-    LegendeCommunes([c for c in CATEGORIES_EQUIPEMENTS if c in set(categories)], etat).add_to(carte)
+    avec_qpv = qpv is not None and not qpv.empty
+    if avec_qpv:
+        couche_qpv(qpv, f"Quartiers prioritaires, QPV 2024 ({len(qpv)})").add_to(carte)
+    LegendeCommunes([c for c in CATEGORIES_EQUIPEMENTS if c in set(categories)], etat, avec_qpv).add_to(carte)
     CadrageInitial(emprise(contour if not contour.empty else communes)).add_to(carte)
     return carte
 
@@ -501,14 +519,14 @@ def couches_dynamiques(communes: gpd.GeoDataFrame, code_choisi: str | None, equi
 
 def construire_carte(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame, code_choisi: str | None = None,
                      equipements: pd.DataFrame | None = None, refuse: bool = False,
-                     hauteur_px: int = HAUTEUR_PX) -> folium.Map:
+                     hauteur_px: int = HAUTEUR_PX, qpv: gpd.GeoDataFrame | None = None) -> folium.Map:
     """La carte complète, d'un seul tenant (tests, exports) : fond, commune choisie, équipements et liste
     des couches (repliée sur une carte étroite)."""
     from .carte import ControleCouches
 
     places = equipements[equipements["lat"].notna()] if equipements is not None else None
     carte = carte_de_base(communes, contour, categories=list(places["categorie"]) if places is not None else [],
-                          etat=etat_equipements(equipements, refuse), hauteur_px=hauteur_px)
+                          etat=etat_equipements(equipements, refuse), hauteur_px=hauteur_px, qpv=qpv)
     for groupe in couches_dynamiques(communes, code_choisi, equipements, refuse):
         groupe.add_to(carte)
     ControleCouches(hauteur_px).add_to(carte)

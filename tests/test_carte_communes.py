@@ -37,6 +37,11 @@ def lire_geojson(nom: str) -> gpd.GeoDataFrame:
     return gpd.read_file(config.dossier_donnees() / fichier_pack(TERRITOIRE, nom))
 
 
+def lire_geojson_de(id_territoire: str, nom: str) -> gpd.GeoDataFrame:
+    t = charger_territoires()[0][id_territoire]
+    return gpd.read_file(config.dossier_donnees() / fichier_pack(t, nom))
+
+
 COMMUNES = lire_geojson("communes.geojson")
 CONTOUR = lire_geojson("contour.geojson")
 GEVREY_CHAMBERTIN = COMMUNES.loc[COMMUNES["nom"] == "Gevrey-Chambertin", "code"].iloc[0]
@@ -210,6 +215,29 @@ def test_modele_a_les_colonnes_du_schema():
 
 
 # --- La page (AppTest) -----------------------------------------------------------------------------
+
+def test_quartiers_prioritaires_du_territoire_seulement():
+    """Les QPV 2024 du fichier de l'ANCT qui sont dans le territoire : tous ceux de Dijon Métropole (le
+    fichier de la Côte-d'Or n'en a pas ailleurs), aucun à Gevrey-Nuits ; une couche et une ligne de légende
+    seulement s'il y en a."""
+    qpv = gpd.read_file(config.dossier_donnees() / "qpv.geojson")
+    contour_dm = lire_geojson_de("dijon-metropole", "contour.geojson")
+    dans_dm = cc.qpv_du_territoire(qpv, contour_dm)
+    assert sorted(dans_dm["code_qpv"]) == sorted(qpv["code_qpv"])
+    assert cc.qpv_du_territoire(qpv, CONTOUR).empty
+    html = cc.construire_carte(lire_geojson_de("dijon-metropole", "communes.geojson"), contour_dm,
+                               qpv=dans_dm).get_root().render()
+    assert f"Quartiers prioritaires, QPV 2024 ({len(qpv)})" in html and "Quartier prioritaire (QPV 2024)" in html
+    sans = cc.construire_carte(COMMUNES, CONTOUR, qpv=cc.qpv_du_territoire(qpv, CONTOUR)).get_root().render()
+    assert "QPV 2024" not in sans
+
+
+def test_page_carte_dit_les_qpv_du_territoire():
+    texte = textes_affiches(ouvrir_page("carte", plan="contrat-de-ville-dijon-metropole-2019-2022"))
+    assert "Le Mail (Chenôve)" in texte and "Source : ANCT" in texte
+    texte = textes_affiches(ouvrir_page("carte", plan=GEVREY))
+    assert "Aucun quartier prioritaire (QPV 2024) dans le territoire" in texte
+
 
 def _boutons(at) -> list[str]:
     return [b.label for b in at.get("download_button")]

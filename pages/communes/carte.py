@@ -39,7 +39,8 @@ def _equipements(dossier: str, empreinte: tuple, id_territoire: str):
 def _fond_de_carte(dossier: str, empreinte: tuple, id_territoire: str, categories: tuple[str, ...], etat: str):
     # Un seul exemplaire par version des données, jamais modifié : chaque exécution en envoie une copie.
     communes, contour = ui.contours_du_territoire(id_territoire)
-    return cc.carte_de_base(communes, contour, categories=list(categories), etat=etat)
+    return cc.carte_de_base(communes, contour, categories=list(categories), etat=etat,
+                            qpv=cc.qpv_du_territoire(ui.contours("qpv"), contour))
 
 
 def afficher() -> None:
@@ -92,6 +93,16 @@ def afficher() -> None:
         f"Cliquez sur une commune pour la choisir. Contours des {fmt.nombre(len(communes))} communes (simplifiés "
         f"pour la carte) : {ui.nom_brut(jeu_communes.document if jeu_communes else 'IGN, INSEE')}."
     )
+    qpv = cc.qpv_du_territoire(ui.contours("qpv"), contour)
+    jeu_qpv = ui.catalogue().get("qpv")
+    source_qpv = ui.nom_brut(f"{jeu_qpv.producteur}, {jeu_qpv.document}") if jeu_qpv else "ANCT"
+    if qpv is not None and not qpv.empty:
+        noms = " ; ".join(f"{ui.nom_brut(n)} ({ui.nom_brut(c)})" for n, c in zip(qpv["nom_qpv"], qpv["commune"]))
+        st.caption(f"Quartiers prioritaires de la politique de la ville dans le territoire (tirets rouges) : {noms}. "
+                   f"Source : {source_qpv}.")
+    else:
+        st.caption(f"Aucun quartier prioritaire (QPV 2024) dans le territoire d'après le fichier des QPV de la "
+                   f"Côte-d'Or ({source_qpv}).")
 
     if equipements is None and erreur is None:
         st.markdown(f"**{cc.PAS_DE_FICHIER}** : la couche «\u00a0Équipements\u00a0» de la carte est vide. Pour les "
