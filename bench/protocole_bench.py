@@ -389,7 +389,8 @@ def afficher_cote_a_cote(app: Charge, triv: Charge, scenario: list) -> None:
     for c in (app, triv):
         duree = c.t1 - c.t0
         print(f"{c.nom:22}: sessions complètes {c.sessions_completes}/{c.sessions} ; durée {duree:.0f} s ; "
-              f"processeur du serveur {c.cpu_s:.1f} s ({100 * c.cpu_s / max(duree, 1e-9):.0f} % d'un cœur) ; "
+              f"processeur du serveur {c.cpu_s:.1f} s ({100 * c.cpu_s / max(duree, 1e-9):.0f} % d'un cœur, "
+              f"{c.cpu_s / max(c.sessions, 1):.2f} s par session) ; "
               f"mémoire du serveur {mo(c.rss_debut_ko)} au début, {mo(c.rss_max_ko)} au plus, {mo(c.rss_fin_ko)} à la fin ; "
               f"processeur du client de charge {c.cpu_client_s:.1f} s")
     p95_app, p95_triv = centile(app.durees(), 0.95), centile(triv.durees(), 0.95)
@@ -481,7 +482,8 @@ def mode_salles(n: int, salles: int, intervalle: float, ttl: int | None, dossier
             releve.arreter()
     print(f"\n=== Accumulation : {salles} salles de {n} sessions sur un serveur, une toutes les {intervalle:.0f} s ===")
     print(f"server.disconnectedSessionTTL : {ttl_effectif} s" + (" (RACCOURCI par --ttl pour ce banc)" if ttl is not None else " (réglage réel)"))
-    print(f"{'salle':>5} | {'n':>4} {'médiane':>7} {'p95':>6} {'max':>6} {'err':>4} | {'mémoire fin':>11} {'max':>7} | processeur serveur")
+    print(f"{'salle':>5} | {'n':>4} {'médiane':>7} {'p95':>6} {'max':>6} {'err':>4} | {'mémoire fin':>11} {'max':>7} | "
+          "processeur du serveur pendant la salle (salles qui se chevauchent comprises)")
     premieres = None
     for k, c2 in enumerate(resultats):
         if c2 is None:
