@@ -143,7 +143,7 @@ def serveur(nom: str, commande: list[str], dossier: Path, **env_en_plus: str):
     port = port_libre()
     journal = dossier / f"{nom}.log"
     env = environnement_serveur(journal, port, CTG_DATABASE_URL=f"sqlite:///{dossier / (nom + '.sqlite3')}",
-                                **env_en_plus)
+                                **{**ENV_EN_PLUS, **env_en_plus})
     with journal.open("w") as sortie:
         p = subprocess.Popen(commande, cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
                              start_new_session=True)
@@ -168,6 +168,7 @@ def arreter_groupe(pgid: int) -> None:
 
 
 OPTIONS_EN_PLUS: list[str] = []  # --sans-surveillance : ["--server.fileWatcherType=none"]
+ENV_EN_PLUS: dict[str, str] = {}  # --arenes N : {"MALLOC_ARENA_MAX": "N"}
 
 
 def commande_app(ttl: int | None, sonde: bool = False) -> list[str]:
@@ -692,6 +693,8 @@ def main() -> None:
                          help="server.disconnectedSessionTTL (s) : raccourci SEULEMENT si donné (défaut : réglage réel)")
     parseur.add_argument("--sans-surveillance", action="store_true",
                          help="server.fileWatcherType=none (défaut : réglage réel, surveillance des fichiers du projet)")
+    parseur.add_argument("--arenes", type=int, default=None, choices=range(1, 17), metavar="1..16",
+                         help="MALLOC_ARENA_MAX du serveur (essai ; défaut : celui de la glibc)")
     parseur.add_argument("--diagnostic", action="store_true", help="ce que garde chaque session (sonde dans le serveur)")
     parseur.add_argument("--sans-tracemalloc", action="store_true", help="diagnostic sans tracemalloc (plus rapide)")
     parseur.add_argument("--duree-max", type=float, default=2700.0, help="durée maximale du banc en secondes (45 min)")
@@ -700,6 +703,8 @@ def main() -> None:
     args.duree_max = min(max(args.duree_max, 60.0), 3 * 3600.0)
     if args.sans_surveillance:
         OPTIONS_EN_PLUS.append("--server.fileWatcherType=none")
+    if args.arenes:
+        ENV_EN_PLUS["MALLOC_ARENA_MAX"] = str(args.arenes)
 
     debut = time.monotonic()
     fin = debut + args.duree_max
@@ -724,6 +729,8 @@ def main() -> None:
     print("Réglages de Streamlit : ceux du projet (.streamlit/config.toml)"
           + (", SAUF server.fileWatcherType=none (--sans-surveillance) : les fichiers du projet ne sont pas surveillés"
              if args.sans_surveillance else ", surveillance des fichiers comprise (server.fileWatcherType par défaut)"))
+    if args.arenes:
+        print(f"MALLOC_ARENA_MAX={args.arenes} pour les serveurs (--arenes) : essai de l'allocateur de la glibc")
     print(f"Scénario d'une session (pause de {PAUSE_S:.0f} s entre deux étapes) : " + " → ".join(e for e, _, _ in SCENARIO))
     try:
         with tempfile.TemporaryDirectory(prefix="ctg-protocole-") as d:
