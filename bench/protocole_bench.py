@@ -607,12 +607,18 @@ def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: fl
             ouvertes: list[SessionStreamlit] = []
             erreurs: list[str] = []
 
+            cpu_par_etape: dict[str, list[tuple[float, float]]] = {}
+
             def une_session() -> None:
                 s = SessionStreamlit(srv.url, delai_s=DELAI_ETAPE_S * 3)
                 ouvertes.append(s)
                 try:
                     for etape, chemin, quartier in SCENARIO_DIAGNOSTIC:
-                        erreurs.extend(s.executer(etape, chemin=chemin, changer_quartier=quartier).erreurs)
+                        cpu0 = cpu_et_memoire(srv.pid)[0]
+                        m = s.executer(etape, chemin=chemin, changer_quartier=quartier)
+                        gevent.sleep(0.3)  # la fin d'exécution (nettoyage de Streamlit) comprise
+                        cpu_par_etape.setdefault(etape, []).append((cpu_et_memoire(srv.pid)[0] - cpu0, m.duree_s))
+                        erreurs.extend(m.erreurs)
                 except ErreurSession as e:
                     erreurs.append(str(e))
 
@@ -621,6 +627,13 @@ def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: fl
             for _ in range(n):
                 if time.monotonic() < limite:
                     une_session()
+            print("\nProcesseur du serveur par étape (sessions jouées l'une après l'autre : médiane ; "
+                  + ("sous tracemalloc, non significatif" if tracemalloc_ else "relevé dans /proc, au 1/100 s") + ") :")
+            for etape, valeurs in cpu_par_etape.items():
+                print(f"  {etape:36} processeur {statistics.median(v[0] for v in valeurs):5.2f} s ; "
+                      f"durée {statistics.median(v[1] for v in valeurs):5.2f} s")
+            total = sum(statistics.median(v[0] for v in valeurs) for valeurs in cpu_par_etape.values())
+            print(f"  {'total d’une session':36} processeur {total:5.2f} s")
             # Un onglet ouvert répond aux « ping » du serveur (sinon celui-ci ferme la connexion après
             # environ 20 s) : un greenlet par session lit ce qui arrive pendant l'attente.
             def garder_ouverte(s: SessionStreamlit) -> None:
