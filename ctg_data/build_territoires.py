@@ -856,7 +856,8 @@ def catalogue_du_pack(identifiant: str, nom: str, n_communes: int, sources: list
                         "source en mots.",
          "document": social, "source_fichier": "socio/ et geo/ du dossier de référence (voir manifeste.json)",
          "section": "Fichiers Filosofi des communes, EPCI, départements, régions et France métropolitaine ; jeunes non insérés",
-         "licence": LICENCE_INSEE + " ; jeunes non insérés : licence inconnue (producteur non documenté).", **commun},
+         "licence": LICENCE_INSEE.replace(" (socio/SOURCES.md)", "")
+                    + " ; jeunes non insérés : licence inconnue (producteur non documenté).", **commun},
         {"id": ids["indicateurs.csv"], "schema": "social_indicateurs", "fichier": "indicateurs.csv",
          "titre": f"Dictionnaire des indicateurs sociaux — {nom}",
          "description": "Libellé, définition, unité, règle de regroupement, source (en mots), précautions et fichiers "

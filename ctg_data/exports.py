@@ -173,7 +173,7 @@ EN_TETES: dict[str, str] = {
     "precision": "Précision de la position", "score": "Score du géocodage", "date_position": "Date de la position",
     "origine_position": "Origine de la position", "capacite": "Capacité (places)",
     "origine_capacite": "Capacité : origine", "etat": "État", "origine_etat": "État : origine",
-    "note": "Note", "indicateur": "Indicateur", "type_zone": "Type de zone", "code_zone": "Code officiel de la zone",
+    "communes": "Nombre de communes", "note": "Note", "indicateur": "Indicateur", "type_zone": "Type de zone", "code_zone": "Code officiel de la zone",
     "nom_zone": "Zone", "annee": "Année", "valeur": "Valeur", "unite": "Unité", "statut": "Statut",
     "source": "Source", "source_section": "Source", "acteur": "Acteur",
     "nom_dans_le_document": "Nom dans le document", "role": "Rôle", "plan": "Plan", "fiche": "Fiche",
@@ -290,6 +290,9 @@ def tableau_pour_tableur(df: pd.DataFrame) -> pd.DataFrame:
     libelles = None
     for c in df.columns:
         nom = str(c)
+        if nom == "code" and "nom" in colonnes and not a_un_libelle:  # une zone nommée : son code officiel
+            sortie["Code officiel"] = [_texte(v) for v in df[c]]
+            continue
         serie = df[c]
         valeurs = list(serie)
         if nom in identifiants:
