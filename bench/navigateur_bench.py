@@ -1,6 +1,6 @@
 """Banc d'essai dans le navigateur : la vitesse ressentie, page par page, sur la boucle locale seulement.
 
-    .venv/bin/python bench/navigateur_bench.py             # 5 mesures par page (≈ 12 min sur 2 cœurs)
+    .venv/bin/python bench/navigateur_bench.py             # 5 mesures par page (≈ 14 min sur 2 cœurs)
     .venv/bin/python bench/navigateur_bench.py --rapide    # 2 mesures par page (≈ 5 min)
     .venv/bin/python bench/navigateur_bench.py --pages /carte /plan --mesures 1   # pour mettre au point
 
