@@ -189,11 +189,18 @@ def serveur(journal: Path, **env_en_plus: str):
         attendre_sante(url, processus)
         yield url
     finally:
-        os.killpg(processus.pid, signal.SIGTERM)
-        try:
-            processus.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(processus.pid, signal.SIGKILL)
+        arreter_groupe(processus)
+
+
+def arreter_groupe(processus: subprocess.Popen) -> None:
+    """Arrête un processus lancé dans son propre groupe (``start_new_session=True``) et ses enfants :
+    SIGTERM, puis SIGKILL s'il n'est pas arrêté en 20 s."""
+    os.killpg(processus.pid, signal.SIGTERM)
+    try:
+        processus.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(processus.pid, signal.SIGKILL)
+        processus.wait()
 
 
 @pytest.fixture(scope="session")

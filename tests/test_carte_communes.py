@@ -296,26 +296,12 @@ def test_page_carte_avec_un_fichier_refuse(dossier_donnees):
 # --- Dans le navigateur ----------------------------------------------------------------------------
 
 def cadre_de_la_carte(page, essais: int = 3):
-    """Le cadre (iframe) de la carte, une fois les contours des communes dessinés ; on attend la fin du
-    calcul et un seul cadre à jour, et l'on reprend au besoin (comme tests/test_navigateur_carte.py)."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import expect
+    """Le cadre (iframe) de la carte, une fois les contours des communes dessinés (attente de
+    tests/test_navigateur_carte.py : fin du calcul, un seul cadre à jour, reprise au besoin)."""
+    from tests.test_navigateur_carte import cadre_carte
 
-    iframes = page.locator('iframe[title="streamlit_folium.st_folium"]')
-    for essai in range(essais):
-        try:
-            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-            expect(page.locator("[data-stale='true']")).to_have_count(0)
-            expect(iframes).to_have_count(1)
-            expect(iframes).to_be_visible()
-            cadre = iframes.element_handle().content_frame()
-            cadre.wait_for_function(
-                "() => window.map && document.querySelectorAll('.leaflet-overlay-pane path').length >= 55",
-                timeout=15_000)
-            return cadre
-        except (PlaywrightError, AssertionError):
-            if essai == essais - 1:
-                raise
+    return cadre_carte(page, essais, condition="() => window.map && "
+                       "document.querySelectorAll('.leaflet-overlay-pane path').length >= 55", delai=15_000)
 
 
 @pytest.mark.navigateur

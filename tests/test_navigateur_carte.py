@@ -22,8 +22,12 @@ pytestmark = pytest.mark.navigateur
 CHARGE_XSS = "<img src=x onerror=alert(1)>"
 
 
-def cadre_carte(page, essais: int = 3):
-    """Le cadre (iframe) de la carte, une fois Leaflet chargé et les marqueurs dessinés.
+MARQUEURS_DESSINES = "() => window.map && document.querySelectorAll('.leaflet-marker-icon.ctg-m').length > 0"
+
+
+def cadre_carte(page, essais: int = 3, condition: str = MARQUEURS_DESSINES, delai: float | None = None):
+    """Le cadre (iframe) de la carte, une fois Leaflet chargé et ``condition`` (fonction JavaScript
+    évaluée dans le cadre) vraie : par défaut, les marqueurs dessinés.
 
     Après un changement de filtre, le cadre reste le même (la carte est mise à jour sur place) ; on
     attend tout de même la fin du calcul et un seul cadre à jour, et l'on reprend au besoin.
@@ -36,9 +40,7 @@ def cadre_carte(page, essais: int = 3):
             expect(iframes).to_have_count(1)
             expect(iframes).to_be_visible()
             cadre = iframes.element_handle().content_frame()
-            cadre.wait_for_function(
-                "() => window.map && document.querySelectorAll('.leaflet-marker-icon.ctg-m').length > 0"
-            )
+            cadre.wait_for_function(condition, **({"timeout": delai} if delai is not None else {}))
             return cadre
         except (PlaywrightError, AssertionError):
             if essai == essais - 1:

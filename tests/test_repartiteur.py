@@ -20,7 +20,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -34,7 +33,7 @@ from playwright.sync_api import expect
 
 from ctg_data import repartiteur
 from ctg_data.stockage import Stockage
-from tests.conftest import RACINE, base_postgres_vide, hors_ligne, port_libre, serveur
+from tests.conftest import RACINE, arreter_groupe, base_postgres_vide, hors_ligne, port_libre, serveur
 from tests.test_deux_serveurs import statut_je1
 from tests.test_navigateur import attendre_page
 from tests.test_navigateur_import import CONTENU, deposer
@@ -205,12 +204,7 @@ def nginx_devant(serveur_a: str, serveur_b: str):
         yield Repartiteur(adresse, journal, hotes)
         assert "[emerg]" not in erreurs.read_text() and "[alert]" not in erreurs.read_text(), erreurs.read_text()
     finally:
-        os.killpg(processus.pid, signal.SIGTERM)
-        try:
-            processus.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(processus.pid, signal.SIGKILL)
-            processus.wait()
+        arreter_groupe(processus)
         shutil.rmtree(dossier, ignore_errors=True)
 
 
