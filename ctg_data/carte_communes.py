@@ -311,6 +311,9 @@ var {{ this.get_name() }} = (function (d, carte) {
       if (tient) { places.push(r); }
       it.e.style.visibility = tient ? "" : "hidden";
     });
+    // Nombre de placements faits (lu par les tests : les noms ne sont lus qu'une fois placés).
+    var c = carte.getContainer();
+    c.setAttribute("data-ctg-placements", String((+c.getAttribute("data-ctg-placements") || 0) + 1));
   };
   carte.on("zoomend moveend resize", function () { setTimeout(ajuster, 0); });
   groupe.on("add", function () { setTimeout(ajuster, 0); });

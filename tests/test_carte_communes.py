@@ -313,9 +313,11 @@ def test_navigateur_communes_dessinees(page, serveur_app):
     page.goto(f"{serveur_app}/carte?plan={GEVREY}")
     attendre_page(page, f"Carte — {TERRITOIRE.nom}")
     cadre = cadre_de_la_carte(page)
-    # Les noms sont posés (ou masqués) une fois la carte cadrée à sa taille réelle.
-    cadre.wait_for_function("() => [...document.querySelectorAll('.ctg-nom-commune span')]"
-                            ".some(e => e.style.visibility !== 'hidden')")
+    # Les noms sont posés (ou masqués) une fois la carte cadrée à sa taille réelle, la page et ses
+    # polices chargées (le placement est refait à ces moments-là) ; on lit après le dernier placement.
+    cadre.wait_for_function("() => document.readyState === 'complete' && "
+                            "document.querySelector('.leaflet-container').hasAttribute('data-ctg-placements')")
+    cadre.evaluate("() => document.fonts.ready.then(() => new Promise(r => setTimeout(r, 300)))")
     mesure = cadre.evaluate("""() => ({
         traits: document.querySelectorAll('.leaflet-overlay-pane svg path').length,
         noms: [...document.querySelectorAll('.ctg-nom-commune span')].filter(e => e.style.visibility !== 'hidden')
