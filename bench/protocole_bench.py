@@ -162,11 +162,32 @@ def serveur(nom: str, commande: list[str], dossier: Path, **env_en_plus: str):
         _groupes_lances.discard(p.pid)
 
 
+@contextlib.contextmanager
+def application(nom: str, commande: list[str], dossier: Path):
+    """Le serveur à charger, et les groupes de processus dont on relève le processeur et la mémoire.
+
+    ``SERVEURS == 1`` : un serveur (``serveur``). ``SERVEURS == 2`` (``--serveurs 2``) : deux serveurs
+    lancés par la même commande, chacun sur son magasin SQLite temporaire (le scénario n'écrit rien),
+    derrière nginx lancé sur ``deploiement/nginx.conf`` (la configuration documentée et testée,
+    ``tests/test_repartiteur.nginx_devant``) ; les sessions passent par nginx (une connexion WebSocket
+    reste sur un serveur). Processeur et mémoire : la somme des deux serveurs (nginx non compté)."""
+    if SERVEURS == 1:
+        with serveur(nom, commande, dossier) as srv:
+            yield srv, [srv.pid]
+        return
+    from tests.test_repartiteur import nginx_devant
+
+    with serveur(f"{nom}-a", commande, dossier) as a, serveur(f"{nom}-b", commande, dossier) as b, \
+            nginx_devant(a.url, b.url) as repartiteur:
+        yield Serveur(nom, repartiteur.adresse, a.pid, a.journal), [a.pid, b.pid]
+
+
 def arreter_groupe(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGTERM)
 
 
+SERVEURS = 1  # --serveurs 2 : deux serveurs derrière nginx (voir application())
 OPTIONS_EN_PLUS: list[str] = []  # --sans-surveillance : ["--server.fileWatcherType=none"]
 ENV_EN_PLUS: dict[str, str] = {}  # --arenes N : {"MALLOC_ARENA_MAX": "N"}
 
@@ -203,10 +224,11 @@ def processus_du_groupe(pgid: int) -> list[int]:
     return pids
 
 
-def cpu_et_memoire(pgid: int) -> tuple[float, int]:
-    """(secondes de processeur utime + stime, VmRSS en Ko) de tous les processus du groupe."""
+def cpu_et_memoire(pgids: int | list[int]) -> tuple[float, int]:
+    """(secondes de processeur utime + stime, VmRSS en Ko) de tous les processus du groupe (ou des groupes)."""
     cpu, rss = 0.0, 0
-    for pid in processus_du_groupe(pgid):
+    groupes = [pgids] if isinstance(pgids, int) else pgids
+    for pid in [p for g in groupes for p in processus_du_groupe(g)]:
         try:
             champs = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             cpu += (int(champs[11]) + int(champs[12])) / TICKS  # utime, stime (champs 14 et 15)
@@ -221,7 +243,7 @@ def cpu_et_memoire(pgid: int) -> tuple[float, int]:
 class Releve:
     """Relevé toutes les 0,5 s du processeur et de la mémoire d'un serveur (un greenlet)."""
 
-    def __init__(self, pgid: int, periode_s: float = 0.5):
+    def __init__(self, pgid: int | list[int], periode_s: float = 0.5):
         self.pgid, self.periode_s = pgid, periode_s
         self.points: list[tuple[float, float, int]] = []  # (instant, cpu s, rss Ko)
         self._g = gevent.spawn(self._boucle)
@@ -430,8 +452,8 @@ def mode_seminaire(tailles: list[int], ttl: int | None, dossier: Path, fin: floa
         for nom, commande, est_triviale in (("application CTG", commande_app(ttl), False),
                                            ("application triviale", commande_triviale(triviale, ttl), True)):
             dire(f"{nom} : serveur neuf pour {n} sessions…")
-            with serveur(nom.replace(" ", "-"), commande, dossier) as srv:
-                releve = Releve(srv.pid)
+            with application(nom.replace(" ", "-"), commande, dossier) as (srv, groupes):
+                releve = Releve(groupes)
                 try:
                     echauffer(srv, releve, SCENARIO, est_triviale)
                     gevent.sleep(2)
@@ -444,8 +466,8 @@ def mode_seminaire(tailles: list[int], ttl: int | None, dossier: Path, fin: floa
 
 def mode_salles(n: int, salles: int, intervalle: float, ttl: int | None, dossier: Path, fin: float) -> None:
     ttl_effectif = ttl if ttl is not None else TTL_STREAMLIT_S
-    with serveur("application-CTG", commande_app(ttl), dossier) as srv:
-        releve = Releve(srv.pid)
+    with application("application-CTG", commande_app(ttl), dossier) as (srv, groupes):
+        releve = Releve(groupes)
         try:
             echauffer(srv, releve, SCENARIO, False)
             _, _, rss_depart = releve.maintenant()
@@ -708,6 +730,9 @@ def main() -> None:
                          help="server.fileWatcherType=none (défaut : réglage réel, surveillance des fichiers du projet)")
     parseur.add_argument("--arenes", type=int, default=None, choices=range(1, 17), metavar="1..16",
                          help="MALLOC_ARENA_MAX du serveur (essai ; défaut : celui de la glibc)")
+    parseur.add_argument("--serveurs", type=int, default=1, choices=(1, 2),
+                         help="2 : deux serveurs derrière nginx (deploiement/nginx.conf), pour l'application "
+                              "comme pour la référence triviale (défaut : un serveur)")
     parseur.add_argument("--diagnostic", action="store_true", help="ce que garde chaque session (sonde dans le serveur)")
     parseur.add_argument("--sans-tracemalloc", action="store_true", help="diagnostic sans tracemalloc (plus rapide)")
     parseur.add_argument("--duree-max", type=float, default=2700.0, help="durée maximale du banc en secondes (45 min)")
@@ -718,6 +743,8 @@ def main() -> None:
         OPTIONS_EN_PLUS.append("--server.fileWatcherType=none")
     if args.arenes:
         ENV_EN_PLUS["MALLOC_ARENA_MAX"] = str(args.arenes)
+    global SERVEURS
+    SERVEURS = args.serveurs
 
     debut = time.monotonic()
     fin = debut + args.duree_max
@@ -742,6 +769,9 @@ def main() -> None:
     print("Réglages de Streamlit : ceux du projet (.streamlit/config.toml)"
           + (", SAUF server.fileWatcherType=none (--sans-surveillance) : les fichiers du projet ne sont pas surveillés"
              if args.sans_surveillance else ", surveillance des fichiers comprise (server.fileWatcherType par défaut)"))
+    if SERVEURS == 2:
+        print("DEUX serveurs derrière nginx (--serveurs 2 ; deploiement/nginx.conf), pour l'application comme pour "
+              "la référence triviale ; processeur et mémoire : somme des deux serveurs")
     if args.arenes:
         print(f"MALLOC_ARENA_MAX={args.arenes} pour les serveurs (--arenes) : essai de l'allocateur de la glibc")
     print(f"Scénario d'une session (pause de {PAUSE_S:.0f} s entre deux étapes) : " + " → ".join(e for e, _, _ in SCENARIO))
