@@ -1,0 +1,301 @@
+"""Caches de la carte des équipements (Dijon) et de la carte des communes d'un territoire.
+
+Une exécution de ces pages (nouvelle session, autre quartier ou commune, simple réexécution) ne refait
+aucun calcul déjà fait pour la même valeur des filtres : comptes, tableaux, graphique (son dict
+Vega-Lite) et surtout le rendu de la carte (gabarits jinja de folium, données des couches en JSON)
+sont calculés une fois par valeur de filtre et partagés entre les sessions.
+
+- Clés courtes : dossier des données, empreinte des fichiers (réduite par ``hash``), empreinte du
+  magasin (les corrections des éditeurs déplacent des équipements), territoire, puis les filtres ;
+  jamais un tableau haché.
+- Un objet rendu par ces caches est partagé : une page ne le modifie jamais (elle reçoit des chaînes,
+  des tableaux qu'elle ne fait qu'afficher, et une copie des petits dictionnaires).
+- La carte : ``arguments_carte`` refait exactement les étapes de ``streamlit_folium.st_folium``
+  (version figée dans requirements.txt ; tests/test_carte.py compare le résultat avec celui de
+  ``st_folium``) et en garde le résultat, des chaînes ; ``afficher_carte`` appelle le composant avec
+  elles. Le fond est le même pour toutes les valeurs des filtres : le cadre de la carte n'est pas
+  rechargé, les couches du quartier ou de la commune y sont remplacées sur place
+  (``feature_group_to_add``).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+# --- La carte : le rendu de st_folium, une fois par valeur de filtre ------------------------------
+
+
+@dataclass(frozen=True)
+class FondPrepare:
+    """Le fond rendu comme le rend ``st_folium`` (noms des variables déjà remplacés) et ses arguments
+    pour le composant. ``carte`` n'est jamais envoyée telle quelle : on en ajoute les couches à une copie."""
+
+    carte: folium.Map
+    arguments: dict
+
+
+def preparer_fond(fond: folium.Map, *, cle: str, hauteur: int, largeur: int | None = None,
+                  objets_rendus: tuple[str, ...] = ("last_clicked",)) -> FondPrepare:
+    """Les étapes de ``st_folium`` qui ne dépendent que du fond (sur une copie : ``fond`` reste intact)."""
+    carte = copy.deepcopy(fond)
+    carte.get_root().render()
+    carte.render()
+    html = sf._get_html(carte)
+    entete = sf._get_header(carte)
+    script = sf._get_map_string(carte)
+    bornes = carte.get_bounds()
+    defauts = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": bornes[0][0], "lng": bornes[0][1]},
+                   "_northEast": {"lat": bornes[1][0], "lng": bornes[1][1]}},
+        "zoom": carte.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
+        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+    }
+    arguments = dict(
+        script=script, header=entete, html=html, id=sf.get_full_id(carte),
+        key=sf.generate_js_hash(script, cle, False), height=hauteur, width=largeur,
+        returned_objects=list(objets_rendus), default={k: v for k, v in defauts.items() if k in objets_rendus},
+        zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
+    )
+    return FondPrepare(carte, arguments)
+
+
+def arguments_carte(fond: FondPrepare, couches: list[folium.FeatureGroup], controle: folium.LayerControl) -> dict:
+    """Les arguments du composant pour ``fond`` et ces couches ajoutées (``feature_group_to_add``) et cette
+    liste des couches (``layer_control``) : ce que ``st_folium`` enverrait, sans rien rendre de nouveau
+    à l'exécution suivante. Le fond préparé n'est pas modifié (copie)."""
+    carte = copy.deepcopy(fond.carte)
+    ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(couches))
+    liste = sf._get_layer_control_string(controle, carte)
+    css, js = [], []
+    for element in _elements(carte):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    return {**fond.arguments, "feature_group": ajout, "layer_control": liste,
+            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js))}
+
+
+def _elements(element):
+    """Les éléments de la carte, comme ``st_folium`` les parcourt pour trouver scripts et feuilles de style."""
+    import branca
+    import folium.elements
+
+    if isinstance(element, branca.colormap.ColorMap):
+        yield element
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for enfant in getattr(element, "_children", {}).values():
+        yield from _elements(enfant)
+
+
+def afficher_carte(arguments: dict, cle: str):
+    """Le composant de ``st_folium`` avec des arguments préparés (``arguments_carte``) ; renvoie ce que
+    renverrait ``st_folium`` (le dernier clic). ``arguments`` est partagé : seules des copies en partent."""
+    cle_composant = arguments["key"]
+
+    def _changement():
+        st.session_state[cle] = st.session_state.get(cle_composant, {})
+
+    return sf._component_func(**{**arguments, "default": copy.deepcopy(arguments["default"]),
+                                 "returned_objects": list(arguments["returned_objects"]),
+                                 "css_links": list(arguments["css_links"]), "js_links": list(arguments["js_links"])},
+                              on_change=_changement)
+
+
+def graphique_vega(graphique) -> dict:
+    """Le dict Vega-Lite qu'envoie ``st.altair_chart`` (validation du schéma comprise), à garder en cache
+    et à afficher par ``afficher_graphique``."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(graphique)
+
+
+def afficher_graphique(spec: dict, **options) -> None:
+    """Le graphique d'un dict gardé en cache (``graphique_vega``) : une copie, Streamlit la modifie."""
+    st.vega_lite_chart(spec=copy.deepcopy(spec), **options)
+
+
+# --- Clés ----------------------------------------------------------------------------------------
+
+def cle_donnees() -> tuple[str, int]:
+    """(dossier des données, empreinte de ses fichiers réduite par ``hash``) : une clé courte, qui change
+    quand un fichier change (le même calcul que ``catalogue.empreinte``, fait une fois par exécution)."""
+    from ctg_data import catalogue, config
+
+    dossier = config.dossier_donnees()
+    return str(dossier), hash(catalogue.empreinte(dossier))
+
+
+# --- Carte des équipements (territoire par quartiers) --------------------------------------------
+
+@dataclass(frozen=True)
+class DonneesCarte:
+    """Ce qui ne dépend que des données (fichiers et magasin) : partagé, jamais modifié."""
+
+    tous: object  # pd.DataFrame : le tableau des équipements (positions.avec_corrections)
+    quartiers_geo: object  # gpd.GeoDataFrame : contours des quartiers (clic sur la carte)
+    noms_quartiers: tuple[str, ...]  # triés
+    presentes: frozenset  # catégories d'équipements présentes (choix du filtre)
+    fond: FondPrepare
+    jeu: object  # catalogue : le jeu « equipements » (feuille « Source » du téléchargement Excel)
+
+
+@dataclass(frozen=True)
+class VueCarte:
+    """Ce que montre la page pour une valeur des filtres : partagé, jamais modifié."""
+
+    n_ouverts: int
+    n_localises: int
+    n_approximatifs: int
+    n_non_localises: int
+    n_fermes_quartier: int
+    carte: dict  # arguments du composant de la carte (afficher_carte)
+    tableau_carte: object  # la carte en tableau
+    non_localises: object  # tableau à afficher, ou None
+    inconnus: object  # « peut-être dans ce quartier » : tableau à afficher, ou None
+    tableau: object  # nombre d'équipements par quartier
+    categories_tableau: tuple[str, ...]
+    liste: str  # le même décompte en liste (écran étroit), en Markdown
+    graphique: dict | None  # dict Vega-Lite (graphique_vega), None sans équipement
+    export: object  # le tableau téléchargé
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def donnees_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str) -> DonneesCarte:
+    """Calculé une fois par version des fichiers et du magasin (``empreinte_stockage`` None : magasin
+    indisponible, données livrées seules, l'avertissement est redit à chaque exécution)."""
+    from pages import ui
+
+    from ctg_data import carte as cartes
+    from ctg_data import equipements as eq
+
+    tous = ui.equipements_localises()
+    quartiers = ui.donnees("quartiers")
+    vrais = tous[eq.est_equipement(tous)]
+    fond = cartes.carte_de_base(
+        ui.contours("quartiers_geo"), ui.contours("qpv"), ui.contours("iris"),
+        # La légende : les catégories placées sur la carte quand aucun filtre n'est mis.
+        categories=[c for c in cartes.STYLES if c in set(vrais.loc[vrais["lat"].notna(), "categorie"])],
+        quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+    )
+    return DonneesCarte(
+        tous=tous, quartiers_geo=ui.contours("quartiers_geo"),
+        noms_quartiers=tuple(quartiers.sort_values("nom")["nom"]), presentes=frozenset(vrais["categorie"]),
+        fond=preparer_fond(fond, cle="carte-equipements", hauteur=620),
+        jeu=ui.catalogue().get("equipements"),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def fermes_sur_le_territoire(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str,
+                             categories: tuple[str, ...]) -> int:
+    """Nombre d'équipements fermés de ces catégories, sur tout le territoire (l'interrupteur des fermés)."""
+    from ctg_data import equipements as eq
+
+    tous = donnees_carte(dossier, empreinte, empreinte_stockage, id_territoire).tous
+    return len(eq.compter(tous, None, list(categories)).fermes)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def vue_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str, quartier: str | None,
+              categories: tuple[str, ...], gestion: str | None, annexe: str | None, fermes: bool) -> VueCarte:
+    """La page pour une valeur des filtres (``gestion``, ``annexe`` : valeurs de ``eq.gestions`` et
+    ``eq.ANNEXES``)."""
+    import pandas as pd
+
+    from ctg_data import carte as cartes
+    from ctg_data import couleurs
+    from ctg_data import equipements as eq
+    from ctg_data.equipements import LIBELLES_CATEGORIES
+    from ctg_data.vocabulaire import precision_lisible
+    from ctg_data.vues_contexte import TAILLE_AUTO
+    from pages import ui
+
+    import ctg_data.format as fmt
+
+    base = donnees_carte(dossier, empreinte, empreinte_stockage, id_territoire)
+    tous, categories = base.tous, list(categories)
+    comptage = eq.compter(tous, quartier, categories)
+    selection = eq.filtrer(tous, categories, gestion, annexe, quartier, fermes=fermes)
+    selection = selection.assign(nom=[f"{n} (fermé)" if f else n for n, f in zip(selection["nom"], eq.est_ferme(selection))])
+    ouverts = selection[~eq.est_ferme(selection)]
+    localises = selection[selection["lat"].notna()]
+    approximatifs = localises[localises["precision"] == "quartier (approx.)"]
+
+    carte = arguments_carte(base.fond, cartes.couches_dynamiques(localises, base.quartiers_geo, quartier),
+                            cartes.ControleCouches())
+    tableau_carte = pd.DataFrame({
+        "Nom": localises["nom"], "Catégorie": localises["categorie"], "Quartier": localises["quartier"].fillna("non connu"),
+        "Adresse": localises["adresse"].fillna("non précisée"), "Position": localises["precision"].map(precision_lisible),
+        "Latitude": localises["lat"].round(5), "Longitude": localises["lon"].round(5),
+    })
+    non_localises = selection[selection["lat"].isna()]
+    tableau_non_localises = None if non_localises.empty else non_localises[
+        ["nom", "categorie", "gestionnaire", "adresse", "code_postal", "commune"]].rename(
+            columns={"nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire",
+                     "adresse": "Adresse", "code_postal": "Code postal", "commune": "Commune"}).fillna("non précisé")
+    inconnus = eq.filtrer(comptage.quartier_inconnu, None, gestion, annexe) if quartier else None
+    tableau_inconnus = None if inconnus is None or not len(inconnus) else inconnus[
+        ["nom", "categorie", "gestionnaire", "adresse"]].fillna("non précisé").rename(
+            columns={"nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse"})
+
+    noms_quartiers = [quartier] if quartier else list(base.noms_quartiers)
+    tableau = eq.tableau_quartiers(ouverts, noms_quartiers)
+    categories_tableau = [c for c in tableau.columns if c not in ("Quartier", "Total")]
+    # Le total juste après le quartier : c'est le chiffre que l'on cherche d'abord.
+    tableau = tableau[["Quartier", "Total", *categories_tableau]]
+
+    def _detail(ligne) -> str:
+        """« EAJE 1 · ALSH 3 · Centre social / MEP 1 » : les catégories présentes dans le quartier."""
+        return " · ".join(f"{c} {fmt.nombre(ligne[c])}" for c in categories_tableau if ligne[c])
+
+    # Une liste plutôt qu'une grille : chaque ligne prend la hauteur de son texte.
+    liste = "\n".join(
+        f"- **{ui.nom_brut(l['Quartier'])}** : "
+        + (f"{fmt.nombre(l['Total'])} équipement{'s' if l['Total'] > 1 else ''} ({_detail(l)})"
+           if l["Total"] else "aucun équipement")
+        for _, l in tableau.iterrows()
+    )
+
+    donnees_graphique = ouverts.assign(quartier=ouverts["quartier"].fillna(eq.QUARTIER_NON_CONNU))
+    graphique = None
+    if not donnees_graphique.empty:
+        alt = ui.altair()
+        presentes = [c for c in cartes.STYLES if c in set(donnees_graphique["categorie"])]
+        graphique = graphique_vega(
+            alt.Chart(donnees_graphique)
+            .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
+            .encode(
+                y=alt.Y("quartier:N", title=None, sort=[*noms_quartiers, eq.QUARTIER_NON_CONNU]),
+                x=alt.X("count():Q", title="Nombre d'équipements", axis=alt.Axis(tickMinStep=1, format="d")),
+                color=alt.Color(
+                    "categorie:N", title="Catégorie",
+                    scale=alt.Scale(domain=presentes, range=[cartes.STYLES[c].couleur for c in presentes]),
+                    # Sous le graphique, sur deux colonnes : le tracé garde toute la largeur d'un téléphone.
+                    legend=alt.Legend(orient="bottom", direction="vertical", columns=2, labelLimit=0, titleLimit=0),
+                ),
+                tooltip=[alt.Tooltip("quartier:N", title="Quartier"), alt.Tooltip("categorie:N", title="Catégorie"),
+                         alt.Tooltip("count():Q", title="Nombre")],
+            )
+            # Une barre par quartier, de hauteur fixe : le graphique d'un seul quartier reste bas ; la légende
+            # s'ajoute dessous (TAILLE_AUTO), sans écraser le tracé.
+            .properties(height=30 * donnees_graphique["quartier"].nunique() + 40, autosize=TAILLE_AUTO)
+        )
+    export = selection[
+        ["id", "nom", "categorie", "sous_type", "gestionnaire", "gestion_ville", "annexe", "adresse", "code_postal",
+         "commune", "quartier", "origine_quartier", "confiance_quartier", "raison_quartier", "lat", "lon", "precision",
+         "origine_position", "capacite", "origine_capacite", "etat", "origine_etat", "source_fichier", "source_section"]
+    ]
+    return VueCarte(
+        n_ouverts=len(ouverts), n_localises=len(localises), n_approximatifs=len(approximatifs),
+        n_non_localises=len(selection) - len(localises), n_fermes_quartier=len(comptage.fermes),
+        carte=carte, tableau_carte=tableau_carte, non_localises=tableau_non_localises, inconnus=tableau_inconnus,
+        tableau=tableau, categories_tableau=tuple(categories_tableau), liste=liste, graphique=graphique, export=export,
+    )
