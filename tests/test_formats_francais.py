@@ -251,7 +251,13 @@ def test_csv_de_la_carte_virgule_decimale(monkeypatch):
         return df
 
     monkeypatch.setattr(ui, "equipements_localises", localises)
-    ouvrir_page("carte")
+    from pages.ui import cache_carte
+
+    cache_carte.vider()  # la page garde ses calculs en cache, par version des fichiers et du magasin
+    try:
+        ouvrir_page("carte")
+    finally:
+        cache_carte.vider()  # rien des données modifiées ne reste pour les tests suivants
     (nom,) = [n for n in boutons if n.startswith("equipements-") and n.endswith(".csv")]
     data = boutons[nom]
     lignes = list(csv.DictReader(io.StringIO((data() if callable(data) else data).decode("utf-8-sig")), delimiter=";"))

@@ -299,3 +299,9 @@ def vue_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: s
         carte=carte, tableau_carte=tableau_carte, non_localises=tableau_non_localises, inconnus=tableau_inconnus,
         tableau=tableau, categories_tableau=tuple(categories_tableau), liste=liste, graphique=graphique, export=export,
     )
+
+
+def vider() -> None:
+    """Vide les caches de ce module (tests qui remplacent une source de données sans changer sa clé)."""
+    for cache in (donnees_carte, fermes_sur_le_territoire, vue_carte):
+        cache.clear()
