@@ -11,7 +11,7 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 """
 
 from .chargement import (  # noqa: F401
-    cartes_chiffres,
+    cartes_chiffres, cle_fichiers, comparaison_epci_partagee,
     arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, communes_du_territoire, contours,
     contours_du_territoire, donnees, social_du_territoire, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,

@@ -3,16 +3,20 @@ l'adresse de la page (un lien copié reproduit la vue)."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import streamlit as st
 
 import pandas as pd
 
+from ctg_data.erreurs import ErreurDonnees
 from ctg_data.plan import Plan, plan_par_defaut
 from ctg_data.territoire import Territoire, sous_zones
 
 from ctg_data.vocabulaire import source_lisible
 
-from .chargement import communes_du_territoire, donnees, origines_chiffres, plans, territoires
+from . import chargement
+from .chargement import arreter_sur_erreur, origines_chiffres, plans, territoires
 from .widgets import nom_brut, texte_brut
 
 CLE_PLAN = "plan"
@@ -123,12 +127,34 @@ def choisir_quartier(nom: str | None) -> None:
     st.session_state[CLE_QUARTIER] = nom or TOUT
 
 
-def sous_zones_du_territoire() -> pd.DataFrame:
-    """Les sous-zones du territoire choisi (id, nom), triées par nom ; vide s'il n'en a pas."""
-    t = territoire()
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _sous_zones(dossier: str, cle: str, id_territoire: str, _t: Territoire) -> pd.DataFrame:
+    # Clé : le dossier, le condensé de l'empreinte des fichiers (territoires compris) et le territoire ;
+    # ``_t`` (le territoire lui-même) n'est pas haché. Un exemplaire partagé, jamais modifié.
+    return sous_zones(_t, {_t.sous_zones.jeu: chargement._charger(_t.sous_zones.jeu, dossier, cle)})
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _reperes_zones(dossier: str, cle: str, id_territoire: str, _t: Territoire):
+    """(noms triés, nom par identifiant, identifiant par nom) des sous-zones, en lecture seule."""
+    zones = _sous_zones(dossier, cle, id_territoire, _t)
+    par_id = dict(zip(zones["id"], zones["nom"]))
+    return tuple(zones["nom"]), MappingProxyType(par_id), MappingProxyType({nom: id_ for id_, nom in par_id.items()})
+
+
+def _sous_zones_partagees(t: Territoire) -> pd.DataFrame:
     if t.sous_zones is None:
         return pd.DataFrame(columns=["id", "nom"])
-    return sous_zones(t, {t.sous_zones.jeu: donnees(t.sous_zones.jeu)})
+    try:
+        return _sous_zones(*chargement._dossier_et_cle(), t.id, t)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
+def sous_zones_du_territoire() -> pd.DataFrame:
+    """Les sous-zones du territoire choisi (id, nom), triées par nom ; vide s'il n'en a pas. Calculées une
+    fois par territoire et par version des fichiers ; une copie, que la page peut modifier."""
+    return _sous_zones_partagees(territoire()).copy()
 
 
 CLE_COMMUNE = "commune"  # code INSEE de la commune choisie (territoire qui a ses données dérivées)
@@ -139,7 +165,7 @@ def _filtre_commune(t: Territoire) -> None:
     """Choix d'une commune d'une intercommunalité qui a ses données dérivées (?commune=code INSEE),
     « Toute la communauté de communes » d'abord : l'accueil, la carte, le contexte social et le portrait
     la lisent."""
-    communes = communes_du_territoire(t.id)
+    communes = chargement._communes_partagees(t.id)  # lu seulement, jamais modifié
     if communes.empty:
         st.session_state.pop(CLE_COMMUNE, None)
         st.query_params.pop(CLE_COMMUNE, None)
@@ -176,7 +202,7 @@ def commune_selectionnee() -> tuple[str, str] | None:
     code = st.session_state.get(CLE_COMMUNE) or TOUT
     if code == TOUT:
         return None
-    communes = communes_du_territoire(territoire().id)
+    communes = chargement._communes_partagees(territoire().id)  # lu seulement, jamais modifié
     noms = dict(zip(communes["id"], communes["nom"]))
     return (code, noms[code]) if code in noms else None
 
@@ -186,9 +212,13 @@ def filtres_partages() -> None:
     (?quartier=…) ; seulement pour un territoire qui a des sous-zones. Une intercommunalité qui a ses
     données dérivées a à la place le choix d'une de ses communes (?commune=…)."""
     t, p = territoire(), plan()
-    zones = sous_zones_du_territoire()
-    par_id = dict(zip(zones["id"], zones["nom"]))
-    id_par_nom = {nom: id_ for id_, nom in par_id.items()}
+    if t.sous_zones is None:
+        noms_zones, par_id, id_par_nom = (), {}, {}
+    else:
+        try:
+            noms_zones, par_id, id_par_nom = _reperes_zones(*chargement._dossier_et_cle(), t.id, t)
+        except ErreurDonnees as e:
+            arreter_sur_erreur(e)
     if CLE_QUARTIER not in st.session_state:
         demande = st.query_params.get(CLE_QUARTIER)
         if demande is None:
@@ -208,7 +238,7 @@ def filtres_partages() -> None:
         if t.sous_zones is not None:
             st.selectbox(
                 t.sous_zones.singulier.capitalize(),
-                [TOUT, *zones["nom"]],
+                [TOUT, *noms_zones],
                 format_func=lambda z: t.libelle_tout if z == TOUT else z,
                 key=CLE_WIDGET_QUARTIER,
                 on_change=lambda: st.session_state.update({CLE_QUARTIER: st.session_state[CLE_WIDGET_QUARTIER]}),
@@ -220,11 +250,11 @@ def filtres_partages() -> None:
     else:
         st.session_state.pop(CLE_COMMUNE, None)
         st.query_params.pop(CLE_COMMUNE, None)
+    texte, parties = _textes_colonne(*chargement._dossier_et_cle(), chargement.cle_plans(), p.id, t.id, p, t)
     with st.sidebar:
-        st.caption(texte_sources(p, t))
+        st.caption(texte)
         with st.expander("Parties du document citées", icon=":material/description:"):
-            st.markdown("\n".join(f"- {nom_brut(partie)}" for partie in dict.fromkeys(
-                source_lisible(s.section) for s in p.sources)))
+            st.markdown(parties)
     choix = st.session_state[CLE_QUARTIER]
     if choix == TOUT:
         st.query_params.pop(CLE_QUARTIER, None)
@@ -232,6 +262,16 @@ def filtres_partages() -> None:
         st.query_params[CLE_QUARTIER] = id_par_nom[choix]
     if CLE_AVERTISSEMENT in st.session_state:
         st.warning(texte_brut(st.session_state.pop(CLE_AVERTISSEMENT)), icon=":material/warning:")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _textes_colonne(dossier: str, cle: str, cle_plans: str, id_plan: str, id_territoire: str, _p: Plan,
+                    _t: Territoire) -> tuple[str, str]:
+    """(sources, parties du document citées) de la colonne de gauche, écrites une fois par plan, par
+    territoire et par version des fichiers (données, territoires et plans : la clé les couvre, ``_p`` et
+    ``_t`` ne sont pas hachés)."""
+    parties = "\n".join(f"- {nom_brut(partie)}" for partie in dict.fromkeys(source_lisible(s.section) for s in _p.sources))
+    return texte_sources(_p, _t), parties
 
 
 def texte_sources(p: Plan, t: Territoire) -> str:
