@@ -12,8 +12,9 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from ctg_data.couleurs import PALETTE_SERIES
 from ctg_data.format import locale_vega
-from ctg_data.vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES
+from ctg_data.vocabulaire import LIBELLES_STATUTS, STATUTS_ORDONNES, Statut
 
 
 def sur_lignes(texte: str, largeur: int = 36) -> str:
@@ -91,3 +92,23 @@ def statuts_par_fiche(statuts: pd.DataFrame, fiches: list[tuple[str, str]], *, t
     comptes = comptes_par_fiche(statuts, fiches)
     ordre = [l for i, l in fiches if l in set(comptes["Fiche"])]
     return _barres_statuts(comptes, "Fiche", ordre, "Nombre d'indicateurs", taille, hauteur_ligne)
+
+
+def valeurs_indicateur(valeurs: pd.DataFrame, unite, cible, reference, *, hauteur: int = 280) -> alt.Chart:
+    """Les valeurs chiffrées d'un indicateur (``vues_plan.valeurs_chiffrees`` : zone, période, valeur,
+    source), une ligne par zone, avec la cible (trait pointillé vert) et la référence (gris) quand le plan
+    les fixe."""
+    points = alt.Chart(valeurs).mark_line(point=True).encode(
+        x=alt.X("periode:N", title="Période", sort="ascending"),
+        y=alt.Y("valeur:Q", title=unite if isinstance(unite, str) else "Valeur"),
+        color=alt.Color("zone:N", title="Zone", scale=alt.Scale(range=PALETTE_SERIES)),
+        tooltip=[alt.Tooltip("zone:N", title="Zone"), alt.Tooltip("periode:N", title="Période"),
+                 alt.Tooltip("valeur:Q", title="Valeur"), alt.Tooltip("source:N", title="Source")],
+    )
+    couches = [points]
+    for nom, valeur, couleur in (("Cible", cible, Statut.ATTEINT.couleur), ("Référence", reference, "#666666")):
+        if pd.notna(valeur):
+            couches.append(alt.Chart(pd.DataFrame({"y": [valeur], "nom": [nom]})).mark_rule(
+                strokeDash=[6, 4], color=couleur).encode(
+                    y="y:Q", tooltip=[alt.Tooltip("nom:N", title=""), alt.Tooltip("y:Q", title="Valeur")]))
+    return alt.layer(*couches).properties(height=hauteur)

@@ -339,16 +339,25 @@ def series_de_contexte(codes: list[str], reference: pd.DataFrame | None, territo
     return series
 
 
+def contextes_du_plan(plan: Plan, reference: pd.DataFrame | None, territoire: Territoire) -> dict[str, list[SerieContexte]]:
+    """Les séries de contexte de chaque axe du plan (``series_de_contexte``), par identifiant d'axe. Elles ne
+    dépendent que du plan, de son territoire et des fichiers de données (ni des valeurs saisies, ni des
+    filtres) : une page les calcule une fois et les passe à ``resume_plan`` (paramètre ``contextes``)."""
+    return {a.id: series_de_contexte(a.contexte, reference, territoire) for a in plan.axes}
+
+
 def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, manuels: pd.DataFrame, *,
                 axe: str | None = None, statuts_choisis: list[str] | None = None, sous_zone: str | None = None,
-                reference: pd.DataFrame | None = None, aujourdhui: dt.date | None = None) -> ResumePlan:
+                reference: pd.DataFrame | None = None, aujourdhui: dt.date | None = None,
+                contextes: dict[str, list[SerieContexte]] | None = None) -> ResumePlan:
     """La synthèse du plan que montre la page « Plan d'actions ».
 
     ``axe`` : identifiant de l'axe choisi (None : tous) ; ``statuts_choisis`` : statuts des indicateurs
     listés sous chaque fiche (tous par défaut ; les statuts et les nombres restent calculés sur tous) ;
     ``sous_zone`` : seules les valeurs de ce quartier comptent, et seules les fiches qui le concernent
     sont listées ; ``reference`` : la référence des chiffres du territoire (``chiffres.reference``), pour
-    les séries à côté de chaque axe."""
+    les séries à côté de chaque axe ; ``contextes`` : ces séries déjà calculées (``contextes_du_plan``), qui
+    remplacent alors ``reference``."""
     choisis = list(LIBELLES_STATUTS) if statuts_choisis is None else list(statuts_choisis)
     statuts = statuts_du_plan(plan, territoire, courantes, manuels, aujourdhui, sous_zone)
     renseigne = _renseigne(statuts)
@@ -401,7 +410,8 @@ def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, man
             renseignes=int(renseignes_axe.get(a.id, 0)),
             total=int(par_axe.loc[a.id, "indicateurs"]) if a.id in par_axe.index else 0,
             axes_strategiques=[(s.titre, list(s.objectifs_operationnels)) for s in a.axes_strategiques],
-            fiches=fiches_axe, contexte=series_de_contexte(a.contexte, reference, territoire),
+            fiches=fiches_axe, contexte=(list(contextes.get(a.id, [])) if contextes is not None
+                                         else series_de_contexte(a.contexte, reference, territoire)),
         ))
     return ResumePlan(statuts=statuts, synthese_axes=synthese_axes, comptes_axes=comptes_axes, axes=axes,
                       fiches=fiches, aucune_valeur=not bool(renseigne.any()), sous_zone=sous_zone,

@@ -10,10 +10,9 @@ import streamlit as st
 from ctg_data import chiffres
 from ctg_data import equipements as eq
 from ctg_data import format as fmt
-from ctg_data import graphiques
-from ctg_data import vues_plan as vp
 from ctg_data.vocabulaire import TYPES_PLAN, source_lisible
 from pages import ui
+from pages.ui import cache_plan
 from pages.ui.chargement import reference_commune
 from pages.ui.filtres import commune_selectionnee
 
@@ -142,8 +141,9 @@ def chiffres_cles() -> None:
 # --- Avancement du plan ----------------------------------------------------------------------
 def avancement_du_plan() -> None:
     st.header("Avancement du plan d'actions")
-    courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
-    resume = vp.resume_plan(plan, territoire, courantes, manuels, sous_zone=quartier)
+    # Synthèse et graphique calculés une fois par quartier, fichiers et état du magasin, pour toutes les sessions.
+    vue = cache_plan.vue_plan(plan, territoire, sous_zone=quartier)
+    resume = vue.resume
     indicateurs = len(resume.statuts)
     renseignes = int(resume.synthese_axes["Renseignés"].sum()) if not resume.synthese_axes.empty else 0
     with st.container(key="accueil_plan"):
@@ -159,9 +159,7 @@ def avancement_du_plan() -> None:
         st.caption("Ce plan n'a pas d'indicateur : aucun statut à calculer. Ses fiches se lisent dans "
                    "« Plan d'actions ».")
     else:
-        axes_comptes = list(resume.synthese_axes["Axe"])
-        st.altair_chart(graphiques.statuts_par_axe(resume.comptes_axes, axes_comptes), width="stretch",
-                        height=graphiques.hauteur_affichee(len(axes_comptes)))
+        cache_plan.afficher_graphique(vue)
     lignes = []
     for axe in resume.axes:
         fiches = len([f for f in plan.fiches if f.axe == axe.id])

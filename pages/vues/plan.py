@@ -3,11 +3,8 @@
 La page lit l'état (plan, territoire, sous-zone, valeurs saisies, filtres), demande la synthèse au
 cœur (``ctg_data.vues_plan``) et l'affiche ; aucune règle n'est calculée ici."""
 
-import pandas as pd
 import streamlit as st
 
-from ctg_data import couleurs
-from ctg_data import graphiques
 from ctg_data import recapitulatif as recap
 from ctg_data import suivi
 from ctg_data import vues_plan as vp
@@ -15,15 +12,14 @@ from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
 from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS, Statut
 from pages import ui
+from pages.ui import cache_plan
 
 
-alt = ui.altair()
 brut = ui.texte_brut  # tout texte venu des données ou d'une saisie s'affiche tel quel
 
 plan = ui.plan()
 territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
-courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
 st.title(f"Plan d'actions — {ui.nom_brut(plan.titre_court)}")
 st.caption(f"{brut(plan.titre)}. Source : " + " ; ".join(dict.fromkeys(brut(vp.texte_lisible(s.section)) for s in plan.sources)))
@@ -49,11 +45,12 @@ if quartier:
         icon=":material/location_on:",
     )
 
-resume = vp.resume_plan(
-    plan, territoire, courantes, manuels, axe=None if choix_axe == TOUS else choix_axe,
-    statuts_choisis=choix_statuts, sous_zone=quartier,
-    reference=ui.reference_chiffres(territoire.id) if any(a.contexte for a in plan.axes) else None,
-)
+# Synthèse, graphique et séries de contexte : calculés une fois par filtre, fichiers et état du magasin (une
+# valeur saisie change la clé), partagés entre sessions (``pages.ui.cache_plan``).
+vue = cache_plan.vue_plan(plan, territoire, axe=None if choix_axe == TOUS else choix_axe,
+                          statuts_choisis=choix_statuts, sous_zone=quartier,
+                          avec_contexte=any(a.contexte for a in plan.axes))
+resume = vue.resume
 
 st.markdown("**Statuts des indicateurs**\n" + "".join(f"\n- {ui.badge(libelle)} {sens}" for libelle, sens in vp.legende_statuts()))
 with st.expander("Comment les statuts sont calculés", icon=":material/rule:"):
@@ -69,7 +66,7 @@ else:
     # Le statut de l'axe et la répartition de ses indicateurs (les mêmes nombres, en une phrase qui passe à la
     # ligne) juste après l'axe : lisibles sur un téléphone sans faire défiler le tableau de côté.
     synthese_affichee = resume.synthese_axes.assign(
-        Répartition=[recap.repartition(l) for _, l in resume.synthese_axes.iterrows()])
+        Répartition=[recap.repartition(l) for l in resume.synthese_axes.to_dict("records")])
     st.dataframe(
         synthese_affichee, hide_index=True, width="stretch", row_height=66, height="content",
         column_order=["Axe", "Statut de l'axe", "Répartition", "Indicateurs", "Renseignés", *LIBELLES_STATUTS],
@@ -79,32 +76,57 @@ else:
                        **{c: st.column_config.NumberColumn(width=78) for c in ("Indicateurs", "Renseignés", *LIBELLES_STATUTS)}},
     )
     st.caption(REGLE_ROLLUP)
-    graphique = graphiques.statuts_par_axe(resume.comptes_axes, list(resume.synthese_axes["Axe"]))
-    st.altair_chart(graphique, width="stretch", height=graphiques.hauteur_affichee(len(resume.synthese_axes)))
+    cache_plan.afficher_graphique(vue)
     st.caption("Le graphique en chiffres : le tableau de synthèse ci-dessus.")
 
 # --- Arbre axes -> fiches -> indicateurs -----------------------------------------------------
 st.header("Axes, fiches projet et indicateurs")
+
+
+class Blocs:
+    """Les textes d'un axe, dans l'ordre : les paragraphes qui se suivent partent en un seul st.markdown
+    (paragraphes séparés par une ligne vide, le même texte qu'un st.markdown chacun), une légende
+    (st.caption) entre deux. Moins d'éléments envoyés au navigateur, rien de retiré."""
+
+    def __init__(self) -> None:
+        self.paragraphes: list[str] = []
+
+    def markdown(self, texte: str) -> None:
+        self.paragraphes.append(texte)
+
+    def caption(self, texte: str) -> None:
+        self.envoyer()
+        st.caption(texte)
+
+    def envoyer(self) -> None:
+        if self.paragraphes:
+            st.markdown("\n\n".join(self.paragraphes))
+            self.paragraphes = []
+
+
 for axe in resume.axes:
     with st.expander(f"Axe {ui.nom_brut(axe.numero)} — {ui.nom_brut(axe.titre)}", expanded=choix_axe != TOUS):
-        st.markdown(f"Statut de l'axe : {ui.badge(axe.statut)} · {axe.avancement} · pilote : {brut(axe.pilote)}")
-        for titre, objectifs in axe.axes_strategiques:
-            st.markdown(f"- **{brut(titre)}**" + "".join(f"\n    - {brut(o)}" for o in objectifs))
+        blocs = Blocs()
+        blocs.markdown(f"Statut de l'axe : {ui.badge(axe.statut)} · {axe.avancement} · pilote : {brut(axe.pilote)}")
+        if axe.axes_strategiques:
+            blocs.markdown("\n".join(f"- **{brut(titre)}**" + "".join(f"\n    - {brut(o)}" for o in objectifs)
+                                     for titre, objectifs in axe.axes_strategiques))
         for fiche in axe.fiches:
             if fiche.statut is None:
-                st.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** :gray-badge[sans indicateur]")
-                st.caption(brut(fiche.raison_sans_indicateur))  # sans numéros de ligne du fichier source
+                blocs.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** :gray-badge[sans indicateur]")
+                blocs.caption(brut(fiche.raison_sans_indicateur))  # sans numéros de ligne du fichier source
                 continue
-            st.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** {ui.badge(fiche.statut)} · {fiche.avancement}")
+            blocs.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** {ui.badge(fiche.statut)} · {fiche.avancement}")
             for i in fiche.indicateurs:
-                st.markdown(f"&nbsp;&nbsp;&nbsp;{ui.badge(i.statut)} {brut(i.libelle)} — *{brut(i.valeur)}*")
+                blocs.markdown(f"&nbsp;&nbsp;&nbsp;{ui.badge(i.statut)} {brut(i.libelle)} — *{brut(i.valeur)}*")
         if axe.contexte:
-            st.markdown(f"**Contexte ({brut(territoire.nom)})** — séries choisies par l'équipe "
-                        "pour éclairer l'axe :")
+            blocs.markdown(f"**Contexte ({brut(territoire.nom)})** — séries choisies par l'équipe "
+                           "pour éclairer l'axe :")
             for serie in axe.contexte:
-                for indicateur, valeur, periode in serie.lignes:
-                    st.markdown(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})")
-                st.caption(f"Source : {brut(vp.texte_lisible(serie.source))}")
+                blocs.markdown("\n".join(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})"
+                                          for indicateur, valeur, periode in serie.lignes))
+                blocs.caption(f"Source : {brut(vp.texte_lisible(serie.source))}")
+        blocs.envoyer()
 
 # --- Détail d'une fiche ----------------------------------------------------------------------
 st.header("Détail d'une fiche projet")
@@ -151,39 +173,21 @@ st.dataframe(
                    "Période": st.column_config.TextColumn(width=110)},
 )
 
-historique = pd.DataFrame()
-if base_ok:
-    try:
-        historique = ui.stockage().historique(plan.id)
-    except ui.StockageIndisponible:
-        historique = pd.DataFrame()
-
 ind_fiche = resume.statuts[resume.statuts["fiche"] == fiche.id].set_index("indicateur")
 id_indicateur = st.selectbox("Indicateur à détailler", list(ind_fiche.index),
                              format_func=lambda i: ind_fiche.loc[i, "libelle"], key="plan_indicateur")
 ind = ind_fiche.loc[id_indicateur]
-leurs = vp.valeurs_chiffrees(courantes, id_indicateur)
-if leurs.empty:
+# Valeurs chiffrées (graphique, tableau) et historique : lus une fois par état du magasin, partagés.
+detail = cache_plan.detail_indicateur(plan, id_indicateur, ind["unite"], ind["cible"], ind["reference"])
+if detail.valeurs.empty:
     st.caption("Pas encore de valeur chiffrée pour cet indicateur : rien à tracer.")
 else:
-    points = alt.Chart(leurs).mark_line(point=True).encode(
-        x=alt.X("periode:N", title="Période", sort="ascending"),
-        y=alt.Y("valeur:Q", title=ind["unite"] if isinstance(ind["unite"], str) else "Valeur"),
-        color=alt.Color("zone:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES)),
-        tooltip=[alt.Tooltip("zone:N", title="Zone"), alt.Tooltip("periode:N", title="Période"),
-                 alt.Tooltip("valeur:Q", title="Valeur"), alt.Tooltip("source:N", title="Source")],
-    )
-    couches = [points]
-    for nom, valeur, couleur in (("Cible", ind["cible"], Statut.ATTEINT.couleur), ("Référence", ind["reference"], "#666666")):
-        if pd.notna(valeur):
-            couches.append(alt.Chart(pd.DataFrame({"y": [valeur], "nom": [nom]})).mark_rule(
-                strokeDash=[6, 4], color=couleur).encode(y="y:Q", tooltip=[alt.Tooltip("nom:N", title=""), alt.Tooltip("y:Q", title="Valeur")]))
-    st.altair_chart(alt.layer(*couches).properties(height=280), width="stretch")
+    cache_plan.afficher_valeurs_indicateur(detail)
     st.caption("Trait pointillé vert : cible ; gris : référence (quand le plan les fixe).")
-    ui.en_tableau(vp.tableau_valeurs(leurs), "Le graphique en tableau")
+    ui.en_tableau(detail.valeurs, "Le graphique en tableau")
 
 st.subheader("Historique des saisies")
-h = vp.historique_indicateur(historique, id_indicateur)
+h = detail.historique
 if h.empty:
     st.caption("Aucune saisie pour cet indicateur.")
 else:

@@ -10,11 +10,11 @@ from ctg_data.plan import A_DEFINIR
 from ctg_data.suivi import REGLE_ROLLUP
 from ctg_data.vocabulaire import DETAIL_SOURCE, LIBELLES_STATUTS
 from pages import ui
+from pages.ui import cache_plan
 
 
 plan = ui.plan()
 territoire = ui.territoire()
-courantes, manuels, base_ok = ui.valeurs_saisies(plan.id)
 
 st.title("Tableau récapitulatif annuel")
 st.markdown(
@@ -28,15 +28,16 @@ aujourd_hui = dt.date.today().year
 annee = st.selectbox("Année", annees, index=annees.index(aujourd_hui) if aujourd_hui in annees else len(annees) - 1,
                      key="recap_annee")
 
-tableau = recap.tableau_annuel(plan, courantes, manuels, annee, territoire)
-par_axe = recap.synthese_annuelle(plan, courantes, manuels, annee, territoire)
+# Tableau et synthèse de l'année : calculés une fois par année, fichiers et état du magasin (une valeur saisie
+# change la clé), partagés entre sessions ; base indisponible : avertissement et tableaux vides.
+tableau, par_axe, base_ok = cache_plan.recapitulatif(plan, territoire, annee)
 par_axe.insert(0, "Axe", [vp.libelle_axe(plan.axe(a).numero, plan.axe(a).titre) for a in par_axe["axe"]])
 st.subheader(f"Synthèse au 31 décembre {annee}")
 # Sur un téléphone comme sur un ordinateur portable, les nombres se lisent sans faire défiler le tableau de
 # côté : le statut de l'axe et la répartition de ses indicateurs (les mêmes nombres, en une phrase qui passe
 # à la ligne) viennent juste après l'axe ; une colonne par statut suit, pour trier.
 synthese_affichee = par_axe.drop(columns="axe").rename(columns={"indicateurs": "Indicateurs", "statut": "Statut"})
-synthese_affichee["Répartition"] = [recap.repartition(l) for _, l in synthese_affichee.iterrows()]
+synthese_affichee["Répartition"] = [recap.repartition(l) for l in synthese_affichee.to_dict("records")]
 st.dataframe(
     synthese_affichee, hide_index=True, width="stretch", row_height=66, height="content",
     column_order=["Axe", "Statut", "Répartition", "Indicateurs", *LIBELLES_STATUTS],

@@ -1,0 +1,221 @@
+"""Caches des pages du plan (« Accueil », « Plan d'actions », « Tableau récapitulatif annuel »).
+
+La synthèse d'un plan (``ctg_data.vues_plan.resume_plan``), le graphique des statuts par axe, les séries de
+contexte et le tableau récapitulatif d'une année sont calculés une fois par valeur de filtre et partagés par
+toutes les sessions ; une réexécution qui ne change rien, ou un quartier déjà vu par quelqu'un, ne refait
+aucun calcul. Chaque clé est courte et contient tout ce dont dépend le résultat :
+
+- le plan et son territoire (identifiants), le dossier des données et l'empreinte de ses fichiers (données,
+  territoires, plans), l'adresse du magasin ;
+- l'empreinte du magasin (``ui.empreinte_stockage``), lue AVANT les valeurs saisies : une valeur enregistrée
+  par un éditeur change l'empreinte, donc la clé, et apparaît dès l'exécution suivante ;
+- les filtres (quartier ou sous-zone, axe, statuts choisis, année) ;
+- la date du jour quand elle compte (un statut « non atteint » dépend de l'année en cours).
+
+Les objets lourds (plan, territoire) passent en arguments ignorés (nom commençant par ``_``) : la clé les
+couvre déjà, Streamlit ne les hache pas. Les résultats sont en ``st.cache_data`` : chaque appel rend sa
+propre copie, qu'une page peut modifier sans toucher celle des autres sessions. Quand la base ne répond
+pas, la page affiche l'avertissement de ``ui.valeurs_saisies`` et des tableaux vides (empreinte du magasin
+None : une clé à part) ; un calcul pendant lequel la base tombe n'est pas gardé.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from ctg_data import config
+from ctg_data import graphiques
+from ctg_data import recapitulatif as recap
+from ctg_data import vues_plan as vp
+from ctg_data.acces import StockageIndisponible, url_par_defaut
+from ctg_data.plan import Plan
+from ctg_data.territoire import Territoire
+from pages import ui
+
+
+# Les tableaux que rend ``ui.valeurs_saisies`` quand la base ne répond pas.
+_COLONNES_VALEURS = ["indicateur", "zone", "periode", "valeur", "valeur_texte", "commentaire", "source", "auteur",
+                     "horodatage", "version"]
+
+
+def _sans_valeurs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.DataFrame(columns=_COLONNES_VALEURS), pd.DataFrame()
+
+
+def _fichiers() -> int:
+    """Le dossier des données et l'empreinte de ses fichiers (données, territoires, plans), avec l'adresse
+    du magasin, réduits à un entier (hachage de Python, stable dans le processus qui tient les caches) :
+    une clé courte, qui change avec un fichier ou avec la base désignée."""
+    return hash((str(config.dossier_donnees()), url_par_defaut(), ui.empreinte_fichiers(), empreinte_plans()))
+
+
+class _BaseIndisponible(Exception):
+    """La base n'a pas répondu pendant un calcul : le résultat n'est pas mis en cache."""
+
+
+def empreinte_plans() -> tuple:
+    """Dates de modification des fichiers des plans (``data/plans/*/plan.yaml``), comme ``ui.plans`` : un
+    plan modifié change la clé."""
+    dossier = config.dossier_donnees()
+    return tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
+
+
+def _valeurs(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Les valeurs saisies et les statuts manuels (``ui.valeurs_saisies``), dans un calcul mis en cache ;
+    base indisponible : exception, pour que rien ne soit gardé."""
+    courantes, manuels, base_ok = ui.valeurs_saisies(id_plan)
+    if not base_ok:
+        raise _BaseIndisponible
+    return courantes, manuels
+
+
+def _spec_vega(graphique) -> dict | None:
+    """Le graphique Altair converti une fois en spécification Vega-Lite, données comprises (la conversion
+    valide le schéma : plusieurs millisecondes) ; None si cette version de Streamlit ne le permet pas (la
+    page affiche alors le graphique Altair lui-même)."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:  # pragma: no cover - autre version de Streamlit
+        return None
+    return _convert_altair_to_vega_lite_spec(graphique)
+
+
+@dataclass(frozen=True)
+class VuePlan:
+    """La synthèse du plan et, quand elle a des indicateurs, son graphique des statuts par axe."""
+
+    resume: vp.ResumePlan
+    graphique: dict | None  # spécification Vega-Lite (``afficher_graphique``)
+    hauteur_graphique: int
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _contextes(id_plan: str, id_territoire: str, fichiers: int, *, _plan: Plan,
+               _territoire: Territoire) -> dict:
+    # Séries du portrait à côté de chaque axe : ni les valeurs saisies ni les filtres n'y entrent.
+    reference = ui.reference_chiffres(_territoire.id)
+    return vp.contextes_du_plan(_plan, reference, _territoire)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str | None, statuts: tuple,
+              avec_contexte: bool, avec_graphique: bool, fichiers: int, magasin, aujourdhui: str,
+              *, _plan: Plan, _territoire: Territoire) -> VuePlan:
+    courantes, manuels = _valeurs(id_plan) if magasin is not None else _sans_valeurs()
+    contextes = (_contextes(id_plan, id_territoire, fichiers, _plan=_plan, _territoire=_territoire)
+                 if avec_contexte else None)
+    resume = vp.resume_plan(_plan, _territoire, courantes, manuels, axe=axe, statuts_choisis=list(statuts),
+                            sous_zone=sous_zone, aujourdhui=dt.date.fromisoformat(aujourdhui), contextes=contextes)
+    spec, hauteur = None, 0
+    if avec_graphique and not resume.synthese_axes.empty:
+        axes = list(resume.synthese_axes["Axe"])
+        spec = _spec_vega(graphiques.statuts_par_axe(resume.comptes_axes, axes))
+        hauteur = graphiques.hauteur_affichee(len(axes))
+    return VuePlan(resume=resume, graphique=spec, hauteur_graphique=hauteur)
+
+
+def vue_plan(plan: Plan, territoire: Territoire, *, sous_zone: str | None = None, axe: str | None = None,
+             statuts_choisis: list[str] | None = None, avec_contexte: bool = False,
+             avec_graphique: bool = True) -> VuePlan:
+    """``vues_plan.resume_plan`` pour ces filtres (et son graphique des statuts), calculé une fois par clé
+    (voir l'en-tête du module) et partagé entre sessions ; copie propre à l'appelant.
+
+    ``avec_contexte`` : les séries du portrait à côté de chaque axe (page « Plan d'actions »)."""
+    magasin = ui.empreinte_stockage()  # d'abord : une écriture qui suit change la clé de l'exécution suivante
+    if magasin is None:
+        # Base indisponible : ``ui.valeurs_saisies`` affiche l'avertissement ; tableaux vides, comme avant.
+        ui.valeurs_saisies(plan.id)
+    statuts = tuple(vp.LIBELLES_STATUTS if statuts_choisis is None else statuts_choisis)
+    arguments = (plan.id, territoire.id, sous_zone, axe, statuts, avec_contexte, avec_graphique,
+                 _fichiers())
+    aujourdhui = dt.date.today().isoformat()
+    try:
+        return _vue_plan(*arguments, magasin, aujourdhui, _plan=plan, _territoire=territoire)
+    except _BaseIndisponible:  # la base est tombée entre l'empreinte et la lecture : avertissement déjà affiché
+        return _vue_plan(*arguments, None, aujourdhui, _plan=plan, _territoire=territoire)
+
+
+def afficher_graphique(vue: VuePlan) -> None:
+    """Le graphique des statuts par axe de ``vue`` (pleine largeur, hauteur qui laisse place à la légende)."""
+    if vue.graphique is not None:
+        st.vega_lite_chart(copy.deepcopy(vue.graphique), width="stretch", height=vue.hauteur_graphique)
+    else:  # pragma: no cover - conversion indisponible : le graphique Altair, construit à chaque fois
+        r = vue.resume
+        st.altair_chart(graphiques.statuts_par_axe(r.comptes_axes, list(r.synthese_axes["Axe"])), width="stretch",
+                        height=vue.hauteur_graphique)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _recapitulatif(id_plan: str, id_territoire: str, annee: int, fichiers: int, magasin, *,
+                   _plan: Plan, _territoire: Territoire) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Statuts au 31 décembre de l'année : la date du jour n'y entre pas.
+    courantes, manuels = _valeurs(id_plan) if magasin is not None else _sans_valeurs()
+    return (recap.tableau_annuel(_plan, courantes, manuels, annee, _territoire),
+            recap.synthese_annuelle(_plan, courantes, manuels, annee, _territoire))
+
+
+def recapitulatif(plan: Plan, territoire: Territoire, annee: int) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """(tableau de l'année, synthèse par axe, base disponible) : ``recapitulatif.tableau_annuel`` et
+    ``recapitulatif.synthese_annuelle``, calculés une fois par plan, année, fichiers et état du magasin."""
+    magasin = ui.empreinte_stockage()
+    if magasin is None:
+        ui.valeurs_saisies(plan.id)  # avertissement ; tableaux vides
+    arguments = (plan.id, territoire.id, int(annee), _fichiers())
+    try:
+        tableau, par_axe = _recapitulatif(*arguments, magasin, _plan=plan, _territoire=territoire)
+        return tableau, par_axe, magasin is not None
+    except _BaseIndisponible:
+        tableau, par_axe = _recapitulatif(*arguments, None, _plan=plan, _territoire=territoire)
+        return tableau, par_axe, False
+
+
+@dataclass(frozen=True)
+class DetailIndicateur:
+    """Ce que la page « Plan d'actions » montre sous un indicateur : ses valeurs chiffrées (graphique et
+    tableau) et l'historique de ses saisies."""
+
+    graphique: dict | None  # spécification Vega-Lite ; None : pas de valeur chiffrée (ou pas de conversion)
+    valeurs: pd.DataFrame  # ``vues_plan.tableau_valeurs`` ; vide : rien à tracer
+    historique: pd.DataFrame  # ``vues_plan.historique_indicateur``
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _detail_indicateur(id_plan: str, indicateur: str, unite, cible, reference, fichiers: int, magasin) -> DetailIndicateur:
+    if magasin is None:
+        courantes, historique = _sans_valeurs()[0], pd.DataFrame()
+    else:
+        courantes, _ = _valeurs(id_plan)
+        try:
+            historique = ui.stockage().historique(id_plan)
+        except StockageIndisponible:
+            raise _BaseIndisponible from None
+    leurs = vp.valeurs_chiffrees(courantes, indicateur)
+    spec = None
+    if not leurs.empty:
+        ui.altair()  # thème français (nombres à la française), comme les autres graphiques des pages
+        spec = _spec_vega(graphiques.valeurs_indicateur(leurs, unite, cible, reference))
+    return DetailIndicateur(graphique=spec, valeurs=vp.tableau_valeurs(leurs) if not leurs.empty else leurs,
+                            historique=vp.historique_indicateur(historique, indicateur))
+
+
+def detail_indicateur(plan: Plan, indicateur: str, unite, cible, reference) -> DetailIndicateur:
+    """Les valeurs chiffrées et l'historique d'un indicateur, lus une fois par état du magasin (une
+    nouvelle saisie change la clé) et partagés entre sessions ; ``unite``, ``cible``, ``reference`` : ceux
+    de l'indicateur dans le plan (titre de l'axe, traits de la cible et de la référence)."""
+    magasin = ui.empreinte_stockage()
+    arguments = (plan.id, indicateur, unite if isinstance(unite, str) else None,
+                 None if pd.isna(cible) else float(cible), None if pd.isna(reference) else float(reference), _fichiers())
+    try:
+        return _detail_indicateur(*arguments, magasin)
+    except _BaseIndisponible:
+        return _detail_indicateur(*arguments, None)
+
+
+def afficher_valeurs_indicateur(detail: DetailIndicateur) -> None:
+    """Le graphique des valeurs d'un indicateur (spécification gardée en cache)."""
+    st.vega_lite_chart(copy.deepcopy(detail.graphique), width="stretch")
