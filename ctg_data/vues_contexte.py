@@ -306,9 +306,29 @@ def legende_hors_carte(carte, valeurs: pd.DataFrame, unite: str, avec_qpv: bool 
     lignes.append(LigneLegende("sans_valeur", "#161616", "pas de valeur publiée", tirets=True))
     if avec_qpv:
         lignes.append(LigneLegende("trait", cartes.COULEUR_QPV, "quartier prioritaire (QPV 2024)", tirets=True))
-    if quartier_selectionne:
-        lignes.append(LigneLegende("trait", cartes.COULEUR_SELECTION, f"quartier choisi : {quartier_selectionne}"))
-    return lignes
+    return lignes + lignes_quartier_choisi(quartier_selectionne)
+
+
+def lignes_quartier_choisi(quartier: str | None) -> list[LigneLegende]:
+    """La ligne de légende du contour du quartier choisi (aucune sans quartier) : la dernière de la
+    légende de la carte."""
+    return [LigneLegende("trait", cartes.COULEUR_SELECTION, f"quartier choisi : {quartier}")] if quartier else []
+
+
+def couche_quartier_choisi(quartiers_geo, quartier: str | None):
+    """Le contour du quartier choisi, à poser sur la carte du contexte (``st_folium(feature_group_to_add=…)``)
+    sans recréer la carte : trait plein de la couleur de sélection, sans remplissage (les couleurs des
+    classes restent lisibles), qui ne capte pas la souris (l'infobulle reste celle de la zone). Sans
+    quartier : une couche vide."""
+    import folium
+
+    groupe = folium.FeatureGroup(name="Quartier choisi", overlay=True, control=False)
+    zone = quartiers_geo[quartiers_geo["nom"] == quartier] if quartier else quartiers_geo.iloc[0:0]
+    if not zone.empty:
+        contour = cartes.Surbrillance(zone)
+        contour.style = cartes.json_pour_script({"color": cartes.COULEUR_SELECTION, "weight": 3, "fill": False})
+        contour.add_to(groupe)
+    return groupe
 
 
 def legende_html(titre: str, lignes: list[LigneLegende]) -> str:

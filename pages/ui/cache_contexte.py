@@ -1,0 +1,367 @@
+"""Caches des pages « Contexte social » et « Portrait » (de quartier, de commune).
+
+Une exécution de ces pages (nouvelle session, autre quartier, commune ou indicateur, simple
+réexécution) ne refait aucun calcul déjà fait pour la même valeur des filtres : vue de l'indicateur,
+repères, tableaux, graphiques (leur dict Vega-Lite, schéma déjà validé) et rendu des petites cartes
+(gabarits de folium) sont calculés une fois et partagés entre les sessions.
+
+- Clés courtes : dossier des données et empreinte de ses fichiers réduite par ``hash`` (``cle``),
+  empreinte du magasin quand des valeurs saisies entrent dans le calcul (équipements corrigés du
+  portrait), territoire, puis les filtres ; jamais un tableau haché (les données arrivent par des
+  arguments ignorés, nom commençant par ``_``, que la clé couvre déjà).
+- Un objet rendu par ces caches est partagé : une page ne le modifie jamais. Elle ne fait qu'afficher
+  des chaînes et des tableaux ; les dicts des graphiques et de la carte partent en copie
+  (``afficher_graphique``, ``afficher_carte``), Streamlit modifiant ce qu'il reçoit.
+- Les cartes : ``preparer_carte`` refait les étapes de ``streamlit_folium.st_folium`` qui ne dépendent
+  que du fond (version figée dans requirements.txt ; tests/test_portrait.py compare le résultat avec
+  celui de ``st_folium``), ``couches`` celles des couches ajoutées (``feature_group_to_add``). Le fond
+  ne dépend pas du quartier : le cadre de la carte n'est pas recréé quand le quartier change, le
+  contour du quartier choisi (et le cadrage du portrait) y est remplacé sur place.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+
+# --- Clé des données -----------------------------------------------------------------------------
+
+def cle() -> tuple[str, int]:
+    """(dossier des données, empreinte de ses fichiers réduite par ``hash``) : courte, et change quand
+    un fichier change (``catalogue.empreinte``, calculée une fois par appel)."""
+    from ctg_data import catalogue, config
+
+    dossier = config.dossier_donnees()
+    return str(dossier), hash(catalogue.empreinte(dossier))
+
+
+# --- Graphiques ----------------------------------------------------------------------------------
+
+def graphique_vega(graphique) -> dict:
+    """Le dict Vega-Lite qu'envoie ``st.altair_chart`` (schéma validé, données en Arrow), à garder en
+    cache et à montrer par ``afficher_graphique``."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(graphique)
+
+
+def afficher_graphique(spec: dict, **options) -> None:
+    """Le graphique d'un dict gardé en cache : une copie part (Streamlit retire les données du dict)."""
+    st.vega_lite_chart(spec=copy.deepcopy(spec), **options)
+
+
+# --- Cartes --------------------------------------------------------------------------------------
+
+def _elements(element):
+    """Les éléments de la carte, comme ``st_folium`` les parcourt (scripts et feuilles de style)."""
+    import branca
+    import folium.elements
+
+    if isinstance(element, branca.colormap.ColorMap):
+        yield element
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for enfant in getattr(element, "_children", {}).values():
+        yield from _elements(enfant)
+
+
+def preparer_carte(fond: folium.Map, *, cle_carte: str, hauteur: int, largeur: int | None = None,
+                   objets_rendus: tuple[str, ...] = ()) -> tuple[folium.Map, dict]:
+    """Les étapes de ``st_folium`` qui ne dépendent que du fond, faites sur ``fond`` (qui ne doit plus
+    servir ailleurs) : (la carte rendue, à ne plus modifier ; les arguments du composant)."""
+    carte = fond
+    carte.get_root().render()
+    carte.render()
+    html = sf._get_html(carte)
+    entete = sf._get_header(carte)
+    script = sf._get_map_string(carte)
+    bornes = carte.get_bounds()
+    defauts = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": bornes[0][0], "lng": bornes[0][1]},
+                   "_northEast": {"lat": bornes[1][0], "lng": bornes[1][1]}},
+        "zoom": carte.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
+        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+    }
+    css, js = [], []
+    for element in _elements(carte):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    arguments = dict(
+        script=script, header=entete, html=html, id=sf.get_full_id(carte),
+        key=sf.generate_js_hash(script, cle_carte, False), height=hauteur, width=largeur,
+        returned_objects=list(objets_rendus), default={k: v for k, v in defauts.items() if k in objets_rendus},
+        zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
+        css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)),
+    )
+    return carte, arguments
+
+
+def couches(carte: folium.Map, groupes: list[folium.FeatureGroup], controle: folium.LayerControl | None = None
+            ) -> tuple[str, str | None]:
+    """(couches ajoutées, liste des couches) en JavaScript, comme ``st_folium(feature_group_to_add=…,
+    layer_control=…)`` les écrit, pour la carte préparée ``carte`` (une copie est modifiée, pas elle)."""
+    carte = copy.deepcopy(carte)
+    ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(groupes))
+    liste = sf._get_layer_control_string(controle, carte) if controle is not None else None
+    return ajout, liste
+
+
+def afficher_carte(arguments: dict, ajout: str | None, liste: str | None, cle_session: str):
+    """Le composant de ``st_folium`` avec des arguments préparés ; ``arguments`` est partagé : seules
+    des copies en partent. Renvoie ce que renverrait ``st_folium``."""
+    cle_composant = arguments["key"]
+
+    def _changement():
+        st.session_state[cle_session] = st.session_state.get(cle_composant, {})
+
+    return sf._component_func(**{**arguments, "default": copy.deepcopy(arguments["default"]),
+                                 "returned_objects": list(arguments["returned_objects"]),
+                                 "css_links": list(arguments["css_links"]), "js_links": list(arguments["js_links"])},
+                              feature_group=ajout, layer_control=liste, on_change=_changement)
+
+
+# --- Contexte social d'un territoire par quartiers (Dijon) ----------------------------------------
+
+class Sources:
+    """Les données d'une page, lues seulement quand un cache doit calculer (arguments ignorés des
+    caches : leur clé couvre déjà le dossier, l'empreinte et le territoire)."""
+
+    def __init__(self, territoire):
+        self.territoire = territoire
+
+    def donnees(self, jeu: str):
+        from pages import ui
+
+        return ui.donnees(jeu)
+
+    def contours(self, jeu: str):
+        from pages import ui
+
+        return ui.contours(jeu)
+
+    def reference(self):
+        from pages import ui
+
+        return ui.reference_chiffres(self.territoire.id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def menu_contexte(cle_donnees: tuple, id_territoire: str, _sources: Sources) -> dict:
+    """Ce qui ne dépend que des données du territoire : indicateurs proposés et leurs libellés, QPV,
+    Cité éducative."""
+    from ctg_data import vues_contexte as vc
+    from ctg_data.vocabulaire import source_lisible
+
+    social, dico = _sources.donnees("social"), _sources.donnees("social_indicateurs")
+    codes_qpv = [c for c in ["niveau_vie_median", "part_moins_25_ans", "taux_pauvrete"]
+                 if not social[(social["type_zone"] == "QPV") & (social["indicateur"] == c)].empty]
+    cite = _sources.donnees("cite_educative")
+    return {
+        "codes": vc.indicateurs_disponibles(social, dico),
+        "libelles": dict(zip(dico["code"], dico["libelle"])),
+        "unites": dict(zip(dico["code"], dico["unite"])),
+        "noms_qpv": sorted(_sources.donnees("quartiers").dropna(subset=["nom_qpv"])["nom_qpv"].unique()),
+        "codes_qpv": codes_qpv,
+        "cite": list(zip(cite["libelle"], cite["texte"])),
+        "sources_cite": list(dict.fromkeys(source_lisible(s) for s in cite["source_section"].head(3))),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def choix_contexte(cle_donnees: tuple, id_territoire: str, code: str, _sources: Sources) -> tuple[tuple, tuple]:
+    """(années, niveaux) proposés pour un indicateur."""
+    from ctg_data import vues_contexte as vc
+
+    choix = vc.vue_indicateur(_sources.donnees("social"), _sources.donnees("social_indicateurs"),
+                              _sources.territoire, code)
+    return tuple(choix.annees), tuple(choix.niveaux)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def vue_contexte(cle_donnees: tuple, id_territoire: str, code: str, annee, niveau, _sources: Sources) -> dict:
+    """La vue d'un indicateur, une année, un niveau, sans le quartier choisi : vue, repères, tableaux,
+    graphique des repères, fond de la carte."""
+    import pandas as pd
+
+    from ctg_data import carte as cartes
+    from ctg_data import chiffres, couleurs
+    from ctg_data import format as fmt
+    from ctg_data import vues_contexte as vc
+    from pages import ui
+
+    alt = ui.altair()
+    territoire = _sources.territoire
+    social = _sources.donnees("social")
+    vue = vc.vue_indicateur(social, _sources.donnees("social_indicateurs"), territoire, code, annee, niveau,
+                            rattachement=_sources.donnees("iris_quartiers"))
+    unite = vue.unite
+    r = {"vue": vue}
+    # Le fond de la carte : sans le quartier choisi (il arrive en couche ajoutée).
+    if not vue.raison:
+        contours = _sources.contours("quartiers_geo") if vue.type_zone == "quartier" else _sources.contours("iris")
+        titre_carte = f"{vue.libelle} ({vue.annee})"
+        fond = cartes.carte_choroplethe(contours, "id" if vue.type_zone == "quartier" else "code_iris", vue.zones,
+                                        titre_carte, unite, qpv=_sources.contours("qpv"))
+        r["legende"] = vc.legende_hors_carte(fond, vue.zones, unite)  # retire la légende de la carte
+        r["titre_carte"] = titre_carte
+        r["carte"], r["arguments_carte"] = preparer_carte(
+            fond, cle_carte=f"choro-{code}-{vue.annee}-{vue.type_zone}", hauteur=520)
+    # Repères : le territoire et ses comparaisons, toutes sources.
+    groupes = chiffres.reperes(_sources.reference(), code, territoire, annees=3)
+    r["reperes"] = None
+    if groupes:
+        tableau = chiffres.tableau_reperes(groupes)[["Zone", "Valeur", "Période", "Unité", "Source"]]
+        lignes_source = min(4, max(1, -(-int(tableau["Source"].str.len().max()) // 40)))
+        r["reperes"] = (tableau, max(66, 10 + 19 * lignes_source) if lignes_source > 1 else None)
+    r["references_lisibles"] = vc.avec_valeurs_lisibles(vue.references, unite)
+    r["serie_reperes"] = None
+    if vue.serie_reperes["annee"].nunique() > 1:
+        graphique = alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(vue.serie_reperes), unite)).mark_line(point=True).encode(
+            x=alt.X("annee:O", title="Année des données"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
+            color=alt.Color("etiquette:N", title="Territoire", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                            legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
+            tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
+                     alt.Tooltip("valeur_lisible:N", title="Valeur"), alt.Tooltip("source:N", title="Source")],
+        ).properties(height=260, autosize=vc.TAILLE_AUTO)
+        r["serie_reperes"] = (graphique_vega(graphique), (
+            vue.serie_reperes.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
+            .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Territoire", columns=None)
+            .rename(columns=str).reset_index()))
+    r["telechargement"] = social[(social["indicateur"] == code) & (social["annee"] == vue.annee)]
+    return r
+
+
+def _trait_des_references(alt, references):
+    """Les territoires de comparaison en traits pointillés sur un graphique en barres."""
+    from ctg_data import couleurs
+
+    return alt.Chart(references).mark_rule(strokeDash=[5, 3], color=couleurs.REPERE, strokeWidth=2).encode(
+        x="valeur:Q", tooltip=[alt.Tooltip("nom_zone:N", title="Référence"),
+                               alt.Tooltip("valeur_lisible:N", title="Valeur")])
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, annee, niveau, quartier: str | None,
+                          _sources: Sources) -> dict:
+    """Ce qui dépend aussi du quartier choisi : graphiques (quartier mis en évidence), légende de la
+    carte, contour du quartier sur la carte."""
+    import pandas as pd
+
+    from ctg_data import couleurs
+    from ctg_data import format as fmt
+    from ctg_data import vues_contexte as vc
+    from pages import ui
+
+    alt = ui.altair()
+    base = vue_contexte(cle_donnees, id_territoire, code, annee, niveau, _sources)
+    vue, unite, references = base["vue"], base["vue"].unite, base["references_lisibles"]
+    r = {}
+    if "carte" in base:
+        r["legende_html"] = vc.legende_html(base["titre_carte"],
+                                            [*base["legende"], *vc.lignes_quartier_choisi(quartier)])
+        r["couches_carte"] = couches(base["carte"], [vc.couche_quartier_choisi(_sources.contours("quartiers_geo"), quartier)])
+    r["barres"] = None
+    if vue.etendue is not None:
+        etendue = vue.etendue
+        ordre = list(etendue.par_quartier["quartier"])
+        bornes = vc.avec_valeurs_lisibles(etendue.par_quartier.dropna(subset=["minimum"]), unite, ("minimum", "maximum"))
+        bornes = bornes.assign(choisi=bornes["quartier"] == quartier)
+        points = vc.avec_valeurs_lisibles(etendue.points, unite).assign(choisi=etendue.points["quartier"] == quartier)
+        y = alt.Y("quartier:N", title=None, sort=ordre, axis=alt.Axis(labelLimit=0))
+        couches_graphique = [
+            alt.Chart(bornes).mark_bar(height=14, opacity=0.35).encode(
+                y=y, x=alt.X("minimum:Q", title=unite, scale=alt.Scale(zero=False),
+                             axis=alt.Axis(**vc.axe(unite, labelFlush=True))),
+                x2="maximum:Q",
+                color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
+                tooltip=[alt.Tooltip("quartier:N", title="Quartier"),
+                         alt.Tooltip("minimum_lisible:N", title="Valeur la plus basse"),
+                         alt.Tooltip("iris_minimum:N", title="IRIS le plus bas"),
+                         alt.Tooltip("maximum_lisible:N", title="Valeur la plus haute"),
+                         alt.Tooltip("iris_maximum:N", title="IRIS le plus haut"),
+                         alt.Tooltip("avec_valeur:Q", title="IRIS avec une valeur"),
+                         alt.Tooltip("sans_valeur:Q", title="IRIS sans valeur")]),
+            alt.Chart(points).mark_tick(thickness=2, size=22).encode(
+                y=y, x="valeur:Q",
+                color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.CONTOUR)),
+                tooltip=[alt.Tooltip("nom_iris:N", title="IRIS"), alt.Tooltip("quartier:N", title="Quartier"),
+                         alt.Tooltip("valeur_lisible:N", title=vue.libelle)]),
+        ]
+        if not references.empty:
+            couches_graphique.append(_trait_des_references(alt, references))
+        # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
+        r["barres"] = graphique_vega(alt.layer(*couches_graphique).properties(height=36 * len(ordre) + 40,
+                                                                              padding=vc.MARGES))
+        r["tableau_etendue"] = etendue.tableau
+    elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
+        donnees_barres = vc.avec_valeurs_lisibles(vue.quartiers_annee, unite).assign(
+            choisi=vue.quartiers_annee["nom_zone"] == quartier)
+        barres = alt.Chart(donnees_barres.dropna(subset=["valeur"])).mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.5).encode(
+            y=alt.Y("nom_zone:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
+            x=alt.X("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite, labelFlush=True))),
+            color=alt.condition("datum.choisi", alt.value(couleurs.BARRE_CHOISIE), alt.value(couleurs.BARRE)),
+            tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("valeur_lisible:N", title=vue.libelle),
+                     alt.Tooltip("note:N", title="Calcul")],
+        )
+        couches_graphique = [barres]
+        if not references.empty:
+            couches_graphique.append(_trait_des_references(alt, references))
+        r["barres"] = graphique_vega(alt.layer(*couches_graphique).properties(height=300, padding=vc.MARGES))
+    r["evolution"] = None
+    serie = vue.serie_quartiers
+    if serie["annee"].nunique() > 1:
+        if quartier:
+            serie = serie.assign(choisi=serie["nom_zone"] == quartier)
+        courbes = alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(serie), unite)).mark_line(point=True).encode(
+            x=alt.X("annee:O", title="Année"), y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
+            color=alt.Color("etiquette:N", title="Quartier", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                            legend=alt.Legend(**vc.legende_dessous(colonnes=2))),
+            strokeWidth=alt.condition("datum.choisi", alt.value(4), alt.value(1.5)) if quartier else alt.value(2),
+            tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
+                     alt.Tooltip("valeur_lisible:N", title=vue.libelle)],
+        )
+        r["evolution"] = (graphique_vega(courbes.properties(height=300, autosize=vc.TAILLE_AUTO)), (
+            serie.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
+            .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Quartier", columns=None)
+            .rename(columns=str).reset_index()))
+    return r
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def serie_qpv(cle_donnees: tuple, id_territoire: str, code_qpv: str, _sources: Sources) -> dict:
+    """Le graphique des QPV pour un indicateur, son tableau et ses sources."""
+    import pandas as pd
+
+    from ctg_data import couleurs
+    from ctg_data import format as fmt
+    from ctg_data import vues_contexte as vc
+    from pages import ui
+
+    alt = ui.altair()
+    menu = menu_contexte(cle_donnees, id_territoire, _sources)
+    unite, libelle = menu["unites"][code_qpv], menu["libelles"][code_qpv]
+    ensemble, avec_territoire = vc.serie_qpv(_sources.donnees("social"), _sources.territoire, code_qpv)
+    graphique = alt.Chart(vc.avec_valeurs_lisibles(vc.avec_etiquette(ensemble), unite)).mark_line(point=True).encode(
+        x=alt.X("annee:O", title="Année des données"),
+        y=alt.Y("valeur:Q", title=unite, axis=alt.Axis(**vc.axe(unite))),
+        color=alt.Color("etiquette:N", title="Zone", scale=alt.Scale(range=couleurs.PALETTE_SERIES),
+                        legend=alt.Legend(**vc.legende_dessous(colonnes=1))),
+        tooltip=[alt.Tooltip("nom_zone:N", title="Zone"), alt.Tooltip("annee:O", title="Année"),
+                 alt.Tooltip("valeur_lisible:N", title=libelle),
+                 alt.Tooltip("source:N", title="Source")],
+    ).properties(height=280, autosize=vc.TAILLE_AUTO)
+    return {
+        "graphique": graphique_vega(graphique),
+        "tableau": pd.DataFrame({"Zone": ensemble["nom_zone"], "Année": ensemble["annee"],
+                                 "Valeur": [fmt.valeur(v, unite) for v in ensemble["valeur"]],
+                                 "Source": ensemble["source"]}),
+        "sources": sorted(set(ensemble["source"])),
+        "avec_territoire": avec_territoire,
+    }
