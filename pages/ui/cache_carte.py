@@ -124,13 +124,16 @@ def afficher_graphique(spec: dict, **options) -> None:
 
 # --- Clés ----------------------------------------------------------------------------------------
 
-def cle_donnees() -> tuple[str, int]:
-    """(dossier des données, empreinte de ses fichiers réduite par ``hash``) : une clé courte, qui change
-    quand un fichier change (le même calcul que ``catalogue.empreinte``, fait une fois par exécution)."""
+def cle_donnees() -> tuple[str, int | str]:
+    """(dossier des données, condensé de l'empreinte de ses fichiers) : une clé courte, qui change quand
+    un fichier change. Le condensé de ``ui.cle_fichiers`` s'il existe (calculé une fois par exécution),
+    sinon ``hash`` de ``catalogue.empreinte`` (les caches sont propres au processus)."""
     from ctg_data import catalogue, config
+    from pages import ui
 
     dossier = config.dossier_donnees()
-    return str(dossier), hash(catalogue.empreinte(dossier))
+    condense = getattr(ui, "cle_fichiers", None)
+    return str(dossier), (condense() if condense is not None else hash(catalogue.empreinte(dossier)))
 
 
 # --- Carte des équipements (territoire par quartiers) --------------------------------------------
@@ -168,7 +171,7 @@ class VueCarte:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def donnees_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str) -> DonneesCarte:
+def donnees_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str) -> DonneesCarte:
     """Calculé une fois par version des fichiers et du magasin (``empreinte_stockage`` None : magasin
     indisponible, données livrées seules, l'avertissement est redit à chaque exécution)."""
     from pages import ui
@@ -194,7 +197,7 @@ def donnees_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoir
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def fermes_sur_le_territoire(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str,
+def fermes_sur_le_territoire(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str,
                              categories: tuple[str, ...]) -> int:
     """Nombre d'équipements fermés de ces catégories, sur tout le territoire (l'interrupteur des fermés)."""
     from ctg_data import equipements as eq
@@ -204,7 +207,7 @@ def fermes_sur_le_territoire(dossier: str, empreinte: int, empreinte_stockage, i
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def vue_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: str, quartier: str | None,
+def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str, quartier: str | None,
               categories: tuple[str, ...], gestion: str | None, annexe: str | None, fermes: bool) -> VueCarte:
     """La page pour une valeur des filtres (``gestion``, ``annexe`` : valeurs de ``eq.gestions`` et
     ``eq.ANNEXES``)."""
@@ -213,7 +216,6 @@ def vue_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: s
     from ctg_data import carte as cartes
     from ctg_data import couleurs
     from ctg_data import equipements as eq
-    from ctg_data.equipements import LIBELLES_CATEGORIES
     from ctg_data.vocabulaire import precision_lisible
     from ctg_data.vues_contexte import TAILLE_AUTO
     from pages import ui
@@ -301,7 +303,104 @@ def vue_carte(dossier: str, empreinte: int, empreinte_stockage, id_territoire: s
     )
 
 
+
+# --- Carte des communes (territoire décrit par ses communes) -------------------------------------
+
+@dataclass(frozen=True)
+class DonneesCommunes:
+    """Ce qui ne dépend que des fichiers du territoire : partagé, jamais modifié."""
+
+    communes: object  # gpd.GeoDataFrame : contours des communes (clic sur la carte)
+    n_communes: int
+    equipements: object  # pd.DataFrame, ou None (pas de fichier, ou fichier refusé)
+    erreur: object  # ErreurDonnees, ou None
+    fond: FondPrepare
+    jeu_communes: object  # catalogue : le jeu des contours des communes, ou None
+    source_qpv: str
+    noms_qpv: str | None  # « Le Mail (Chenôve) ; … », None sans QPV dans le territoire
+    sans_position: object  # équipements sans position, pour un lecteur (ou None)
+    lisibles: object  # tous les équipements, pour un lecteur (ou None)
+    lisibles_positions: object  # les mêmes, avec latitude et longitude (téléchargement)
+    tableau_communes: object  # une ligne par commune (téléchargement)
+    tableau_communes_ecran: object  # le même, à l'écran
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> DonneesCommunes:
+    """Calculé une fois par version des fichiers du dossier des données."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ctg_data import carte_communes as cc
+    from ctg_data import format as fmt
+    from ctg_data.erreurs import ErreurDonnees
+    from ctg_data.territoire import jeux_geo
+    from ctg_data.vocabulaire import CATEGORIES_EQUIPEMENTS
+    from pages import ui
+
+    t = ui.territoires()[id_territoire]
+    communes, contour = ui.contours_du_territoire(id_territoire)
+    equipements = erreur = None
+    if t.equipements:  # relu quand un fichier du dossier des données change (la clé)
+        try:
+            equipements = cc.charger_equipements(t, pd.DataFrame(communes.drop(columns="geometry")), contour,
+                                                 Path(dossier))
+        except ErreurDonnees as e:
+            erreur = e
+    categories = [c for c in CATEGORIES_EQUIPEMENTS
+                  if equipements is not None and c in set(equipements.loc[equipements["lat"].notna(), "categorie"])]
+    qpv = cc.qpv_du_territoire(ui.contours("qpv"), contour)
+    fond = cc.carte_de_base(communes, contour, categories=categories,
+                            etat=cc.etat_equipements(equipements, erreur is not None), qpv=qpv)
+    jeux = ui.catalogue()
+    jeu_qpv = jeux.get("qpv")
+
+    def lisibles(e, positions: bool = False):
+        """Les équipements pour un lecteur : en-têtes et catégories en mots, cellule vide nommée."""
+        tableau = pd.DataFrame({
+            "Nom": e["nom"], "Catégorie": e["categorie"].map(CATEGORIES_EQUIPEMENTS),
+            "Commune": e["commune"], "Code INSEE": e["code_commune"],
+            "Adresse": e["adresse"].fillna("non précisée"),
+            "Capacité (places)": [fmt.nombre(int(c)) if not pd.isna(c) else "non précisée" for c in e["capacite"]],
+            "Source": e["source"], "Note": e["note"].fillna(""),
+        })
+        if positions:
+            tableau["Latitude"] = e["lat"].round(5)
+            tableau["Longitude"] = e["lon"].round(5)
+        return tableau.reset_index(drop=True)
+
+    avec = equipements is not None and len(equipements)
+    sans = equipements[equipements["lat"].isna()] if avec else None
+    tableau = cc.tableau_communes(pd.DataFrame(communes.drop(columns="geometry")), equipements)
+    return DonneesCommunes(
+        communes=communes, n_communes=len(communes), equipements=equipements, erreur=erreur,
+        fond=preparer_fond(fond, cle="carte-communes", hauteur=cc.HAUTEUR_PX),
+        jeu_communes=jeux.get(jeux_geo(t, jeux)[0]),
+        source_qpv=ui.nom_brut(f"{jeu_qpv.producteur}, {jeu_qpv.document}") if jeu_qpv else "ANCT",
+        noms_qpv=(" ; ".join(f"{ui.nom_brut(n)} ({ui.nom_brut(c)})" for n, c in zip(qpv["nom_qpv"], qpv["commune"]))
+                  if qpv is not None and not qpv.empty else None),
+        sans_position=lisibles(sans) if sans is not None and not sans.empty else None,
+        lisibles=lisibles(equipements) if avec else None,
+        lisibles_positions=lisibles(equipements, positions=True) if avec else None,
+        tableau_communes=tableau,
+        tableau_communes_ecran=tableau.drop(columns="Code INSEE") if equipements is not None else tableau,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def carte_communes(dossier: str, empreinte: int | str, id_territoire: str, code_choisi: str | None) -> dict:
+    """Les arguments du composant de la carte des communes pour la commune choisie (ou tout le territoire)."""
+    from ctg_data import carte as cartes
+    from ctg_data import carte_communes as cc
+
+    base = donnees_communes(dossier, empreinte, id_territoire)
+    return arguments_carte(base.fond, cc.couches_dynamiques(base.communes, code_choisi, base.equipements,
+                                                            refuse=base.erreur is not None),
+                           cartes.ControleCouches())
+
+
 def vider() -> None:
     """Vide les caches de ce module (tests qui remplacent une source de données sans changer sa clé)."""
-    for cache in (donnees_carte, fermes_sur_le_territoire, vue_carte):
+    for cache in (donnees_carte, fermes_sur_le_territoire, vue_carte, donnees_communes, carte_communes):
         cache.clear()
