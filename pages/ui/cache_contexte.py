@@ -365,3 +365,70 @@ def serie_qpv(cle_donnees: tuple, id_territoire: str, code_qpv: str, _sources: S
         "sources": sorted(set(ensemble["source"])),
         "avec_territoire": avec_territoire,
     }
+
+
+# --- Portrait de quartier (territoire par quartiers) ----------------------------------------------
+
+HAUTEUR_CARTE_PORTRAIT = 360
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def fond_portrait(cle_donnees: tuple, id_territoire: str, categories: tuple[str, ...], _sources: Sources):
+    """Le fond de la petite carte du portrait (contours, QPV, légende des ``categories``), sans le quartier
+    choisi : le même pour tous les quartiers qui ont les mêmes catégories d'équipements placés, si bien
+    que le cadre de la carte n'est pas recréé quand on passe de l'un à l'autre."""
+    from ctg_data import carte as cartes
+
+    fond = cartes.carte_de_base(_sources.contours("quartiers_geo"), _sources.contours("qpv"), None,
+                                categories=list(categories), hauteur_px=HAUTEUR_CARTE_PORTRAIT)
+    return preparer_carte(fond, cle_carte="portrait-carte", hauteur=HAUTEUR_CARTE_PORTRAIT)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str, quartier: str,
+                      _sources: Sources, _equipements) -> dict:
+    """Ce que montre le portrait d'un quartier (sauf les fiches du plan, lues dans le plan à chaque
+    exécution), calculé une fois par (données, magasin, territoire, quartier). ``_equipements`` : une fonction qui rend ``ui.equipements_localises()`` (les
+    corrections du magasin y entrent : ``empreinte_stockage`` est dans la clé)."""
+    from ctg_data import carte as cartes
+    from ctg_data import equipements as eq
+    from ctg_data import portrait_quartier as pq
+    from ctg_data.vocabulaire import precision_lisible
+
+    territoire = _sources.territoire
+    quartiers = _sources.donnees("quartiers")
+    fiche_q = quartiers.set_index("nom").loc[quartier]
+    social, dictionnaire = _sources.donnees("social"), _sources.donnees("social_indicateurs")
+    comptage = eq.compter(_equipements(), quartier)
+    equipements = comptage.comptes
+    rattachement = _sources.donnees("iris_quartiers")
+    iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
+    r = {"fiche": fiche_q, "comptage": comptage, "phrase_comptage": comptage.phrase(),
+         "iris": (len(iris_du_quartier), int((iris_du_quartier["confiance"] == "à vérifier").sum()))}
+    r["par_categorie"] = comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]]
+    # La carte : le fond (par catégories placées), le quartier et ses équipements en couches ajoutées.
+    localises = equipements[equipements["lat"].notna()]
+    carte, arguments = fond_portrait(cle_donnees, territoire.id, tuple(dict.fromkeys(localises["categorie"])), _sources)
+    r["arguments_carte"] = arguments
+    r["couches_carte"] = couches(carte, cartes.couches_dynamiques(localises, _sources.contours("quartiers_geo"), quartier),
+                                 cartes.ControleCouches(HAUTEUR_CARTE_PORTRAIT))
+    r["liste"] = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].assign(
+        precision=equipements["precision"].map(precision_lisible)).fillna("non précisé").rename(columns={
+        "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
+    r["inconnus"] = comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
+        columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"})
+    # Contexte social face au territoire.
+    cles = pq.indicateurs_cles_ecran(social, dictionnaire, fiche_q["id"], _sources.reference(), territoire.nom)
+    r["cles"] = cles
+    r["pauvrete"] = None
+    if "Taux de pauvreté" in set(cles["Indicateur"]):
+        pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
+        r["pauvrete"] = (pauvrete["Année"], pauvrete["Quartier"], pauvrete["Source"], pauvrete["Calcul"],
+                         pq.pauvrete_quartier_et_qpv(social, fiche_q["id"], fiche_q["nom_qpv"]) if fiche_q["qpv"] else [])
+    r["qpv"] = pq.indicateurs_qpv(social, dictionnaire, fiche_q["nom_qpv"]) if fiche_q["qpv"] else None
+    r["cite"] = None
+    if fiche_q["cite_educative"]:
+        cite = _sources.donnees("cite_educative").set_index("id")
+        r["cite"] = (f"{cite.loc['public', 'texte']} ; {cite.loc['budget_annuel', 'libelle'].lower()} : "
+                     f"{cite.loc['budget_annuel', 'texte']} ; {cite.loc['actions', 'texte']}.")
+    return r

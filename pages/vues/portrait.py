@@ -1,15 +1,13 @@
 """Portrait d'un quartier sur une page : équipements, contexte social face au territoire, QPV, Cité
 éducative, fiches de la CTG ; à imprimer ou télécharger en PDF."""
 
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from ctg_data import carte as cartes
 from ctg_data import equipements as eq
 from ctg_data import portrait_quartier as pq
-from ctg_data.vocabulaire import DETAIL_SOURCE, precision_lisible, source_lisible
+from ctg_data.vocabulaire import DETAIL_SOURCE, source_lisible
 from pages import ui
+from pages.ui import cache_contexte as cache
 
 
 if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
@@ -22,27 +20,28 @@ if not ui.territoire().carte_et_contexte:
 ui.exiger_donnees_territoriales()
 
 territoire = ui.territoire()
-quartiers = ui.donnees("quartiers").sort_values("nom")
 quartier = ui.quartier_selectionne()
 
 brut = ui.nom_brut  # noms venus des données : affichés tels quels, jamais lus comme du Markdown
 st.title(f"Portrait de quartier — {brut(quartier)}" if quartier else "Portrait de quartier")
 if not quartier:
     st.info("Choisissez un quartier : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
-    choix = st.selectbox("Quartier", list(quartiers["nom"]), index=None, placeholder="Choisir un quartier…", key="portrait_choix")
+    choix = st.selectbox("Quartier", list(ui.donnees("quartiers").sort_values("nom")["nom"]), index=None, placeholder="Choisir un quartier…", key="portrait_choix")
     if choix:
         ui.choisir_quartier(choix)
         st.rerun()
     st.stop()
 
-fiche_q = quartiers.set_index("nom").loc[quartier]
-social = ui.donnees("social")
-dictionnaire = ui.donnees("social_indicateurs")
-comptage = eq.compter(ui.equipements_localises(), quartier)
-equipements = comptage.comptes
+# Tout ce qui se calcule est en cache, par (données, magasin, territoire, quartier) et partagé entre
+# les sessions : la page ne fait qu'afficher (voir pages/ui/cache_contexte.py).
 plan = ui.plan()
-rattachement = ui.donnees("iris_quartiers")
-iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
+empreinte_stockage = ui.empreinte_stockage()
+if empreinte_stockage is None:  # base indisponible : l'avertissement de ui.equipements_localises, à chaque exécution
+    ui.equipements_localises()
+vue = cache.portrait_quartier(cache.cle(), empreinte_stockage, territoire.id, quartier, cache.Sources(territoire),
+                              ui.equipements_localises)
+fiche_q = vue["fiche"]
+comptage = vue["comptage"]
 
 # --- Identité --------------------------------------------------------------------------------
 def phrase_identite(b=lambda texte: texte) -> str:
@@ -58,8 +57,8 @@ def phrase_identite(b=lambda texte: texte) -> str:
 
 
 identite = phrase_identite()
-contour = (f"Contour reconstitué par l'équipe à partir de {len(iris_du_quartier)} IRIS de l'INSEE, dont "
-           f"{(iris_du_quartier['confiance'] == 'à vérifier').sum()} à vérifier (à valider par la Ville).")
+contour = (f"Contour reconstitué par l'équipe à partir de {vue['iris'][0]} IRIS de l'INSEE, dont "
+           f"{vue['iris'][1]} à vérifier (à valider par la Ville).")
 st.markdown(phrase_identite(brut))
 st.caption(contour + f" Source du quartier : {brut(source_lisible(fiche_q['source_section']))}.")
 with st.expander(DETAIL_SOURCE, icon=":material/description:"):
@@ -67,7 +66,7 @@ with st.expander(DETAIL_SOURCE, icon=":material/description:"):
 
 # --- Équipements -------------------------------------------------------------------------------
 st.header("Équipements et services")
-st.markdown(comptage.phrase())
+st.markdown(vue["phrase_comptage"])
 gauche, droite = st.columns([2, 3])
 with gauche:
     if comptage.par_categorie.empty:
@@ -75,25 +74,20 @@ with gauche:
     else:
         # Le sigle d'abord (court), puis le nombre, puis le nom complet : le nombre reste visible sur un
         # téléphone comme dans la colonne étroite d'un écran d'ordinateur.
-        st.dataframe(comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]], hide_index=True, width="stretch",
+        st.dataframe(vue["par_categorie"], hide_index=True, width="stretch",
                      column_config={"Catégorie": st.column_config.TextColumn(width=125),
                                     "Nombre": st.column_config.NumberColumn(width=70),
                                     "Libellé": st.column_config.TextColumn("Nom de la catégorie")})
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Rattachement : position géocodée, sinon quartier donné "
                "par le document ou décidé par l'équipe.")
 with droite:
-    st_folium(
-        cartes.construire_carte(equipements, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
-                                quartier_selectionne=quartier, hauteur_px=360),
-        height=360, use_container_width=True, returned_objects=[], key=f"portrait-carte-{quartier}",
-    )
-liste = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].assign(
-    precision=equipements["precision"].map(precision_lisible)).fillna("non précisé").rename(columns={
-    "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
+    # Le fond ne dépend pas du quartier (seulement des catégories placées) : passer d'un quartier à l'autre
+    # remplace sur place son contour, le cadrage et ses équipements, sans recréer le cadre de la carte.
+    cache.afficher_carte(vue["arguments_carte"], *vue["couches_carte"], cle_session="portrait-carte")
+liste = vue["liste"]
 st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
 st.dataframe(liste, hide_index=True)
-inconnus = comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
-    columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"})
+inconnus = vue["inconnus"]
 if len(inconnus):
     with st.expander(f"Peut-être dans ce quartier : {len(inconnus)} équipement(s) dont le quartier n'est pas connu"):
         st.markdown("Leur adresse n'est pas encore localisée : ils peuvent se trouver dans ce quartier comme ailleurs. "
@@ -102,15 +96,15 @@ if len(inconnus):
 
 # --- Contexte social ---------------------------------------------------------------------------
 st.header(f"Contexte social, face à {territoire.nom}")
-cles = pq.indicateurs_cles_ecran(social, dictionnaire, fiche_q["id"], ui.reference_chiffres(territoire.id), territoire.nom)
+cles = vue["cles"]
 court = pq.colonne_courte(territoire.nom)
-if "Taux de pauvreté" in set(cles["Indicateur"]):
-    pauvrete = cles.set_index("Indicateur").loc["Taux de pauvreté"]
-    st.metric(f"Taux de pauvreté ({pauvrete['Année']})", pauvrete["Quartier"])
-    st.caption(f"Source : {pauvrete['Source']}. Calcul : {pauvrete['Calcul']}")
-    if fiche_q["qpv"]:  # deux chiffres différents : le quartier entier et le périmètre du QPV
-        for ligne in pq.pauvrete_quartier_et_qpv(social, fiche_q["id"], fiche_q["nom_qpv"]):
-            st.caption(ligne)
+if vue["pauvrete"] is not None:
+    annee_pauvrete, valeur_pauvrete, source_pauvrete, calcul_pauvrete, lignes_qpv = vue["pauvrete"]
+    st.metric(f"Taux de pauvreté ({annee_pauvrete})", valeur_pauvrete)
+    st.caption(f"Source : {source_pauvrete}. Calcul : {calcul_pauvrete}")
+    # Quartier qui contient un QPV : deux chiffres différents, le quartier entier et le périmètre du QPV.
+    for ligne in lignes_qpv:
+        st.caption(ligne)
 # Les nombres d'abord (quartier, puis territoire sans les sources), le texte long ensuite : sur un téléphone
 # comme sur un ordinateur portable, les valeurs se lisent sans faire défiler le tableau de côté.
 avec_sources = f"{territoire.nom}, avec les sources"
@@ -137,20 +131,17 @@ st.caption("Valeur du quartier : regroupement de ses IRIS selon la règle indiqu
 with st.expander(f"Valeurs de {ui.nom_brut(territoire.nom)} et leurs sources", icon=":material/description:"):
     st.markdown("\n".join(f"- **{brut(ligne['Indicateur'])}** : {brut(ligne[territoire.nom])}"
                           for _, ligne in cles.iterrows()))
-qpv = pd.DataFrame()
-if fiche_q["qpv"]:
+qpv = vue["qpv"]
+if qpv is not None:
     st.subheader(f"Quartier prioritaire {fiche_q['nom_qpv']}")
-    qpv = pq.indicateurs_qpv(social, dictionnaire, fiche_q["nom_qpv"])
     st.dataframe(qpv, hide_index=True, width="stretch", column_order=["Indicateur", "QPV", "Année", "Source"],
                  column_config={"Indicateur": st.column_config.TextColumn(width=150),
                                 "QPV": st.column_config.TextColumn(width=100),
                                 "Année": st.column_config.NumberColumn(width=60, format="%d"),
                                 "Source": st.column_config.TextColumn(width="large")})
-if fiche_q["cite_educative"]:
-    cite = ui.donnees("cite_educative").set_index("id")
+if vue["cite"] is not None:
     st.subheader("Cité éducative")
-    st.markdown(f"{cite.loc['public', 'texte']} ; {cite.loc['budget_annuel', 'libelle'].lower()} : "
-                f"{cite.loc['budget_annuel', 'texte']} ; {cite.loc['actions', 'texte']}.")
+    st.markdown(vue["cite"])
     st.caption("Source : dossier de la Cité éducative (détail dans « Données et sources »).")
 
 # --- Fiches de la CTG --------------------------------------------------------------------------
@@ -168,9 +159,9 @@ else:
 sources = [f"{plan.titre_court} et annexes", "Dossier de la Cité éducative", "INSEE (Filosofi, recensement 2016, contours IRIS 2020 avec l'IGN)",
            "CNAF (allocataires par IRIS)", "ANCT (QPV 2024 et indicateurs QPV)"]
 sections = [("Le quartier", identite.replace("**", "") + " " + contour),
-            ("Équipements et services", comptage.phrase()), ("Liste des équipements", liste),
+            ("Équipements et services", vue["phrase_comptage"]), ("Liste des équipements", liste),
             (f"Contexte social, face à {territoire.nom}", cles.drop(columns=court))]
-if not qpv.empty:
+if qpv is not None and not qpv.empty:
     sections.append((f"Quartier prioritaire {fiche_q['nom_qpv']}", qpv))
 sections.append(("Fiches de la CTG", texte_fiches.replace("**", "")))
 if st.button("Préparer le PDF (A4)", icon=":material/picture_as_pdf:", key="portrait_pdf_preparer"):
