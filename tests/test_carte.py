@@ -227,3 +227,92 @@ def test_legende_de_la_carte_thematique_sans_erreur_de_script(donnees):
     zones = pd.DataFrame({"code_zone": list(donnees["quartiers"]["id"]), "valeur": range(9), "statut": "publié"})
     html = cartes.carte_choroplethe(donnees["quartiers"], "id", zones, "Essai", "%").get_root().render()
     assert f"carte.getSize().x < {cartes.LARGEUR_ETROITE_PX})" in html and "< )" not in html
+
+
+# --- Rendu gardé en cache (pages/ui/cache_carte.py) ------------------------------------------------
+def _arguments_de_st_folium(monkeypatch, carte, couches, cle="carte-equipements", hauteur=620):
+    """Les arguments que ``st_folium`` passe au composant (appel intercepté, rien n'est affiché)."""
+    import streamlit_folium as sf
+
+    recus = {}
+    monkeypatch.setattr(sf, "_component_func", lambda **kw: recus.update(kw))
+    sf.st_folium(carte, height=hauteur, use_container_width=True, returned_objects=["last_clicked"],
+                 feature_group_to_add=couches, layer_control=cartes.ControleCouches(), key=cle)
+    recus.pop("on_change")
+    return recus
+
+
+def test_le_rendu_en_cache_est_celui_de_st_folium(donnees, monkeypatch):
+    """``cache_carte.arguments_carte`` refait les étapes de ``st_folium`` : mêmes arguments pour le composant,
+    pour tout le territoire et pour un quartier (une autre version de streamlit-folium ferait échouer ce test)."""
+    from pages.ui import cache_carte
+
+    original = fond(donnees)
+    avant = cartes.copie(original).get_root().render()
+    prepare = cache_carte.preparer_fond(original, cle="carte-equipements", hauteur=620)
+    gresilles = donnees["pos"][donnees["pos"]["quartier"] == "Grésilles"]
+    vus = []
+    for quartier, pos in [(None, donnees["pos"]), ("Grésilles", gresilles)]:
+        attendu = _arguments_de_st_folium(monkeypatch, cartes.copie(original),
+                                          cartes.couches_dynamiques(pos, donnees["quartiers"], quartier))
+        obtenu = cache_carte.arguments_carte(prepare, cartes.couches_dynamiques(pos, donnees["quartiers"], quartier),
+                                             cartes.ControleCouches())
+        assert obtenu == attendu
+        vus.append(obtenu)
+    # Le fond préparé sert à tous les quartiers sans être modifié : le même cadre, d'autres couches.
+    assert vus[0]["key"] == vus[1]["key"] and vus[0]["script"] == vus[1]["script"]
+    assert vus[0]["feature_group"] != vus[1]["feature_group"]
+    again = cache_carte.arguments_carte(prepare, cartes.couches_dynamiques(gresilles, donnees["quartiers"], "Grésilles"),
+                                        cartes.ControleCouches())
+    assert again == vus[1]
+    assert cartes.copie(original).get_root().render() == avant  # l'original n'est jamais modifié
+
+
+def _composant(at) -> dict:
+    import json
+
+    (carte,) = [n.proto for n in at.get("component_instance")] or [None]
+    return json.loads(carte.json_args)
+
+
+def test_page_carte_un_autre_quartier_garde_le_cadre(monkeypatch):
+    """Dans la page : changer de quartier ne change que les couches ajoutées (même clé du composant, même
+    fond : le cadre n'est pas rechargé) ; revenir à un quartier déjà vu redonne les mêmes couches (cache)."""
+    from tests.conftest import ouvrir_page
+
+    at = ouvrir_page("carte")
+    depart = _composant(at)
+    (choix,) = [s for s in at.sidebar.selectbox if s.label == "Quartier"]
+    choix.set_value("Grésilles").run()
+    assert not at.exception
+    gresilles = _composant(at)
+    assert gresilles["key"] == depart["key"] and gresilles["script"] == depart["script"]
+    assert gresilles["feature_group"] != depart["feature_group"] and "ctgCadrage" in gresilles["feature_group"]
+    assert at.title[0].value.endswith(")") and "quartier Grésilles" in at.title[0].value
+    (choix,) = [s for s in at.sidebar.selectbox if s.label == "Quartier"]
+    choix.set_value(choix.options[0]).run()
+    assert _composant(at) == depart
+
+
+def test_page_carte_base_indisponible_avertit_a_chaque_ouverture(monkeypatch):
+    """Base qui ne répond pas : la carte montre les données livrées et le dit, à chaque session (l'avertissement
+    est redonné par le cache de la page), une seule fois par exécution."""
+    from ctg_data.stockage import Stockage, StockageIndisponible
+    from pages.ui import cache_carte
+    from tests.conftest import ouvrir_page
+
+    def panne(self):
+        raise StockageIndisponible("La base de données ne répond pas.")
+
+    monkeypatch.setattr(Stockage, "empreinte", panne)
+    cache_carte.vider()
+    try:
+        for _ in range(2):  # deux sessions : la seconde lit le cache
+            at = ouvrir_page("carte")
+            avertissements = [w.value for w in at.warning if "corrections saisies ne sont pas affichées" in w.value]
+            assert len(avertissements) == 1, avertissements
+            assert at.title[0].value.startswith("Équipements et services")
+            at.run()
+            assert len([w for w in at.warning if "corrections saisies" in w.value]) == 1
+    finally:
+        cache_carte.vider()

@@ -47,7 +47,7 @@ def afficher() -> None:
     # --- Carte : fond en cache (cadre jamais rechargé), commune choisie et équipements en couches ajoutées
     # (feature_group_to_add), rendues une fois par commune ; déplacer ou zoomer la carte ne relance pas la
     # page (seul le dernier clic revient).
-    sortie = cache_carte.afficher_carte(cache_carte.carte_communes(*cle, code_choisi), "carte-communes")
+    sortie = cache_carte.afficher_carte(cache_carte.carte_communes(*cle, code_choisi, _base=donnees), "carte-communes")
     ui.choisir_commune_au_clic(sortie, "_carte_communes_clic_suivi", donnees.communes, code_choisi)
 
     jeu_communes = donnees.jeu_communes

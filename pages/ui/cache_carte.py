@@ -173,7 +173,9 @@ class VueCarte:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def donnees_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str) -> DonneesCarte:
     """Calculé une fois par version des fichiers et du magasin (``empreinte_stockage`` None : magasin
-    indisponible, données livrées seules, l'avertissement est redit à chaque exécution)."""
+    indisponible, données livrées seules ; l'avertissement de ``ui.equipements_localises`` est rejoué par
+    Streamlit à chaque appel, une fois par exécution : ne pas appeler cette fonction depuis une autre
+    fonction en cache)."""
     from pages import ui
 
     from ctg_data import carte as cartes
@@ -198,19 +200,22 @@ def donnees_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_ter
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def fermes_sur_le_territoire(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str,
-                             categories: tuple[str, ...]) -> int:
-    """Nombre d'équipements fermés de ces catégories, sur tout le territoire (l'interrupteur des fermés)."""
+                             categories: tuple[str, ...], _base: DonneesCarte) -> int:
+    """Nombre d'équipements fermés de ces catégories, sur tout le territoire (l'interrupteur des fermés).
+    ``_base`` : ``donnees_carte`` pour la même clé (hors de la clé ; passé plutôt que redemandé, sinon
+    l'avertissement d'une base indisponible serait rejoué une fois de plus)."""
     from ctg_data import equipements as eq
 
-    tous = donnees_carte(dossier, empreinte, empreinte_stockage, id_territoire).tous
+    tous = _base.tous
     return len(eq.compter(tous, None, list(categories)).fermes)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str, quartier: str | None,
-              categories: tuple[str, ...], gestion: str | None, annexe: str | None, fermes: bool) -> VueCarte:
+              categories: tuple[str, ...], gestion: str | None, annexe: str | None, fermes: bool,
+              _base: DonneesCarte) -> VueCarte:
     """La page pour une valeur des filtres (``gestion``, ``annexe`` : valeurs de ``eq.gestions`` et
-    ``eq.ANNEXES``)."""
+    ``eq.ANNEXES`` ; ``_base`` : ``donnees_carte`` pour la même clé, hors de la clé)."""
     import pandas as pd
 
     from ctg_data import carte as cartes
@@ -222,7 +227,7 @@ def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territo
 
     import ctg_data.format as fmt
 
-    base = donnees_carte(dossier, empreinte, empreinte_stockage, id_territoire)
+    base = _base
     tous, categories = base.tous, list(categories)
     comptage = eq.compter(tous, quartier, categories)
     selection = eq.filtrer(tous, categories, gestion, annexe, quartier, fermes=fermes)
@@ -389,12 +394,14 @@ def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def carte_communes(dossier: str, empreinte: int | str, id_territoire: str, code_choisi: str | None) -> dict:
-    """Les arguments du composant de la carte des communes pour la commune choisie (ou tout le territoire)."""
+def carte_communes(dossier: str, empreinte: int | str, id_territoire: str, code_choisi: str | None,
+                   _base: DonneesCommunes) -> dict:
+    """Les arguments du composant de la carte des communes pour la commune choisie (ou tout le territoire) ;
+    ``_base`` : ``donnees_communes`` pour la même clé (hors de la clé)."""
     from ctg_data import carte as cartes
     from ctg_data import carte_communes as cc
 
-    base = donnees_communes(dossier, empreinte, id_territoire)
+    base = _base
     return arguments_carte(base.fond, cc.couches_dynamiques(base.communes, code_choisi, base.equipements,
                                                             refuse=base.erreur is not None),
                            cartes.ControleCouches())

@@ -40,11 +40,12 @@ with st.container(border=True):
     gestion = c2.selectbox("Gestionnaire", list(gestions), key="carte_gestion")
     annexe = c3.selectbox("Annexe de la convention", list(eq.ANNEXES), key="carte_annexe")
     montrer_fermes = False
-    if cache_carte.fermes_sur_le_territoire(*cle, tuple(categories)):
+    if cache_carte.fermes_sur_le_territoire(*cle, tuple(categories), _base=donnees):
         montrer_fermes = st.toggle("Montrer aussi les équipements fermés (ils ne sont pas comptés)",
                                    key="carte_fermes")
 
-vue = cache_carte.vue_carte(*cle, quartier, tuple(categories), gestions[gestion], eq.ANNEXES[annexe], montrer_fermes)
+vue = cache_carte.vue_carte(*cle, quartier, tuple(categories), gestions[gestion], eq.ANNEXES[annexe], montrer_fermes,
+                            _base=donnees)
 titre.title(eq.titre_selection(categories, quartier, vue.n_ouverts, territoire.tout_en_phrase))
 st.caption(
     f"{fmt.nombre(vue.n_localises)} sur la carte, dont {fmt.nombre(vue.n_approximatifs)} à une position "
