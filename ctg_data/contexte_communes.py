@@ -363,9 +363,30 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
         lignes.append(LigneLegende("sans_valeur", COULEUR_SANS_VALEUR,
                                    f"sans valeur publiée ({pluriel(absentes, 'commune')})"))
     lignes.append(LigneLegende("trait", COULEUR_CONTOUR_TERRITOIRE, "contour du territoire"))
+    return carte, lignes + lignes_commune_choisie(communes, commune_choisie)
+
+
+def _commune(communes: gpd.GeoDataFrame, commune_choisie: str | None) -> gpd.GeoDataFrame:
+    return communes[communes["code"].astype(str) == str(commune_choisie or "")]
+
+
+def lignes_commune_choisie(communes: gpd.GeoDataFrame, commune_choisie: str | None) -> list[LigneLegende]:
+    """La ligne de légende du contour de la commune choisie (aucune sans commune) : la dernière."""
+    choisie = _commune(communes, commune_choisie)
+    if choisie.empty:
+        return []
+    return [LigneLegende("trait", cartes.COULEUR_SELECTION, f"commune choisie : {choisie['nom'].iloc[0]}", 4)]
+
+
+def couche_commune_choisie(communes: gpd.GeoDataFrame, commune_choisie: str | None) -> folium.FeatureGroup:
+    """Le contour de la commune choisie (``carte.Surbrillance``, comme ``carte_des_communes`` le pose), en
+    couche à ajouter à une carte faite sans commune choisie (``st_folium(feature_group_to_add=…)``) : la
+    carte n'est pas recréée quand la commune change. Sans commune : une couche vide."""
+    groupe = folium.FeatureGroup(name="Commune choisie", overlay=True, control=False)
+    choisie = _commune(communes, commune_choisie)
     if not choisie.empty:
-        lignes.append(LigneLegende("trait", cartes.COULEUR_SELECTION, f"commune choisie : {choisie['nom'].iloc[0]}", 4))
-    return carte, lignes
+        cartes.Surbrillance(choisie[["code", "nom", choisie.geometry.name]]).add_to(groupe)
+    return groupe
 
 
 def phrase_classes(lignes: list[LigneLegende], valeurs: pd.DataFrame) -> str:

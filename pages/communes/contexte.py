@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ctg_data import communes as cm
 from ctg_data import contexte_communes as cc
@@ -17,6 +16,7 @@ from ctg_data import format as fmt
 from ctg_data import vues_contexte as vc
 from ctg_data.territoire import jeux_sociaux
 from pages import ui
+from pages.ui import cache_contexte as cache
 
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 COULEURS_TRAITS = [couleurs.REPERE, "#6A1B9A"]  # le territoire, puis le département
@@ -83,26 +83,117 @@ def _graphique_serie(alt, serie, indicateur, titre_zone: str = "Territoire"):
     ).properties(height=260, autosize=vc.TAILLE_AUTO, padding=vc.MARGES)
 
 
-def afficher() -> None:
+# --- Calculs en cache ------------------------------------------------------------------------------
+# Une fois par (données, territoire, indicateur, année, commune choisie), partagés entre les sessions ;
+# clés courtes (``cache.cle()`` : dossier et empreinte des fichiers), données en arguments ignorés. Les
+# objets rendus ne sont jamais modifiés par la page.
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _menu(cle: tuple, id_territoire: str, _territoire) -> dict:
+    social, dico = ui.social_du_territoire(id_territoire)
+    liste = cm.indicateurs(social, dico)
+    return {"par_code": cm.par_code(liste) if liste else {}, "communes": len(ui.communes_du_territoire(id_territoire)),
+            "compte": {i.code: cc.est_un_compte(i, dico) for i in liste}}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _vue(cle: tuple, id_territoire: str, code: str, annee, _territoire) -> dict:
+    """Ce qui ne dépend pas de la commune choisie : valeurs, repères, textes, tableaux, fond de la carte."""
+    territoire = _territoire
+    social, dico = ui.social_du_territoire(id_territoire)
+    indicateur = _menu(cle, id_territoire, territoire)["par_code"][code]
+    valeurs = cm.valeurs_communes(social, indicateur, annee)
+    reperes = cm.reperes(social, territoire, indicateur, annee)
+    r = {"valeurs": valeurs, "reperes": reperes, "avec_valeur": valeurs["valeur"].notna().any(),
+         "sources": cc.sources_communes(valeurs), "couverture": cc.phrase_couverture(valeurs, indicateur),
+         "territoire_seul": cc.phrase_territoire_seul(indicateur, annee, valeurs, reperes),
+         "reperes_lisibles": cc.reperes_lisibles(reperes, cm.zones_de_reference(territoire), annee)}
+    if _menu(cle, id_territoire, territoire)["compte"][code]:
+        r["somme"] = cc.somme_des_communes(valeurs, indicateur)
+    if r["avec_valeur"]:
+        communes_geo, contour = ui.contours_du_territoire(id_territoire)
+        fond, legende = cc.carte_des_communes(communes_geo, contour, valeurs, indicateur, annee, None)
+        r["communes_geo"], r["legende"] = communes_geo, legende
+        r["carte"], r["arguments_carte"] = cache.preparer_carte(
+            fond, cle_carte=f"contexte-communes-{code}-{annee}", hauteur=520, objets_rendus=("last_clicked",))
+        r["phrase_classes"] = cc.phrase_classes(legende, valeurs)
+        r["phrase_traits"] = cc.phrase_traits(reperes, (territoire.nature, "département"), annee)
+        r["sans"] = cc.phrase_sans_valeur(valeurs, annee)
+    r["tableau"] = cc.tableau_affiche(valeurs)
+    r["telechargement"] = cc.tableau_a_telecharger(valeurs, indicateur)
+    r["details"] = list(dict.fromkeys(
+        list(dict.fromkeys(d for d in valeurs["source_detail"] if isinstance(d, str) and d))[:4]
+        + [d for d in reperes["source_detail"] if isinstance(d, str) and d]))
+    ligne_dico = dico[dico["code"] == code]
+    texte = ligne_dico.iloc[0].get("detail") if not ligne_dico.empty else None
+    r["fichiers_lus"] = texte if isinstance(texte, str) and texte else None
+    return r
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _vue_commune(cle: tuple, id_territoire: str, code: str, annee, choix_commune: tuple[str, str] | None,
+                 _territoire) -> dict:
+    """Ce qui dépend aussi de la commune choisie : sa ligne, graphiques, légende et contour sur la carte."""
+    territoire = _territoire
     alt = ui.altair()
-    territoire = ui.territoire()
-    social, dico = ui.social_du_territoire(territoire.id)
-    choix_commune = ui.commune_selectionnee()
+    social, _ = ui.social_du_territoire(id_territoire)
+    menu = _menu(cle, id_territoire, territoire)
+    indicateur, compte = menu["par_code"][code], menu["compte"][code]
+    base = _vue(cle, id_territoire, code, annee, territoire)
+    valeurs, reperes = base["valeurs"], base["reperes"]
     code_choisi = choix_commune[0] if choix_commune else None
+    r = {"ligne_commune": None}
+    if choix_commune:
+        ligne = valeurs[valeurs["code_commune"] == code_choisi]
+        if not ligne.empty:
+            l = ligne.iloc[0]
+            r["ligne_commune"] = (l["commune"], l["texte"], l["source"])
+    if base["avec_valeur"]:
+        r["legende_html"] = cc.legende_html(f"{indicateur.libelle} ({annee})", [
+            *base["legende"], *cc.lignes_commune_choisie(base["communes_geo"], code_choisi)])
+        r["couches_carte"] = cache.couches(base["carte"], [cc.couche_commune_choisie(base["communes_geo"], code_choisi)])
+        graphique, _traits = _graphique_barres(alt, valeurs, reperes, indicateur, territoire, code_choisi, compte)
+        r["barres"] = cache.graphique_vega(graphique)
+    serie = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
+    complete = serie
+    if compte:  # un compte : le territoire (et la commune choisie) ; les comparaisons sont d'une autre échelle
+        serie = serie[serie["type_zone"].isin([territoire.nature, "commune"])]
+    r["serie"] = None
+    if serie["valeur"].notna().any():
+        annees_serie = sorted(serie.loc[serie["valeur"].notna(), "annee"].astype(int))
+        if compte and choix_commune:
+            graphiques = [_graphique_serie(alt, serie[serie["type_zone"] == type_zone], indicateur, "Zone")
+                          for type_zone in (territoire.nature, "commune")]
+        else:
+            graphiques = [_graphique_serie(alt, serie, indicateur)]
+        r["serie"] = {
+            "annees": (annees_serie[0], annees_serie[-1]),
+            "graphiques": [cache.graphique_vega(g) for g in graphiques],
+            "trous": cc.phrase_trous(serie),
+            "tableau": complete.pivot_table(index="zone", columns="annee", values="texte", aggfunc="first", sort=False)
+            .rename_axis(index="Territoire", columns=None).rename(columns=str).reset_index().fillna("–"),
+        }
+    return r
+
+
+def afficher() -> None:
+    territoire = ui.territoire()
+    choix_commune = ui.commune_selectionnee()
+    cle = cache.cle()
+    menu = _menu(cle, territoire.id, territoire)
 
     st.title(f"Contexte social — {brut(territoire.nom)}")
     st.markdown(
-        f"Les données ouvertes pour chacune des {fmt.nombre(len(ui.communes_du_territoire(territoire.id)))} "
+        f"Les données ouvertes pour chacune des {fmt.nombre(menu['communes'])} "
         f"communes du territoire ({brut(territoire.nom)}), avec la valeur du territoire et celles de ses territoires "
         f"de comparaison ({brut(', '.join(c.nom for c in territoire.comparaisons))}) publiées par la même source. "
         "Une commune sans valeur publiée (secret statistique) est montrée sans valeur, jamais comme 0 ; une médiane "
         "ou une part ne se moyenne pas entre communes : la page donne l'étendue et la carte.")
 
-    liste = cm.indicateurs(social, dico)
-    if not liste:
+    par_code = menu["par_code"]
+    if not par_code:
         st.info(f"Aucun indicateur social dans les données chargées pour {brut(territoire.nom)}.", icon=":material/info:")
         return
-    par_code = cm.par_code(liste)
     c1, c2 = st.columns([3, 1])
     code = c1.selectbox("Indicateur", list(par_code), format_func=lambda c: par_code[c].libelle,
                         key="contexte_communes_indicateur")
@@ -110,77 +201,68 @@ def afficher() -> None:
     annees = list(indicateur.annees_communes) or list(indicateur.annees)
     annee = c2.selectbox("Année", annees, index=len(annees) - 1, key=f"contexte_communes_annee_{code}",
                          help="Années où le fichier par commune existe (la plus récente d'abord proposée).")
-    compte = cc.est_un_compte(indicateur, dico)
+    compte = menu["compte"][code]
     comparaisons = [c.nom for c in territoire.comparaisons]
     departement = next((c.nom for c in territoire.comparaisons if c.type_zone == "département"), "le département")
-
-    valeurs = cm.valeurs_communes(social, indicateur, annee)
-    reperes = cm.reperes(social, territoire, indicateur, annee)
-    avec_valeur = valeurs["valeur"].notna().any()
+    base = _vue(cle, territoire.id, code, annee, territoire)
+    selon_commune = _vue_commune(cle, territoire.id, code, annee, choix_commune, territoire)
+    avec_valeur = base["avec_valeur"]
 
     # --- Ce que dit le chiffre : définition, source, année, couverture, étendue ---------------------
     st.markdown(
         f"**{brut(indicateur.libelle)} ({annee})** : {brut(indicateur.definition)} "
-        f"Source : {brut(cc.sources_communes(valeurs))}. "
-        f"Communes : {brut(cc.phrase_couverture(valeurs, indicateur))}.")
+        f"Source : {brut(base['sources'])}. "
+        f"Communes : {brut(base['couverture'])}.")
     if not avec_valeur:
-        st.info(brut(cc.phrase_territoire_seul(indicateur, annee, valeurs, reperes)), icon=":material/info:")
+        st.info(brut(base["territoire_seul"]), icon=":material/info:")
 
     # --- Le territoire et ses comparaisons, la même année ------------------------------------------
     lignes = []
-    for r in cc.reperes_lisibles(reperes, cm.zones_de_reference(territoire), annee):
+    for r in base["reperes_lisibles"]:
         if isinstance(r, str):
             lignes.append(f"- {brut(r)}")
         else:
             role = " (le territoire)" if r.type_zone == territoire.nature else ""
             lignes.append(f"- **{brut(r.zone)}**{role} : {brut(r.texte)} en {r.annee} — {brut(r.source)}")
-    if choix_commune:
-        ligne = valeurs[valeurs["code_commune"] == code_choisi]
-        if not ligne.empty:
-            l = ligne.iloc[0]
-            lignes.append(f"- **{brut(l['commune'])}** (commune choisie) : {brut(l['texte'])} en {annee}"
-                          + (f" — {brut(l['source'])}" if l["source"] else ""))
+    if selon_commune["ligne_commune"] is not None:
+        nom_commune, texte_commune, source_commune = selon_commune["ligne_commune"]
+        lignes.append(f"- **{brut(nom_commune)}** (commune choisie) : {brut(texte_commune)} en {annee}"
+                      + (f" — {brut(source_commune)}" if source_commune else ""))
     st.markdown(f"**Valeurs de référence en {annee}**, publiées par leur source (jamais calculées à partir des "
                 "communes) :\n" + "\n".join(lignes))
-    if compte:
-        somme = cc.somme_des_communes(valeurs, indicateur)
-        if somme:
-            st.caption(brut(somme) + f", en {annee}. Un compte se somme ; la valeur du territoire ci-dessus est "
-                       "celle que publie la source.")
+    if compte and base.get("somme"):
+        st.caption(brut(base["somme"]) + f", en {annee}. Un compte se somme ; la valeur du territoire ci-dessus est "
+                   "celle que publie la source.")
 
     if avec_valeur:
         # --- Carte des communes ------------------------------------------------------------------
+        # Le fond ne dépend pas de la commune choisie : son contour arrive en couche ajoutée, la carte est
+        # mise à jour sur place (le cadre n'est pas recréé quand la commune change).
         st.subheader(f"Carte des communes — {brut(indicateur.libelle)}, {annee}")
-        communes_geo, contour = ui.contours_du_territoire(territoire.id)
-        carte, legende = cc.carte_des_communes(communes_geo, contour, valeurs, indicateur, annee, code_choisi)
-        sortie = st_folium(carte, height=520, use_container_width=True, returned_objects=["last_clicked"],
-                           key=f"contexte-communes-{code}-{annee}-{code_choisi}")
+        code_choisi = choix_commune[0] if choix_commune else None
+        sortie = cache.afficher_carte(base["arguments_carte"], *selon_commune["couches_carte"],
+                                      cle_session=f"contexte-communes-{code}-{annee}")
         # Un clic sur une commune la choisit (comme le choix « Commune » de la colonne de gauche).
-        ui.choisir_commune_au_clic(sortie, "_contexte_communes_clic", communes_geo, code_choisi)
-        st.markdown(cc.legende_html(f"{indicateur.libelle} ({annee})", legende), unsafe_allow_html=True)
-        st.caption(brut(cc.phrase_classes(legende, valeurs)) + " Survolez une commune pour lire sa valeur, cliquez pour "
+        ui.choisir_commune_au_clic(sortie, "_contexte_communes_clic", base["communes_geo"], code_choisi)
+        st.markdown(selon_commune["legende_html"], unsafe_allow_html=True)
+        st.caption(brut(base["phrase_classes"]) + " Survolez une commune pour lire sa valeur, cliquez pour "
                    "la choisir ; toutes les valeurs sont dans le tableau plus bas.")
 
         # --- Toutes les communes en barres ---------------------------------------------------------
         st.subheader(f"Les communes, de la plus haute à la plus basse valeur — {annee}")
-        graphique, traits = _graphique_barres(alt, valeurs, reperes, indicateur, territoire, code_choisi, compte)
-        st.altair_chart(graphique, width="stretch")
+        cache.afficher_graphique(selon_commune["barres"], width="stretch")
         if compte:
             st.caption(f"Pas de trait du territoire ni de {brut(departement)} : leurs comptes ne sont pas à l'échelle "
                        "d'une commune (voir les valeurs de référence plus haut).")
         else:
-            st.caption(brut(cc.phrase_traits(reperes, (territoire.nature, "département"), annee)))
-        sans = cc.phrase_sans_valeur(valeurs, annee)
-        if sans:
-            st.caption(brut(sans))
+            st.caption(brut(base["phrase_traits"]))
+        if base["sans"]:
+            st.caption(brut(base["sans"]))
 
     # --- Évolution --------------------------------------------------------------------------------
-    serie = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
-    if compte:  # un compte : le territoire (et la commune choisie) ; les comparaisons sont d'une autre échelle
-        serie = serie[serie["type_zone"].isin([territoire.nature, "commune"])]
-    if serie["valeur"].notna().any():
-        annees_serie = sorted(serie.loc[serie["valeur"].notna(), "annee"].astype(int))
-        st.subheader(f"Évolution, de {annees_serie[0]} à {annees_serie[-1]}")
+    serie = selon_commune["serie"]
+    if serie is not None:
+        st.subheader(f"Évolution, de {serie['annees'][0]} à {serie['annees'][1]}")
         zones = [f"le territoire ({brut(territoire.nom)})"]
         if not compte:
             zones.append(f"ses territoires de comparaison ({brut(', '.join(comparaisons))})")
@@ -189,45 +271,30 @@ def afficher() -> None:
         courants = " Montants en euros courants de chaque année (pas corrigés de l'inflation)." if (
             "euros courants" in indicateur.precautions.lower()) else ""
         st.markdown("Une courbe par zone : " + cc.et(zones) + "." + courants)
-        if compte and choix_commune:
-            for type_zone in (territoire.nature, "commune"):
-                morceau = serie[serie["type_zone"] == type_zone]
-                st.altair_chart(_graphique_serie(alt, morceau, indicateur, "Zone"), width="stretch")
-        else:
-            st.altair_chart(_graphique_serie(alt, serie, indicateur), width="stretch")
-        trous = cc.phrase_trous(serie)
-        st.caption(brut(trous) if trous else "Chaque zone a une valeur chaque année de la série.")
+        for spec in serie["graphiques"]:
+            cache.afficher_graphique(spec, width="stretch")
+        st.caption(brut(serie["trous"]) if serie["trous"] else "Chaque zone a une valeur chaque année de la série.")
         if compte:
             st.caption(f"Pas de courbe pour {brut(cc.et(comparaisons))} : un compte d'une autre échelle ; leurs "
                        "valeurs sont dans le tableau de la série.")
-        complete = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
-        ui.en_tableau(
-            complete.pivot_table(index="zone", columns="annee", values="texte", aggfunc="first", sort=False)
-            .rename_axis(index="Territoire", columns=None).rename(columns=str).reset_index().fillna("–"),
-            "La série en tableau (valeur par territoire et par année)")
+        ui.en_tableau(serie["tableau"], "La série en tableau (valeur par territoire et par année)")
     else:
         st.caption(f"Pas de série dans les données chargées pour {brut(indicateur.libelle)}.")
 
     # --- Tableau des communes ----------------------------------------------------------------------
     st.subheader(f"Tableau des communes — {annee}")
-    st.dataframe(cc.tableau_affiche(valeurs), hide_index=True,
+    st.dataframe(base["tableau"], hide_index=True,
                  column_config={"Commune": st.column_config.TextColumn("Commune", width=150),
                                 "Valeur": st.column_config.TextColumn("Valeur", width=90),
                                 "Raison si pas de valeur": st.column_config.TextColumn("Raison si pas de valeur", width=220),
                                 "Source": st.column_config.TextColumn("Source", width=300)})
-    id_social, _ = jeux_sociaux(territoire, ui.catalogue())
-    ui.telechargements(cc.tableau_a_telecharger(valeurs, indicateur),
-                       f"contexte-social-{territoire.id}-{code}-{annee}", jeu=ui.catalogue().get(id_social),
-                       cle="contexte_communes")
+    catalogue = ui.catalogue()
+    id_social, _ = jeux_sociaux(territoire, catalogue)
+    ui.telechargements(base["telechargement"], f"contexte-social-{territoire.id}-{code}-{annee}",
+                       jeu=catalogue.get(id_social), cle="contexte_communes")
     with st.expander("Détail des sources", icon=":material/description:"):
-        details = list(dict.fromkeys(
-            list(dict.fromkeys(d for d in valeurs["source_detail"] if isinstance(d, str) and d))[:4]
-            + [d for d in reperes["source_detail"] if isinstance(d, str) and d]))
-        st.markdown("\n".join(f"- {brut(d)}" for d in details) or "Aucun détail de fichier.")
-        ligne_dico = dico[dico["code"] == code]
-        if not ligne_dico.empty:
-            texte = ligne_dico.iloc[0].get("detail")
-            if isinstance(texte, str) and texte:
-                st.caption(f"Fichiers lus : {brut(texte)}")
-        st.caption(f"Valeurs des communes : {fmt.nombre(len(valeurs))} lignes, une par commune (la raison d'une "
+        st.markdown("\n".join(f"- {brut(d)}" for d in base["details"]) or "Aucun détail de fichier.")
+        if base["fichiers_lus"]:
+            st.caption(f"Fichiers lus : {brut(base['fichiers_lus'])}")
+        st.caption(f"Valeurs des communes : {fmt.nombre(len(base['valeurs']))} lignes, une par commune (la raison d'une "
                    "valeur absente vient du fichier source).")
