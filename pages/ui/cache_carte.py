@@ -122,6 +122,18 @@ def afficher_graphique(spec: dict, **options) -> None:
     st.vega_lite_chart(spec=copy.deepcopy(spec), **options)
 
 
+def tableau_arrow(df):
+    """Le tableau converti comme le convertit ``st.dataframe`` (même message envoyé), une fois pour toutes :
+    une table Arrow, non modifiable, que ``st.dataframe`` envoie sans la reconvertir. Le tableau tel quel si
+    cette conversion interne de Streamlit n'est pas disponible."""
+    try:
+        from streamlit import dataframe_util
+
+        return dataframe_util.convert_pandas_df_to_arrow_table(df)
+    except Exception:  # autre version de Streamlit : la conversion se fera à l'affichage
+        return df
+
+
 # --- Clés ----------------------------------------------------------------------------------------
 
 def cle_donnees() -> tuple[str, int | str]:
@@ -161,9 +173,10 @@ class VueCarte:
     n_fermes_quartier: int
     carte: dict  # arguments du composant de la carte (afficher_carte)
     tableau_carte: object  # la carte en tableau
-    non_localises: object  # tableau à afficher, ou None
-    inconnus: object  # « peut-être dans ce quartier » : tableau à afficher, ou None
-    tableau: object  # nombre d'équipements par quartier
+    non_localises: object  # tableau à afficher (tableau_arrow), ou None
+    inconnus: object  # « peut-être dans ce quartier » : tableau à afficher (tableau_arrow), ou None
+    tableau: object  # nombre d'équipements par quartier (tableau_arrow)
+    colonnes_tableau: tuple[str, ...]
     categories_tableau: tuple[str, ...]
     liste: str  # le même décompte en liste (écran étroit), en Markdown
     graphique: dict | None  # dict Vega-Lite (graphique_vega), None sans équipement
@@ -303,8 +316,10 @@ def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territo
     return VueCarte(
         n_ouverts=len(ouverts), n_localises=len(localises), n_approximatifs=len(approximatifs),
         n_non_localises=len(selection) - len(localises), n_fermes_quartier=len(comptage.fermes),
-        carte=carte, tableau_carte=tableau_carte, non_localises=tableau_non_localises, inconnus=tableau_inconnus,
-        tableau=tableau, categories_tableau=tuple(categories_tableau), liste=liste, graphique=graphique, export=export,
+        carte=carte, tableau_carte=tableau_carte,
+        non_localises=None if tableau_non_localises is None else tableau_arrow(tableau_non_localises),
+        inconnus=None if tableau_inconnus is None else tableau_arrow(tableau_inconnus),
+        tableau=tableau_arrow(tableau), colonnes_tableau=tuple(tableau.columns), categories_tableau=tuple(categories_tableau), liste=liste, graphique=graphique, export=export,
     )
 
 
@@ -323,11 +338,11 @@ class DonneesCommunes:
     jeu_communes: object  # catalogue : le jeu des contours des communes, ou None
     source_qpv: str
     noms_qpv: str | None  # « Le Mail (Chenôve) ; … », None sans QPV dans le territoire
-    sans_position: object  # équipements sans position, pour un lecteur (ou None)
-    lisibles: object  # tous les équipements, pour un lecteur (ou None)
+    sans_position: object  # équipements sans position, pour un lecteur (tableau_arrow, ou None)
+    lisibles: object  # tous les équipements, pour un lecteur (tableau_arrow, ou None)
     lisibles_positions: object  # les mêmes, avec latitude et longitude (téléchargement)
     tableau_communes: object  # une ligne par commune (téléchargement)
-    tableau_communes_ecran: object  # le même, à l'écran
+    tableau_communes_ecran: object  # le même, à l'écran (tableau_arrow)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -385,11 +400,11 @@ def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> 
         source_qpv=ui.nom_brut(f"{jeu_qpv.producteur}, {jeu_qpv.document}") if jeu_qpv else "ANCT",
         noms_qpv=(" ; ".join(f"{ui.nom_brut(n)} ({ui.nom_brut(c)})" for n, c in zip(qpv["nom_qpv"], qpv["commune"]))
                   if qpv is not None and not qpv.empty else None),
-        sans_position=lisibles(sans) if sans is not None and not sans.empty else None,
-        lisibles=lisibles(equipements) if avec else None,
+        sans_position=tableau_arrow(lisibles(sans)) if sans is not None and not sans.empty else None,
+        lisibles=tableau_arrow(lisibles(equipements)) if avec else None,
         lisibles_positions=lisibles(equipements, positions=True) if avec else None,
         tableau_communes=tableau,
-        tableau_communes_ecran=tableau.drop(columns="Code INSEE") if equipements is not None else tableau,
+        tableau_communes_ecran=tableau_arrow(tableau.drop(columns="Code INSEE") if equipements is not None else tableau),
     )
 
 

@@ -104,7 +104,7 @@ categories_tableau = list(vue.categories_tableau)
 # avec son total et le détail par catégorie, qui passe à la ligne. L'autre présentation est masquée.
 LARGEURS = {"Quartier": 135, "Total": 56, "EAJE": 56, "RPE": 50, "ALSH": 56, "LAEP": 56, "Ludothèque": 96,
             "Centre social / MEP": 148, "Médiathèque": 106, "Autre": 64}
-largeur_min = sum(LARGEURS.get(c, 100) for c in tableau.columns) + 4
+largeur_min = sum(LARGEURS.get(c, 100) for c in vue.colonnes_tableau) + 4
 st.html(
     "<style>"
     ".st-key-carte_comptes {container-type: inline-size;}"
