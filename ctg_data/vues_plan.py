@@ -418,10 +418,25 @@ def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, man
                       statuts_choisis=choisis)
 
 
+COLONNES_TABLEAU_FICHE = ["Indicateur", "Statut", "Dernière valeur", "Période", "Unité", "Référence", "Cible", "Sens",
+                          "Pilote", "Fréquence", "Prochaine échéance", "Source"]
+
+
 def tableau_fiche(statuts: pd.DataFrame, fiche: str) -> pd.DataFrame:
     """Le tableau des indicateurs d'une fiche, tel que la page « Plan d'actions » le montre."""
     t = statuts[statuts["fiche"] == fiche] if not statuts.empty else statuts
+    return _tableau_indicateurs(t)
 
+
+def tableau_indicateurs(statuts: pd.DataFrame) -> pd.DataFrame:
+    """Le tableau de ``tableau_fiche`` pour tous les indicateurs du plan d'un coup, avec une colonne
+    ``fiche`` (identifiant) de plus : une page le calcule une fois et en garde les lignes d'une fiche."""
+    tableau = _tableau_indicateurs(statuts)
+    tableau.insert(0, "fiche", list(statuts["fiche"]) if "fiche" in statuts.columns else [])
+    return tableau
+
+
+def _tableau_indicateurs(t: pd.DataFrame) -> pd.DataFrame:
     def ou_a_definir(x):
         return A_DEFINIR if _vide(x) else x
 
@@ -438,8 +453,7 @@ def tableau_fiche(statuts: pd.DataFrame, fiche: str) -> pd.DataFrame:
         "Fréquence": [ou_a_definir(f) for f in t["frequence"]],
         "Prochaine échéance": [A_DEFINIR if _vide(d) else d.strftime("%d/%m/%Y") for d in t["prochaine_echeance"]],
         "Source": [texte_lisible(s) for s in t["source"]],  # fichier et lignes : page « Données et sources »
-    }, columns=["Indicateur", "Statut", "Dernière valeur", "Période", "Unité", "Référence", "Cible", "Sens", "Pilote",
-                "Fréquence", "Prochaine échéance", "Source"])
+    }, columns=COLONNES_TABLEAU_FICHE)
 
 
 def valeurs_chiffrees(courantes: pd.DataFrame, indicateur: str) -> pd.DataFrame:

@@ -103,9 +103,21 @@ def test_chaque_appel_rend_sa_copie():
 
     plan = charger_plans()[0][PLAN]
     territoire = charger_territoires()[0][plan.territoire]
-    premiere = cache_plan.vue_plan(plan, territoire)
+    premiere = cache_plan.vue_plan(plan, territoire, avec_tableau=True)
     premiere.resume.statuts["statut"] = "modifié"
-    premiere.resume.axes.clear()
-    seconde = cache_plan.vue_plan(plan, territoire)
-    assert "modifié" not in set(seconde.resume.statuts["statut"]) and seconde.resume.axes
-    assert seconde.graphique is not None and seconde.hauteur_graphique > 0
+    premiere.resume.synthese_axes.loc[:, "Indicateurs"] = -1
+    premiere.graphique.clear()
+    tableau = premiere.tableau_fiche("JE1")
+    tableau["Statut"] = "modifié"
+    # Le reste de la synthèse partagée est en lecture seule : classes figées, tuples.
+    axe = premiere.resume.axes[0]
+    with pytest.raises((AttributeError, TypeError)):
+        premiere.resume.axes.append(axe)
+    with pytest.raises((AttributeError, TypeError)):
+        axe.fiches[0].indicateurs.append(None)
+    with pytest.raises(AttributeError):
+        axe.statut = "modifié"
+    seconde = cache_plan.vue_plan(plan, territoire, avec_tableau=True)
+    assert "modifié" not in set(seconde.resume.statuts["statut"]) and (seconde.resume.synthese_axes["Indicateurs"] > 0).all()
+    assert seconde.graphique and seconde.hauteur_graphique > 0
+    assert "modifié" not in set(seconde.tableau_fiche("JE1")["Statut"])

@@ -13,8 +13,10 @@ aucun calcul. Chaque clé est courte et contient tout ce dont dépend le résult
 - la date du jour quand elle compte (un statut « non atteint » dépend de l'année en cours).
 
 Les objets lourds (plan, territoire) passent en arguments ignorés (nom commençant par ``_``) : la clé les
-couvre déjà, Streamlit ne les hache pas. Les résultats sont en ``st.cache_data`` : chaque appel rend sa
-propre copie, qu'une page peut modifier sans toucher celle des autres sessions. Quand la base ne répond
+couvre déjà, Streamlit ne les hache pas. Les résultats sont gardés en un exemplaire (``st.cache_resource`` :
+pas de copie sérialisée à relire à chaque appel) que rien ne modifie : la synthèse y est en lecture seule
+(classes figées, tuples), et chaque appel rend des copies de ses tableaux et de ses graphiques, qu'une page
+peut modifier sans toucher celles des autres sessions. Quand la base ne répond
 pas, la page affiche l'avertissement de ``ui.valeurs_saisies`` et des tableaux vides (empreinte du magasin
 None : une clé à part) ; un calcul pendant lequel la base tombe n'est pas gardé.
 """
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import pandas as pd
 import streamlit as st
@@ -87,14 +91,43 @@ def _spec_vega(graphique) -> dict | None:
 
 @dataclass(frozen=True)
 class VuePlan:
-    """La synthèse du plan et, quand elle a des indicateurs, son graphique des statuts par axe."""
+    """La synthèse du plan et, quand elle a des indicateurs, son graphique des statuts par axe ; le tableau
+    de chaque indicateur (``vues_plan.tableau_indicateurs``, pour le détail d'une fiche) ; l'état des
+    sources pour lequel elle a été calculée (``detail_indicateur`` lit le même)."""
 
-    resume: vp.ResumePlan
-    graphique: dict | None  # spécification Vega-Lite (``afficher_graphique``)
+    resume: vp.ResumePlan  # en lecture seule (listes en tuples) ; ses tableaux sont des copies
+    graphique: dict | None  # spécification Vega-Lite (``afficher_graphique``), copie
     hauteur_graphique: int
+    fichiers: int  # clé des fichiers et de la base désignée (``_fichiers``)
+    magasin: object  # empreinte du magasin (None : base indisponible)
+    tableaux: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # partagés : voir ``tableau_fiche``
+
+    def tableau_fiche(self, fiche: str) -> pd.DataFrame:
+        """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), copie propre à l'appelant
+        (vide si la page n'a pas demandé les tableaux, ``avec_tableau``)."""
+        t = self.tableaux.get(fiche)
+        return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE) if t is None else t.copy()
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+def _en_lecture_seule(resume: vp.ResumePlan) -> vp.ResumePlan:
+    """La synthèse gardée en cache, partagée entre sessions : ses listes deviennent des tuples (les classes
+    sont déjà figées) ; ses tableaux sont copiés à chaque appel (``_copie``)."""
+    axes = tuple(replace(
+        a, axes_strategiques=tuple((titre, tuple(objectifs)) for titre, objectifs in a.axes_strategiques),
+        fiches=tuple(replace(f, indicateurs=tuple(f.indicateurs)) for f in a.fiches),
+        contexte=tuple(replace(c, lignes=tuple(c.lignes)) for c in a.contexte)) for a in resume.axes)
+    return replace(resume, axes=axes, fiches=tuple(resume.fiches), statuts_choisis=tuple(resume.statuts_choisis))
+
+
+def _copie(vue: VuePlan) -> VuePlan:
+    """Ce que reçoit une page : les parties modifiables de la vue partagée (tableaux, graphique) copiées."""
+    r = vue.resume
+    return replace(vue, resume=replace(r, statuts=r.statuts.copy(), synthese_axes=r.synthese_axes.copy(),
+                                       comptes_axes=r.comptes_axes.copy()),
+                   graphique=copy.deepcopy(vue.graphique))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)  # partagé, jamais modifié : copié par ``resume_plan``
 def _contextes(id_plan: str, id_territoire: str, fichiers: int, *, _plan: Plan,
                _territoire: Territoire) -> dict:
     # Séries du portrait à côté de chaque axe : ni les valeurs saisies ni les filtres n'y entrent.
@@ -102,9 +135,9 @@ def _contextes(id_plan: str, id_territoire: str, fichiers: int, *, _plan: Plan,
     return vp.contextes_du_plan(_plan, reference, _territoire)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=128)  # partagé, en lecture seule : ``_copie`` à chaque appel
 def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str | None, statuts: tuple,
-              avec_contexte: bool, avec_graphique: bool, fichiers: int, magasin, aujourdhui: str,
+              avec_contexte: bool, avec_graphique: bool, avec_tableau: bool, fichiers: int, magasin, aujourdhui: str,
               *, _plan: Plan, _territoire: Territoire) -> VuePlan:
     courantes, manuels = _valeurs(id_plan) if magasin is not None else _sans_valeurs()
     contextes = (_contextes(id_plan, id_territoire, fichiers, _plan=_plan, _territoire=_territoire)
@@ -116,41 +149,47 @@ def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str 
         axes = list(resume.synthese_axes["Axe"])
         spec = _spec_vega(graphiques.statuts_par_axe(resume.comptes_axes, axes))
         hauteur = graphiques.hauteur_affichee(len(axes))
-    return VuePlan(resume=resume, graphique=spec, hauteur_graphique=hauteur)
+    tableaux = {}
+    if avec_tableau and not resume.statuts.empty:
+        tous = vp.tableau_indicateurs(resume.statuts)
+        tableaux = {f: t.drop(columns="fiche").reset_index(drop=True) for f, t in tous.groupby("fiche", sort=False)}
+    return VuePlan(resume=_en_lecture_seule(resume), graphique=spec, hauteur_graphique=hauteur, fichiers=fichiers,
+                   magasin=magasin, tableaux=MappingProxyType(tableaux))
 
 
 def vue_plan(plan: Plan, territoire: Territoire, *, sous_zone: str | None = None, axe: str | None = None,
              statuts_choisis: list[str] | None = None, avec_contexte: bool = False,
-             avec_graphique: bool = True) -> VuePlan:
+             avec_graphique: bool = True, avec_tableau: bool = False) -> VuePlan:
     """``vues_plan.resume_plan`` pour ces filtres (et son graphique des statuts), calculé une fois par clé
     (voir l'en-tête du module) et partagé entre sessions ; copie propre à l'appelant.
 
-    ``avec_contexte`` : les séries du portrait à côté de chaque axe (page « Plan d'actions »)."""
+    ``avec_contexte`` : les séries du portrait à côté de chaque axe ; ``avec_tableau`` : le tableau de chaque
+    indicateur (page « Plan d'actions »)."""
     magasin = ui.empreinte_stockage()  # d'abord : une écriture qui suit change la clé de l'exécution suivante
     if magasin is None:
         # Base indisponible : ``ui.valeurs_saisies`` affiche l'avertissement ; tableaux vides, comme avant.
         ui.valeurs_saisies(plan.id)
     statuts = tuple(vp.LIBELLES_STATUTS if statuts_choisis is None else statuts_choisis)
-    arguments = (plan.id, territoire.id, sous_zone, axe, statuts, avec_contexte, avec_graphique,
+    arguments = (plan.id, territoire.id, sous_zone, axe, statuts, avec_contexte, avec_graphique, avec_tableau,
                  _fichiers())
     aujourdhui = dt.date.today().isoformat()
     try:
-        return _vue_plan(*arguments, magasin, aujourdhui, _plan=plan, _territoire=territoire)
+        return _copie(_vue_plan(*arguments, magasin, aujourdhui, _plan=plan, _territoire=territoire))
     except _BaseIndisponible:  # la base est tombée entre l'empreinte et la lecture : avertissement déjà affiché
-        return _vue_plan(*arguments, None, aujourdhui, _plan=plan, _territoire=territoire)
+        return _copie(_vue_plan(*arguments, None, aujourdhui, _plan=plan, _territoire=territoire))
 
 
 def afficher_graphique(vue: VuePlan) -> None:
     """Le graphique des statuts par axe de ``vue`` (pleine largeur, hauteur qui laisse place à la légende)."""
     if vue.graphique is not None:
-        st.vega_lite_chart(copy.deepcopy(vue.graphique), width="stretch", height=vue.hauteur_graphique)
+        st.vega_lite_chart(vue.graphique, width="stretch", height=vue.hauteur_graphique)  # déjà une copie
     else:  # pragma: no cover - conversion indisponible : le graphique Altair, construit à chaque fois
         r = vue.resume
         st.altair_chart(graphiques.statuts_par_axe(r.comptes_axes, list(r.synthese_axes["Axe"])), width="stretch",
                         height=vue.hauteur_graphique)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)  # partagé, jamais modifié : copié à chaque appel
 def _recapitulatif(id_plan: str, id_territoire: str, annee: int, fichiers: int, magasin, *,
                    _plan: Plan, _territoire: Territoire) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Statuts au 31 décembre de l'année : la date du jour n'y entre pas.
@@ -168,10 +207,11 @@ def recapitulatif(plan: Plan, territoire: Territoire, annee: int) -> tuple[pd.Da
     arguments = (plan.id, territoire.id, int(annee), _fichiers())
     try:
         tableau, par_axe = _recapitulatif(*arguments, magasin, _plan=plan, _territoire=territoire)
-        return tableau, par_axe, magasin is not None
+        base_ok = magasin is not None
     except _BaseIndisponible:
         tableau, par_axe = _recapitulatif(*arguments, None, _plan=plan, _territoire=territoire)
-        return tableau, par_axe, False
+        base_ok = False
+    return tableau.copy(), par_axe.copy(), base_ok
 
 
 @dataclass(frozen=True)
@@ -184,7 +224,7 @@ class DetailIndicateur:
     historique: pd.DataFrame  # ``vues_plan.historique_indicateur``
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # partagé, jamais modifié : copié à chaque appel
 def _detail_indicateur(id_plan: str, indicateur: str, unite, cible, reference, fichiers: int, magasin) -> DetailIndicateur:
     if magasin is None:
         courantes, historique = _sans_valeurs()[0], pd.DataFrame()
@@ -203,19 +243,21 @@ def _detail_indicateur(id_plan: str, indicateur: str, unite, cible, reference, f
                             historique=vp.historique_indicateur(historique, indicateur))
 
 
-def detail_indicateur(plan: Plan, indicateur: str, unite, cible, reference) -> DetailIndicateur:
+def detail_indicateur(vue: VuePlan, plan: Plan, indicateur: str, unite, cible, reference) -> DetailIndicateur:
     """Les valeurs chiffrées et l'historique d'un indicateur, lus une fois par état du magasin (une
-    nouvelle saisie change la clé) et partagés entre sessions ; ``unite``, ``cible``, ``reference`` : ceux
+    nouvelle saisie change la clé) et partagés entre sessions ; ``vue`` : la synthèse de la même exécution
+    (même état des fichiers et du magasin, lu une seule fois) ; ``unite``, ``cible``, ``reference`` : ceux
     de l'indicateur dans le plan (titre de l'axe, traits de la cible et de la référence)."""
-    magasin = ui.empreinte_stockage()
     arguments = (plan.id, indicateur, unite if isinstance(unite, str) else None,
-                 None if pd.isna(cible) else float(cible), None if pd.isna(reference) else float(reference), _fichiers())
+                 None if pd.isna(cible) else float(cible), None if pd.isna(reference) else float(reference),
+                 vue.fichiers)
     try:
-        return _detail_indicateur(*arguments, magasin)
+        d = _detail_indicateur(*arguments, vue.magasin)
     except _BaseIndisponible:
-        return _detail_indicateur(*arguments, None)
+        d = _detail_indicateur(*arguments, None)
+    return replace(d, graphique=copy.deepcopy(d.graphique), valeurs=d.valeurs.copy(), historique=d.historique.copy())
 
 
 def afficher_valeurs_indicateur(detail: DetailIndicateur) -> None:
     """Le graphique des valeurs d'un indicateur (spécification gardée en cache)."""
-    st.vega_lite_chart(copy.deepcopy(detail.graphique), width="stretch")
+    st.vega_lite_chart(detail.graphique, width="stretch")  # déjà une copie

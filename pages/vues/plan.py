@@ -49,7 +49,7 @@ if quartier:
 # valeur saisie change la clé), partagés entre sessions (``pages.ui.cache_plan``).
 vue = cache_plan.vue_plan(plan, territoire, axe=None if choix_axe == TOUS else choix_axe,
                           statuts_choisis=choix_statuts, sous_zone=quartier,
-                          avec_contexte=any(a.contexte for a in plan.axes))
+                          avec_contexte=any(a.contexte for a in plan.axes), avec_tableau=True)
 resume = vue.resume
 
 st.markdown("**Statuts des indicateurs**\n" + "".join(f"\n- {ui.badge(libelle)} {sens}" for libelle, sens in vp.legende_statuts()))
@@ -164,7 +164,7 @@ if not fiche.indicateurs:
 
 # Après l'indicateur : sa dernière valeur, sa cible et son statut (lisibles sur un téléphone), puis le reste.
 st.dataframe(
-    vp.tableau_fiche(resume.statuts, fiche.id), hide_index=True, width="stretch", row_height=66, height="content",
+    vue.tableau_fiche(fiche.id), hide_index=True, width="stretch", row_height=66, height="content",
     column_order=["Indicateur", "Dernière valeur", "Cible", "Statut", "Période", "Unité", "Référence", "Sens", "Pilote",
                   "Fréquence", "Prochaine échéance", "Source"],
     column_config={"Indicateur": st.column_config.TextColumn(width=100),
@@ -178,7 +178,7 @@ id_indicateur = st.selectbox("Indicateur à détailler", list(ind_fiche.index),
                              format_func=lambda i: ind_fiche.loc[i, "libelle"], key="plan_indicateur")
 ind = ind_fiche.loc[id_indicateur]
 # Valeurs chiffrées (graphique, tableau) et historique : lus une fois par état du magasin, partagés.
-detail = cache_plan.detail_indicateur(plan, id_indicateur, ind["unite"], ind["cible"], ind["reference"])
+detail = cache_plan.detail_indicateur(vue, plan, id_indicateur, ind["unite"], ind["cible"], ind["reference"])
 if detail.valeurs.empty:
     st.caption("Pas encore de valeur chiffrée pour cet indicateur : rien à tracer.")
 else:
