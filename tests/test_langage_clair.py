@@ -308,10 +308,14 @@ def test_aucun_jargon_dans_les_pdf(page, query, bouton, cle):
 def test_donnees_et_sources_sans_valeur_manquante_ni_anglais(query):
     """La page des données brutes peut nommer fichiers et colonnes ; mais une cellule vide d'un tableau
     s'y affiche « None » dans le navigateur (st.dataframe), ce que le relevé voit (« nan », « None »)."""
+    from tests.test_pages import chaque_onglet
+
     at = ouvrir_page("donnees", **query)
-    textes = textes_visibles(at._tree)
-    assert textes
-    trouves = problemes(textes, INTERDITS_PARTOUT)
+    trouves = []
+    for titre in chaque_onglet(at):  # seul l'onglet ouvert est envoyé : chacun est ouvert à son tour
+        textes = textes_visibles(at._tree)
+        assert textes
+        trouves += [f"{titre} : {p}" for p in problemes(textes, INTERDITS_PARTOUT)]
     assert not trouves, "\n".join(dict.fromkeys(trouves))
 
 
@@ -382,7 +386,12 @@ def telechargements_de_la_page(monkeypatch, page, query) -> dict[str, bytes]:
 
     with monkeypatch.context() as m:
         m.setattr(DeltaGenerator, "download_button", download_button)
-        ouvrir_page(page, **query)
+        at = ouvrir_page(page, **query)
+        if page == "donnees":  # seul l'onglet ouvert a ses boutons : chaque onglet est ouvert à son tour
+            from tests.test_pages import chaque_onglet
+
+            for _ in chaque_onglet(at):
+                pass
     return {nom: (d() if callable(d) else d) for nom, d in boutons.items()}
 
 

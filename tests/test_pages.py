@@ -75,6 +75,18 @@ def test_quartier_inconnu_dans_l_adresse():
     assert "Le quartier « atlantide » indiqué dans l'adresse n'existe pas" in at.warning[0].value
 
 
+def chaque_onglet(at):
+    """Ouvre tour à tour chaque onglet de la page « Données et sources » (seul l'onglet ouvert est calculé et
+    envoyé) ; rend le titre de l'onglet ouvert, ``at`` montrant alors son contenu."""
+    for titre in [t.label for t in at.tabs]:
+        at.session_state["jeu"] = titre
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        (ouvert,) = [t for t in at.tabs if t.children]  # un seul onglet rempli : celui qui est ouvert
+        assert ouvert.label == titre
+        yield titre
+
+
 def test_page_donnees_et_sources():
     at = lancer("donnees")
     assert at.title[0].value == "Données et sources"
@@ -92,16 +104,45 @@ def test_page_donnees_et_sources():
         "Indicateurs sociaux par IRIS, quartier et QPV",
         "Dictionnaire des indicateurs sociaux",
     ]
-    contenu = textes(at)
-    assert "61 lignes — fichier data/portrait.csv" in contenu
-    assert "60 lignes — fichier data/equipements.csv" in contenu
+    # À l'ouverture, seul le premier onglet est rempli (les autres ne sont ni calculés ni envoyés).
+    assert [bool(t.children) for t in at.tabs] == [True] + [False] * 11
     provenance = at.table[0].value
     assert "002_e8b9c2145bef99c1.txt" in provenance.to_string()
-    boutons = [b.label for b in at.get("download_button")]
-    assert boutons.count("Télécharger en CSV") == 13 and boutons.count("Télécharger en Excel") == 13
-    assert "Télécharger le plan complet (YAML)" in boutons
-    assert boutons.count("Télécharger en GeoJSON") == 3
+    # Chaque onglet ouvert à son tour : son contenu, ses deux boutons, et ceux du plan (toujours affichés).
+    contenu, csv, excel, geojson = [], 0, 0, 0
+    for _ in chaque_onglet(at):
+        contenu.append(textes(at))
+        boutons = [b.label for b in at.get("download_button")]
+        assert boutons.count("Télécharger en CSV") == 2 and boutons.count("Télécharger en Excel") == 2
+        assert "Télécharger le plan complet (YAML)" in boutons
+        csv, excel = csv + 1, excel + 1
+        geojson += boutons.count("Télécharger en GeoJSON")
+    contenu = "\n".join(contenu)
+    assert "61 lignes — fichier data/portrait.csv" in contenu
+    assert "60 lignes — fichier data/equipements.csv" in contenu
+    assert (csv, excel) == (12, 12)  # plus ceux du plan : 13 de chaque, comme quand tout était envoyé
+    assert geojson == 3
     assert "66 contours — fichier data/iris.geojson" in contenu
+
+
+def test_onglet_de_la_page_donnees_dans_l_adresse():
+    """L'onglet ouvert est lu dans l'adresse (?jeu=titre du jeu) : un lien copié rouvre le même jeu ; un
+    titre inconnu ouvre le premier onglet, sans erreur."""
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    at.query_params["jeu"] = "Les 9 quartiers de Dijon"
+    at.run()
+    at.switch_page("pages/vues/donnees.py").run()
+    assert not at.exception
+    (ouvert,) = [t for t in at.tabs if t.children]
+    assert ouvert.label == "Les 9 quartiers de Dijon"
+    assert "9 lignes — fichier data/quartiers.csv" in textes(at)
+    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
+    at.query_params["jeu"] = "Atlantide"
+    at.run()
+    at.switch_page("pages/vues/donnees.py").run()
+    assert not at.exception
+    (ouvert,) = [t for t in at.tabs if t.children]
+    assert ouvert.label == "Portrait de territoire de Dijon"
 
 
 @pytest.mark.parametrize("page", [None, "donnees"])

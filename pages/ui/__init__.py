@@ -11,10 +11,11 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 """
 
 from .chargement import (  # noqa: F401
-    cartes_chiffres, cle_fichiers, comparaison_epci_partagee,
+    cartes_chiffres, cle_fichiers, cle_plans, comparaison_epci_partagee,
     arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, communes_du_territoire, contours,
     contours_du_territoire, donnees, social_du_territoire, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
+    verifier_jeu,
 )
 from .connexion import (  # noqa: F401
     CLE_IDENTITE, bloc_connexion, demander_connexion, erreur_ecriture, identite, journal_des_connexions, oidc_configure,

@@ -133,6 +133,18 @@ def contours(id_jeu: str):
         arreter_sur_erreur(e)
 
 
+def verifier_jeu(id_jeu: str, geo: bool = False) -> None:
+    """Vérifie qu'un jeu (``geo`` : un fichier de contours) se lit et se valide, sans en faire de copie
+    (il est en cache après la première lecture) ; sinon, message en français et arrêt de la page."""
+    try:
+        if geo:
+            _une_fois_par_execution(("contours", id_jeu), lambda: _charger_geo(id_jeu, *_dossier_et_cle()))
+        else:
+            _partage(id_jeu)
+    except ErreurDonnees as e:
+        arreter_sur_erreur(e)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _calcul(module: str, fonction: str, jeux: tuple[str, ...], dossier: str, cle: str, options: tuple):
     appel = getattr(importlib.import_module(module), fonction)

@@ -24,11 +24,10 @@ def _vide(v) -> bool:
     return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
 
 
-def tableau_brut(df: pd.DataFrame) -> None:
-    """Un tableau brut à l'écran, ses cellules vides affichées vides (st.dataframe écrit sinon « None »).
-    L'affichage part d'une copie où seules les colonnes à trous changent : elles passent en texte (nombres
-    écrits comme dans le fichier, alignés à droite comme des nombres). Les téléchargements, eux, partent du tableau
-    complet."""
+def _tableau_affichable(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """La copie affichée d'un tableau brut, ses cellules vides écrites vides (st.dataframe écrit sinon
+    « None »), et la configuration de ses colonnes. Seules les colonnes à trous changent : elles passent en
+    texte (nombres écrits comme dans le fichier, alignés à droite comme des nombres)."""
     copie, colonnes = df.copy(), {}
     for colonne in copie.columns:
         serie = copie[colonne]
@@ -41,6 +40,22 @@ def tableau_brut(df: pd.DataFrame) -> None:
             valeurs = ["" if _vide(v) else (_nombre_brut(v) if isinstance(v, (bool, int, float)) else str(v))
                        for v in serie]
         copie[colonne] = pd.Series(valeurs, index=serie.index, dtype=object)
+    return copie, colonnes
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _tableau_en_cache(quoi: str, cle: str, _df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    # Préparé une fois par jeu (ou par plan) et par version des fichiers (``cle`` : condensé de leur
+    # empreinte) ; ``_df`` n'est pas haché, la clé le désigne. Partagé par les sessions, jamais modifié :
+    # st.dataframe ne fait que le lire.
+    return _tableau_affichable(_df)
+
+
+def tableau_brut(df: pd.DataFrame, quoi: str, cle: str) -> None:
+    """Un tableau brut à l'écran, ses cellules vides affichées vides (``_tableau_affichable``), préparé une
+    fois par ``quoi`` (le jeu ou le plan) et par ``cle`` (version de ses fichiers). Les téléchargements,
+    eux, partent du tableau complet."""
+    copie, colonnes = _tableau_en_cache(quoi, cle, df)
     st.dataframe(copie, hide_index=True, column_config=colonnes or None)
 
 
@@ -54,8 +69,19 @@ st.markdown(
 
 jeux = ui.catalogue()
 brut = ui.nom_brut  # textes du catalogue et du plan : affichés tels quels, jamais lus comme du Markdown
-onglets = st.tabs([jeu.titre for jeu in jeux.values()])  # titres du catalogue (data/catalogue.yaml, relu)
+# Un fichier illisible est signalé dès l'ouverture de la page, quel que soit l'onglet ouvert (chaque jeu
+# est déjà en cache : rien n'est relu).
+for jeu in jeux.values():
+    ui.verifier_jeu(jeu.id, geo=jeu.format == "geojson")
+
+# Seul l'onglet ouvert est calculé et envoyé au navigateur (un tableau complet et ses boutons par jeu :
+# tous ensemble pèseraient plusieurs mégaoctets). Changer d'onglet relance la page ; l'onglet ouvert est
+# gardé dans l'adresse (?jeu=titre du jeu) : un lien copié rouvre le même jeu.
+onglets = st.tabs([jeu.titre for jeu in jeux.values()],  # titres du catalogue (data/catalogue.yaml, relu)
+                  key="jeu", on_change="rerun", bind="query-params")
 for onglet, jeu in zip(onglets, jeux.values()):
+    if not onglet.open:
+        continue
     with onglet:
         df = ui.contours(jeu.id).drop(columns="geometry") if jeu.format == "geojson" else ui.donnees(jeu.id)
         st.subheader(jeu.titre)
@@ -79,12 +105,12 @@ for onglet, jeu in zip(onglets, jeux.values()):
                                "Note": st.column_config.TextColumn(width="large")},
             )
         st.markdown("**Données brutes**")
-        tableau_brut(df)
+        tableau_brut(df, f"{ui.chemin_donnees('')}:{jeu.id}", ui.cle_fichiers())
         ui.telechargements(df, f"tableau-de-bord-ctg-{jeu.id}", jeu=jeu, cle=jeu.id)
         if jeu.format == "geojson":
             st.download_button(
                 "Télécharger en GeoJSON",
-                ui.fichier_donnees(jeu.fichier),
+                lambda fichier=jeu.fichier: ui.fichier_donnees(fichier),  # lu seulement au clic
                 file_name=jeu.fichier,
                 mime="application/geo+json",
                 key=f"geojson-{jeu.id}",
@@ -94,15 +120,15 @@ for onglet, jeu in zip(onglets, jeux.values()):
 
 st.header("Plan d'actions")
 plan = ui.plan()
+indicateurs_plan = plan.indicateurs()
 st.markdown(
     f"**{brut(plan.titre)}** — {len(plan.axes)} axes, {len(plan.fiches)} fiches projet, "
-    f"{len(plan.indicateurs())} indicateurs, transcrits du document (fichier `data/plans/{plan.id}/plan.yaml`). "
+    f"{len(indicateurs_plan)} indicateurs, transcrits du document (fichier `data/plans/{plan.id}/plan.yaml`). "
     "Sources : " + " ; ".join(f"{brut(s.section)} ({brut(s.fichier)})" for s in plan.sources)
 )
-indicateurs_plan = plan.indicateurs()
-tableau_brut(indicateurs_plan)
+tableau_brut(indicateurs_plan, f"{ui.chemin_donnees('')}:plan:{plan.id}", ui.cle_plans())
 ui.telechargements(indicateurs_plan, f"{plan.id}-indicateurs", cle="plan")
 st.download_button(
-    "Télécharger le plan complet (YAML)", ui.fichier_donnees(f"plans/{plan.id}/plan.yaml"),
+    "Télécharger le plan complet (YAML)", lambda: ui.fichier_donnees(f"plans/{plan.id}/plan.yaml"),  # lu au clic
     file_name=f"{plan.id}.yaml", mime="application/yaml", icon=":material/download:", key="plan_yaml",
 )

@@ -1,6 +1,8 @@
 """Mode séminaire : le tableau de bord projeté, une idée par écran, grands caractères, fort contraste.
 Flèches du clavier (← →) ou boutons pour avancer ; aucune barre latérale ni menu de Streamlit."""
 
+import datetime as dt
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -8,6 +10,7 @@ from ctg_data import carte as cartes
 from ctg_data import couleurs
 from ctg_data import seminaire as sem
 from ctg_data import seminaire_communes as sc
+from ctg_data.acces import StockageIndisponible
 from ctg_data.erreurs import ErreurDonnees
 from ctg_data import equipements as eq
 from ctg_data import vues_plan
@@ -87,14 +90,22 @@ st.html("""<style>
 
 plan = ui.plan()
 territoire = ui.territoire()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _deck(dossier: str, cle_fichiers: str) -> dict:
+    # data/seminaire.yaml lu une fois par version des fichiers de données (sa date est dans l'empreinte).
+    # Un exemplaire partagé par les sessions : la page et ``sem.construire`` ne font que le lire.
+    return sem.charger_deck()
+
+
 try:
-    deck = sem.charger_deck()
+    deck = _deck(str(ui.chemin_donnees("")), ui.cle_fichiers())
 except ErreurDonnees as e:
     ui.arreter_sur_erreur(e)
 
 
-def construire_diapositives():
-    courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+def construire_diapositives(courantes, manuels):
     resume = vues_plan.resume_plan(plan, territoire, courantes, manuels)  # comme la page « Plan d'actions »
     if territoire.carte_et_contexte:
         equipements = ui.equipements_localises()
@@ -114,15 +125,29 @@ def construire_diapositives():
                                           pd.DataFrame(), territoire, communes=communes)
 
 
-# Passer d'une diapositive à l'autre ne refait pas tout le diaporama : il est gardé dans la session
-# tant que ni les fichiers de données, ni le plan, ni la base (nouvelle saisie) n'ont changé. Base
-# indisponible : toujours recalculé (l'avertissement reste affiché).
-cle = (plan.id, id(plan), ui.empreinte_fichiers(), ui.empreinte_stockage())
-memoire = st.session_state.get("_seminaire_diapositives")
-if cle[-1] is None or memoire is None or memoire[0] != cle:
-    memoire = (cle, construire_diapositives())
-    st.session_state["_seminaire_diapositives"] = memoire
-equipements, diapos = memoire[1]
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _diaporama_partage(dossier: str, cle_fichiers: str, cle_plans: str, id_plan: str, empreinte_stockage: tuple,
+                       jour: str):
+    # Le diaporama est le même pour toutes les sessions qui suivent ce plan : il est construit une fois
+    # par plan, par version des fichiers (données, territoires, diaporama, plans), par état de la base
+    # (une valeur saisie change son empreinte : le diaporama est refait tout de suite) et par jour (la
+    # diapositive d'avancement compte les échéances à la date du jour). Un seul exemplaire, partagé :
+    # la page ne modifie ni les diapositives ni le tableau des équipements, elle les lit.
+    magasin = ui.stockage()  # base indisponible : l'exception remonte, rien n'est gardé en cache
+    return construire_diapositives(magasin.valeurs_courantes(id_plan), magasin.statuts_manuels(id_plan))
+
+
+# Passer d'une diapositive à l'autre ne refait pas le diaporama, ni une autre session qui suit le même plan.
+# Base indisponible : recalculé à chaque fois, avec l'avertissement de ``ui.valeurs_saisies``.
+empreinte_base = ui.empreinte_stockage()
+try:
+    if empreinte_base is None:
+        raise StockageIndisponible("base indisponible")
+    equipements, diapos = _diaporama_partage(str(ui.chemin_donnees("")), ui.cle_fichiers(), ui.cle_plans(), plan.id,
+                                             empreinte_base, dt.date.today().isoformat())
+except StockageIndisponible:
+    courantes, manuels, _ = ui.valeurs_saisies(plan.id)
+    equipements, diapos = construire_diapositives(courantes, manuels)
 
 n = len(diapos)
 
