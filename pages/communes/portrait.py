@@ -10,15 +10,28 @@ from ctg_data import format as fmt
 from ctg_data import portrait_commune as pc
 from ctg_data.territoire import jeux_sociaux
 from pages import ui
+from pages.ui import cache_contexte as cache
 
 brut = ui.nom_brut  # noms et textes venus des données : affichés tels quels, jamais lus comme du Markdown
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _portrait(empreinte: tuple, id_territoire: str, commune: tuple[str, str], id_plan: str, _t, _social, _dico,
-              _fiches) -> pc.Portrait:
-    """Le portrait d'une commune, calculé une fois par commune et par version des fichiers (``empreinte``)."""
-    return pc.portrait(_social, _dico, _t, commune, _fiches)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _vue(cle: tuple, id_territoire: str, commune: tuple[str, str], version_plan: int, _t, _fiches) -> dict:
+    """Le portrait d'une commune et ce que la page en montre (tableaux, carte de situation, textes),
+    calculé une fois par (données, territoire, commune, fiches du plan) et partagé entre les sessions :
+    objets jamais modifiés par la page. ``version_plan`` : ``hash`` des fiches (le plan n'est pas dans
+    l'empreinte des fichiers de données)."""
+    social, dico = ui.social_du_territoire(id_territoire)
+    p = pc.portrait(social, dico, _t, commune, _fiches)
+    zones = {z.entete: z for z in p.zones}
+    montrees = [e for e in (pc.ENTETE_TERRITOIRE, "Côte-d'Or", "France") if e in zones]
+    contours = ui.contours_du_territoire(id_territoire)
+    return {
+        "portrait": p, "zones": zones, "montrees": montrees, "tableau": pc.tableau(p, montrees, court=True),
+        "remarques": list(pc.remarques(p)), "tableur": pc.tableau_pour_tableur(p),
+        "details": list(pc.details_des_sources(p)), "contours": contours,
+        "carte": pc.carte_de_situation(contours[0], commune[0]) if contours is not None else None,
+    }
 
 
 def _choix_de_commune(t) -> None:
@@ -80,19 +93,19 @@ def afficher() -> None:
         return
     code, nom = commune
     st.title(f"Portrait de commune — {brut(nom)}")
-    social, dico = ui.social_du_territoire(t.id)
     plan = ui.plan()
-    p = _portrait(ui.empreinte_fichiers(), t.id, commune, plan.id, t, social, dico, plan.fiches)
+    vue = _vue(cache.cle(), t.id, commune, hash(repr(plan.fiches)), t, plan.fiches)
+    p = vue["portrait"]
 
     st.markdown(brut(p.identite))
     # Les chiffres d'abord (sur un téléphone, ils viennent avant la carte), la carte de situation à droite.
     gauche, droite = st.columns([3, 2])
     with droite:
-        contours = ui.contours_du_territoire(t.id)
+        contours = vue["contours"]
         if contours is None:
             st.caption("Pas de carte de situation : les contours des communes ne sont pas chargés.")
         else:
-            st.image(pc.carte_de_situation(contours[0], code), width=280)
+            st.image(vue["carte"], width=280)
             st.caption(f"En bleu : {brut(nom)} ; en gris : les autres communes du territoire. Contours : IGN, "
                        "Admin Express 2018 (simplifiés).")
     with gauche:
@@ -100,9 +113,7 @@ def afficher() -> None:
 
     # --- Indicateurs ------------------------------------------------------------------------------
     st.header("Indicateurs, face au territoire")
-    zones = {z.entete: z for z in p.zones}
-    montrees = [e for e in (pc.ENTETE_TERRITOIRE, "Côte-d'Or", "France") if e in zones]
-    tableau = pc.tableau(p, montrees, court=True)
+    zones, montrees, tableau = vue["zones"], vue["montrees"], vue["tableau"]
     config = {
         "Indicateur": st.column_config.TextColumn(width=150),
         "Commune": st.column_config.TextColumn("Commune", width=110,
@@ -117,14 +128,14 @@ def afficher() -> None:
     st.dataframe(tableau, hide_index=True, width="stretch", row_height=84, height="content",
                  column_order=["Indicateur", "Commune", *montrees, "Année", pc.COLONNE_POSITION, "Source"],
                  column_config=config)
-    for remarque in pc.remarques(p):
+    for remarque in vue["remarques"]:
         st.markdown(brut(remarque))
     st.caption(f"Colonne « Territoire » : {brut(t.nom)}. Chaque ligne compare des valeurs de la même année. Une "
                "valeur absente l'est dans la source (secret statistique, commune absente du fichier) : elle n'est "
                "ni estimée ni remplacée. Aucune moyenne de communes : une médiane ou une part ne se moyenne pas ; la "
                "place de la commune est comptée parmi celles qui ont une valeur.")
     catalogue = ui.catalogue()
-    ui.telechargements(pc.tableau_pour_tableur(p), f"portrait-{code}", jeu=catalogue.get(jeux_sociaux(t, catalogue)[0]),
+    ui.telechargements(vue["tableur"], f"portrait-{code}", jeu=catalogue.get(jeux_sociaux(t, catalogue)[0]),
                        cle="portrait-commune")
     with st.expander("Place dans le territoire, étendue et évolution", icon=":material/timeline:"):
         for l in p.lignes:
@@ -141,7 +152,7 @@ def afficher() -> None:
         st.caption("Euros courants de chaque année (pas corrigés de l'inflation). Précautions de chaque indicateur : "
                    "page « Données et sources » et fichier téléchargé.")
     with st.expander("Détail des sources", icon=":material/description:"):
-        for libelle, lignes in pc.details_des_sources(p):
+        for libelle, lignes in vue["details"]:
             st.markdown(f"**{brut(libelle)}**")
             st.caption("  \n".join(brut(x) for x in lignes) or "aucune ligne dans les fichiers lus")
 
