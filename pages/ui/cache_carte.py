@@ -64,6 +64,12 @@ def preparer_fond(fond: folium.Map, *, cle: str, hauteur: int, largeur: int | No
         returned_objects=list(objets_rendus), default={k: v for k, v in defauts.items() if k in objets_rendus},
         zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
     )
+    # Le rendu du fond (scripts, en-tête, HTML posés sur la figure) est dans ``arguments`` : on l'ôte de la
+    # carte gardée, que chaque valeur de filtre copie (une copie recompilerait chacun de ces morceaux en
+    # gabarit jinja). Les couches ajoutées n'en ont pas besoin (test_le_rendu_en_cache_est_celui_de_st_folium).
+    figure = carte.get_root()
+    for partie in (figure.header, figure.html, figure.script):
+        partie._children.clear()
     return FondPrepare(carte, arguments)
 
 
