@@ -26,6 +26,6 @@ from .filtres import (  # noqa: F401
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
 from .widgets import (  # noqa: F401
-    altair, badge, echapper, en_tableau, erreur_inattendue, geocoder_equipements, nom_brut, telechargements,
+    afficher_spec, altair, badge, echapper, spec_graphique, en_tableau, erreur_inattendue, geocoder_equipements, nom_brut, telechargements,
     texte_brut, valeur_actuelle,
 )  # noqa: F401

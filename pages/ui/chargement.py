@@ -398,12 +398,13 @@ def comparaison_epci() -> tuple[pd.DataFrame, dict] | None:
     import copy
 
     partage = comparaison_epci_partagee()
-    return None if partage is None else (partage[0].copy(), copy.deepcopy(partage[1]))
+    return None if partage is None else (partage[1].copy(), copy.deepcopy(partage[2]))
 
 
-def comparaison_epci_partagee() -> tuple[pd.DataFrame, dict] | None:
-    """Comme ``comparaison_epci``, mais l'exemplaire partagé entre les sessions : à lire seulement, jamais
-    à modifier (sert de clé et de source aux calculs en cache de la page « Comparer »)."""
+def comparaison_epci_partagee() -> tuple[str, pd.DataFrame, dict] | None:
+    """(clé, tableau, manifeste) : comme ``comparaison_epci``, mais l'exemplaire partagé entre les sessions, à
+    lire seulement, jamais à modifier, et une clé courte qui change quand un de ses fichiers change (pour
+    mettre en cache ce que la page « Comparer » en tire)."""
     from ctg_data import comparaison_epci as ce
 
     dossier = config.dossier_donnees() / ce.DOSSIER_SORTIE
@@ -412,7 +413,8 @@ def comparaison_epci_partagee() -> tuple[pd.DataFrame, dict] | None:
         empreinte = tuple(f.stat().st_mtime_ns for f in fichiers)
     except FileNotFoundError:
         return None
-    return _comparaison_epci(str(dossier), _condense(empreinte))
+    cle = _condense(empreinte)
+    return (f"{dossier}:{cle}", *_comparaison_epci(str(dossier), cle))
 
 
 def empreinte_fichiers() -> tuple:

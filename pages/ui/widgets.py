@@ -192,3 +192,21 @@ def altair():
         alt.theme.enable(THEME_ALTAIR)
     return alt
 
+
+
+def spec_graphique(graphique) -> dict:
+    """La spécification Vega-Lite d'un graphique altair, telle que ``st.altair_chart`` l'enverrait (même
+    conversion, données comprises) : le schéma n'est validé qu'ici (plusieurs ms par graphique). À garder
+    en cache avec ce dont dépend le graphique, puis à afficher à chaque exécution par ``afficher_spec``.
+    L'objet rendu est partagé : personne ne le modifie (``afficher_spec`` en passe une copie)."""
+    try:  # la conversion de st.altair_chart elle-même (jeux de données déjà au format Arrow)
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convertir
+    except ImportError:  # une autre version de Streamlit : la conversion d'altair, données dans la spécification
+        return graphique.to_dict()
+    return convertir(graphique)
+
+
+def afficher_spec(spec: dict, **options):
+    """Affiche une spécification préparée par ``spec_graphique`` (mêmes options que ``st.altair_chart`` :
+    ``width``, ``theme``, ``key``…) ; le même élément que ``st.altair_chart`` sur le graphique d'origine."""
+    return st.vega_lite_chart(spec=dict(spec), **options)  # Streamlit retire des clés de la copie, pas de l'original
