@@ -3,6 +3,8 @@
 Le classement, le nombre d'acteurs montrés dans le graphique et le graphique lui-même sont calculés par
 ``ctg_data.acteurs`` ; la page ne fait que les afficher."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,49 @@ ui.altair()  # thème français des graphiques (le graphique porte aussi sa loca
 
 disponibles, _ = ui.plans()
 plan = ui.plan()
-table = pd.read_csv(ui.chemin_donnees("acteurs_normalisation.csv"), dtype=str).fillna("")
+# Tout ce que la page calcule l'est une fois par choix (plans, axes, acteur) et par version des fichiers
+# (table de normalisation : ``cle_fichiers`` ; plans : ``cle_plans``), puis partagé entre les sessions :
+# jamais modifié (les tableaux sont lus par st.dataframe, copiés pour les téléchargements).
+CLE = (str(ui.chemin_donnees("")), ui.cle_fichiers(), ui.cle_plans())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _liens(cle: tuple, plans: tuple[str, ...], _disponibles: dict):
+    """Les liens (acteur, rôle, fiche) des plans choisis, et leurs axes."""
+    table = pd.read_csv(ui.chemin_donnees("acteurs_normalisation.csv"), dtype=str).fillna("")
+    liens = acteurs.liens([_disponibles[p] for p in plans], table)
+    return liens, tuple(sorted(liens["axe"].unique()))
+
+
+@dataclass(frozen=True)
+class Vue:
+    liens: pd.DataFrame
+    classement: pd.DataFrame
+    nombre_de_fiches: int
+    n: int
+    phrase: str
+    spec: dict | None
+    lisibles: pd.DataFrame
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _vue(cle: tuple, plans: tuple[str, ...], axes: tuple[str, ...], _disponibles: dict) -> Vue:
+    liens, _ = _liens(cle, plans, _disponibles)
+    liens = liens[liens["axe"].isin(axes)]
+    if liens.empty:
+        return Vue(liens, pd.DataFrame(), 0, 0, "", None, pd.DataFrame())
+    classement = acteurs.par_acteur(liens)
+    n = acteurs.nombre_affiche(classement)
+    return Vue(liens, classement, acteurs.nombre_de_fiches(liens), n, acteurs.phrase_graphique(n, len(classement)),
+               ui.spec_graphique(acteurs.graphique(liens, classement, n)), acteurs.liens_lisibles(liens))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _detail(cle: tuple, plans: tuple[str, ...], axes: tuple[str, ...], acteur: str, _disponibles: dict) -> pd.DataFrame:
+    liens = _vue(cle, plans, axes, _disponibles).liens
+    detail = acteurs.liens_lisibles(liens[liens["acteur"] == acteur])
+    return detail[["Plan", "Fiche", "Intitulé", "Rôle", "Axe", "Nom dans le document", "Source"]]
+
 
 st.title("Cartographie des acteurs")
 st.markdown(
@@ -26,24 +70,22 @@ c1, c2 = st.columns(2)
 choix_plans = c1.multiselect("Plans", list(disponibles), default=[plan.id],
                              format_func=lambda p: disponibles[p].titre_court, key="acteurs_plans",
                              placeholder="Choisissez au moins un plan")
-liens = acteurs.liens([disponibles[p] for p in choix_plans], table)
-axes = sorted(liens["axe"].unique())
+_, axes = _liens(CLE, tuple(choix_plans), disponibles)
 # La liste des axes dépend des plans choisis : une clé par combinaison, pour repartir de « tous ».
-choix_axes = c2.multiselect("Axes", axes, default=axes, key="acteurs_axes-" + "-".join(sorted(choix_plans)),
+choix_axes = c2.multiselect("Axes", list(axes), default=list(axes), key="acteurs_axes-" + "-".join(sorted(choix_plans)),
                             placeholder="Choisissez au moins un axe")
-liens = liens[liens["axe"].isin(choix_axes)]
+vue = _vue(CLE, tuple(choix_plans), tuple(choix_axes), disponibles)
 
-if liens.empty:
+if vue.liens.empty:
     st.info("Aucun pilote ni partenaire n'est nommé dans les fiches choisies.", icon=":material/info:")
     st.stop()
 
-classement = acteurs.par_acteur(liens)
-st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(acteurs.nombre_de_fiches(liens))}** fiches.")
+classement = vue.classement
+st.markdown(f"**{nombre(len(classement))}** acteurs nommés dans **{nombre(vue.nombre_de_fiches)}** fiches.")
 
 st.subheader("Les acteurs les plus impliqués")
-n = acteurs.nombre_affiche(classement)
-st.markdown(acteurs.phrase_graphique(n, len(classement)))  # avant le graphique : on sait ce qu'il montre
-st.altair_chart(acteurs.graphique(liens, classement, n), width="stretch")
+st.markdown(vue.phrase)  # avant le graphique : on sait ce qu'il montre
+ui.afficher_spec(vue.spec, width="stretch")
 st.caption("Longueur de la barre : nombre de fiches ; couleur : rôle de l'acteur dans la fiche (s'il en a "
            "deux, le plus fort : pilote, puis pilote de l'axe).")
 
@@ -62,11 +104,10 @@ st.dataframe(
         "Plans": st.column_config.TextColumn("Plans", width="medium"),
     },
 )
-ui.telechargements(classement, "acteurs-classement", cle="acteurs-classement")
+ui.telechargements(classement.copy(), "acteurs-classement", cle="acteurs-classement")
 
 st.subheader("Les fiches d'un acteur")
 acteur = st.selectbox("Voir les fiches d'un acteur", list(classement["Acteur"]), key="acteurs_choix")
-detail = acteurs.liens_lisibles(liens[liens["acteur"] == acteur])
-st.dataframe(detail[["Plan", "Fiche", "Intitulé", "Rôle", "Axe", "Nom dans le document", "Source"]], hide_index=True)
+st.dataframe(_detail(CLE, tuple(choix_plans), tuple(choix_axes), acteur, disponibles), hide_index=True)
 st.caption("Toutes les fiches choisies, une ligne par acteur, rôle et fiche :")
-ui.telechargements(acteurs.liens_lisibles(liens), "acteurs-des-plans", cle="acteurs")
+ui.telechargements(vue.lisibles.copy(), "acteurs-des-plans", cle="acteurs")
