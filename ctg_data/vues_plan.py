@@ -362,16 +362,22 @@ def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, man
     statuts = statuts_du_plan(plan, territoire, courantes, manuels, aujourdhui, sous_zone)
     renseigne = _renseigne(statuts)
 
-    par_axe = synthese(statuts, "axe").set_index("axe")
-    par_fiche = synthese(statuts, "fiche").set_index("fiche")
-    renseignes_axe = statuts[renseigne].groupby("axe").size().to_dict() if not statuts.empty else {}
-    renseignes_fiche = statuts[renseigne].groupby("fiche").size().to_dict() if not statuts.empty else {}
+    # Par axe et par fiche : dictionnaires (une ligne de synthèse par clé), lus ci-dessous sans index pandas.
+    par_axe = {l["axe"]: l for l in synthese(statuts, "axe").to_dict("records")}
+    par_fiche = {l["fiche"]: l for l in synthese(statuts, "fiche").to_dict("records")}
+    renseignes_axe: dict = {}
+    renseignes_fiche: dict = {}
+    if not statuts.empty:
+        for a, f, r in zip(statuts["axe"], statuts["fiche"], renseigne):
+            if r:
+                renseignes_axe[a] = renseignes_axe.get(a, 0) + 1
+                renseignes_fiche[f] = renseignes_fiche.get(f, 0) + 1
 
     lignes_synthese = []
     for a in plan.axes:
-        if a.id not in par_axe.index:
+        if a.id not in par_axe:
             continue  # axe sans indicateur : pas de ligne (comme avant)
-        s = par_axe.loc[a.id]
+        s = par_axe[a.id]
         lignes_synthese.append({
             "Axe": libelle_axe(a.numero, a.titre), **{l: int(s[l]) for l in LIBELLES_STATUTS},
             "Indicateurs": int(s["indicateurs"]), "Renseignés": int(renseignes_axe.get(a.id, 0)),
@@ -399,16 +405,16 @@ def resume_plan(plan: Plan, territoire: Territoire, courantes: pd.DataFrame, man
         for f in (f for f in fiches if f.axe == a.id):
             fiches_axe.append(FicheResume(
                 id=f.id, titre=f.titre,
-                statut=par_fiche.loc[f.id, "statut"] if f.id in par_fiche.index else None,
+                statut=par_fiche[f.id]["statut"] if f.id in par_fiche else None,
                 sans_indicateur=f.sans_indicateur, renseignes=int(renseignes_fiche.get(f.id, 0)),
                 total=len(f.indicateurs), indicateurs=par_ligne_fiche.get(f.id, []),
             ))
         axes.append(AxeResume(
             id=a.id, numero=a.numero, titre=a.titre,
-            statut=par_axe.loc[a.id, "statut"] if a.id in par_axe.index else Statut.A_RENSEIGNER.libelle,
+            statut=par_axe[a.id]["statut"] if a.id in par_axe else Statut.A_RENSEIGNER.libelle,
             pilote=a.pilote or A_DEFINIR,
             renseignes=int(renseignes_axe.get(a.id, 0)),
-            total=int(par_axe.loc[a.id, "indicateurs"]) if a.id in par_axe.index else 0,
+            total=int(par_axe[a.id]["indicateurs"]) if a.id in par_axe else 0,
             axes_strategiques=[(s.titre, list(s.objectifs_operationnels)) for s in a.axes_strategiques],
             fiches=fiches_axe, contexte=(list(contextes.get(a.id, [])) if contextes is not None
                                          else series_de_contexte(a.contexte, reference, territoire)),
