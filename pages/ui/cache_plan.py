@@ -261,3 +261,46 @@ def detail_indicateur(vue: VuePlan, plan: Plan, indicateur: str, unite, cible, r
 def afficher_valeurs_indicateur(detail: DetailIndicateur) -> None:
     """Le graphique des valeurs d'un indicateur (spécification gardée en cache)."""
     st.vega_lite_chart(detail.graphique, width="stretch")  # déjà une copie
+
+
+@dataclass(frozen=True)
+class EquipementsComptes:
+    """Ce que l'accueil montre des équipements d'une vue (``equipements.compter``) : la phrase, le nombre par
+    catégorie et ceux dont le quartier n'est pas connu."""
+
+    phrase: str
+    par_categorie: pd.DataFrame  # Catégorie, Nombre
+    quartier_inconnu: pd.DataFrame  # Nom, Catégorie, Adresse
+
+
+def _compter_equipements(quartier: str | None) -> EquipementsComptes:
+    from ctg_data import equipements as eq
+
+    comptage = eq.compter(ui.equipements_localises(), quartier)
+    return EquipementsComptes(
+        phrase=comptage.phrase(),
+        par_categorie=comptage.par_categorie[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}),
+        quartier_inconnu=comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
+            columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"}),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)  # partagé, jamais modifié : copié à chaque appel
+def _equipements(quartier: str | None, fichiers: int, magasin) -> EquipementsComptes:
+    resultat = _compter_equipements(quartier)
+    if ui.empreinte_stockage() != magasin:  # base tombée (ou écriture) pendant la lecture : rien n'est gardé
+        raise _BaseIndisponible
+    return resultat
+
+
+def equipements(quartier: str | None) -> EquipementsComptes:
+    """Le comptage des équipements de ``quartier`` (tout le territoire si None), corrections des éditeurs
+    comprises (``ui.equipements_localises``), calculé une fois par quartier, fichiers et état du magasin."""
+    magasin = ui.empreinte_stockage()
+    try:
+        if magasin is None:
+            raise _BaseIndisponible  # base indisponible : ``ui.equipements_localises`` le dit, sans cache
+        e = _equipements(quartier, _fichiers(), magasin)
+    except _BaseIndisponible:
+        e = _compter_equipements(quartier)
+    return replace(e, par_categorie=e.par_categorie.copy(), quartier_inconnu=e.quartier_inconnu.copy())

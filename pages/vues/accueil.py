@@ -110,15 +110,18 @@ def chiffres_cles() -> None:
                         st.metric(brut(carte.titre), brut(carte.valeur), label_visibility="collapsed")
                         ligne = f"{brut(carte.unite)} — " if carte.unite else ""
                         st.markdown(f"{ligne}**{brut(carte.zone)}, {brut(carte.periode)}**")
+                        # Les notes de la carte : une légende, un paragraphe chacune (moins d'éléments envoyés).
+                        notes = []
                         if carte.precision_unite:
                             precision = brut(carte.precision_unite)
-                            st.caption(f"Montant {precision}." if precision.startswith("par ") else
-                                       f"Montant : {precision}.")
-                        st.caption(f"Source : {brut(carte.source)}")
-                        for g in carte.comparaisons():
-                            st.caption(ui.texte_brut(g.phrase(meme_source=g.source == carte.source)))
+                            notes.append(f"Montant {precision}." if precision.startswith("par ") else
+                                         f"Montant : {precision}.")
+                        notes.append(f"Source : {brut(carte.source)}")
+                        notes += [ui.texte_brut(g.phrase(meme_source=g.source == carte.source))
+                                  for g in carte.comparaisons()]
                         if carte.historique:
-                            st.caption("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
+                            notes.append("Auparavant : " + " ; ".join(brut(h) for h in carte.historique))
+                        st.caption("\n\n".join(notes))
         absents = chiffres.phrase_chiffres_absents(cartes, territoire)
         if absents:
             st.info(ui.texte_brut(absents), icon=":material/hourglass_empty:")
@@ -128,8 +131,7 @@ def chiffres_cles() -> None:
                 with st.expander(f"En attendant, les mêmes chiffres pour {', '.join(brut(z) for z in zones)}"):
                     for carte in sans_valeur:
                         st.markdown(f"**{brut(carte.titre)}**")
-                        for g in carte.reperes:
-                            st.caption(ui.texte_brut(g.phrase()))
+                        st.caption("\n\n".join(ui.texte_brut(g.phrase()) for g in carte.reperes))
         if presentes and territoire.portrait is not None:  # deux familles de sources : le document et l'INSEE
             st.caption(
                 "Quand la convention et les données ouvertes (INSEE) donnent chacune une valeur, les deux sont "
@@ -180,21 +182,16 @@ for section in ((chiffres_cles, avancement_du_plan) if presentes else (avancemen
 # --- Équipements -------------------------------------------------------------------------
 if territoire.carte_et_contexte:
     st.header("Équipements et services")
-    comptage = eq.compter(ui.equipements_localises(), quartier)
-    st.markdown(comptage.phrase())
+    comptage = cache_plan.equipements(quartier)  # une fois par quartier, fichiers et état du magasin
+    st.markdown(comptage.phrase)
     if comptage.par_categorie.empty:
         st.caption("Aucun équipement à afficher pour ce choix.")
     else:
-        st.dataframe(
-            comptage.par_categorie[["Libellé", "Nombre"]].rename(columns={"Libellé": "Catégorie"}),
-            hide_index=True,
-            width="content",
-        )
+        st.dataframe(comptage.par_categorie, hide_index=True, width="content")
     if quartier and len(comptage.quartier_inconnu):
         with st.expander(f"Peut-être dans ce quartier : {len(comptage.quartier_inconnu)} équipements dont le "
                          "quartier n'est pas connu"):
-            st.dataframe(comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
-                columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"}), hide_index=True)
+            st.dataframe(comptage.quartier_inconnu, hide_index=True)
     st.caption(f"Ce qui est compté : {eq.CE_QUI_EST_COMPTE} Source : convention, annexes 2 et 2 bis "
                "(« bonus territoire » de la Caf : annexe 2 ; non éligibles : annexe 2 bis).")
 elif not ui.par_communes(territoire):
