@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -211,9 +212,20 @@ def stockage():
     return _stockage(url_par_defaut())
 
 
-def _cle_de_fichiers(dossier: Path, motif: str) -> str:
-    """Condensé des dates de modification des fichiers de ``dossier`` qui suivent ``motif``."""
-    return _condense(tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted(dossier.glob(motif))))
+def _empreinte_plans(dossier: Path) -> tuple:
+    """Dates de modification des fichiers des plans (data/plans/*/plan.yaml), lues avec ``os.scandir``."""
+    try:
+        with os.scandir(dossier) as entrees:
+            sous_dossiers = sorted((e.name, e.path) for e in entrees if e.is_dir())
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    dates = []
+    for nom, chemin in sous_dossiers:
+        try:
+            dates.append((nom, os.stat(os.path.join(chemin, "plan.yaml")).st_mtime_ns))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+    return tuple(dates)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # un exemplaire partagé : les pages ne modifient pas un plan
@@ -231,8 +243,7 @@ def plans() -> tuple[dict[str, Plan], list[ErreurDonnees]]:
 def cle_plans() -> str:
     """Condensé des dates de modification des fichiers des plans (data/plans/*/plan.yaml), relu une fois
     par exécution : avec ``cle_fichiers()``, la clé d'un calcul en cache qui dépend d'un plan."""
-    return _une_fois_par_execution(
-        ("cle_plans",), lambda: _cle_de_fichiers(config.dossier_donnees() / "plans", "*/plan.yaml"))
+    return _une_fois_par_execution(("cle_plans",), lambda: _condense(_empreinte_plans(config.dossier_donnees() / "plans")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # un exemplaire partagé, jamais modifié
@@ -243,12 +254,9 @@ def _territoires(dossier: str, cle: str) -> dict:
 
 
 def territoires() -> dict:
-    """Les territoires valides (data/territoires/), par identifiant (relus quand un fichier change)."""
-    def calcul():
-        dossier = config.dossier_donnees()
-        return _territoires(str(dossier), _cle_de_fichiers(dossier / "territoires", "*.yaml"))
-
-    return _une_fois_par_execution(("territoires",), calcul)
+    """Les territoires valides (data/territoires/), par identifiant : relus quand un fichier de données
+    change (l'empreinte des fichiers de données comprend data/territoires/*.yaml)."""
+    return _une_fois_par_execution(("territoires",), lambda: _territoires(*_dossier_et_cle()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
