@@ -19,8 +19,8 @@ def afficher() -> None:
     code_choisi = choisie[0] if choisie else None
     # Calculé une fois par version des fichiers (et par commune choisie pour la carte), partagé entre les
     # sessions (pages/ui/cache_carte.py) : une réexécution ne relit ni ne recalcule rien.
-    cle = (*cache_carte.cle_donnees(), t.id)
-    donnees = cache_carte.donnees_communes(*cle)
+    cle = {**cache_carte.cle_donnees(), "id_territoire": t.id}
+    donnees = cache_carte.donnees_communes(**cle)
     equipements, erreur = donnees.equipements, donnees.erreur
 
     st.title(f"Carte — {ui.nom_brut(choisie[1])}" if choisie else f"Carte — {ui.nom_brut(t.nom)}")
@@ -47,7 +47,7 @@ def afficher() -> None:
     # --- Carte : fond en cache (cadre jamais rechargé), commune choisie et équipements en couches ajoutées
     # (feature_group_to_add), rendues une fois par commune ; déplacer ou zoomer la carte ne relance pas la
     # page (seul le dernier clic revient).
-    sortie = cache_carte.afficher_carte(cache_carte.carte_communes(*cle, code_choisi, _base=donnees), "carte-communes")
+    sortie = cache_carte.afficher_carte(cache_carte.carte_communes(**cle, code_choisi=code_choisi, _base=donnees), "carte-communes")
     ui.choisir_commune_au_clic(sortie, "_carte_communes_clic_suivi", donnees.communes, code_choisi)
 
     jeu_communes = donnees.jeu_communes

@@ -21,8 +21,8 @@ quartier = ui.quartier_selectionne()
 # Tout ce qui suit est calculé une fois par version des données (fichiers et magasin : les corrections
 # des éditeurs déplacent des équipements) et par valeur des filtres, puis partagé entre les sessions
 # (pages/ui/cache_carte.py) : une réexécution ne refait ni les comptes, ni le graphique, ni la carte.
-cle = (*cache_carte.cle_donnees(), ui.empreinte_stockage(), territoire.id)
-donnees = cache_carte.donnees_carte(*cle)
+cle = {**cache_carte.cle_donnees(), "empreinte_stockage": ui.empreinte_stockage(), "id_territoire": territoire.id}
+donnees = cache_carte.donnees_carte(**cle)
 gestions = eq.gestions(territoire.nom_complet)
 
 # --- Filtres ---------------------------------------------------------------------------------
@@ -40,12 +40,12 @@ with st.container(border=True):
     gestion = c2.selectbox("Gestionnaire", list(gestions), key="carte_gestion")
     annexe = c3.selectbox("Annexe de la convention", list(eq.ANNEXES), key="carte_annexe")
     montrer_fermes = False
-    if cache_carte.fermes_sur_le_territoire(*cle, tuple(categories), _base=donnees):
+    if cache_carte.fermes_sur_le_territoire(**cle, categories=tuple(categories), _base=donnees):
         montrer_fermes = st.toggle("Montrer aussi les équipements fermés (ils ne sont pas comptés)",
                                    key="carte_fermes")
 
-vue = cache_carte.vue_carte(*cle, quartier, tuple(categories), gestions[gestion], eq.ANNEXES[annexe], montrer_fermes,
-                            _base=donnees)
+vue = cache_carte.vue_carte(**cle, quartier=quartier, categories=tuple(categories), gestion=gestions[gestion],
+                            annexe=eq.ANNEXES[annexe], fermes=montrer_fermes, _base=donnees)
 titre.title(eq.titre_selection(categories, quartier, vue.n_ouverts, territoire.tout_en_phrase))
 st.caption(
     f"{fmt.nombre(vue.n_localises)} sur la carte, dont {fmt.nombre(vue.n_approximatifs)} à une position "
