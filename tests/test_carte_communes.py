@@ -293,6 +293,28 @@ def test_page_carte_avec_un_fichier_refuse(dossier_donnees):
     assert len(at.dataframe[-1].value) == 55  # la carte et les communes restent
 
 
+def test_page_carte_une_autre_commune_garde_le_cadre():
+    """Changer de commune ne change que les couches ajoutées (même clé du composant, même fond : le cadre
+    n'est pas rechargé) ; revenir à tout le territoire redonne exactement la première carte (cache)."""
+    def composant(at):
+        (carte,) = [n.proto for n in at.get("component_instance")]
+        return json.loads(carte.json_args)
+
+    at = ouvrir_page("carte", plan=GEVREY)
+    depart = composant(at)
+    (choix,) = [s for s in at.sidebar.selectbox if s.label == "Commune"]
+    autre = choix.options[1]
+    choix.set_value(autre).run()
+    assert not at.exception
+    commune = composant(at)
+    assert commune["key"] == depart["key"] and commune["script"] == depart["script"]
+    assert commune["feature_group"] != depart["feature_group"] and "ctgCadrage" in commune["feature_group"]
+    assert at.title[0].value.replace("\\", "") != f"Carte — {TERRITOIRE.nom}"
+    (choix,) = [s for s in at.sidebar.selectbox if s.label == "Commune"]
+    choix.set_value(choix.options[0]).run()
+    assert composant(at) == depart and at.title[0].value.replace("\\", "") == f"Carte — {TERRITOIRE.nom}"
+
+
 # --- Dans le navigateur ----------------------------------------------------------------------------
 
 def cadre_de_la_carte(page, essais: int = 3):
