@@ -106,7 +106,7 @@ class VuePlan:
         """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), copie propre à l'appelant
         (vide si la page n'a pas demandé les tableaux, ``avec_tableau``)."""
         t = self.tableaux.get(fiche)
-        return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE) if t is None else t.copy()
+        return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE) if t is None else _copie_tableau(t)
 
 
 def _en_lecture_seule(resume: vp.ResumePlan) -> vp.ResumePlan:
@@ -119,11 +119,19 @@ def _en_lecture_seule(resume: vp.ResumePlan) -> vp.ResumePlan:
     return replace(resume, axes=axes, fiches=tuple(resume.fiches), statuts_choisis=tuple(resume.statuts_choisis))
 
 
+def _copie_tableau(tableau: pd.DataFrame) -> pd.DataFrame:
+    """Une copie d'un tableau partagé que la page peut modifier : avec pandas 3 (copie à l'écriture), une
+    copie superficielle suffit, la première modification copie les données au lieu de toucher l'exemplaire
+    partagé (et ses tableaux numpy sont en lecture seule)."""
+    return tableau.copy(deep=False)
+
+
 def _copie(vue: VuePlan) -> VuePlan:
     """Ce que reçoit une page : les parties modifiables de la vue partagée (tableaux, graphique) copiées."""
     r = vue.resume
-    return replace(vue, resume=replace(r, statuts=r.statuts.copy(), synthese_axes=r.synthese_axes.copy(),
-                                       comptes_axes=r.comptes_axes.copy()),
+    return replace(vue, resume=replace(r, statuts=_copie_tableau(r.statuts),
+                                       synthese_axes=_copie_tableau(r.synthese_axes),
+                                       comptes_axes=_copie_tableau(r.comptes_axes)),
                    graphique=copy.deepcopy(vue.graphique))
 
 
@@ -211,7 +219,7 @@ def recapitulatif(plan: Plan, territoire: Territoire, annee: int) -> tuple[pd.Da
     except _BaseIndisponible:
         tableau, par_axe = _recapitulatif(*arguments, None, _plan=plan, _territoire=territoire)
         base_ok = False
-    return tableau.copy(), par_axe.copy(), base_ok
+    return _copie_tableau(tableau), _copie_tableau(par_axe), base_ok
 
 
 @dataclass(frozen=True)
@@ -255,7 +263,8 @@ def detail_indicateur(vue: VuePlan, plan: Plan, indicateur: str, unite, cible, r
         d = _detail_indicateur(*arguments, vue.magasin)
     except _BaseIndisponible:
         d = _detail_indicateur(*arguments, None)
-    return replace(d, graphique=copy.deepcopy(d.graphique), valeurs=d.valeurs.copy(), historique=d.historique.copy())
+    return replace(d, graphique=copy.deepcopy(d.graphique), valeurs=_copie_tableau(d.valeurs),
+                   historique=_copie_tableau(d.historique))
 
 
 def afficher_valeurs_indicateur(detail: DetailIndicateur) -> None:
@@ -293,14 +302,33 @@ def _equipements(quartier: str | None, fichiers: int, magasin) -> EquipementsCom
     return resultat
 
 
-def equipements(quartier: str | None) -> EquipementsComptes:
+def equipements(quartier: str | None, vue: VuePlan | None = None) -> EquipementsComptes:
     """Le comptage des équipements de ``quartier`` (tout le territoire si None), corrections des éditeurs
-    comprises (``ui.equipements_localises``), calculé une fois par quartier, fichiers et état du magasin."""
-    magasin = ui.empreinte_stockage()
+    comprises (``ui.equipements_localises``), calculé une fois par quartier, fichiers et état du magasin ;
+    ``vue`` : la synthèse de la même exécution, dont l'état du magasin est repris (lu une seule fois)."""
+    magasin = vue.magasin if vue is not None else ui.empreinte_stockage()
     try:
         if magasin is None:
             raise _BaseIndisponible  # base indisponible : ``ui.equipements_localises`` le dit, sans cache
-        e = _equipements(quartier, _fichiers(), magasin)
+        e = _equipements(quartier, vue.fichiers if vue is not None else _fichiers(), magasin)
     except _BaseIndisponible:
         e = _compter_equipements(quartier)
-    return replace(e, par_categorie=e.par_categorie.copy(), quartier_inconnu=e.quartier_inconnu.copy())
+    return replace(e, par_categorie=_copie_tableau(e.par_categorie), quartier_inconnu=_copie_tableau(e.quartier_inconnu))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)  # tuple de textes : rien à modifier
+def _chiffres_commune(id_territoire: str, code: str, fichiers: int, *, _territoire: Territoire) -> tuple:
+    from ctg_data import chiffres
+
+    from .chargement import reference_commune
+
+    reference = reference_commune(id_territoire, code)
+    return tuple((c.titre, chiffres.phrase_zone(reference, c.code)) for c in _territoire.chiffres_cles)
+
+
+def chiffres_commune(territoire: Territoire, code: str, vue: VuePlan | None = None) -> tuple[tuple[str, str], ...]:
+    """(titre, phrase) de chaque chiffre clé du territoire pour la commune ``code`` (``chiffres.phrase_zone``
+    sur ``ui.reference_commune``), calculés une fois par commune et fichiers ; ``vue`` : la synthèse de la
+    même exécution (clé des fichiers reprise)."""
+    return _chiffres_commune(territoire.id, code, vue.fichiers if vue is not None else _fichiers(),
+                             _territoire=territoire)

@@ -13,7 +13,6 @@ from ctg_data import format as fmt
 from ctg_data.vocabulaire import TYPES_PLAN, source_lisible
 from pages import ui
 from pages.ui import cache_plan
-from pages.ui.chargement import reference_commune
 from pages.ui.filtres import commune_selectionnee
 
 plan = ui.plan()
@@ -77,6 +76,10 @@ with st.expander("Que trouver dans ce tableau de bord ?", expanded=False):
         f"- {filtres} Le lien de la page garde ce choix : copiez-le pour partager la même vue."
     )
 
+# Synthèse du plan et graphique des statuts, calculés une fois par quartier, fichiers et état du magasin pour
+# toutes les sessions ; la vue porte aussi l'état des sources lu pour cette exécution (repris plus bas).
+vue = cache_plan.vue_plan(plan, territoire, sous_zone=quartier)
+
 # --- Chiffres clés -------------------------------------------------------------------------
 cartes = ui.cartes_chiffres(territoire.id) if territoire.chiffres_cles else []
 presentes = [c for c in cartes if c.disponible]
@@ -94,11 +97,10 @@ def chiffres_cles() -> None:
             st.info(f"Les chiffres en grand portent sur tout le territoire ({brut(territoire.nom)}) ; ceux de la "
                     f"commune {brut(nom_commune)} sont juste dessous, chacun avec son année et sa source.",
                     icon=":material/info:")
-            ref_commune = reference_commune(territoire.id, code_commune)
             with st.container(border=True, key="accueil_commune"):
                 st.markdown(f"**Commune {brut(nom_commune)}** (code INSEE {brut(code_commune)})")
-                st.markdown("\n".join(f"- {brut(c.titre)} : {ui.texte_brut(chiffres.phrase_zone(ref_commune, c.code))}"
-                                       for c in territoire.chiffres_cles))
+                st.markdown("\n".join(f"- {brut(titre)} : {ui.texte_brut(phrase)}"
+                                       for titre, phrase in cache_plan.chiffres_commune(territoire, code_commune, vue)))
                 st.caption("Une petite commune n'a souvent pas de valeur publiée : l'INSEE ne diffuse pas un chiffre "
                            "qui porte sur trop peu de ménages (secret statistique). Aucune valeur n'est estimée, et "
                            "une médiane de commune ne se moyenne pas pour obtenir celle du territoire.")
@@ -143,8 +145,6 @@ def chiffres_cles() -> None:
 # --- Avancement du plan ----------------------------------------------------------------------
 def avancement_du_plan() -> None:
     st.header("Avancement du plan d'actions")
-    # Synthèse et graphique calculés une fois par quartier, fichiers et état du magasin, pour toutes les sessions.
-    vue = cache_plan.vue_plan(plan, territoire, sous_zone=quartier)
     resume = vue.resume
     indicateurs = len(resume.statuts)
     renseignes = int(resume.synthese_axes["Renseignés"].sum()) if not resume.synthese_axes.empty else 0
@@ -182,7 +182,7 @@ for section in ((chiffres_cles, avancement_du_plan) if presentes else (avancemen
 # --- Équipements -------------------------------------------------------------------------
 if territoire.carte_et_contexte:
     st.header("Équipements et services")
-    comptage = cache_plan.equipements(quartier)  # une fois par quartier, fichiers et état du magasin
+    comptage = cache_plan.equipements(quartier, vue)  # une fois par quartier, fichiers et état du magasin
     st.markdown(comptage.phrase)
     if comptage.par_categorie.empty:
         st.caption("Aucun équipement à afficher pour ce choix.")
