@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -100,13 +98,15 @@ class VuePlan:
     hauteur_graphique: int
     fichiers: int  # clé des fichiers et de la base désignée (``_fichiers``)
     magasin: object  # empreinte du magasin (None : base indisponible)
-    tableaux: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # partagés : voir ``tableau_fiche``
+    tableau_indicateurs: pd.DataFrame | None = None  # lu par ``tableau_fiche`` ; None sans ``avec_tableau``
 
     def tableau_fiche(self, fiche: str) -> pd.DataFrame:
-        """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), copie propre à l'appelant
+        """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), tableau neuf propre à l'appelant
         (vide si la page n'a pas demandé les tableaux, ``avec_tableau``)."""
-        t = self.tableaux.get(fiche)
-        return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE) if t is None else _copie_tableau(t)
+        t = self.tableau_indicateurs
+        if t is None:
+            return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE)
+        return t[t["fiche"].to_numpy() == fiche].drop(columns="fiche").reset_index(drop=True)
 
 
 def _en_lecture_seule(resume: vp.ResumePlan) -> vp.ResumePlan:
@@ -132,7 +132,16 @@ def _copie(vue: VuePlan) -> VuePlan:
     return replace(vue, resume=replace(r, statuts=_copie_tableau(r.statuts),
                                        synthese_axes=_copie_tableau(r.synthese_axes),
                                        comptes_axes=_copie_tableau(r.comptes_axes)),
-                   graphique=copy.deepcopy(vue.graphique))
+                   graphique=copy.deepcopy(vue.graphique),
+                   tableau_indicateurs=None if vue.tableau_indicateurs is None else _copie_tableau(vue.tableau_indicateurs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)  # partagé, jamais modifié : copié par ``_copie``
+def _spec_statuts(comptes: tuple, axes: tuple) -> dict | None:
+    # Le graphique ne dépend que des nombres par axe et par statut : deux quartiers (ou deux états du magasin)
+    # qui ont les mêmes nombres partagent la même spécification, construite et validée une seule fois.
+    tableau = pd.DataFrame(list(comptes), columns=["Axe", "Statut", "Indicateurs"])
+    return _spec_vega(graphiques.statuts_par_axe(tableau, list(axes)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # partagé, jamais modifié : copié par ``resume_plan``
@@ -154,15 +163,11 @@ def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str 
                             sous_zone=sous_zone, aujourdhui=dt.date.fromisoformat(aujourdhui), contextes=contextes)
     spec, hauteur = None, 0
     if avec_graphique and not resume.synthese_axes.empty:
-        axes = list(resume.synthese_axes["Axe"])
-        spec = _spec_vega(graphiques.statuts_par_axe(resume.comptes_axes, axes))
+        axes = tuple(resume.synthese_axes["Axe"])
+        spec = _spec_statuts(tuple(resume.comptes_axes.itertuples(index=False, name=None)), axes)
         hauteur = graphiques.hauteur_affichee(len(axes))
-    tableaux = {}
-    if avec_tableau and not resume.statuts.empty:
-        tous = vp.tableau_indicateurs(resume.statuts)
-        tableaux = {f: t.drop(columns="fiche").reset_index(drop=True) for f, t in tous.groupby("fiche", sort=False)}
     return VuePlan(resume=_en_lecture_seule(resume), graphique=spec, hauteur_graphique=hauteur, fichiers=fichiers,
-                   magasin=magasin, tableaux=MappingProxyType(tableaux))
+                   magasin=magasin, tableau_indicateurs=vp.tableau_indicateurs(resume.statuts) if avec_tableau else None)
 
 
 def vue_plan(plan: Plan, territoire: Territoire, *, sous_zone: str | None = None, axe: str | None = None,
