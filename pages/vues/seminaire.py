@@ -140,12 +140,15 @@ def _diaporama_partage(dossier: str, cle_fichiers: str, cle_plans: str, id_plan:
 # Passer d'une diapositive à l'autre ne refait pas le diaporama, ni une autre session qui suit le même plan.
 # Base indisponible : recalculé à chaque fois, avec l'avertissement de ``ui.valeurs_saisies``.
 empreinte_base = ui.empreinte_stockage()
+cle_diaporama = None  # la clé du diaporama partagé (None : diaporama propre à cette exécution)
 try:
     if empreinte_base is None:
         raise StockageIndisponible("base indisponible")
-    equipements, diapos = _diaporama_partage(str(ui.chemin_donnees("")), ui.cle_fichiers(), ui.cle_plans(), plan.id,
-                                             empreinte_base, dt.date.today().isoformat())
+    cle_diaporama = (str(ui.chemin_donnees("")), ui.cle_fichiers(), ui.cle_plans(), plan.id, empreinte_base,
+                     dt.date.today().isoformat())
+    equipements, diapos = _diaporama_partage(*cle_diaporama)
 except StockageIndisponible:
+    cle_diaporama = None
     courantes, manuels, _ = ui.valeurs_saisies(plan.id)
     equipements, diapos = construire_diapositives(courantes, manuels)
 
@@ -293,19 +296,38 @@ def html_chiffres(chiffres: list, colonnes: int) -> str:
             + "".join(html_chiffre(c) for c in chiffres) + "</div>")
 
 
-def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, legende: str = "right") -> None:
+def graphique_de_salle(g: sem.Graphique, hauteur: int, largeur: int, legende: str):
     """Le graphique à la taille de la salle : police de 32 px, hauteur en pixels de l'écran 1920×1080."""
     # Largeur fixée en pixels de la diapositive 1920×1080 (la mise à l'échelle de la diapositive s'applique
     # ensuite au graphique comme au reste), graduations, libellés et légende compris.
     import altair as alt
-    import pandas as pd
 
-    graphique = sem.graphique_altair(g, taille=32, hauteur=max(240, hauteur - 100), legende=legende).properties(
+    return sem.graphique_altair(g, taille=32, hauteur=max(240, hauteur - 100), legende=legende).properties(
         # Barres : la hauteur est celle de leurs lignes (chaque libellé entier) ; courbes : tout tient dans ``hauteur``.
         width=largeur, autosize=alt.AutoSizeParams(type="fit-x" if g.genre in ("axes", "fiches") else "fit",
                                                    contains="padding"))
-    st.altair_chart(graphique, width="content",
-                    theme=None, key=f"diapo-graphique-{i}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _spec_de_salle(cle: tuple, rang: int, hauteur: int, largeur: int, legende: str, _g: sem.Graphique) -> dict:
+    # Converti une fois par diapositive du diaporama partagé (``cle`` : sa clé, ``rang`` : la diapositive) et
+    # par taille ; ``_g`` n'est pas haché, la clé le désigne. Partagé, jamais modifié (ui.afficher_spec).
+    return ui.spec_graphique(graphique_de_salle(_g, hauteur, largeur, legende))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _carte_de_salle(cle: tuple, hauteur: int, _construire):
+    # Clé : celle du diaporama partagé (équipements, contours et plan compris) et la hauteur de la carte.
+    return _construire()
+
+
+def afficher_graphique(g: sem.Graphique, hauteur: int, largeur: int = 1824, legende: str = "right") -> None:
+    """Le graphique à la taille de la salle, puis ses données en tableau."""
+    import pandas as pd
+
+    spec = (_spec_de_salle(cle_diaporama, i, hauteur, largeur, legende, g) if cle_diaporama is not None
+            else ui.spec_graphique(graphique_de_salle(g, hauteur, largeur, legende)))
+    ui.afficher_spec(spec, width="content", theme=None, key=f"diapo-graphique-{i}")
     donnees = g.donnees.rename(columns={"Ligne": "Axe" if g.genre == "axes" else "Fiche"})
     if g.genre == "communes":  # le nombre écrit à la française, les repères sous les communes
         donnees = pd.concat([donnees[["Commune", "Texte"]],
@@ -333,10 +355,17 @@ if d.type == "carte":
     gauche, droite = st.columns([3.1, 1], gap="large")
     with gauche:
         hauteur_carte = reste - 70  # le volet « en tableau » dessous
-        st_folium(cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
-                                          quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
-                                          hauteur_px=hauteur_carte),
-                  height=hauteur_carte, use_container_width=True, returned_objects=[], key="diapo-carte")
+
+        def carte_de_salle():
+            return cartes.construire_carte(montres, ui.contours("quartiers_geo"), ui.contours("qpv"), None,
+                                           quartiers_cite_educative=list(quartiers.loc[quartiers["cite_educative"], "nom"]),
+                                           hauteur_px=hauteur_carte)
+
+        # La carte construite une fois par diaporama partagé et par hauteur ; chaque exécution en envoie une
+        # copie (st_folium modifie la carte qu'il reçoit : l'exemplaire en cache reste intact).
+        carte = (cartes.copie(_carte_de_salle(cle_diaporama, hauteur_carte, carte_de_salle)) if cle_diaporama is not None
+                 else carte_de_salle())
+        st_folium(carte, height=hauteur_carte, use_container_width=True, returned_objects=[], key="diapo-carte")
     with droite:
         nombres = places["categorie"].value_counts()
         lignes = [f"<div class='ligne'><span class='rond' style='background:{cartes.STYLES[c].couleur};"
