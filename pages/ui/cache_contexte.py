@@ -408,7 +408,8 @@ def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str
     r["par_categorie"] = comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]]
     # La carte : le fond (par catégories placées), le quartier et ses équipements en couches ajoutées.
     localises = equipements[equipements["lat"].notna()]
-    carte, arguments = fond_portrait(cle_donnees, territoire.id, tuple(dict.fromkeys(localises["categorie"])), _sources)
+    placees = set(localises["categorie"])  # la légende ne dépend que de l'ensemble (ordre de cartes.STYLES)
+    carte, arguments = fond_portrait(cle_donnees, territoire.id, tuple(c for c in cartes.STYLES if c in placees), _sources)
     r["arguments_carte"] = arguments
     r["couches_carte"] = couches(carte, cartes.couches_dynamiques(localises, _sources.contours("quartiers_geo"), quartier),
                                  cartes.ControleCouches(HAUTEUR_CARTE_PORTRAIT))
