@@ -13,10 +13,12 @@ repères, tableaux, graphiques (leur dict Vega-Lite, schéma déjà validé) et 
   des chaînes et des tableaux ; les dicts des graphiques et de la carte partent en copie
   (``afficher_graphique``, ``afficher_carte``), Streamlit modifiant ce qu'il reçoit.
 - Les cartes : ``preparer_carte`` refait les étapes de ``streamlit_folium.st_folium`` qui ne dépendent
-  que du fond (version figée dans requirements.txt ; tests/test_portrait.py compare le résultat avec
+  que du fond (version figée dans requirements.txt ; tests/test_cache_contexte.py compare le résultat avec
   celui de ``st_folium``), ``couches`` celles des couches ajoutées (``feature_group_to_add``). Le fond
-  ne dépend pas du quartier : le cadre de la carte n'est pas recréé quand le quartier change, le
-  contour du quartier choisi (et le cadrage du portrait) y est remplacé sur place.
+  ne dépend pas du quartier ni de la commune choisis (le portrait : seulement de l'ensemble des
+  catégories d'équipements placées, qui fait sa légende) : le cadre de la carte n'est pas recréé quand
+  le choix change, le contour du choix (et, au portrait, le cadrage et les équipements) y est remplacé
+  sur place.
 """
 
 from __future__ import annotations
