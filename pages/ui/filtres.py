@@ -161,16 +161,30 @@ CLE_COMMUNE = "commune"  # code INSEE de la commune choisie (territoire qui a se
 CLE_WIDGET_COMMUNE = "_widget_commune"
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _communes_en_lecture_seule(dossier: str, cle: str, id_territoire: str, _communes: pd.DataFrame):
+    # Clé : le dossier, le condensé de l'empreinte des fichiers et le territoire (``_communes`` n'est pas
+    # haché : la clé le désigne). Codes INSEE dans l'ordre des noms, et nom par code, en lecture seule.
+    return tuple(_communes["id"]), MappingProxyType(dict(zip(_communes["id"], _communes["nom"])))
+
+
+def _reperes_communes(id_territoire: str):
+    """(codes INSEE triés par nom, nom par code) des communes du territoire ; vides s'il n'en a pas."""
+    communes = chargement._communes_partagees(id_territoire)  # lu seulement, jamais modifié
+    if communes.empty:
+        return (), MappingProxyType({})
+    return _communes_en_lecture_seule(*chargement._dossier_et_cle(), id_territoire, communes)
+
+
 def _filtre_commune(t: Territoire) -> None:
     """Choix d'une commune d'une intercommunalité qui a ses données dérivées (?commune=code INSEE),
     « Toute la communauté de communes » d'abord : l'accueil, la carte, le contexte social et le portrait
     la lisent."""
-    communes = chargement._communes_partagees(t.id)  # lu seulement, jamais modifié
-    if communes.empty:
+    codes, noms = _reperes_communes(t.id)
+    if not codes:
         st.session_state.pop(CLE_COMMUNE, None)
         st.query_params.pop(CLE_COMMUNE, None)
         return
-    noms = dict(zip(communes["id"], communes["nom"]))
     if st.session_state.get(CLE_COMMUNE) is None:
         demande = st.query_params.get(CLE_COMMUNE)
         st.session_state[CLE_COMMUNE] = demande if demande in noms else TOUT
@@ -183,7 +197,7 @@ def _filtre_commune(t: Territoire) -> None:
     st.session_state[CLE_WIDGET_COMMUNE] = st.session_state[CLE_COMMUNE]
     with st.sidebar:
         st.selectbox(
-            "Commune", [TOUT, *communes["id"]],
+            "Commune", [TOUT, *codes],
             format_func=lambda c: t.libelle_tout if c == TOUT else noms[c],
             key=CLE_WIDGET_COMMUNE,
             on_change=lambda: st.session_state.update({CLE_COMMUNE: st.session_state[CLE_WIDGET_COMMUNE]}),
@@ -202,8 +216,7 @@ def commune_selectionnee() -> tuple[str, str] | None:
     code = st.session_state.get(CLE_COMMUNE) or TOUT
     if code == TOUT:
         return None
-    communes = chargement._communes_partagees(territoire().id)  # lu seulement, jamais modifié
-    noms = dict(zip(communes["id"], communes["nom"]))
+    _, noms = _reperes_communes(territoire().id)
     return (code, noms[code]) if code in noms else None
 
 
