@@ -34,21 +34,29 @@ def _vue(cle: tuple, id_territoire: str, commune: tuple[str, str], version_plan:
     }
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sans_commune(cle: tuple, id_territoire: str, _t) -> dict:
+    """Les communes proposées et les chiffres du territoire lui-même, une fois par (données, territoire),
+    partagés entre les sessions (jamais modifiés par la page)."""
+    communes = ui.communes_du_territoire(id_territoire)
+    social, dico = ui.social_du_territoire(id_territoire)
+    return {"noms": dict(zip(communes["id"], communes["nom"])), "chiffres": pc.chiffres_du_territoire(social, dico, _t)}
+
+
 def _choix_de_commune(t) -> None:
     """Sans commune choisie : une ligne d'invitation, le choix, et les chiffres du territoire lui-même."""
-    communes = ui.communes_du_territoire(t.id)
+    vue = _sans_commune(cache.cle(), t.id, t)
     st.title("Portrait de commune")
     st.info("Choisissez une commune : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
-    noms = dict(zip(communes["id"], communes["nom"]))
+    noms = vue["noms"]
     choix = st.selectbox("Commune", list(noms), index=None, format_func=lambda c: noms[c],
                          placeholder="Choisir une commune…", key="portrait_commune_choix")
     if choix:
         ui.choisir_commune(choix)
         st.rerun()
-    social, dico = ui.social_du_territoire(t.id)
     st.header("Les chiffres du territoire")
     st.markdown(f"{brut(t.nom_complet)}, en attendant le choix d'une commune :")
-    chiffres = pc.chiffres_du_territoire(social, dico, t)
+    chiffres = vue["chiffres"]
     st.dataframe(chiffres, hide_index=True, width="stretch", row_height=84, height="content",
                  column_config={"Indicateur": st.column_config.TextColumn(width=150),
                                 "Valeur": st.column_config.TextColumn(width=125),
