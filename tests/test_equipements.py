@@ -76,3 +76,58 @@ def test_filtre_quartier(equipements):
     assert set(filtrer_quartier(equipements, "Grésilles")["nom"]) == {"L'Essentiel-le"}
     assert len(filtrer_quartier(equipements, None)) == 60
     assert comptage_par_categorie(filtrer_quartier(equipements, "Montchapet")).empty
+
+
+# --- compter et tableau_quartiers : les versions rapides donnent les tableaux de la définition pas à pas ---
+def _compter_pas_a_pas(equipements, quartier, categories):
+    """La définition de ``compter``, filtre après filtre (comptes, fermés, quartier non connu, postes)."""
+    from ctg_data.equipements import est_equipement, est_ferme
+
+    vrais = equipements[est_equipement(equipements)]
+    if categories is not None:
+        vrais = vrais[vrais["categorie"].isin(categories)]
+    ouverts, fermes = vrais[~est_ferme(vrais)], vrais[est_ferme(vrais)]
+    return (filtrer_quartier(ouverts, quartier), filtrer_quartier(fermes, quartier),
+            ouverts[ouverts["quartier"].isna()] if quartier else ouverts.iloc[0:0],
+            int((~est_equipement(equipements)).sum()))
+
+
+def _tableau_crosstab(equipements, quartiers):
+    import pandas as pd
+
+    from ctg_data.equipements import CATEGORIES_EQUIPEMENTS, QUARTIER_NON_CONNU
+
+    categories = [c for c in CATEGORIES_EQUIPEMENTS if c in set(equipements["categorie"])]
+    lignes = quartiers + ([QUARTIER_NON_CONNU] if equipements["quartier"].isna().any() else [])
+    tableau = pd.crosstab(equipements["quartier"].fillna(QUARTIER_NON_CONNU), equipements["categorie"]).reindex(
+        index=lignes, columns=categories, fill_value=0)
+    tableau["Total"] = tableau.sum(axis=1)
+    tableau.index.name, tableau.columns.name = "Quartier", None
+    return tableau.reset_index()
+
+
+def test_compter_et_tableau_quartiers_comme_pas_a_pas():
+    import itertools
+
+    import pandas as pd
+
+    from ctg_data.equipements import compter, est_equipement, tableau_quartiers
+    from ctg_data.positions import avec_corrections
+
+    tous = avec_corrections(charger("equipements"), charger("equipements_positions"), None)
+    fermes = tous.copy()
+    fermes.loc[fermes.index[[0, 3]], "etat"] = "fermé"
+    variantes = [tous, fermes, tous.drop(columns=["etat"], errors="ignore"), tous.iloc[0:0]]
+    quartiers = [None, "Grésilles", "Centre-ville", "Inexistant"]
+    for df, quartier, categories in itertools.product(variantes, quartiers, [None, [], ["EAJE"], ["EAJE", "ALSH", "RPE"]]):
+        comptage = compter(df, quartier, categories)
+        comptes, fermes_vue, inconnus, postes = _compter_pas_a_pas(df, quartier, categories)
+        pd.testing.assert_frame_equal(comptage.comptes, comptes)
+        pd.testing.assert_frame_equal(comptage.fermes, fermes_vue)
+        pd.testing.assert_frame_equal(comptage.quartier_inconnu, inconnus)
+        assert comptage.postes == postes
+    noms = sorted(charger("quartiers")["nom"])
+    ouverts = tous[est_equipement(tous)]
+    for df, liste in itertools.product([ouverts, ouverts[ouverts["quartier"] == "Grésilles"], ouverts.iloc[0:0],
+                                        ouverts[ouverts["quartier"].isna()]], [noms, ["Grésilles"], []]):
+        pd.testing.assert_frame_equal(tableau_quartiers(df, liste), _tableau_crosstab(df, liste))
