@@ -32,6 +32,20 @@ def saisir(magasin, editeur, indicateur, valeur, zone="Dijon", periode="2025", v
                                       source="Tableau de suivi du service", version_vue=version_vue)
 
 
+def vega(at) -> list:
+    """Les graphiques Vega-Lite de la page (AppTest n'a pas d'accesseur pour eux)."""
+    trouves = []
+
+    def parcourir(noeud):
+        if getattr(noeud, "type", None) == "vega_lite_chart":
+            trouves.append(noeud)
+        for enfant in getattr(noeud, "children", {}).values():
+            parcourir(enfant)
+
+    parcourir(at.main)
+    return trouves
+
+
 def en_cours_jeunesse(at) -> int:
     return int(at.dataframe[0].value.set_index("Axe").loc["3. Jeunesse", "en cours"])
 
@@ -42,7 +56,7 @@ def test_valeur_saisie_visible_a_l_execution_suivante(magasin, editeur):
     at = ouvrir_page("plan")
     at.selectbox(key="plan_fiche").select("JE1").run()
     assert en_cours_jeunesse(at) == 0
-    assert "Aucune saisie pour cet indicateur." in textes_affiches(at)
+    assert "Aucune saisie pour cet indicateur." in textes_affiches(at) and len(vega(at)) == 1
     saisir(magasin, editeur, "JE1-I1", 42)
     at.run()
     assert not at.exception
@@ -50,6 +64,8 @@ def test_valeur_saisie_visible_a_l_execution_suivante(magasin, editeur):
     premier = at.dataframe[1].value.iloc[0]
     assert (premier["Statut"], premier["Dernière valeur"]) == ("en cours", "42")
     assert list(at.dataframe[-1].value["Saisie par"]) == ["agent1"]  # historique de l'indicateur
+    # Deux graphiques : les statuts par axe, et les valeurs de l'indicateur (avec son tableau).
+    assert len(vega(at)) == 2 and "Le graphique en tableau" in [e.label for e in at.expander]
     # Une nouvelle version, encore visible tout de suite.
     saisir(magasin, editeur, "JE1-I1", 50, version_vue=1)
     at.run()

@@ -76,14 +76,14 @@ def _valeurs(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return courantes, manuels
 
 
-def _spec_vega(graphique) -> dict | None:
+def _spec_vega(graphique) -> dict:
     """Le graphique Altair converti une fois en spécification Vega-Lite, données comprises (la conversion
-    valide le schéma : plusieurs millisecondes) ; None si cette version de Streamlit ne le permet pas (la
-    page affiche alors le graphique Altair lui-même)."""
+    valide le schéma : plusieurs millisecondes), comme ``st.altair_chart`` le fait à chaque appel ; avec une
+    autre version de Streamlit, la spécification d'Altair (données écrites dans la spécification)."""
     try:
         from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
     except ImportError:  # pragma: no cover - autre version de Streamlit
-        return None
+        return graphique.to_dict()
     return _convert_altair_to_vega_lite_spec(graphique)
 
 
@@ -137,7 +137,7 @@ def _copie(vue: VuePlan) -> VuePlan:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)  # partagé, jamais modifié : copié par ``_copie``
-def _spec_statuts(comptes: tuple, axes: tuple) -> dict | None:
+def _spec_statuts(comptes: tuple, axes: tuple) -> dict:
     # Le graphique ne dépend que des nombres par axe et par statut : deux quartiers (ou deux états du magasin)
     # qui ont les mêmes nombres partagent la même spécification, construite et validée une seule fois.
     tableau = pd.DataFrame(list(comptes), columns=["Axe", "Statut", "Indicateurs"])
@@ -194,12 +194,8 @@ def vue_plan(plan: Plan, territoire: Territoire, *, sous_zone: str | None = None
 
 def afficher_graphique(vue: VuePlan) -> None:
     """Le graphique des statuts par axe de ``vue`` (pleine largeur, hauteur qui laisse place à la légende)."""
-    if vue.graphique is not None:
+    if vue.graphique is not None:  # None : pas d'indicateur, rien à tracer
         st.vega_lite_chart(vue.graphique, width="stretch", height=vue.hauteur_graphique)  # déjà une copie
-    else:  # pragma: no cover - conversion indisponible : le graphique Altair, construit à chaque fois
-        r = vue.resume
-        st.altair_chart(graphiques.statuts_par_axe(r.comptes_axes, list(r.synthese_axes["Axe"])), width="stretch",
-                        height=vue.hauteur_graphique)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)  # partagé, jamais modifié : copié à chaque appel
@@ -232,7 +228,7 @@ class DetailIndicateur:
     """Ce que la page « Plan d'actions » montre sous un indicateur : ses valeurs chiffrées (graphique et
     tableau) et l'historique de ses saisies."""
 
-    graphique: dict | None  # spécification Vega-Lite ; None : pas de valeur chiffrée (ou pas de conversion)
+    graphique: dict | None  # spécification Vega-Lite ; None : pas de valeur chiffrée
     valeurs: pd.DataFrame  # ``vues_plan.tableau_valeurs`` ; vide : rien à tracer
     historique: pd.DataFrame  # ``vues_plan.historique_indicateur``
 
@@ -274,7 +270,8 @@ def detail_indicateur(vue: VuePlan, plan: Plan, indicateur: str, unite, cible, r
 
 def afficher_valeurs_indicateur(detail: DetailIndicateur) -> None:
     """Le graphique des valeurs d'un indicateur (spécification gardée en cache)."""
-    st.vega_lite_chart(detail.graphique, width="stretch")  # déjà une copie
+    if detail.graphique is not None:  # None : pas de valeur chiffrée, rien à tracer
+        st.vega_lite_chart(detail.graphique, width="stretch")  # déjà une copie
 
 
 @dataclass(frozen=True)
