@@ -316,3 +316,34 @@ def test_page_carte_base_indisponible_avertit_a_chaque_ouverture(monkeypatch):
             assert len([w for w in at.warning if "corrections saisies" in w.value]) == 1
     finally:
         cache_carte.vider()
+
+
+def test_tableau_et_graphique_en_cache_envoient_le_meme_message():
+    """Un tableau gardé en table Arrow (``tableau_arrow``) et un graphique gardé en dict Vega-Lite
+    (``graphique_vega``) envoient au navigateur exactement ce qu'enverraient st.dataframe et st.altair_chart
+    (une autre version de Streamlit ferait échouer ce test)."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        import pandas as pd
+        import streamlit as st
+
+        from pages import ui
+        from pages.ui import cache_carte
+
+        df = pd.DataFrame({"Nom": ["a", None, "c"], "N": [1, 2, 3], "x": [1.5, None, 2.25]}, index=[3, 7, 9])
+        df["Nom"] = df["Nom"].astype("string")
+        config = {"N": st.column_config.NumberColumn("N", width=50)}
+        st.dataframe(df, hide_index=True, column_config=config)
+        st.dataframe(cache_carte.tableau_arrow(df), hide_index=True, column_config=config)
+        alt = ui.altair()
+        graphique = alt.Chart(df.fillna({"Nom": "?"})).mark_bar().encode(y="Nom:N", x="count():Q").properties(height=80)
+        st.altair_chart(graphique, width="stretch")
+        cache_carte.afficher_graphique(cache_carte.graphique_vega(graphique), width="stretch")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    tableaux = [d.proto.SerializeToString() for d in at.dataframe]
+    assert len(tableaux) == 2 and tableaux[0] == tableaux[1]
+    graphiques = [n.proto for n in at.get("arrow_vega_lite_chart")] or [n.proto for n in at.get("vega_lite_chart")]
+    assert len(graphiques) == 2 and graphiques[0].SerializeToString() == graphiques[1].SerializeToString()

@@ -5,9 +5,9 @@ aucun calcul déjà fait pour la même valeur des filtres : comptes, tableaux, g
 Vega-Lite) et surtout le rendu de la carte (gabarits jinja de folium, données des couches en JSON)
 sont calculés une fois par valeur de filtre et partagés entre les sessions.
 
-- Clés courtes : dossier des données, empreinte des fichiers (réduite par ``hash``), empreinte du
-  magasin (les corrections des éditeurs déplacent des équipements), territoire, puis les filtres ;
-  jamais un tableau haché.
+- Clés courtes : dossier des données, condensé de l'empreinte des fichiers (``cle_donnees``), empreinte
+  du magasin (les corrections des éditeurs déplacent des équipements), territoire, puis les filtres ;
+  jamais un tableau haché. Les tableaux et le fond sont passés en arguments ignorés (``_base``).
 - Un objet rendu par ces caches est partagé : une page ne le modifie jamais (elle reçoit des chaînes,
   des tableaux qu'elle ne fait qu'afficher, et une copie des petits dictionnaires).
 - La carte : ``arguments_carte`` refait exactement les étapes de ``streamlit_folium.st_folium``
