@@ -16,7 +16,7 @@ import streamlit as st
 
 from ctg_data.acces import ErreurStockage, Identite, StockageIndisponible
 
-from .chargement import stockage
+from .chargement import _une_fois_par_execution, stockage
 from .widgets import texte_brut
 
 CLE_IDENTITE = "_identite"
@@ -24,11 +24,15 @@ CLE_OIDC_JOURNALISE = "_connexion_oidc_journalisee"
 
 
 def oidc_configure() -> bool:
-    """Vrai si un fournisseur d'identité est déclaré (section [auth] des secrets de Streamlit)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # pas de secrets.toml : connexion par comptes locaux
-        return False
+    """Vrai si un fournisseur d'identité est déclaré (section [auth] des secrets de Streamlit) ; lu une fois
+    par exécution de la page (plusieurs fonctions le demandent à chaque exécution)."""
+    def lire() -> bool:
+        try:
+            return "auth" in st.secrets
+        except Exception:  # pas de secrets.toml : connexion par comptes locaux
+            return False
+
+    return _une_fois_par_execution(("oidc_configure",), lire)
 
 
 def client_courant() -> str | None:
