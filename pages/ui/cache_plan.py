@@ -67,13 +67,23 @@ def empreinte_plans() -> tuple:
     return tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
 
 
-def _valeurs(id_plan: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Les valeurs saisies et les statuts manuels (``ui.valeurs_saisies``), dans un calcul mis en cache ;
-    base indisponible : exception, pour que rien ne soit gardé."""
+@st.cache_resource(show_spinner=False, max_entries=16)  # partagé, jamais modifié : ``_valeurs`` en donne des copies
+def _valeurs_lues(id_plan: str, fichiers: int, magasin) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # Lues une fois par état du magasin (clé ``magasin``, lue avant elles) : un quartier, un axe ou une année
+    # encore jamais demandés ne relisent pas la base.
     courantes, manuels, base_ok = ui.valeurs_saisies(id_plan)
     if not base_ok:
         raise _BaseIndisponible
     return courantes, manuels
+
+
+def _valeurs(id_plan: str, fichiers: int, magasin) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Les valeurs saisies et les statuts manuels (``ui.valeurs_saisies``), pour un calcul mis en cache ;
+    base indisponible : exception, pour que rien ne soit gardé ; ``magasin`` None : tableaux vides."""
+    if magasin is None:
+        return _sans_valeurs()
+    courantes, manuels = _valeurs_lues(id_plan, fichiers, magasin)
+    return _copie_tableau(courantes), _copie_tableau(manuels)
 
 
 def _spec_vega(graphique) -> dict:
@@ -156,7 +166,7 @@ def _contextes(id_plan: str, id_territoire: str, fichiers: int, *, _plan: Plan,
 def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str | None, statuts: tuple,
               avec_contexte: bool, avec_graphique: bool, avec_tableau: bool, fichiers: int, magasin, aujourdhui: str,
               *, _plan: Plan, _territoire: Territoire) -> VuePlan:
-    courantes, manuels = _valeurs(id_plan) if magasin is not None else _sans_valeurs()
+    courantes, manuels = _valeurs(id_plan, fichiers, magasin)
     contextes = (_contextes(id_plan, id_territoire, fichiers, _plan=_plan, _territoire=_territoire)
                  if avec_contexte else None)
     resume = vp.resume_plan(_plan, _territoire, courantes, manuels, axe=axe, statuts_choisis=list(statuts),
@@ -202,7 +212,7 @@ def afficher_graphique(vue: VuePlan) -> None:
 def _recapitulatif(id_plan: str, id_territoire: str, annee: int, fichiers: int, magasin, *,
                    _plan: Plan, _territoire: Territoire) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Statuts au 31 décembre de l'année : la date du jour n'y entre pas.
-    courantes, manuels = _valeurs(id_plan) if magasin is not None else _sans_valeurs()
+    courantes, manuels = _valeurs(id_plan, fichiers, magasin)
     return (recap.tableau_annuel(_plan, courantes, manuels, annee, _territoire),
             recap.synthese_annuelle(_plan, courantes, manuels, annee, _territoire))
 
@@ -238,7 +248,7 @@ def _detail_indicateur(id_plan: str, indicateur: str, unite, cible, reference, f
     if magasin is None:
         courantes, historique = _sans_valeurs()[0], pd.DataFrame()
     else:
-        courantes, _ = _valeurs(id_plan)
+        courantes, _ = _valeurs(id_plan, fichiers, magasin)
         try:
             historique = ui.stockage().historique(id_plan)
         except StockageIndisponible:
