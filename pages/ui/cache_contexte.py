@@ -56,6 +56,16 @@ def afficher_graphique(spec: dict, **options) -> None:
     st.vega_lite_chart(spec=copy.deepcopy(spec), **options)
 
 
+# --- Tableaux -------------------------------------------------------------------------------------
+
+def tableau_arrow(df):
+    """Le tableau Arrow que ``st.dataframe`` ferait de ``df`` (même conversion, celle de Streamlit), à garder
+    en cache : ``st.dataframe`` n'a plus qu'à l'envoyer (la conversion coûte plusieurs ms par tableau)."""
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_pandas_df_to_arrow_table(df)
+
+
 # --- Cartes --------------------------------------------------------------------------------------
 
 def _elements(element):
@@ -237,6 +247,9 @@ def vue_contexte(cle_donnees: tuple, id_territoire: str, code: str, annee, nivea
             .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Territoire", columns=None)
             .rename(columns=str).reset_index()))
     r["telechargement"] = social[(social["indicateur"] == code) & (social["annee"] == vue.annee)]
+    r["tableau"] = tableau_arrow(vue.tableau)
+    if r["reperes"] is not None:
+        r["reperes"] = (tableau_arrow(r["reperes"][0]), r["reperes"][1])
     return r
 
 
@@ -301,7 +314,7 @@ def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, ann
         # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
         r["barres"] = graphique_vega(alt.layer(*couches_graphique).properties(height=36 * len(ordre) + 40,
                                                                               padding=vc.MARGES))
-        r["tableau_etendue"] = etendue.tableau
+        r["tableau_etendue"] = tableau_arrow(etendue.tableau)
     elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
         donnees_barres = vc.avec_valeurs_lisibles(vue.quartiers_annee, unite).assign(
             choisi=vue.quartiers_annee["nom_zone"] == quartier)
@@ -407,7 +420,7 @@ def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str
     iris_du_quartier = rattachement[rattachement["quartier"] == quartier]
     r = {"fiche": fiche_q, "comptage": comptage, "phrase_comptage": comptage.phrase(),
          "iris": (len(iris_du_quartier), int((iris_du_quartier["confiance"] == "à vérifier").sum()))}
-    r["par_categorie"] = comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]]
+    r["par_categorie"] = tableau_arrow(comptage.par_categorie[["Catégorie", "Nombre", "Libellé"]])
     # La carte : le fond (par catégories placées), le quartier et ses équipements en couches ajoutées.
     localises = equipements[equipements["lat"].notna()]
     placees = set(localises["categorie"])  # la légende ne dépend que de l'ensemble (ordre de cartes.STYLES)
@@ -420,6 +433,7 @@ def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str
         "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})
     r["inconnus"] = comptage.quartier_inconnu[["nom", "categorie", "adresse"]].fillna("non précisée").rename(
         columns={"nom": "Nom", "categorie": "Catégorie", "adresse": "Adresse"})
+    r["liste_arrow"], r["inconnus_arrow"] = tableau_arrow(r["liste"]), tableau_arrow(r["inconnus"])
     # Contexte social face au territoire.
     cles = pq.indicateurs_cles_ecran(social, dictionnaire, fiche_q["id"], _sources.reference(), territoire.nom)
     r["cles"] = cles
@@ -429,6 +443,8 @@ def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str
         r["pauvrete"] = (pauvrete["Année"], pauvrete["Quartier"], pauvrete["Source"], pauvrete["Calcul"],
                          pq.pauvrete_quartier_et_qpv(social, fiche_q["id"], fiche_q["nom_qpv"]) if fiche_q["qpv"] else [])
     r["qpv"] = pq.indicateurs_qpv(social, dictionnaire, fiche_q["nom_qpv"]) if fiche_q["qpv"] else None
+    r["qpv_arrow"] = tableau_arrow(r["qpv"]) if r["qpv"] is not None else None
+    r["cles_arrow"] = tableau_arrow(cles)
     r["cite"] = None
     if fiche_q["cite_educative"]:
         cite = _sources.donnees("cite_educative").set_index("id")

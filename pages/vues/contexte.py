@@ -136,7 +136,7 @@ if selon_quartier["evolution"] is not None:
 
 # --- Tableau -----------------------------------------------------------------------------------
 st.subheader("Tableau")
-st.dataframe(vue.tableau, hide_index=True)
+st.dataframe(base["tableau"], hide_index=True)  # vue.tableau, déjà converti en Arrow
 ui.telechargements(base["telechargement"], f"contexte-social-{territoire.id}-{code}-{annee}",
                    jeu=ui.catalogue()["social"], cle="contexte")
 

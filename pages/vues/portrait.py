@@ -86,13 +86,13 @@ with droite:
     cache.afficher_carte(vue["arguments_carte"], *vue["couches_carte"], cle_session="portrait-carte")
 liste = vue["liste"]
 st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
-st.dataframe(liste, hide_index=True)
+st.dataframe(vue["liste_arrow"], hide_index=True)
 inconnus = vue["inconnus"]
 if len(inconnus):
     with st.expander(f"Peut-être dans ce quartier : {len(inconnus)} équipement(s) dont le quartier n'est pas connu"):
         st.markdown("Leur adresse n'est pas encore localisée : ils peuvent se trouver dans ce quartier comme ailleurs. "
                     "Ils ne sont comptés dans aucun quartier.")
-        st.dataframe(inconnus, hide_index=True)
+        st.dataframe(vue["inconnus_arrow"], hide_index=True)
 
 # --- Contexte social ---------------------------------------------------------------------------
 st.header(f"Contexte social, face à {territoire.nom}")
@@ -109,7 +109,7 @@ if vue["pauvrete"] is not None:
 # comme sur un ordinateur portable, les valeurs se lisent sans faire défiler le tableau de côté.
 avec_sources = f"{territoire.nom}, avec les sources"
 st.dataframe(
-    cles, hide_index=True, width="stretch", row_height=66, height="content",  # plus de 64 px : le texte passe à la ligne
+    vue["cles_arrow"], hide_index=True, width="stretch", row_height=66, height="content",  # plus de 64 px : le texte passe à la ligne
     column_order=["Indicateur", "Quartier", court, "Année", territoire.nom, "Calcul", "Source"],
     column_config={
         "Indicateur": st.column_config.TextColumn(width=105),
@@ -134,7 +134,7 @@ with st.expander(f"Valeurs de {ui.nom_brut(territoire.nom)} et leurs sources", i
 qpv = vue["qpv"]
 if qpv is not None:
     st.subheader(f"Quartier prioritaire {fiche_q['nom_qpv']}")
-    st.dataframe(qpv, hide_index=True, width="stretch", column_order=["Indicateur", "QPV", "Année", "Source"],
+    st.dataframe(vue["qpv_arrow"], hide_index=True, width="stretch", column_order=["Indicateur", "QPV", "Année", "Source"],
                  column_config={"Indicateur": st.column_config.TextColumn(width=150),
                                 "QPV": st.column_config.TextColumn(width=100),
                                 "Année": st.column_config.NumberColumn(width=60, format="%d"),
