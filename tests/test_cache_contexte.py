@@ -37,11 +37,19 @@ def test_carte_preparee_comme_st_folium(monkeypatch):
     attendu = _arguments_st_folium(
         monkeypatch, copy.deepcopy(fond), key="portrait-carte", height=360, use_container_width=True,
         returned_objects=[], feature_group_to_add=copy.deepcopy(groupes), layer_control=copy.deepcopy(controle))
-    carte, arguments = cache.preparer_carte(copy.deepcopy(fond), cle_carte="portrait-carte", hauteur=360)
+    carte, arguments = cache.preparer_carte(copy.deepcopy(fond), cle_carte="portrait-carte", hauteur=360,
+                                            liste_des_couches=True)
     ajout, liste = cache.couches(carte, copy.deepcopy(groupes), copy.deepcopy(controle))
     obtenu = {**arguments, "feature_group": ajout, "layer_control": liste}
     assert obtenu == attendu
     assert "fitBounds" in ajout  # le cadrage sur le quartier choisi est dans la couche ajoutée
+    # Sans liste des couches (contexte social) : une carte vide du même nom donne les mêmes couches ajoutées.
+    attendu = _arguments_st_folium(
+        monkeypatch, copy.deepcopy(fond), key="choro", height=520, use_container_width=True,
+        returned_objects=[], feature_group_to_add=copy.deepcopy(groupes))
+    carte, arguments = cache.preparer_carte(copy.deepcopy(fond), cle_carte="choro", hauteur=520)
+    ajout, liste = cache.couches(carte, copy.deepcopy(groupes))
+    assert {**arguments, "feature_group": ajout, "layer_control": liste} == attendu
 
 
 def _composants(at):

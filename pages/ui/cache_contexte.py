@@ -82,9 +82,10 @@ def _elements(element):
 
 
 def preparer_carte(fond: folium.Map, *, cle_carte: str, hauteur: int, largeur: int | None = None,
-                   objets_rendus: tuple[str, ...] = ()) -> tuple[folium.Map, dict]:
+                   objets_rendus: tuple[str, ...] = (), liste_des_couches: bool = False) -> tuple[folium.Map, dict]:
     """Les étapes de ``st_folium`` qui ne dépendent que du fond, faites sur ``fond`` (qui ne doit plus
-    servir ailleurs) : (la carte rendue, à ne plus modifier ; les arguments du composant)."""
+    servir ailleurs) : (la carte pour ``couches``, à ne plus modifier ; les arguments du composant).
+    Sans ``liste_des_couches`` (pas de ``layer_control`` ajouté), une carte vide du même nom suffit."""
     carte = fond
     carte.get_root().render()
     carte.render()
@@ -112,13 +113,20 @@ def preparer_carte(fond: folium.Map, *, cle_carte: str, hauteur: int, largeur: i
         zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
         css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)),
     )
-    return carte, arguments
+    if liste_des_couches:  # la liste des couches nomme aussi celles du fond
+        return carte, arguments
+    # Pour écrire les couches ajoutées, il suffit d'une carte vide du même nom : la carte rendue (lourde,
+    # avec toutes ses zones) n'est ni gardée en cache ni recopiée à chaque couche.
+    legere = folium.Map(tiles=None)
+    legere._id = carte._id
+    return legere, arguments
 
 
 def couches(carte: folium.Map, groupes: list[folium.FeatureGroup], controle: folium.LayerControl | None = None
             ) -> tuple[str, str | None]:
     """(couches ajoutées, liste des couches) en JavaScript, comme ``st_folium(feature_group_to_add=…,
-    layer_control=…)`` les écrit, pour la carte préparée ``carte`` (une copie est modifiée, pas elle)."""
+    layer_control=…)`` les écrit, pour la carte ``carte`` rendue par ``preparer_carte`` (une copie est
+    modifiée, pas elle)."""
     carte = copy.deepcopy(carte)
     ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(groupes))
     liste = sf._get_layer_control_string(controle, carte) if controle is not None else None
@@ -396,7 +404,7 @@ def fond_portrait(cle_donnees: tuple, id_territoire: str, categories: tuple[str,
 
     fond = cartes.carte_de_base(_sources.contours("quartiers_geo"), _sources.contours("qpv"), None,
                                 categories=list(categories), hauteur_px=HAUTEUR_CARTE_PORTRAIT)
-    return preparer_carte(fond, cle_carte="portrait-carte", hauteur=HAUTEUR_CARTE_PORTRAIT)
+    return preparer_carte(fond, cle_carte="portrait-carte", hauteur=HAUTEUR_CARTE_PORTRAIT, liste_des_couches=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
