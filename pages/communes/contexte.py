@@ -180,7 +180,7 @@ def afficher() -> None:
     territoire = ui.territoire()
     choix_commune = ui.commune_selectionnee()
     cle = cache.cle()
-    menu = _menu(cle, territoire.id, territoire)
+    menu = _menu(cle=cle, id_territoire=territoire.id, _territoire=territoire)
 
     st.title(f"Contexte social — {brut(territoire.nom)}")
     st.markdown(
@@ -204,8 +204,10 @@ def afficher() -> None:
     compte = menu["compte"][code]
     comparaisons = [c.nom for c in territoire.comparaisons]
     departement = next((c.nom for c in territoire.comparaisons if c.type_zone == "département"), "le département")
-    base = _vue(cle, territoire.id, code, annee, territoire)
-    selon_commune = _vue_commune(cle, territoire.id, code, annee, choix_commune, territoire)
+    # Arguments nommés : Streamlit ne cherche pas la signature de la fonction pour chacun, à chaque appel.
+    base = _vue(cle=cle, id_territoire=territoire.id, code=code, annee=annee, _territoire=territoire)
+    selon_commune = _vue_commune(cle=cle, id_territoire=territoire.id, code=code, annee=annee,
+                                 choix_commune=choix_commune, _territoire=territoire)
     avec_valeur = base["avec_valeur"]
 
     # --- Ce que dit le chiffre : définition, source, année, couverture, étendue ---------------------

@@ -45,7 +45,7 @@ def _sans_commune(cle: tuple, id_territoire: str, _t) -> dict:
 
 def _choix_de_commune(t) -> None:
     """Sans commune choisie : une ligne d'invitation, le choix, et les chiffres du territoire lui-même."""
-    vue = _sans_commune(cache.cle(), t.id, t)
+    vue = _sans_commune(cle=cache.cle(), id_territoire=t.id, _t=t)
     st.title("Portrait de commune")
     st.info("Choisissez une commune : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
     noms = vue["noms"]
@@ -102,7 +102,8 @@ def afficher() -> None:
     code, nom = commune
     st.title(f"Portrait de commune — {brut(nom)}")
     plan = ui.plan()
-    vue = _vue(cache.cle(), t.id, commune, hash(repr(plan.fiches)), t, plan.fiches)
+    vue = _vue(cle=cache.cle(), id_territoire=t.id, commune=commune, version_plan=hash(repr(plan.fiches)), _t=t,
+               _fiches=plan.fiches)
     p = vue["portrait"]
 
     st.markdown(brut(p.identite))

@@ -18,11 +18,12 @@ ui.exiger_donnees_territoriales()
 
 territoire = ui.territoire()
 quartier = ui.quartier_selectionne()
+# Arguments nommés : Streamlit ne cherche pas la signature de la fonction à chaque appel.
 # Tout ce qui se calcule est en cache, par (données, territoire, indicateur, année, niveau, quartier) et
 # partagé entre les sessions : la page ne fait qu'afficher (voir pages/ui/cache_contexte.py).
 cle = cache.cle()
 sources = cache.Sources(territoire)
-menu = cache.menu_contexte(cle, territoire.id, sources)
+menu = cache.menu_contexte(cle_donnees=cle, id_territoire=territoire.id, _sources=sources)
 
 st.title("Contexte social")
 st.markdown(
@@ -33,11 +34,13 @@ st.markdown(
 
 c1, c2, c3 = st.columns([3, 1, 1])
 code = c1.selectbox("Indicateur", menu["codes"], format_func=lambda c: menu["libelles"][c], key="contexte_indicateur")
-annees, niveaux = cache.choix_contexte(cle, territoire.id, code, sources)
+annees, niveaux = cache.choix_contexte(cle_donnees=cle, id_territoire=territoire.id, code=code, _sources=sources)
 annee = c2.selectbox("Année", annees, key="contexte_annee")
 niveau = c3.radio("Niveau", niveaux, key="contexte_niveau", horizontal=True) if niveaux else None
-base = cache.vue_contexte(cle, territoire.id, code, annee, niveau, sources)
-selon_quartier = cache.vue_contexte_quartier(cle, territoire.id, code, annee, niveau, quartier, sources)
+base = cache.vue_contexte(cle_donnees=cle, id_territoire=territoire.id, code=code, annee=annee, niveau=niveau,
+                          _sources=sources)
+selon_quartier = cache.vue_contexte_quartier(cle_donnees=cle, id_territoire=territoire.id, code=code, annee=annee,
+                                             niveau=niveau, quartier=quartier, _sources=sources)
 vue = base["vue"]
 unite = vue.unite
 annee = vue.annee
@@ -147,7 +150,7 @@ if not menu["codes_qpv"]:
 else:
     code_qpv = st.radio("Indicateur", menu["codes_qpv"], format_func=lambda c: brut(menu["libelles"][c]),
                         key="qpv_indicateur", horizontal=True)
-    qpv = cache.serie_qpv(cle, territoire.id, code_qpv, sources)
+    qpv = cache.serie_qpv(cle_donnees=cle, id_territoire=territoire.id, code_qpv=code_qpv, _sources=sources)
     cache.afficher_graphique(qpv["graphique"], width="stretch")
     ui.en_tableau(qpv["tableau"], "Le graphique en tableau")
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "

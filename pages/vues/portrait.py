@@ -38,8 +38,8 @@ plan = ui.plan()
 empreinte_stockage = ui.empreinte_stockage()
 if empreinte_stockage is None:  # base indisponible : l'avertissement de ui.equipements_localises, à chaque exécution
     ui.equipements_localises()
-vue = cache.portrait_quartier(cache.cle(), empreinte_stockage, territoire.id, quartier, cache.Sources(territoire),
-                              ui.equipements_localises)
+vue = cache.portrait_quartier(cle_donnees=cache.cle(), empreinte_stockage=empreinte_stockage, id_territoire=territoire.id,
+                              quartier=quartier, _sources=cache.Sources(territoire), _equipements=ui.equipements_localises)
 fiche_q = vue["fiche"]
 comptage = vue["comptage"]
 
