@@ -22,7 +22,7 @@ def base_partagee(url_postgres):
 
 def statut_je1(page):
     page.get_by_text("Axe 3 — Jeunesse").click()
-    return page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"^JE1 — "))
+    return page.get_by_test_id("stMarkdown").locator("p").filter(has_text=re.compile(r"^JE1 — "))
 
 
 def test_valeur_saisie_sur_un_serveur_visible_sur_l_autre(page, base_partagee, tmp_path):

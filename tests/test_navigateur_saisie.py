@@ -45,7 +45,7 @@ def ouvrir_saisie(page, adresse: str, identifiant: str = "agent1", mot_de_passe:
 
 
 def statut_je1(page) -> str:
-    ligne = page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"^JE1 — "))
+    ligne = page.get_by_test_id("stMarkdown").locator("p").filter(has_text=re.compile(r"^JE1 — "))
     return ligne.first.inner_text()
 
 
@@ -53,7 +53,7 @@ def test_editeur_saisit_une_valeur_et_le_statut_change(page, serveur_editeur):
     page.goto(f"{serveur_editeur}/plan")
     attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
     page.get_by_text("Axe 3 — Jeunesse").click()
-    expect(page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"^JE1 — "))).to_contain_text("à renseigner")
+    expect(page.get_by_test_id("stMarkdown").locator("p").filter(has_text=re.compile(r"^JE1 — "))).to_contain_text("à renseigner")
     assert page.get_by_role("link", name="Saisie").count() == 0  # pas d'éditeur connecté : pas de page Saisie
 
     barre = page.get_by_test_id("stSidebar")
@@ -80,7 +80,7 @@ def test_editeur_saisit_une_valeur_et_le_statut_change(page, serveur_editeur):
     barre.get_by_role("link", name="Plan d'actions").click()
     attendre_page(page, "Plan d'actions — CTG Dijon 2024-2027")
     page.get_by_text("Axe 3 — Jeunesse").click()
-    je1 = page.get_by_test_id("stMarkdown").filter(has_text=re.compile(r"^JE1 — "))
+    je1 = page.get_by_test_id("stMarkdown").locator("p").filter(has_text=re.compile(r"^JE1 — "))
     expect(je1).to_contain_text("en cours")
     expect(page.get_by_text(re.compile(r"— 42$"))).to_be_visible()
     RESULTATS.mkdir(exist_ok=True)
