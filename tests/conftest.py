@@ -354,6 +354,26 @@ def agent1(stockage):
     return stockage.authentifier("agent1", MOT_DE_PASSE)
 
 
+@pytest.fixture
+def magasin(tmp_path, monkeypatch):
+    """Le magasin des pages (AppTest) pour ce test : une base SQLite neuve désignée par ``CTG_DATABASE_URL``,
+    avec l'éditeur agent1 (``editeur``). Des fichiers de tests définissent leur propre ``magasin``."""
+    from ctg_data.stockage import Stockage
+
+    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
+    monkeypatch.setenv("CTG_DATABASE_URL", url)
+    s = Stockage(url)
+    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
+    yield s
+    s.moteur.dispose()
+
+
+@pytest.fixture
+def editeur(magasin):
+    """L'identité de l'éditeur agent1 dans ``magasin``."""
+    return magasin.authentifier("agent1", MOT_DE_PASSE)
+
+
 # --- AppTest ----------------------------------------------------------------------------------
 def ouvrir_page(page: str | None = None, identite=None, **query):
     """Lance l'application dans AppTest (paramètres d'adresse, éditeur connecté au besoin), puis va

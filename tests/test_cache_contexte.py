@@ -1,5 +1,5 @@
-"""Caches des pages Contexte social et Portrait (pages/ui/cache_contexte.py) : la carte préparée est celle
-qu'enverrait ``st_folium`` ; la carte garde son cadre quand le quartier ou la commune change (seule la
+"""Caches des pages Contexte social et Portrait (pages/ui/cache_contexte.py) : la carte préparée
+(pages/ui/carte_en_cache.py) est celle qu'enverrait ``st_folium`` ; la carte garde son cadre quand le quartier ou la commune change (seule la
 couche du choix change) ; une réexécution renvoie les mêmes graphiques, données comprises (les objets
 partagés entre sessions ne sont pas vidés par Streamlit)."""
 
@@ -27,7 +27,7 @@ def _arguments_st_folium(monkeypatch, carte, **options) -> dict:
 
 
 def test_carte_preparee_comme_st_folium(monkeypatch):
-    from pages.ui import cache_contexte as cache
+    from pages.ui import carte_en_cache
 
     quartiers_geo, qpv = charger_geo("quartiers_geo"), charger_geo("qpv")
     quartier = sorted(charger("quartiers")["nom"])[1]
@@ -37,19 +37,17 @@ def test_carte_preparee_comme_st_folium(monkeypatch):
     attendu = _arguments_st_folium(
         monkeypatch, copy.deepcopy(fond), key="portrait-carte", height=360, use_container_width=True,
         returned_objects=[], feature_group_to_add=copy.deepcopy(groupes), layer_control=copy.deepcopy(controle))
-    carte, arguments = cache.preparer_carte(copy.deepcopy(fond), cle_carte="portrait-carte", hauteur=360,
-                                            liste_des_couches=True)
-    ajout, liste = cache.couches(carte, copy.deepcopy(groupes), copy.deepcopy(controle))
-    obtenu = {**arguments, "feature_group": ajout, "layer_control": liste}
+    prepare = carte_en_cache.preparer_fond(copy.deepcopy(fond), cle="portrait-carte", hauteur=360,
+                                           liste_des_couches=True)
+    obtenu = carte_en_cache.arguments_carte(prepare, copy.deepcopy(groupes), copy.deepcopy(controle))
     assert obtenu == attendu
-    assert "fitBounds" in ajout  # le cadrage sur le quartier choisi est dans la couche ajoutée
+    assert "fitBounds" in obtenu["feature_group"]  # le cadrage sur le quartier choisi est dans la couche ajoutée
     # Sans liste des couches (contexte social) : une carte vide du même nom donne les mêmes couches ajoutées.
     attendu = _arguments_st_folium(
         monkeypatch, copy.deepcopy(fond), key="choro", height=520, use_container_width=True,
         returned_objects=[], feature_group_to_add=copy.deepcopy(groupes))
-    carte, arguments = cache.preparer_carte(copy.deepcopy(fond), cle_carte="choro", hauteur=520)
-    ajout, liste = cache.couches(carte, copy.deepcopy(groupes))
-    assert {**arguments, "feature_group": ajout, "layer_control": liste} == attendu
+    prepare = carte_en_cache.preparer_fond(copy.deepcopy(fond), cle="choro", hauteur=520)
+    assert carte_en_cache.arguments_carte(prepare, copy.deepcopy(groupes)) == attendu
 
 
 def _composants(at):

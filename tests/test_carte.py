@@ -229,7 +229,7 @@ def test_legende_de_la_carte_thematique_sans_erreur_de_script(donnees):
     assert f"carte.getSize().x < {cartes.LARGEUR_ETROITE_PX})" in html and "< )" not in html
 
 
-# --- Rendu gardé en cache (pages/ui/cache_carte.py) ------------------------------------------------
+# --- Rendu gardé en cache (pages/ui/carte_en_cache.py, pages/ui/cache_carte.py) -------------------
 def _arguments_de_st_folium(monkeypatch, carte, couches, cle="carte-equipements", hauteur=620):
     """Les arguments que ``st_folium`` passe au composant (appel intercepté, rien n'est affiché)."""
     import streamlit_folium as sf
@@ -243,29 +243,31 @@ def _arguments_de_st_folium(monkeypatch, carte, couches, cle="carte-equipements"
 
 
 def test_le_rendu_en_cache_est_celui_de_st_folium(donnees, monkeypatch):
-    """``cache_carte.arguments_carte`` refait les étapes de ``st_folium`` : mêmes arguments pour le composant,
+    """``carte_en_cache.arguments_carte`` refait les étapes de ``st_folium`` : mêmes arguments pour le composant,
     pour tout le territoire et pour un quartier (une autre version de streamlit-folium ferait échouer ce test)."""
-    from pages.ui import cache_carte
+    from pages.ui import carte_en_cache
 
     original = fond(donnees)
     avant = cartes.copie(original).get_root().render()
-    prepare = cache_carte.preparer_fond(original, cle="carte-equipements", hauteur=620)
+    # ``preparer_fond`` rend sur place le fond qu'on lui donne (construit pour lui, dans la page) : une copie ici.
+    prepare = carte_en_cache.preparer_fond(cartes.copie(original), cle="carte-equipements", hauteur=620,
+                                           objets_rendus=("last_clicked",), liste_des_couches=True)
     gresilles = donnees["pos"][donnees["pos"]["quartier"] == "Grésilles"]
     vus = []
     for quartier, pos in [(None, donnees["pos"]), ("Grésilles", gresilles)]:
         attendu = _arguments_de_st_folium(monkeypatch, cartes.copie(original),
                                           cartes.couches_dynamiques(pos, donnees["quartiers"], quartier))
-        obtenu = cache_carte.arguments_carte(prepare, cartes.couches_dynamiques(pos, donnees["quartiers"], quartier),
-                                             cartes.ControleCouches())
+        obtenu = carte_en_cache.arguments_carte(prepare, cartes.couches_dynamiques(pos, donnees["quartiers"], quartier),
+                                                cartes.ControleCouches())
         assert obtenu == attendu
         vus.append(obtenu)
     # Le fond préparé sert à tous les quartiers sans être modifié : le même cadre, d'autres couches.
     assert vus[0]["key"] == vus[1]["key"] and vus[0]["script"] == vus[1]["script"]
     assert vus[0]["feature_group"] != vus[1]["feature_group"]
-    again = cache_carte.arguments_carte(prepare, cartes.couches_dynamiques(gresilles, donnees["quartiers"], "Grésilles"),
-                                        cartes.ControleCouches())
+    again = carte_en_cache.arguments_carte(prepare, cartes.couches_dynamiques(gresilles, donnees["quartiers"], "Grésilles"),
+                                           cartes.ControleCouches())
     assert again == vus[1]
-    assert cartes.copie(original).get_root().render() == avant  # l'original n'est jamais modifié
+    assert cartes.copie(original).get_root().render() == avant  # les copies prises ne touchent pas l'original
 
 
 def _composant(at) -> dict:
@@ -319,8 +321,8 @@ def test_page_carte_base_indisponible_avertit_a_chaque_ouverture(monkeypatch):
 
 
 def test_tableau_et_graphique_en_cache_envoient_le_meme_message():
-    """Un tableau gardé en table Arrow (``tableau_arrow``) et un graphique gardé en dict Vega-Lite
-    (``graphique_vega``) envoient au navigateur exactement ce qu'enverraient st.dataframe et st.altair_chart
+    """Un tableau gardé en table Arrow (``ui.tableau_arrow``) et un graphique gardé en dict Vega-Lite
+    (``ui.spec_graphique``, affiché par ``ui.afficher_spec``) envoient au navigateur exactement ce qu'enverraient st.dataframe et st.altair_chart
     (une autre version de Streamlit ferait échouer ce test)."""
     from streamlit.testing.v1 import AppTest
 
@@ -329,21 +331,26 @@ def test_tableau_et_graphique_en_cache_envoient_le_meme_message():
         import streamlit as st
 
         from pages import ui
-        from pages.ui import cache_carte
 
         df = pd.DataFrame({"Nom": ["a", None, "c"], "N": [1, 2, 3], "x": [1.5, None, 2.25]}, index=[3, 7, 9])
         df["Nom"] = df["Nom"].astype("string")
         config = {"N": st.column_config.NumberColumn("N", width=50)}
         st.dataframe(df, hide_index=True, column_config=config)
-        st.dataframe(cache_carte.tableau_arrow(df), hide_index=True, column_config=config)
+        st.dataframe(ui.tableau_arrow(df), hide_index=True, column_config=config)
         alt = ui.altair()
-        graphique = alt.Chart(df.fillna({"Nom": "?"})).mark_bar().encode(y="Nom:N", x="count():Q").properties(height=80)
+        graphique = alt.Chart(df.fillna({"Nom": "?"})).mark_bar().encode(
+            y="Nom:N", x="count():Q", color=alt.Color("Nom:N", title=None)).properties(height=80)
         st.altair_chart(graphique, width="stretch")
-        cache_carte.afficher_graphique(cache_carte.graphique_vega(graphique), width="stretch")
+        spec = ui.spec_graphique(graphique)
+        avant = ui.copie_spec(spec)
+        ui.afficher_spec(spec, width="stretch")
+        ui.afficher_spec(spec, width="stretch")  # le dict partagé resservira, entier
+        st.session_state["spec_intacte"] = spec == avant and "datasets" in spec
 
     at = AppTest.from_function(page).run()
     assert not at.exception
     tableaux = [d.proto.SerializeToString() for d in at.dataframe]
     assert len(tableaux) == 2 and tableaux[0] == tableaux[1]
     graphiques = [n.proto for n in at.get("arrow_vega_lite_chart")] or [n.proto for n in at.get("vega_lite_chart")]
-    assert len(graphiques) == 2 and graphiques[0].SerializeToString() == graphiques[1].SerializeToString()
+    assert len(graphiques) == 3 and len({g.SerializeToString() for g in graphiques}) == 1
+    assert at.session_state["spec_intacte"]  # Streamlit a modifié des copies, pas le dict partagé

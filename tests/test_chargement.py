@@ -2,15 +2,12 @@
 vus dès l'exécution suivante, même si l'empreinte des fichiers n'est relue qu'une fois par exécution et si
 le diaporama du séminaire est partagé entre les sessions."""
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from ctg_data.stockage import Stockage
 from pages.ui import chargement
-from tests.conftest import RACINE, modifier_cellule, ouvrir_page
+from tests.conftest import MOT_DE_PASSE, RACINE, modifier_cellule, ouvrir_page
 
 PLAN = "ctg-dijon-2024-2027"
-MOT_DE_PASSE = "un mot de passe assez long"
 
 
 def test_hors_d_une_execution_rien_n_est_garde():
@@ -34,15 +31,6 @@ def test_fichier_modifie_vu_a_l_execution_suivante(dossier_donnees):
     (dossier_donnees / "equipements.csv").write_bytes(original)
     at.run()
     assert not at.exception and not at.error
-
-
-@pytest.fixture
-def magasin(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
-    monkeypatch.setenv("CTG_DATABASE_URL", url)
-    s = Stockage(url)
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    return s
 
 
 def tableau_avancement(at):

@@ -7,28 +7,12 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ctg_data.stockage import Stockage
-from tests.conftest import RACINE, ouvrir_page, textes_affiches
+from tests.conftest import MOT_DE_PASSE, RACINE, ouvrir_page, textes_affiches
 
 ouvrir = ouvrir_page  # raccourcis locaux
 tout = textes_affiches
 
 PLAN = "ctg-dijon-2024-2027"
-MOT_DE_PASSE = "un mot de passe assez long"
-
-
-@pytest.fixture
-def magasin(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
-    monkeypatch.setenv("CTG_DATABASE_URL", url)
-    s = Stockage(url)
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    return s
-
-
-@pytest.fixture
-def editeur(magasin):
-    return magasin.authentifier("agent1", MOT_DE_PASSE)
 
 
 

@@ -5,26 +5,10 @@ quartier dans la session donne la synthèse du quartier, et chaque appel rend sa
 import pytest
 
 from ctg_data.plan import charger_plans
-from ctg_data.stockage import Stockage
 from ctg_data.territoire import charger_territoires
 from tests.conftest import ouvrir_page, textes_affiches
 
 PLAN = "ctg-dijon-2024-2027"
-MOT_DE_PASSE = "un mot de passe assez long"
-
-
-@pytest.fixture
-def magasin(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
-    monkeypatch.setenv("CTG_DATABASE_URL", url)
-    s = Stockage(url)
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    return s
-
-
-@pytest.fixture
-def editeur(magasin):
-    return magasin.authentifier("agent1", MOT_DE_PASSE)
 
 
 def saisir(magasin, editeur, indicateur, valeur, zone="Dijon", periode="2025", version_vue=0):

@@ -37,10 +37,9 @@ from ctg_data.catalogue import charger, lire_catalogue
 from ctg_data.plan import charger_plans
 from ctg_data.sauvegarde import FichierInvalide
 from ctg_data.stockage import Stockage
-from tests.conftest import RACINE
+from tests.conftest import MOT_DE_PASSE, RACINE
 
 PLAN = "ctg-dijon-2024-2027"
-MOT_DE_PASSE = "un mot de passe assez long"
 FORMULES = ['=HYPERLINK("http://piege.example/x","clic")', "+1", "-1", "@SUM(A1)", "=1+1", "\t=1", "\r=1",
             "  =2*3", "-2+3+cmd|' /C calc'!A0"]
 LIEN = "[Votre session a expiré : reconnectez-vous ici](http://piege.example/connexion)"
@@ -51,21 +50,6 @@ DOMAINE = "piege.example"  # écrit « piege\.example » une fois échappé : sa
 @pytest.fixture(scope="module")
 def plan_dijon():
     return charger_plans()[0][PLAN]
-
-
-@pytest.fixture
-def magasin(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
-    monkeypatch.setenv("CTG_DATABASE_URL", url)
-    s = Stockage(url)
-    s.creer_compte("agent1", "Agent Un", MOT_DE_PASSE)
-    yield s
-    s.moteur.dispose()
-
-
-@pytest.fixture
-def editeur(magasin):
-    return magasin.authentifier("agent1", MOT_DE_PASSE)
 
 
 # --- Neutralisation des formules -------------------------------------------------------------------

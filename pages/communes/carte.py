@@ -10,7 +10,7 @@ import streamlit as st
 from ctg_data import carte_communes as cc
 from ctg_data import format as fmt
 from pages import ui
-from pages.ui import cache_carte
+from pages.ui import cache_carte, carte_en_cache
 
 
 def afficher() -> None:
@@ -19,7 +19,7 @@ def afficher() -> None:
     code_choisi = choisie[0] if choisie else None
     # Calculé une fois par version des fichiers (et par commune choisie pour la carte), partagé entre les
     # sessions (pages/ui/cache_carte.py) : une réexécution ne relit ni ne recalcule rien.
-    cle = {**cache_carte.cle_donnees(), "id_territoire": t.id}
+    cle = {"cle_donnees": ui.cle_donnees(), "id_territoire": t.id}
     donnees = cache_carte.donnees_communes(**cle)
     equipements, erreur = donnees.equipements, donnees.erreur
 
@@ -47,7 +47,7 @@ def afficher() -> None:
     # --- Carte : fond en cache (cadre jamais rechargé), commune choisie et équipements en couches ajoutées
     # (feature_group_to_add), rendues une fois par commune ; déplacer ou zoomer la carte ne relance pas la
     # page (seul le dernier clic revient).
-    sortie = cache_carte.afficher_carte(cache_carte.carte_communes(**cle, code_choisi=code_choisi, _base=donnees), "carte-communes")
+    sortie = carte_en_cache.afficher_carte(cache_carte.carte_communes(**cle, code_choisi=code_choisi, _base=donnees), "carte-communes")
     ui.choisir_commune_au_clic(sortie, "_carte_communes_clic_suivi", donnees.communes, code_choisi)
 
     jeu_communes = donnees.jeu_communes

@@ -16,7 +16,7 @@ from ctg_data import format as fmt
 from ctg_data import vues_contexte as vc
 from ctg_data.territoire import jeux_sociaux
 from pages import ui
-from pages.ui import cache_contexte as cache
+from pages.ui import carte_en_cache
 
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 COULEURS_TRAITS = [couleurs.REPERE, "#6A1B9A"]  # le territoire, puis le département
@@ -85,7 +85,7 @@ def _graphique_serie(alt, serie, indicateur, titre_zone: str = "Territoire"):
 
 # --- Calculs en cache ------------------------------------------------------------------------------
 # Une fois par (données, territoire, indicateur, année, commune choisie), partagés entre les sessions ;
-# clés courtes (``cache.cle()`` : dossier et empreinte des fichiers), données en arguments ignorés. Les
+# clés courtes (``ui.cle_donnees()`` : dossier et condensé de l'empreinte des fichiers), données en arguments ignorés. Les
 # objets rendus ne sont jamais modifiés par la page.
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -114,8 +114,8 @@ def _vue(cle: tuple, id_territoire: str, code: str, annee, _territoire) -> dict:
         communes_geo, contour = ui.contours_du_territoire(id_territoire)
         fond, legende = cc.carte_des_communes(communes_geo, contour, valeurs, indicateur, annee, None)
         r["communes_geo"], r["legende"] = communes_geo, legende
-        r["carte"], r["arguments_carte"] = cache.preparer_carte(
-            fond, cle_carte=f"contexte-communes-{code}-{annee}", hauteur=520, objets_rendus=("last_clicked",))
+        r["fond_carte"] = carte_en_cache.preparer_fond(
+            fond, cle=f"contexte-communes-{code}-{annee}", hauteur=520, objets_rendus=("last_clicked",))
         r["phrase_classes"] = cc.phrase_classes(legende, valeurs)
         r["phrase_traits"] = cc.phrase_traits(reperes, (territoire.nature, "département"), annee)
         r["sans"] = cc.phrase_sans_valeur(valeurs, annee)
@@ -151,9 +151,10 @@ def _vue_commune(cle: tuple, id_territoire: str, code: str, annee, choix_commune
     if base["avec_valeur"]:
         r["legende_html"] = cc.legende_html(f"{indicateur.libelle} ({annee})", [
             *base["legende"], *cc.lignes_commune_choisie(base["communes_geo"], code_choisi)])
-        r["couches_carte"] = cache.couches(base["carte"], [cc.couche_commune_choisie(base["communes_geo"], code_choisi)])
+        r["arguments_carte"] = carte_en_cache.arguments_carte(
+            base["fond_carte"], [cc.couche_commune_choisie(base["communes_geo"], code_choisi)])
         graphique, _traits = _graphique_barres(alt, valeurs, reperes, indicateur, territoire, code_choisi, compte)
-        r["barres"] = cache.graphique_vega(graphique)
+        r["barres"] = ui.spec_graphique(graphique)
     serie = cc.serie_complete(cm.serie(social, territoire, indicateur, choix_commune), indicateur.annees)
     complete = serie
     if compte:  # un compte : le territoire (et la commune choisie) ; les comparaisons sont d'une autre échelle
@@ -168,7 +169,7 @@ def _vue_commune(cle: tuple, id_territoire: str, code: str, annee, choix_commune
             graphiques = [_graphique_serie(alt, serie, indicateur)]
         r["serie"] = {
             "annees": (annees_serie[0], annees_serie[-1]),
-            "graphiques": [cache.graphique_vega(g) for g in graphiques],
+            "graphiques": [ui.spec_graphique(g) for g in graphiques],
             "trous": cc.phrase_trous(serie),
             "tableau": complete.pivot_table(index="zone", columns="annee", values="texte", aggfunc="first", sort=False)
             .rename_axis(index="Territoire", columns=None).rename(columns=str).reset_index().fillna("–"),
@@ -179,7 +180,7 @@ def _vue_commune(cle: tuple, id_territoire: str, code: str, annee, choix_commune
 def afficher() -> None:
     territoire = ui.territoire()
     choix_commune = ui.commune_selectionnee()
-    cle = cache.cle()
+    cle = ui.cle_donnees()
     menu = _menu(cle=cle, id_territoire=territoire.id, _territoire=territoire)
 
     st.title(f"Contexte social — {brut(territoire.nom)}")
@@ -242,7 +243,7 @@ def afficher() -> None:
         # mise à jour sur place (le cadre n'est pas recréé quand la commune change).
         st.subheader(f"Carte des communes — {brut(indicateur.libelle)}, {annee}")
         code_choisi = choix_commune[0] if choix_commune else None
-        sortie = cache.afficher_carte(base["arguments_carte"], *selon_commune["couches_carte"],
+        sortie = carte_en_cache.afficher_carte(selon_commune["arguments_carte"],
                                       cle_session=f"contexte-communes-{code}-{annee}")
         # Un clic sur une commune la choisit (comme le choix « Commune » de la colonne de gauche).
         ui.choisir_commune_au_clic(sortie, "_contexte_communes_clic", base["communes_geo"], code_choisi)
@@ -252,7 +253,7 @@ def afficher() -> None:
 
         # --- Toutes les communes en barres ---------------------------------------------------------
         st.subheader(f"Les communes, de la plus haute à la plus basse valeur — {annee}")
-        cache.afficher_graphique(selon_commune["barres"], width="stretch")
+        ui.afficher_spec(selon_commune["barres"], width="stretch")
         if compte:
             st.caption(f"Pas de trait du territoire ni de {brut(departement)} : leurs comptes ne sont pas à l'échelle "
                        "d'une commune (voir les valeurs de référence plus haut).")
@@ -274,7 +275,7 @@ def afficher() -> None:
             "euros courants" in indicateur.precautions.lower()) else ""
         st.markdown("Une courbe par zone : " + cc.et(zones) + "." + courants)
         for spec in serie["graphiques"]:
-            cache.afficher_graphique(spec, width="stretch")
+            ui.afficher_spec(spec, width="stretch")
         st.caption(brut(serie["trous"]) if serie["trous"] else "Chaque zone a une valeur chaque année de la série.")
         if compte:
             st.caption(f"Pas de courbe pour {brut(cc.et(comparaisons))} : un compte d'une autre échelle ; leurs "

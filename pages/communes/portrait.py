@@ -10,7 +10,6 @@ from ctg_data import format as fmt
 from ctg_data import portrait_commune as pc
 from ctg_data.territoire import jeux_sociaux
 from pages import ui
-from pages.ui import cache_contexte as cache
 
 brut = ui.nom_brut  # noms et textes venus des données : affichés tels quels, jamais lus comme du Markdown
 
@@ -45,7 +44,7 @@ def _sans_commune(cle: tuple, id_territoire: str, _t) -> dict:
 
 def _choix_de_commune(t) -> None:
     """Sans commune choisie : une ligne d'invitation, le choix, et les chiffres du territoire lui-même."""
-    vue = _sans_commune(cle=cache.cle(), id_territoire=t.id, _t=t)
+    vue = _sans_commune(cle=ui.cle_donnees(), id_territoire=t.id, _t=t)
     st.title("Portrait de commune")
     st.info("Choisissez une commune : ici, ou dans la colonne de gauche.", icon=":material/location_city:")
     noms = vue["noms"]
@@ -102,7 +101,7 @@ def afficher() -> None:
     code, nom = commune
     st.title(f"Portrait de commune — {brut(nom)}")
     plan = ui.plan()
-    vue = _vue(cle=cache.cle(), id_territoire=t.id, commune=commune, version_plan=hash(repr(plan.fiches)), _t=t,
+    vue = _vue(cle=ui.cle_donnees(), id_territoire=t.id, commune=commune, version_plan=hash(repr(plan.fiches)), _t=t,
                _fiches=plan.fiches)
     p = vue["portrait"]
 

@@ -11,7 +11,7 @@ des quatre premiers modules sont repris ici. Aucun calcul de données ici : il e
 """
 
 from .chargement import (  # noqa: F401
-    cartes_chiffres, cle_fichiers, cle_plans, comparaison_epci_partagee,
+    cartes_chiffres, cle_donnees, cle_fichiers, cle_plans, comparaison_epci_partagee,
     arreter_sur_erreur, calcul, catalogue, comparaison_epci, chemin_donnees, communes_du_territoire, contours,
     contours_du_territoire, donnees, social_du_territoire, empreinte_fichiers,
     empreinte_stockage, equipements_localises, fichier_donnees, origines_chiffres, plans, reference_chiffres, stockage, territoires, valeurs_saisies,
@@ -26,6 +26,6 @@ from .filtres import (  # noqa: F401
     filtres_partages, plan, quartier_selectionne, sous_zones_du_territoire, territoire,
 )
 from .widgets import (  # noqa: F401
-    afficher_spec, altair, badge, echapper, spec_graphique, en_tableau, erreur_inattendue, geocoder_equipements, nom_brut, telechargements,
+    afficher_spec, altair, badge, copie_spec, echapper, spec_graphique, tableau_arrow, en_tableau, erreur_inattendue, geocoder_equipements, nom_brut, telechargements,
     texte_brut, valeur_actuelle,
 )  # noqa: F401

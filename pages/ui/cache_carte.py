@@ -5,160 +5,27 @@ aucun calcul déjà fait pour la même valeur des filtres : comptes, tableaux, g
 Vega-Lite) et surtout le rendu de la carte (gabarits jinja de folium, données des couches en JSON)
 sont calculés une fois par valeur de filtre et partagés entre les sessions.
 
-- Clés courtes : dossier des données, condensé de l'empreinte des fichiers (``cle_donnees``), empreinte
+- Clés courtes : dossier des données et condensé de l'empreinte des fichiers (``ui.cle_donnees()``), empreinte
   du magasin (les corrections des éditeurs déplacent des équipements), territoire, puis les filtres ;
   jamais un tableau haché. Les tableaux et le fond sont passés en arguments ignorés (``_base``).
 - Un objet rendu par ces caches est partagé : une page ne le modifie jamais (elle reçoit des chaînes,
   des tableaux qu'elle ne fait qu'afficher, et une copie des petits dictionnaires).
-- La carte : ``arguments_carte`` refait exactement les étapes de ``streamlit_folium.st_folium``
-  (version figée dans requirements.txt ; tests/test_carte.py compare le résultat avec celui de
-  ``st_folium``) et en garde le résultat, des chaînes ; ``afficher_carte`` appelle le composant avec
-  elles. Le fond est le même pour toutes les valeurs des filtres : le cadre de la carte n'est pas
-  rechargé, les couches du quartier ou de la commune y sont remplacées sur place
-  (``feature_group_to_add``).
+- La carte : rendue une fois comme la rend ``streamlit_folium.st_folium`` (``pages/ui/carte_en_cache.py``),
+  le résultat (des chaînes) gardé en cache. Le fond est le même pour toutes les valeurs des filtres : le
+  cadre de la carte n'est pas rechargé, les couches du quartier ou de la commune y sont remplacées sur
+  place (``feature_group_to_add``).
+- Les fonctions en cache s'appellent avec des arguments nommés (``cle_donnees=…``) : Streamlit cherche le
+  nom de chaque argument positionnel (``inspect.signature``) à chaque appel.
 """
 
 from __future__ import annotations
 
-import copy
-import pickle
 from dataclasses import dataclass
 
-import folium
 import streamlit as st
-import streamlit_folium as sf
 
-# --- La carte : le rendu de st_folium, une fois par valeur de filtre ------------------------------
-
-
-@dataclass(frozen=True)
-class FondPrepare:
-    """Le fond rendu comme le rend ``st_folium`` (noms des variables déjà remplacés) et ses arguments
-    pour le composant. ``carte`` n'est jamais envoyée telle quelle : on en ajoute les couches à une copie."""
-
-    carte: folium.Map
-    arguments: dict
-
-
-def preparer_fond(fond: folium.Map, *, cle: str, hauteur: int, largeur: int | None = None,
-                  objets_rendus: tuple[str, ...] = ("last_clicked",)) -> FondPrepare:
-    """Les étapes de ``st_folium`` qui ne dépendent que du fond (sur une copie : ``fond`` reste intact)."""
-    carte = copy.deepcopy(fond)
-    carte.get_root().render()
-    carte.render()
-    html = sf._get_html(carte)
-    entete = sf._get_header(carte)
-    script = sf._get_map_string(carte)
-    bornes = carte.get_bounds()
-    defauts = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-        "last_active_drawing": None,
-        "bounds": {"_southWest": {"lat": bornes[0][0], "lng": bornes[0][1]},
-                   "_northEast": {"lat": bornes[1][0], "lng": bornes[1][1]}},
-        "zoom": carte.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
-        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
-    }
-    arguments = dict(
-        script=script, header=entete, html=html, id=sf.get_full_id(carte),
-        key=sf.generate_js_hash(script, cle, False), height=hauteur, width=largeur,
-        returned_objects=list(objets_rendus), default={k: v for k, v in defauts.items() if k in objets_rendus},
-        zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
-    )
-    # Le rendu du fond (scripts, en-tête, HTML posés sur la figure) est dans ``arguments`` : on l'ôte de la
-    # carte gardée, que chaque valeur de filtre copie (une copie recompilerait chacun de ces morceaux en
-    # gabarit jinja). Les couches ajoutées n'en ont pas besoin (test_le_rendu_en_cache_est_celui_de_st_folium).
-    figure = carte.get_root()
-    for partie in (figure.header, figure.html, figure.script):
-        partie._children.clear()
-    return FondPrepare(carte, arguments)
-
-
-def arguments_carte(fond: FondPrepare, couches: list[folium.FeatureGroup], controle: folium.LayerControl) -> dict:
-    """Les arguments du composant pour ``fond`` et ces couches ajoutées (``feature_group_to_add``) et cette
-    liste des couches (``layer_control``) : ce que ``st_folium`` enverrait, sans rien rendre de nouveau
-    à l'exécution suivante. Le fond préparé n'est pas modifié (copie)."""
-    carte = copy.deepcopy(fond.carte)
-    ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(couches))
-    liste = sf._get_layer_control_string(controle, carte)
-    css, js = [], []
-    for element in _elements(carte):
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
-    return {**fond.arguments, "feature_group": ajout, "layer_control": liste,
-            "css_links": list(dict.fromkeys(css)), "js_links": list(dict.fromkeys(js))}
-
-
-def _elements(element):
-    """Les éléments de la carte, comme ``st_folium`` les parcourt pour trouver scripts et feuilles de style."""
-    import branca
-    import folium.elements
-
-    if isinstance(element, branca.colormap.ColorMap):
-        yield element
-    if isinstance(element, folium.elements.JSCSSMixin):
-        yield element
-    for enfant in getattr(element, "_children", {}).values():
-        yield from _elements(enfant)
-
-
-def afficher_carte(arguments: dict, cle: str):
-    """Le composant de ``st_folium`` avec des arguments préparés (``arguments_carte``) ; renvoie ce que
-    renverrait ``st_folium`` (le dernier clic). ``arguments`` est partagé : seules des copies en partent."""
-    cle_composant = arguments["key"]
-
-    def _changement():
-        st.session_state[cle] = st.session_state.get(cle_composant, {})
-
-    return sf._component_func(**{**arguments, "default": copy.deepcopy(arguments["default"]),
-                                 "returned_objects": list(arguments["returned_objects"]),
-                                 "css_links": list(arguments["css_links"]), "js_links": list(arguments["js_links"])},
-                              on_change=_changement)
-
-
-def graphique_vega(graphique) -> dict:
-    """Le dict Vega-Lite qu'envoie ``st.altair_chart`` (validation du schéma comprise), à garder en cache
-    et à afficher par ``afficher_graphique``."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(graphique)
-
-
-def afficher_graphique(spec: dict, **options) -> None:
-    """Le graphique d'un dict gardé en cache (``graphique_vega``) : une copie, Streamlit la modifie (copie
-    par pickle : plusieurs fois plus rapide que ``copy.deepcopy`` pour un dict de cette taille)."""
-    st.vega_lite_chart(spec=pickle.loads(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL)), **options)
-
-
-def tableau_arrow(df):
-    """Le tableau converti comme le convertit ``st.dataframe`` (même message envoyé), une fois pour toutes :
-    une table Arrow, non modifiable, que ``st.dataframe`` envoie sans la reconvertir. Le tableau tel quel si
-    cette conversion interne de Streamlit n'est pas disponible."""
-    try:
-        from streamlit import dataframe_util
-
-        return dataframe_util.convert_pandas_df_to_arrow_table(df)
-    except Exception:  # autre version de Streamlit : la conversion se fera à l'affichage
-        return df
-
-
-# --- Clés ----------------------------------------------------------------------------------------
-
-def cle_donnees() -> dict:
-    """{dossier des données, condensé de l'empreinte de ses fichiers} : une clé courte, qui change quand
-    un fichier change. Le condensé de ``ui.cle_fichiers`` s'il existe (calculé une fois par exécution),
-    sinon ``hash`` de ``catalogue.empreinte`` (les caches sont propres au processus).
-
-    Les fonctions en cache de ce module s'appellent avec des arguments nommés (``**cle``) : Streamlit
-    cherche le nom de chaque argument positionnel (``inspect.signature``) à chaque appel."""
-    from ctg_data import catalogue, config
-    from pages import ui
-
-    dossier = config.dossier_donnees()
-    condense = getattr(ui, "cle_fichiers", None)
-    return {"dossier": str(dossier),
-            "empreinte": condense() if condense is not None else hash(catalogue.empreinte(dossier))}
-
+from pages.ui.carte_en_cache import FondPrepare, arguments_carte, preparer_fond
+from pages.ui.widgets import spec_graphique, tableau_arrow
 
 # --- Carte des équipements (territoire par quartiers) --------------------------------------------
 
@@ -183,7 +50,7 @@ class VueCarte:
     n_approximatifs: int
     n_non_localises: int
     n_fermes_quartier: int
-    carte: dict  # arguments du composant de la carte (afficher_carte)
+    carte: dict  # arguments du composant de la carte (carte_en_cache.afficher_carte)
     tableau_carte: object  # la carte en tableau
     non_localises: object  # tableau à afficher (tableau_arrow), ou None
     inconnus: object  # « peut-être dans ce quartier » : tableau à afficher (tableau_arrow), ou None
@@ -191,12 +58,12 @@ class VueCarte:
     colonnes_tableau: tuple[str, ...]
     categories_tableau: tuple[str, ...]
     liste: str  # le même décompte en liste (écran étroit), en Markdown
-    graphique: dict | None  # dict Vega-Lite (graphique_vega), None sans équipement
+    graphique: dict | None  # dict Vega-Lite (ui.spec_graphique), None sans équipement
     export: object  # le tableau téléchargé
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def donnees_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str) -> DonneesCarte:
+def donnees_carte(cle_donnees: tuple[str, str], empreinte_stockage, id_territoire: str) -> DonneesCarte:
     """Calculé une fois par version des fichiers et du magasin (``empreinte_stockage`` None : magasin
     indisponible, données livrées seules ; l'avertissement de ``ui.equipements_localises`` est rejoué par
     Streamlit à chaque appel, une fois par exécution : ne pas appeler cette fonction depuis une autre
@@ -218,13 +85,14 @@ def donnees_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_ter
     return DonneesCarte(
         tous=tous, quartiers_geo=ui.contours("quartiers_geo"),
         noms_quartiers=tuple(quartiers.sort_values("nom")["nom"]), presentes=frozenset(vrais["categorie"]),
-        fond=preparer_fond(fond, cle="carte-equipements", hauteur=620),
+        fond=preparer_fond(fond, cle="carte-equipements", hauteur=620, objets_rendus=("last_clicked",),
+                           liste_des_couches=True),
         jeu=ui.catalogue().get("equipements"),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def fermes_sur_le_territoire(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str,
+def fermes_sur_le_territoire(cle_donnees: tuple[str, str], empreinte_stockage, id_territoire: str,
                              categories: tuple[str, ...], _base: DonneesCarte) -> int:
     """Nombre d'équipements fermés de ces catégories, sur tout le territoire (l'interrupteur des fermés).
     ``_base`` : ``donnees_carte`` pour la même clé (hors de la clé ; passé plutôt que redemandé, sinon
@@ -236,7 +104,7 @@ def fermes_sur_le_territoire(dossier: str, empreinte: int | str, empreinte_stock
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territoire: str, quartier: str | None,
+def vue_carte(cle_donnees: tuple[str, str], empreinte_stockage, id_territoire: str, quartier: str | None,
               categories: tuple[str, ...], gestion: str | None, annexe: str | None, fermes: bool,
               _base: DonneesCarte) -> VueCarte:
     """La page pour une valeur des filtres (``gestion``, ``annexe`` : valeurs de ``eq.gestions`` et
@@ -301,7 +169,7 @@ def vue_carte(dossier: str, empreinte: int | str, empreinte_stockage, id_territo
     if not donnees_graphique.empty:
         alt = ui.altair()
         presentes = [c for c in cartes.STYLES if c in set(donnees_graphique["categorie"])]
-        graphique = graphique_vega(
+        graphique = spec_graphique(
             alt.Chart(donnees_graphique)
             .mark_bar(stroke=couleurs.CONTOUR, strokeWidth=0.7)  # contour : contraste ≥ 3:1 même en jaune
             .encode(
@@ -358,7 +226,7 @@ class DonneesCommunes:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> DonneesCommunes:
+def donnees_communes(cle_donnees: tuple[str, str], id_territoire: str) -> DonneesCommunes:
     """Calculé une fois par version des fichiers du dossier des données."""
     from pathlib import Path
 
@@ -377,7 +245,7 @@ def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> 
     if t.equipements:  # relu quand un fichier du dossier des données change (la clé)
         try:
             equipements = cc.charger_equipements(t, pd.DataFrame(communes.drop(columns="geometry")), contour,
-                                                 Path(dossier))
+                                                 Path(cle_donnees[0]))
         except ErreurDonnees as e:
             erreur = e
     categories = [c for c in CATEGORIES_EQUIPEMENTS
@@ -407,7 +275,8 @@ def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> 
     tableau = cc.tableau_communes(pd.DataFrame(communes.drop(columns="geometry")), equipements)
     return DonneesCommunes(
         communes=communes, n_communes=len(communes), equipements=equipements, erreur=erreur,
-        fond=preparer_fond(fond, cle="carte-communes", hauteur=cc.HAUTEUR_PX),
+        fond=preparer_fond(fond, cle="carte-communes", hauteur=cc.HAUTEUR_PX, objets_rendus=("last_clicked",),
+                           liste_des_couches=True),
         jeu_communes=jeux.get(jeux_geo(t, jeux)[0]),
         source_qpv=ui.nom_brut(f"{jeu_qpv.producteur}, {jeu_qpv.document}") if jeu_qpv else "ANCT",
         noms_qpv=(" ; ".join(f"{ui.nom_brut(n)} ({ui.nom_brut(c)})" for n, c in zip(qpv["nom_qpv"], qpv["commune"]))
@@ -421,7 +290,7 @@ def donnees_communes(dossier: str, empreinte: int | str, id_territoire: str) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def carte_communes(dossier: str, empreinte: int | str, id_territoire: str, code_choisi: str | None,
+def carte_communes(cle_donnees: tuple[str, str], id_territoire: str, code_choisi: str | None,
                    _base: DonneesCommunes) -> dict:
     """Les arguments du composant de la carte des communes pour la commune choisie (ou tout le territoire) ;
     ``_base`` : ``donnees_communes`` pour la même clé (hors de la clé)."""

@@ -5,16 +5,16 @@ réexécution) ne refait aucun calcul déjà fait pour la même valeur des filtr
 repères, tableaux, graphiques (leur dict Vega-Lite, schéma déjà validé) et rendu des petites cartes
 (gabarits de folium) sont calculés une fois et partagés entre les sessions.
 
-- Clés courtes : dossier des données et empreinte de ses fichiers réduite par ``hash`` (``cle``),
+- Clés courtes : dossier des données et condensé de l'empreinte de ses fichiers (``ui.cle_donnees()``),
   empreinte du magasin quand des valeurs saisies entrent dans le calcul (équipements corrigés du
   portrait), territoire, puis les filtres ; jamais un tableau haché (les données arrivent par des
   arguments ignorés, nom commençant par ``_``, que la clé couvre déjà).
 - Un objet rendu par ces caches est partagé : une page ne le modifie jamais. Elle ne fait qu'afficher
-  des chaînes et des tableaux ; les dicts des graphiques et de la carte partent en copie
-  (``afficher_graphique``, ``afficher_carte``), Streamlit modifiant ce qu'il reçoit.
-- Les cartes : ``preparer_carte`` refait les étapes de ``streamlit_folium.st_folium`` qui ne dépendent
-  que du fond (version figée dans requirements.txt ; tests/test_cache_contexte.py compare le résultat avec
-  celui de ``st_folium``), ``couches`` celles des couches ajoutées (``feature_group_to_add``). Le fond
+  des chaînes et des tableaux (``ui.tableau_arrow``) ; les dicts des graphiques (``ui.spec_graphique``) et
+  de la carte partent en copie (``ui.afficher_spec``, ``carte_en_cache.afficher_carte``), Streamlit
+  modifiant ce qu'il reçoit.
+- Les cartes : rendues une fois comme les rend ``streamlit_folium.st_folium`` (``pages/ui/carte_en_cache.py`` :
+  le fond, puis les couches ajoutées pour chaque choix). Le fond
   ne dépend pas du quartier ni de la commune choisis (le portrait : seulement de l'ensemble des
   catégories d'équipements placées, qui fait sa légende) : le cadre de la carte n'est pas recréé quand
   le choix change, le contour du choix (et, au portrait, le cadrage et les équipements) y est remplacé
@@ -23,128 +23,10 @@ repères, tableaux, graphiques (leur dict Vega-Lite, schéma déjà validé) et 
 
 from __future__ import annotations
 
-import copy
-
-import folium
 import streamlit as st
-import streamlit_folium as sf
 
-
-# --- Clé des données -----------------------------------------------------------------------------
-
-def cle() -> tuple[str, int]:
-    """(dossier des données, empreinte de ses fichiers réduite par ``hash``) : courte, et change quand
-    un fichier change (``catalogue.empreinte``, calculée une fois par appel)."""
-    from ctg_data import catalogue, config
-
-    dossier = config.dossier_donnees()
-    return str(dossier), hash(catalogue.empreinte(dossier))
-
-
-# --- Graphiques ----------------------------------------------------------------------------------
-
-def graphique_vega(graphique) -> dict:
-    """Le dict Vega-Lite qu'envoie ``st.altair_chart`` (schéma validé, données en Arrow), à garder en
-    cache et à montrer par ``afficher_graphique``."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(graphique)
-
-
-def afficher_graphique(spec: dict, **options) -> None:
-    """Le graphique d'un dict gardé en cache : une copie part (Streamlit retire les données du dict)."""
-    st.vega_lite_chart(spec=copy.deepcopy(spec), **options)
-
-
-# --- Tableaux -------------------------------------------------------------------------------------
-
-def tableau_arrow(df):
-    """Le tableau Arrow que ``st.dataframe`` ferait de ``df`` (même conversion, celle de Streamlit), à garder
-    en cache : ``st.dataframe`` n'a plus qu'à l'envoyer (la conversion coûte plusieurs ms par tableau)."""
-    from streamlit import dataframe_util
-
-    return dataframe_util.convert_pandas_df_to_arrow_table(df)
-
-
-# --- Cartes --------------------------------------------------------------------------------------
-
-def _elements(element):
-    """Les éléments de la carte, comme ``st_folium`` les parcourt (scripts et feuilles de style)."""
-    import branca
-    import folium.elements
-
-    if isinstance(element, branca.colormap.ColorMap):
-        yield element
-    if isinstance(element, folium.elements.JSCSSMixin):
-        yield element
-    for enfant in getattr(element, "_children", {}).values():
-        yield from _elements(enfant)
-
-
-def preparer_carte(fond: folium.Map, *, cle_carte: str, hauteur: int, largeur: int | None = None,
-                   objets_rendus: tuple[str, ...] = (), liste_des_couches: bool = False) -> tuple[folium.Map, dict]:
-    """Les étapes de ``st_folium`` qui ne dépendent que du fond, faites sur ``fond`` (qui ne doit plus
-    servir ailleurs) : (la carte pour ``couches``, à ne plus modifier ; les arguments du composant).
-    Sans ``liste_des_couches`` (pas de ``layer_control`` ajouté), une carte vide du même nom suffit."""
-    carte = fond
-    carte.get_root().render()
-    carte.render()
-    html = sf._get_html(carte)
-    entete = sf._get_header(carte)
-    script = sf._get_map_string(carte)
-    bornes = carte.get_bounds()
-    defauts = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
-        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
-        "last_active_drawing": None,
-        "bounds": {"_southWest": {"lat": bornes[0][0], "lng": bornes[0][1]},
-                   "_northEast": {"lat": bornes[1][0], "lng": bornes[1][1]}},
-        "zoom": carte.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
-        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
-    }
-    css, js = [], []
-    for element in _elements(carte):
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
-    arguments = dict(
-        script=script, header=entete, html=html, id=sf.get_full_id(carte),
-        key=sf.generate_js_hash(script, cle_carte, False), height=hauteur, width=largeur,
-        returned_objects=list(objets_rendus), default={k: v for k, v in defauts.items() if k in objets_rendus},
-        zoom=None, center=None, return_on_hover=False, pixelated=False, wrap_longitude=False,
-        css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)),
-    )
-    if liste_des_couches:  # la liste des couches nomme aussi celles du fond
-        return carte, arguments
-    # Pour écrire les couches ajoutées, il suffit d'une carte vide du même nom : la carte rendue (lourde,
-    # avec toutes ses zones) n'est ni gardée en cache ni recopiée à chaque couche.
-    legere = folium.Map(tiles=None)
-    legere._id = carte._id
-    return legere, arguments
-
-
-def couches(carte: folium.Map, groupes: list[folium.FeatureGroup], controle: folium.LayerControl | None = None
-            ) -> tuple[str, str | None]:
-    """(couches ajoutées, liste des couches) en JavaScript, comme ``st_folium(feature_group_to_add=…,
-    layer_control=…)`` les écrit, pour la carte ``carte`` rendue par ``preparer_carte`` (une copie est
-    modifiée, pas elle)."""
-    carte = copy.deepcopy(carte)
-    ajout = "".join(sf._get_feature_group_string(g, map=carte, idx=i) for i, g in enumerate(groupes))
-    liste = sf._get_layer_control_string(controle, carte) if controle is not None else None
-    return ajout, liste
-
-
-def afficher_carte(arguments: dict, ajout: str | None, liste: str | None, cle_session: str):
-    """Le composant de ``st_folium`` avec des arguments préparés ; ``arguments`` est partagé : seules
-    des copies en partent. Renvoie ce que renverrait ``st_folium``."""
-    cle_composant = arguments["key"]
-
-    def _changement():
-        st.session_state[cle_session] = st.session_state.get(cle_composant, {})
-
-    return sf._component_func(**{**arguments, "default": copy.deepcopy(arguments["default"]),
-                                 "returned_objects": list(arguments["returned_objects"]),
-                                 "css_links": list(arguments["css_links"]), "js_links": list(arguments["js_links"])},
-                              feature_group=ajout, layer_control=liste, on_change=_changement)
+from pages.ui.carte_en_cache import arguments_carte, preparer_fond
+from pages.ui.widgets import spec_graphique, tableau_arrow
 
 
 # --- Contexte social d'un territoire par quartiers (Dijon) ----------------------------------------
@@ -231,8 +113,7 @@ def vue_contexte(cle_donnees: tuple, id_territoire: str, code: str, annee, nivea
                                         titre_carte, unite, qpv=_sources.contours("qpv"))
         r["legende"] = vc.legende_hors_carte(fond, vue.zones, unite)  # retire la légende de la carte
         r["titre_carte"] = titre_carte
-        r["carte"], r["arguments_carte"] = preparer_carte(
-            fond, cle_carte=f"choro-{code}-{vue.annee}-{vue.type_zone}", hauteur=520)
+        r["fond_carte"] = preparer_fond(fond, cle=f"choro-{code}-{vue.annee}-{vue.type_zone}", hauteur=520)
     # Repères : le territoire et ses comparaisons, toutes sources.
     groupes = chiffres.reperes(_sources.reference(), code, territoire, annees=3)
     r["reperes"] = None
@@ -250,7 +131,7 @@ def vue_contexte(cle_donnees: tuple, id_territoire: str, code: str, annee, nivea
             tooltip=[alt.Tooltip("nom_zone:N", title="Territoire"), alt.Tooltip("annee:O", title="Année"),
                      alt.Tooltip("valeur_lisible:N", title="Valeur"), alt.Tooltip("source:N", title="Source")],
         ).properties(height=260, autosize=vc.TAILLE_AUTO)
-        r["serie_reperes"] = (graphique_vega(graphique), (
+        r["serie_reperes"] = (spec_graphique(graphique), (
             vue.serie_reperes.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
             .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Territoire", columns=None)
             .rename(columns=str).reset_index()))
@@ -286,10 +167,11 @@ def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, ann
     base = vue_contexte(cle_donnees, id_territoire, code, annee, niveau, _sources)
     vue, unite, references = base["vue"], base["vue"].unite, base["references_lisibles"]
     r = {}
-    if "carte" in base:
+    if "fond_carte" in base:
         r["legende_html"] = vc.legende_html(base["titre_carte"],
                                             [*base["legende"], *vc.lignes_quartier_choisi(quartier)])
-        r["couches_carte"] = couches(base["carte"], [vc.couche_quartier_choisi(_sources.contours("quartiers_geo"), quartier)])
+        r["arguments_carte"] = arguments_carte(
+            base["fond_carte"], [vc.couche_quartier_choisi(_sources.contours("quartiers_geo"), quartier)])
     r["barres"] = None
     if vue.etendue is not None:
         etendue = vue.etendue
@@ -320,7 +202,7 @@ def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, ann
         if not references.empty:
             couches_graphique.append(_trait_des_references(alt, references))
         # Marge à droite : le dernier libellé de l'axe (« 32 000 ») reste entier sur un téléphone.
-        r["barres"] = graphique_vega(alt.layer(*couches_graphique).properties(height=36 * len(ordre) + 40,
+        r["barres"] = spec_graphique(alt.layer(*couches_graphique).properties(height=36 * len(ordre) + 40,
                                                                               padding=vc.MARGES))
         r["tableau_etendue"] = tableau_arrow(etendue.tableau)
     elif not vue.quartiers_annee.empty and vue.quartiers_annee["valeur"].notna().any():
@@ -336,7 +218,7 @@ def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, ann
         couches_graphique = [barres]
         if not references.empty:
             couches_graphique.append(_trait_des_references(alt, references))
-        r["barres"] = graphique_vega(alt.layer(*couches_graphique).properties(height=300, padding=vc.MARGES))
+        r["barres"] = spec_graphique(alt.layer(*couches_graphique).properties(height=300, padding=vc.MARGES))
     r["evolution"] = None
     serie = vue.serie_quartiers
     if serie["annee"].nunique() > 1:
@@ -350,7 +232,7 @@ def vue_contexte_quartier(cle_donnees: tuple, id_territoire: str, code: str, ann
             tooltip=[alt.Tooltip("nom_zone:N", title="Quartier"), alt.Tooltip("annee:O", title="Année"),
                      alt.Tooltip("valeur_lisible:N", title=vue.libelle)],
         )
-        r["evolution"] = (graphique_vega(courbes.properties(height=300, autosize=vc.TAILLE_AUTO)), (
+        r["evolution"] = (spec_graphique(courbes.properties(height=300, autosize=vc.TAILLE_AUTO)), (
             serie.pivot_table(index="nom_zone", columns="annee", values="valeur", aggfunc="first")
             .map(lambda v: fmt.valeur(v, unite) if pd.notna(v) else "–").rename_axis(index="Quartier", columns=None)
             .rename(columns=str).reset_index()))
@@ -381,7 +263,7 @@ def serie_qpv(cle_donnees: tuple, id_territoire: str, code_qpv: str, _sources: S
                  alt.Tooltip("source:N", title="Source")],
     ).properties(height=280, autosize=vc.TAILLE_AUTO)
     return {
-        "graphique": graphique_vega(graphique),
+        "graphique": spec_graphique(graphique),
         "tableau": pd.DataFrame({"Zone": ensemble["nom_zone"], "Année": ensemble["annee"],
                                  "Valeur": [fmt.valeur(v, unite) for v in ensemble["valeur"]],
                                  "Source": ensemble["source"]}),
@@ -404,7 +286,7 @@ def fond_portrait(cle_donnees: tuple, id_territoire: str, categories: tuple[str,
 
     fond = cartes.carte_de_base(_sources.contours("quartiers_geo"), _sources.contours("qpv"), None,
                                 categories=list(categories), hauteur_px=HAUTEUR_CARTE_PORTRAIT)
-    return preparer_carte(fond, cle_carte="portrait-carte", hauteur=HAUTEUR_CARTE_PORTRAIT, liste_des_couches=True)
+    return preparer_fond(fond, cle="portrait-carte", hauteur=HAUTEUR_CARTE_PORTRAIT, liste_des_couches=True)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -432,10 +314,10 @@ def portrait_quartier(cle_donnees: tuple, empreinte_stockage, id_territoire: str
     # La carte : le fond (par catégories placées), le quartier et ses équipements en couches ajoutées.
     localises = equipements[equipements["lat"].notna()]
     placees = set(localises["categorie"])  # la légende ne dépend que de l'ensemble (ordre de cartes.STYLES)
-    carte, arguments = fond_portrait(cle_donnees, territoire.id, tuple(c for c in cartes.STYLES if c in placees), _sources)
-    r["arguments_carte"] = arguments
-    r["couches_carte"] = couches(carte, cartes.couches_dynamiques(localises, _sources.contours("quartiers_geo"), quartier),
-                                 cartes.ControleCouches(HAUTEUR_CARTE_PORTRAIT))
+    fond = fond_portrait(cle_donnees, territoire.id, tuple(c for c in cartes.STYLES if c in placees), _sources)
+    r["arguments_carte"] = arguments_carte(
+        fond, cartes.couches_dynamiques(localises, _sources.contours("quartiers_geo"), quartier),
+        cartes.ControleCouches(HAUTEUR_CARTE_PORTRAIT))
     r["liste"] = equipements[["nom", "categorie", "gestionnaire", "adresse", "precision"]].assign(
         precision=equipements["precision"].map(precision_lisible)).fillna("non précisé").rename(columns={
         "nom": "Nom", "categorie": "Catégorie", "gestionnaire": "Gestionnaire", "adresse": "Adresse", "precision": "Position"})

@@ -23,14 +23,12 @@ None : une clé à part) ; un calcul pendant lequel la base tombe n'est pas gard
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from ctg_data import config
 from ctg_data import graphiques
 from ctg_data import recapitulatif as recap
 from ctg_data import vues_plan as vp
@@ -50,21 +48,15 @@ def _sans_valeurs() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _fichiers() -> int:
-    """Le dossier des données et l'empreinte de ses fichiers (données, territoires, plans), avec l'adresse
-    du magasin, réduits à un entier (hachage de Python, stable dans le processus qui tient les caches) :
-    une clé courte, qui change avec un fichier ou avec la base désignée."""
-    return hash((str(config.dossier_donnees()), url_par_defaut(), ui.empreinte_fichiers(), empreinte_plans()))
+    """Le dossier des données et les condensés de l'empreinte de ses fichiers (``ui.cle_donnees()``) et des
+    fichiers des plans (``ui.cle_plans()``), lus une fois par exécution, avec l'adresse du magasin, réduits à
+    un entier (hachage de Python, stable dans le processus qui tient les caches) : une clé courte, qui change
+    avec un fichier ou avec la base désignée."""
+    return hash((*ui.cle_donnees(), ui.cle_plans(), url_par_defaut()))
 
 
 class _BaseIndisponible(Exception):
     """La base n'a pas répondu pendant un calcul : le résultat n'est pas mis en cache."""
-
-
-def empreinte_plans() -> tuple:
-    """Dates de modification des fichiers des plans (``data/plans/*/plan.yaml``), comme ``ui.plans`` : un
-    plan modifié change la clé."""
-    dossier = config.dossier_donnees()
-    return tuple((f.as_posix(), f.stat().st_mtime_ns) for f in sorted((dossier / "plans").glob("*/plan.yaml")))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # partagé, jamais modifié : ``_valeurs`` en donne des copies
@@ -86,17 +78,6 @@ def _valeurs(id_plan: str, fichiers: int, magasin) -> tuple[pd.DataFrame, pd.Dat
     return _copie_tableau(courantes), _copie_tableau(manuels)
 
 
-def _spec_vega(graphique) -> dict:
-    """Le graphique Altair converti une fois en spécification Vega-Lite, données comprises (la conversion
-    valide le schéma : plusieurs millisecondes), comme ``st.altair_chart`` le fait à chaque appel ; avec une
-    autre version de Streamlit, la spécification d'Altair (données écrites dans la spécification)."""
-    try:
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-    except ImportError:  # pragma: no cover - autre version de Streamlit
-        return graphique.to_dict()
-    return _convert_altair_to_vega_lite_spec(graphique)
-
-
 @dataclass(frozen=True)
 class VuePlan:
     """La synthèse du plan et, quand elle a des indicateurs, son graphique des statuts par axe ; le tableau
@@ -104,7 +85,7 @@ class VuePlan:
     sources pour lequel elle a été calculée (``detail_indicateur`` lit le même)."""
 
     resume: vp.ResumePlan  # en lecture seule (listes en tuples) ; ses tableaux sont des copies
-    graphique: dict | None  # spécification Vega-Lite (``afficher_graphique``), copie
+    graphique: dict | None  # spécification Vega-Lite (``ui.spec_graphique``), copie (``ui.copie_spec``)
     hauteur_graphique: int
     fichiers: int  # clé des fichiers et de la base désignée (``_fichiers``)
     magasin: object  # empreinte du magasin (None : base indisponible)
@@ -142,7 +123,7 @@ def _copie(vue: VuePlan) -> VuePlan:
     return replace(vue, resume=replace(r, statuts=_copie_tableau(r.statuts),
                                        synthese_axes=_copie_tableau(r.synthese_axes),
                                        comptes_axes=_copie_tableau(r.comptes_axes)),
-                   graphique=copy.deepcopy(vue.graphique),
+                   graphique=ui.copie_spec(vue.graphique),
                    tableau_indicateurs=None if vue.tableau_indicateurs is None else _copie_tableau(vue.tableau_indicateurs))
 
 
@@ -151,7 +132,7 @@ def _spec_statuts(comptes: tuple, axes: tuple) -> dict:
     # Le graphique ne dépend que des nombres par axe et par statut : deux quartiers (ou deux états du magasin)
     # qui ont les mêmes nombres partagent la même spécification, construite et validée une seule fois.
     tableau = pd.DataFrame(list(comptes), columns=["Axe", "Statut", "Indicateurs"])
-    return _spec_vega(graphiques.statuts_par_axe(tableau, list(axes)))
+    return ui.spec_graphique(graphiques.statuts_par_axe(tableau, list(axes)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # partagé, jamais modifié : copié par ``resume_plan``
@@ -257,7 +238,7 @@ def _detail_indicateur(id_plan: str, indicateur: str, unite, cible, reference, f
     spec = None
     if not leurs.empty:
         ui.altair()  # thème français (nombres à la française), comme les autres graphiques des pages
-        spec = _spec_vega(graphiques.valeurs_indicateur(leurs, unite, cible, reference))
+        spec = ui.spec_graphique(graphiques.valeurs_indicateur(leurs, unite, cible, reference))
     return DetailIndicateur(graphique=spec, valeurs=vp.tableau_valeurs(leurs) if not leurs.empty else leurs,
                             historique=vp.historique_indicateur(historique, indicateur))
 
@@ -274,7 +255,7 @@ def detail_indicateur(vue: VuePlan, plan: Plan, indicateur: str, unite, cible, r
         d = _detail_indicateur(*arguments, vue.magasin)
     except _BaseIndisponible:
         d = _detail_indicateur(*arguments, None)
-    return replace(d, graphique=copy.deepcopy(d.graphique), valeurs=_copie_tableau(d.valeurs),
+    return replace(d, graphique=ui.copie_spec(d.graphique), valeurs=_copie_tableau(d.valeurs),
                    historique=_copie_tableau(d.historique))
 
 

@@ -75,7 +75,9 @@ def cle_fichiers() -> str:
     return _empreinte_et_cle(config.dossier_donnees())[1]
 
 
-def _dossier_et_cle() -> tuple[str, str]:
+def cle_donnees() -> tuple[str, str]:
+    """(dossier des données, ``cle_fichiers()``) : la clé courte d'un calcul en cache qui dépend des fichiers
+    de data/ (empreinte lue une fois par exécution) ; avec ``cle_plans()`` s'il dépend aussi d'un plan."""
     dossier = config.dossier_donnees()
     return str(dossier), _empreinte_et_cle(dossier)[1]
 
@@ -113,7 +115,7 @@ def arreter_sur_erreur(erreur: ErreurDonnees) -> None:
 
 def _partage(id_jeu: str) -> pd.DataFrame:
     """L'exemplaire partagé d'un jeu (jamais modifié), demandé au cache une fois par exécution."""
-    return _une_fois_par_execution(("jeu", id_jeu), lambda: _charger(id_jeu, *_dossier_et_cle()))
+    return _une_fois_par_execution(("jeu", id_jeu), lambda: _charger(id_jeu, *cle_donnees()))
 
 
 def donnees(id_jeu: str) -> pd.DataFrame:
@@ -129,7 +131,7 @@ def contours(id_jeu: str):
     """Un fichier de contours validé (GeoDataFrame) ; en cas d'erreur, message en français et arrêt.
     Chaque appel rend une copie (l'exemplaire en cache est partagé par les sessions)."""
     try:
-        return _une_fois_par_execution(("contours", id_jeu), lambda: _charger_geo(id_jeu, *_dossier_et_cle())).copy()
+        return _une_fois_par_execution(("contours", id_jeu), lambda: _charger_geo(id_jeu, *cle_donnees())).copy()
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -139,7 +141,7 @@ def verifier_jeu(id_jeu: str, geo: bool = False) -> None:
     (il est en cache après la première lecture) ; sinon, message en français et arrêt de la page."""
     try:
         if geo:
-            _une_fois_par_execution(("contours", id_jeu), lambda: _charger_geo(id_jeu, *_dossier_et_cle()))
+            _une_fois_par_execution(("contours", id_jeu), lambda: _charger_geo(id_jeu, *cle_donnees()))
         else:
             _partage(id_jeu)
     except ErreurDonnees as e:
@@ -157,7 +159,7 @@ def calcul(fonction, *jeux: str, **options):
     par options (un quartier, par ex.) puis gardé en cache : une réexécution de la page (changement
     de filtre) ne refait pas le calcul. ``fonction`` : une fonction de ``ctg_data`` (données seules)."""
     try:
-        return _calcul(fonction.__module__, fonction.__name__, jeux, *_dossier_et_cle(),
+        return _calcul(fonction.__module__, fonction.__name__, jeux, *cle_donnees(),
                        tuple(sorted(options.items())))
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
@@ -192,10 +194,10 @@ def equipements_localises() -> pd.DataFrame:
     try:
         try:
             empreinte = stockage().empreinte()
-            return _positions(*_dossier_et_cle(), url_par_defaut(), empreinte).copy()
+            return _positions(*cle_donnees(), url_par_defaut(), empreinte).copy()
         except StockageIndisponible as e:
             st.warning(f"{e} Les corrections saisies ne sont pas affichées pour l'instant.", icon=":material/cloud_off:")
-            return _positions(*_dossier_et_cle(), None, None).copy()
+            return _positions(*cle_donnees(), None, None).copy()
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -256,7 +258,7 @@ def _territoires(dossier: str, cle: str) -> dict:
 def territoires() -> dict:
     """Les territoires valides (data/territoires/), par identifiant : relus quand un fichier de données
     change (l'empreinte des fichiers de données comprend data/territoires/*.yaml)."""
-    return _une_fois_par_execution(("territoires",), lambda: _territoires(*_dossier_et_cle()))
+    return _une_fois_par_execution(("territoires",), lambda: _territoires(*cle_donnees()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -278,7 +280,7 @@ def _du_dossier(fonction, *arguments):
     quand un fichier change ; ``cle`` : condensé de l'empreinte des fichiers) ; une erreur de données
     arrête la page avec un message en français."""
     try:
-        return fonction(*_dossier_et_cle(), *arguments)
+        return fonction(*cle_donnees(), *arguments)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -312,7 +314,7 @@ def _communes_partagees(id_territoire: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["id", "nom"])
     try:
         return _une_fois_par_execution(("communes", id_territoire),
-                                       lambda: _communes(*_dossier_et_cle(), id_territoire))
+                                       lambda: _communes(*cle_donnees(), id_territoire))
     except ErreurDonnees:
         return pd.DataFrame(columns=["id", "nom"])
 
@@ -386,7 +388,7 @@ def origines_chiffres(id_territoire: str) -> list[str] | None:
     colonne de gauche de chaque page ; None si les données n'ont pas pu être lues (la page le dit
     elle-même, la colonne de gauche ne s'arrête pas pour autant)."""
     try:
-        return list(_origines(*_dossier_et_cle(), id_territoire))
+        return list(_origines(*cle_donnees(), id_territoire))
     except ErreurDonnees:
         return None
 
@@ -464,7 +466,7 @@ def catalogue() -> dict[str, cat.JeuDeDonnees]:
     from .filtres import territoire  # filtres importe ce module
 
     try:
-        return cat.jeux_du_territoire(_catalogue(*_dossier_et_cle()), territoire().donnees)
+        return cat.jeux_du_territoire(_catalogue(*cle_donnees()), territoire().donnees)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 

@@ -146,7 +146,7 @@ def _sous_zones_partagees(t: Territoire) -> pd.DataFrame:
     if t.sous_zones is None:
         return pd.DataFrame(columns=["id", "nom"])
     try:
-        return _sous_zones(*chargement._dossier_et_cle(), t.id, t)
+        return _sous_zones(*chargement.cle_donnees(), t.id, t)
     except ErreurDonnees as e:
         arreter_sur_erreur(e)
 
@@ -173,7 +173,7 @@ def _reperes_communes(id_territoire: str):
     communes = chargement._communes_partagees(id_territoire)  # lu seulement, jamais modifié
     if communes.empty:
         return (), MappingProxyType({})
-    return _communes_en_lecture_seule(*chargement._dossier_et_cle(), id_territoire, communes)
+    return _communes_en_lecture_seule(*chargement.cle_donnees(), id_territoire, communes)
 
 
 def _filtre_commune(t: Territoire) -> None:
@@ -229,7 +229,7 @@ def filtres_partages() -> None:
         noms_zones, par_id, id_par_nom = (), {}, {}
     else:
         try:
-            noms_zones, par_id, id_par_nom = _reperes_zones(*chargement._dossier_et_cle(), t.id, t)
+            noms_zones, par_id, id_par_nom = _reperes_zones(*chargement.cle_donnees(), t.id, t)
         except ErreurDonnees as e:
             arreter_sur_erreur(e)
     if CLE_QUARTIER not in st.session_state:
@@ -263,7 +263,7 @@ def filtres_partages() -> None:
     else:
         st.session_state.pop(CLE_COMMUNE, None)
         st.query_params.pop(CLE_COMMUNE, None)
-    texte, parties = _textes_colonne(*chargement._dossier_et_cle(), chargement.cle_plans(), p.id, t.id, p, t)
+    texte, parties = _textes_colonne(*chargement.cle_donnees(), chargement.cle_plans(), p.id, t.id, p, t)
     with st.sidebar:
         st.caption(texte)
         with st.expander("Parties du document citées", icon=":material/description:"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import logging
+import pickle
 import re
 import sys
 
@@ -196,9 +197,10 @@ def altair():
 
 def spec_graphique(graphique) -> dict:
     """La spécification Vega-Lite d'un graphique altair, telle que ``st.altair_chart`` l'enverrait (même
-    conversion, données comprises) : le schéma n'est validé qu'ici (plusieurs ms par graphique). À garder
-    en cache avec ce dont dépend le graphique, puis à afficher à chaque exécution par ``afficher_spec``.
-    L'objet rendu est partagé : personne ne le modifie (``afficher_spec`` en passe une copie)."""
+    conversion, schéma validé, données comprises, déjà en Arrow) : le schéma n'est validé qu'ici (plusieurs
+    ms par graphique). À garder en cache avec ce dont dépend le graphique, puis à afficher à chaque exécution
+    par ``afficher_spec``. L'objet rendu est partagé : personne ne le modifie (``afficher_spec`` en passe une
+    copie)."""
     try:  # la conversion de st.altair_chart elle-même (jeux de données déjà au format Arrow)
         from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convertir
     except ImportError:  # une autre version de Streamlit : la conversion d'altair, données dans la spécification
@@ -206,7 +208,29 @@ def spec_graphique(graphique) -> dict:
     return convertir(graphique)
 
 
+def copie_spec(spec: dict) -> dict:
+    """Une copie entière d'une spécification partagée (``spec_graphique``), que Streamlit peut modifier :
+    il retire les données du dict et corrige des titres de légende imbriqués. Copie par pickle, plusieurs
+    fois plus rapide que ``copy.deepcopy`` pour un dict de cette taille."""
+    return pickle.loads(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def afficher_spec(spec: dict, **options):
     """Affiche une spécification préparée par ``spec_graphique`` (mêmes options que ``st.altair_chart`` :
-    ``width``, ``theme``, ``key``…) ; le même élément que ``st.altair_chart`` sur le graphique d'origine."""
-    return st.vega_lite_chart(spec=dict(spec), **options)  # Streamlit retire des clés de la copie, pas de l'original
+    ``width``, ``theme``, ``key``…) ; le même élément que ``st.altair_chart`` sur le graphique d'origine.
+    ``spec`` est partagé : une copie part (``copie_spec``)."""
+    return st.vega_lite_chart(spec=copie_spec(spec), **options)
+
+
+def tableau_arrow(df):
+    """Le tableau converti comme le convertit ``st.dataframe`` (même conversion, celle de Streamlit, même
+    message envoyé), une fois pour toutes : une table Arrow, non modifiable, à garder en cache, que
+    ``st.dataframe`` envoie sans la reconvertir (la conversion coûte plusieurs ms par tableau). Le tableau
+    tel quel si cette conversion interne de Streamlit n'est pas disponible ou échoue (la conversion se fera
+    alors à l'affichage, comme avant)."""
+    try:
+        from streamlit import dataframe_util
+
+        return dataframe_util.convert_pandas_df_to_arrow_table(df)
+    except Exception:  # autre version de Streamlit
+        return df

@@ -7,7 +7,7 @@ from ctg_data import format as fmt
 from ctg_data.equipements import LIBELLES_CATEGORIES
 from ctg_data.geographie import quartier_contenant
 from pages import ui
-from pages.ui import cache_carte
+from pages.ui import cache_carte, carte_en_cache
 
 if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
     from pages.communes import carte as par_communes
@@ -21,7 +21,7 @@ quartier = ui.quartier_selectionne()
 # Tout ce qui suit est calculé une fois par version des données (fichiers et magasin : les corrections
 # des éditeurs déplacent des équipements) et par valeur des filtres, puis partagé entre les sessions
 # (pages/ui/cache_carte.py) : une réexécution ne refait ni les comptes, ni le graphique, ni la carte.
-cle = {**cache_carte.cle_donnees(), "empreinte_stockage": ui.empreinte_stockage(), "id_territoire": territoire.id}
+cle = {"cle_donnees": ui.cle_donnees(), "empreinte_stockage": ui.empreinte_stockage(), "id_territoire": territoire.id}
 donnees = cache_carte.donnees_carte(**cle)
 gestions = eq.gestions(territoire.nom_complet)
 
@@ -61,7 +61,7 @@ st.caption(
 # couches ajoutées dans ce cadre (feature_group_to_add), sans le recharger. Le rendu (ce qu'enverrait
 # st_folium) est gardé en cache par valeur des filtres : la même clé pour tous les quartiers, le cadre
 # n'est pas recréé ; déplacer ou zoomer la carte ne relance pas la page (seul le dernier clic revient).
-sortie = cache_carte.afficher_carte(vue.carte, "carte-equipements")
+sortie = carte_en_cache.afficher_carte(vue.carte, "carte-equipements")
 ui.en_tableau(vue.tableau_carte, f"La carte en tableau : les {fmt.nombre(vue.n_localises)} équipements placés")
 # Le cadre n'étant plus recréé, il renvoie son dernier clic à chaque exécution : un clic n'est suivi
 # qu'une fois (sinon choisir un autre quartier dans la barre latérale ramènerait au quartier cliqué).
@@ -136,7 +136,7 @@ st.caption(
 if vue.graphique is None:
     st.caption("Aucun équipement pour ces filtres.")
 else:
-    cache_carte.afficher_graphique(vue.graphique, width="stretch")
+    ui.afficher_spec(vue.graphique, width="stretch")
     st.caption("Le même décompte, en chiffres : le tableau ci-dessus.")
 
 ui.telechargements(vue.export, f"equipements-{territoire.id}-carte", jeu=donnees.jeu, cle="carte")

@@ -6,6 +6,7 @@ from ctg_data import agregation
 from ctg_data import format as fmt
 from pages import ui
 from pages.ui import cache_contexte as cache
+from pages.ui import carte_en_cache
 
 brut = ui.nom_brut  # noms et textes des données : affichés tels quels, jamais lus comme du Markdown
 
@@ -21,7 +22,7 @@ quartier = ui.quartier_selectionne()
 # Arguments nommés : Streamlit ne cherche pas la signature de la fonction à chaque appel.
 # Tout ce qui se calcule est en cache, par (données, territoire, indicateur, année, niveau, quartier) et
 # partagé entre les sessions : la page ne fait qu'afficher (voir pages/ui/cache_contexte.py).
-cle = cache.cle()
+cle = ui.cle_donnees()
 sources = cache.Sources(territoire)
 menu = cache.menu_contexte(cle_donnees=cle, id_territoire=territoire.id, _sources=sources)
 
@@ -69,8 +70,8 @@ if gauche is not None:
     with gauche:
         # Le fond ne dépend pas du quartier : la carte est mise à jour sur place (contour du quartier choisi
         # en couche ajoutée), le cadre n'est pas recréé quand le quartier change.
-        cache.afficher_carte(base["arguments_carte"], *selon_quartier["couches_carte"],
-                             cle_session=f"choro-{code}-{annee}-{vue.type_zone}")
+        carte_en_cache.afficher_carte(selon_quartier["arguments_carte"],
+                                      cle_session=f"choro-{code}-{annee}-{vue.type_zone}")
         st.markdown(selon_quartier["legende_html"], unsafe_allow_html=True)
         st.caption("La carte et le graphique en chiffres : le tableau plus bas sur la page (rubrique « Tableau »).")
 
@@ -93,14 +94,14 @@ if vue.etendue is not None:
     st.subheader(f"{brut(vue.libelle)} — {annee} : les IRIS de chaque quartier")
     st.markdown("Pour chaque quartier, la barre va de la valeur de l'IRIS le plus bas à celle de l'IRIS le plus "
                 "haut ; chaque trait vertical est un IRIS. Aucune valeur n'est calculée pour le quartier.")
-    cache.afficher_graphique(selon_quartier["barres"], width="stretch")
+    ui.afficher_spec(selon_quartier["barres"], width="stretch")
     legende_des_references(references, f"en {annee}")
     st.dataframe(selon_quartier["tableau_etendue"], hide_index=True)
     st.caption(brut(etendue.rattachement) + " Un IRIS sans valeur (secret statistique, valeur non significative ou "
                "non disponible) n'est jamais compté.")
 elif selon_quartier["barres"] is not None:
     st.subheader(f"{brut(vue.libelle)} — {annee}")
-    cache.afficher_graphique(selon_quartier["barres"], width="stretch")
+    ui.afficher_spec(selon_quartier["barres"], width="stretch")
     if vue.quartiers_sans_valeur:
         st.caption(brut(vue.quartiers_sans_valeur))
     legende_des_references(references, "pour cette année")
@@ -128,13 +129,13 @@ else:
     st.caption(f"Aucune source ne donne cet indicateur pour {brut(territoire.nom)} ni ses territoires de comparaison.")
 if base["serie_reperes"] is not None:
     st.markdown(f"**{brut(vue.libelle)} : {brut(territoire.nom)} et territoires de comparaison**")
-    cache.afficher_graphique(base["serie_reperes"][0], width="stretch")
+    ui.afficher_spec(base["serie_reperes"][0], width="stretch")
     ui.en_tableau(base["serie_reperes"][1], "La série en tableau (valeur par territoire et par année, données ouvertes)")
 
 # --- Évolution par quartier --------------------------------------------------------------------
 if selon_quartier["evolution"] is not None:
     st.subheader("Évolution par quartier")
-    cache.afficher_graphique(selon_quartier["evolution"][0], width="stretch")
+    ui.afficher_spec(selon_quartier["evolution"][0], width="stretch")
     ui.en_tableau(selon_quartier["evolution"][1], "L'évolution en tableau (valeur par quartier et par année)")
 
 # --- Tableau -----------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ else:
     code_qpv = st.radio("Indicateur", menu["codes_qpv"], format_func=lambda c: brut(menu["libelles"][c]),
                         key="qpv_indicateur", horizontal=True)
     qpv = cache.serie_qpv(cle_donnees=cle, id_territoire=territoire.id, code_qpv=code_qpv, _sources=sources)
-    cache.afficher_graphique(qpv["graphique"], width="stretch")
+    ui.afficher_spec(qpv["graphique"], width="stretch")
     ui.en_tableau(qpv["tableau"], "Le graphique en tableau")
     st.caption("Années : celles des données (millésime), pas celles des éditions de l'ANCT. Sources : "
                + " ; ".join(brut(s) for s in qpv["sources"]))

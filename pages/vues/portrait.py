@@ -8,6 +8,7 @@ from ctg_data import portrait_quartier as pq
 from ctg_data.vocabulaire import DETAIL_SOURCE, source_lisible
 from pages import ui
 from pages.ui import cache_contexte as cache
+from pages.ui import carte_en_cache
 
 
 if ui.par_communes():  # territoire décrit par ses communes : la page de ses communes (même adresse)
@@ -38,7 +39,7 @@ plan = ui.plan()
 empreinte_stockage = ui.empreinte_stockage()
 if empreinte_stockage is None:  # base indisponible : l'avertissement de ui.equipements_localises, à chaque exécution
     ui.equipements_localises()
-vue = cache.portrait_quartier(cle_donnees=cache.cle(), empreinte_stockage=empreinte_stockage, id_territoire=territoire.id,
+vue = cache.portrait_quartier(cle_donnees=ui.cle_donnees(), empreinte_stockage=empreinte_stockage, id_territoire=territoire.id,
                               quartier=quartier, _sources=cache.Sources(territoire), _equipements=ui.equipements_localises)
 fiche_q = vue["fiche"]
 comptage = vue["comptage"]
@@ -83,7 +84,7 @@ with gauche:
 with droite:
     # Le fond ne dépend pas du quartier (seulement des catégories placées) : passer d'un quartier à l'autre
     # remplace sur place son contour, le cadrage et ses équipements, sans recréer le cadre de la carte.
-    cache.afficher_carte(vue["arguments_carte"], *vue["couches_carte"], cle_session="portrait-carte")
+    carte_en_cache.afficher_carte(vue["arguments_carte"], cle_session="portrait-carte")
 liste = vue["liste"]
 st.caption("La carte en tableau : la liste ci-dessous (équipements du quartier et précision de leur position).")
 st.dataframe(vue["liste_arrow"], hide_index=True)
