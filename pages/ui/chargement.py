@@ -434,9 +434,10 @@ def empreinte_fichiers() -> tuple:
 
 
 def empreinte_stockage():
-    """Empreinte de la base (change à chaque écriture), ou None si la base ne répond pas."""
+    """Empreinte de la base (change à chaque écriture), avec son adresse (deux bases différentes, par ex. dans les
+    tests, ne partagent jamais une clé de cache), ou None si la base ne répond pas."""
     try:
-        return stockage().empreinte()
+        return url_par_defaut(), stockage().empreinte()
     except StockageIndisponible:
         return None
 
