@@ -711,6 +711,14 @@ def charge_machine() -> str:
     return f"{a:.2f} / {b:.2f} / {c:.2f} (1, 5, 15 min)"
 
 
+def surveillance_du_projet() -> str:
+    """La valeur de server.fileWatcherType dans .streamlit/config.toml (« auto » si absente : défaut de Streamlit)."""
+    import tomllib
+
+    with (RACINE / ".streamlit" / "config.toml").open("rb") as f:
+        return tomllib.load(f).get("server", {}).get("fileWatcherType", "auto")
+
+
 def tailles(texte: str) -> list[int]:
     valeurs = [int(x) for x in texte.split(",") if x.strip()]
     if not valeurs or any(not 1 <= v <= SESSIONS_MAX for v in valeurs):
@@ -768,7 +776,7 @@ def main() -> None:
           f"{DUREE_MAX_CHARGE_S:.0f} s, le banc {args.duree_max:.0f} s.")
     print("Réglages de Streamlit : ceux du projet (.streamlit/config.toml)"
           + (", SAUF server.fileWatcherType=none (--sans-surveillance) : les fichiers du projet ne sont pas surveillés"
-             if args.sans_surveillance else ", surveillance des fichiers comprise (server.fileWatcherType par défaut)"))
+             if args.sans_surveillance else f", dont server.fileWatcherType = {surveillance_du_projet()!r}"))
     if SERVEURS == 2:
         print("DEUX serveurs derrière nginx (--serveurs 2 ; deploiement/nginx.conf), pour l'application comme pour "
               "la référence triviale ; processeur et mémoire : somme des deux serveurs")
