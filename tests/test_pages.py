@@ -125,24 +125,22 @@ def test_page_donnees_et_sources():
     assert "66 contours — fichier data/iris.geojson" in contenu
 
 
-def test_onglet_de_la_page_donnees_dans_l_adresse():
+@pytest.mark.parametrize("jeu, attendu, texte", [
+    ("Les 9 quartiers de Dijon", "Les 9 quartiers de Dijon", "9 lignes — fichier data/quartiers.csv"),
+    ("Atlantide", "Portrait de territoire de Dijon", None),
+])
+def test_onglet_de_la_page_donnees_dans_l_adresse(jeu, attendu, texte):
     """L'onglet ouvert est lu dans l'adresse (?jeu=titre du jeu) : un lien copié rouvre le même jeu ; un
     titre inconnu ouvre le premier onglet, sans erreur."""
     at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    at.query_params["jeu"] = "Les 9 quartiers de Dijon"
+    at.query_params["jeu"] = jeu
     at.run()
     at.switch_page("pages/vues/donnees.py").run()
     assert not at.exception
     (ouvert,) = [t for t in at.tabs if t.children]
-    assert ouvert.label == "Les 9 quartiers de Dijon"
-    assert "9 lignes — fichier data/quartiers.csv" in textes(at)
-    at = AppTest.from_file(str(RACINE / "app.py"), default_timeout=60)
-    at.query_params["jeu"] = "Atlantide"
-    at.run()
-    at.switch_page("pages/vues/donnees.py").run()
-    assert not at.exception
-    (ouvert,) = [t for t in at.tabs if t.children]
-    assert ouvert.label == "Portrait de territoire de Dijon"
+    assert ouvert.label == attendu
+    if texte is not None:
+        assert texte in textes(at)
 
 
 @pytest.mark.parametrize("page", [None, "donnees"])
