@@ -44,7 +44,16 @@ from .conftest import DONNEES, RACINE, remplacer
 
 FICHIER_BAN = RACINE / "tests" / "fixtures" / "ban" / "adresses-21-extrait.csv"
 SOURCE_FICHIER = "fichier BAN adresses-21-extrait.csv"
-AUJOURDHUI = date.today().isoformat()
+# Jour fixé : la date d'un résultat est « aujourd'hui » ; une suite lancée avant minuit et finie
+# après ne doit pas comparer deux jours différents.
+JOUR_FIXE = date(2026, 6, 1)
+AUJOURDHUI = JOUR_FIXE.isoformat()
+
+
+class _JourFixe(date):
+    @classmethod
+    def today(cls):
+        return JOUR_FIXE
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +64,7 @@ def sans_reseau(monkeypatch):
         raise AssertionError("les tests ne doivent pas utiliser le réseau")
 
     monkeypatch.setattr(requests.sessions.Session, "request", interdit)
+    monkeypatch.setattr(geocodage, "date", _JourFixe)
 
 
 # --- Fausse API ------------------------------------------------------------------------------
