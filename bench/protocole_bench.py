@@ -21,7 +21,8 @@ n'en met une plus courte que si on le lui demande par ``--ttl``, et il l'écrit 
 Diagnostic (``--diagnostic``) : le serveur tourne sous ``bench/sonde_serveur.py`` (une sonde qui
 n'existe que là) ; quelques sessions jouent le scénario (plus la page Mode séminaire), et la sonde dit
 après chaque phase ce que le serveur garde : sessions, ``st.session_state``, caches, téléchargements,
-objets Python, allocations (tracemalloc).
+objets Python, allocations (tracemalloc), et ce que gardent les deux allocateurs (celui de Python,
+pymalloc, et la glibc). ``--ensemble`` : les sessions jouées en même temps, comme une salle.
 
 Mesures du serveur : temps processeur (utime + stime de tous les processus de son groupe, lus dans
 /proc) et mémoire (VmRSS, processus enfants compris), relevés toutes les 0,5 s.
@@ -567,6 +568,13 @@ def resume_sonde(d: dict, avant: dict | None, n_sessions: int) -> None:
                  for k in set(d["objets_par_type"]) | set(avant["objets_par_type"])}
         plus = sorted(types.items(), key=lambda kv: -kv[1])[:12]
         print("  objets en plus, par type : " + ", ".join(f"{k} {v:+}" for k, v in plus if v))
+    pm, gl = d.get("pymalloc") or {}, d.get("glibc") or {}
+    if pm or gl:
+        m = lambda o: f"{(o or 0) / 1024 / 1024:.1f} Mo"  # noqa: E731
+        print(f"  allocateurs : Python (pymalloc) {m(pm.get('total'))} réservés en {pm.get('arenes_allouees', '?')} arène(s), "
+              f"dont {m(pm.get('octets_arenes'))} d'objets vivants et {m((pm.get('octets_libres_pools') or 0) + (pm.get('octets_pools_vides') or 0))} "
+              f"de place libre gardée ; glibc {m(gl.get('utilises'))} utilisés, {m(gl.get('libres_gardes'))} libres gardés, "
+              f"{m(gl.get('par_mmap'))} par mmap")
     etats = {}
     for s in d.get("sessions", []):
         etats[s["etat"]] = etats.get(s["etat"], 0) + 1
@@ -608,12 +616,16 @@ def resume_sonde(d: dict, avant: dict | None, n_sessions: int) -> None:
                 print(f"    {x['diff'] / 1024:+9.0f} Ko  {x['blocs']:+8d} blocs  {x['ligne'].replace(str(RACINE) + '/', '')}")
 
 
-def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: float) -> None:
+def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: float, ensemble: bool = False) -> None:
     sonde_dossier = dossier / "sonde"
     sonde_dossier.mkdir()
-    env = {"CTG_SONDE_DOSSIER": str(sonde_dossier), "CTG_SONDE_TRACEMALLOC": "1" if tracemalloc_ else "0"}
-    print(f"Diagnostic : {n} session(s) ; server.disconnectedSessionTTL RACCOURCI à {ttl} s pour ce diagnostic ; "
-          f"tracemalloc {'actif (serveur ralenti : temps non significatifs)' if tracemalloc_ else 'inactif'}")
+    # MALLOC_ARENA_MAX comme le lanceur (``ctg_data.lanceur.environnement_app``), sauf --arenes.
+    env = {"CTG_SONDE_DOSSIER": str(sonde_dossier), "CTG_SONDE_TRACEMALLOC": "1" if tracemalloc_ else "0",
+           "MALLOC_ARENA_MAX": ENV_EN_PLUS.get("MALLOC_ARENA_MAX", os.environ.get("MALLOC_ARENA_MAX", "2"))}
+    print(f"Diagnostic : {n} session(s) {'jouées en même temps (--ensemble)' if ensemble else 'jouées l’une après l’autre'} ; "
+          f"server.disconnectedSessionTTL RACCOURCI à {ttl} s pour ce diagnostic ; "
+          f"tracemalloc {'actif (serveur ralenti : temps non significatifs)' if tracemalloc_ else 'inactif'} ; "
+          f"MALLOC_ARENA_MAX={env['MALLOC_ARENA_MAX']}")
     with serveur("application-CTG-sonde", commande_app(ttl, sonde=True), dossier, **env) as srv:
         releve = Releve(srv.pid)
         sonde = Sonde(sonde_dossier)
@@ -644,12 +656,16 @@ def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: fl
                 except ErreurSession as e:
                     erreurs.append(str(e))
 
-            # Une session après l'autre (le serveur sous tracemalloc est lent) ; toutes restent connectées.
+            # Une session après l'autre (le serveur sous tracemalloc est lent), ou toutes en même temps comme une
+            # salle (--ensemble) ; toutes restent connectées.
             limite = time.monotonic() + DUREE_MAX_CHARGE_S
-            for _ in range(n):
-                if time.monotonic() < limite:
-                    une_session()
-            print("\nProcesseur du serveur par étape (sessions jouées l'une après l'autre : médiane ; "
+            if ensemble:
+                gevent.joinall([gevent.spawn(une_session) for _ in range(n)], timeout=DUREE_MAX_CHARGE_S)
+            else:
+                for _ in range(n):
+                    if time.monotonic() < limite:
+                        une_session()
+            print(f"\nProcesseur du serveur par étape ({'sessions jouées en même temps, processeur de toutes' if ensemble else 'sessions jouées l’une après l’autre'} : médiane ; "
                   + ("sous tracemalloc, non significatif" if tracemalloc_ else "relevé dans /proc, au 1/100 s") + ") :")
             for etape, valeurs in cpu_par_etape.items():
                 print(f"  {etape:36} processeur {statistics.median(v[0] for v in valeurs):5.2f} s ; "
@@ -667,7 +683,8 @@ def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: fl
                         gevent.sleep(0.2)
 
             gardiens = [gevent.spawn(garder_ouverte, s) for s in ouvertes]
-            print(f"\n{len(ouvertes)} sessions ont joué le scénario (+ Mode séminaire, puis Carte), l'une après l'autre, et restent "
+            print(f"\n{len(ouvertes)} sessions ont joué le scénario (+ Mode séminaire, puis Carte), "
+                  f"{'en même temps' if ensemble else 'l’une après l’autre'}, et restent "
                   f"connectées ; erreurs : {erreurs[:3] or 'aucune'}")
             r1 = sonde.demander("sessions-connectees")
             resume_sonde(r1, r0, n)
@@ -743,6 +760,8 @@ def main() -> None:
                               "comme pour la référence triviale (défaut : un serveur)")
     parseur.add_argument("--diagnostic", action="store_true", help="ce que garde chaque session (sonde dans le serveur)")
     parseur.add_argument("--sans-tracemalloc", action="store_true", help="diagnostic sans tracemalloc (plus rapide)")
+    parseur.add_argument("--ensemble", action="store_true",
+                         help="diagnostic : les sessions jouées en même temps, comme une salle (30 au plus)")
     parseur.add_argument("--duree-max", type=float, default=2700.0, help="durée maximale du banc en secondes (45 min)")
     args = parseur.parse_args()
     args.intervalle = min(max(args.intervalle, 10.0), 600.0)
@@ -787,7 +806,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="ctg-protocole-") as d:
             dossier = Path(d)
             if args.diagnostic:
-                mode_diagnostic(min(args.sessions[0], 10), args.ttl or 20, not args.sans_tracemalloc, dossier, fin)
+                mode_diagnostic(min(args.sessions[0], 30 if args.ensemble else 10), args.ttl or 20,
+                                not args.sans_tracemalloc, dossier, fin, args.ensemble)
                 # Les rapports de la sonde sont gardés hors du dossier temporaire.
                 garde = Path(tempfile.gettempdir()) / f"ctg-sonde-{time.strftime('%Y%m%d-%H%M%S')}"
                 with contextlib.suppress(OSError):

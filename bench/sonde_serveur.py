@@ -214,6 +214,55 @@ def _caches() -> list[dict]:
 
 
 # --- Mémoire du processus -----------------------------------------------------------------------
+def _pymalloc() -> dict:
+    """Ce que garde l'allocateur des petits objets de Python (pymalloc), lu dans ``sys._debugmallocstats()``
+    (qui écrit sur la sortie d'erreur du processus : redirigée le temps de l'appel, en octets)."""
+    import tempfile
+
+    with tempfile.TemporaryFile() as f:
+        sys.stderr.flush()
+        sauvegarde = os.dup(2)
+        try:
+            os.dup2(f.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(sauvegarde, 2)
+            os.close(sauvegarde)
+        f.seek(0)
+        texte = f.read().decode("utf-8", "replace")
+    d = {}
+    for ligne in texte.splitlines():
+        if "=" not in ligne:
+            continue
+        cle, _, valeur = ligne.rpartition("=")
+        cle = cle.strip().lstrip("#").strip()
+        try:
+            v = int(valeur.strip().replace(",", ""))
+        except ValueError:
+            continue
+        for nom, motif in (("arenes_allouees", "arenas allocated current"), ("octets_arenes", "bytes in allocated blocks"),
+                           ("octets_libres_pools", "bytes in available blocks"),
+                           ("octets_pools_vides", "unused pools"), ("total", "Total")):
+            if motif in cle and nom not in d:  # le premier « Total » : celui des arènes
+                d[nom] = v
+    return d
+
+
+def _glibc() -> dict:
+    """``mallinfo2()`` de la glibc : octets utilisés, octets libres gardés (tas et arènes), blocs par mmap."""
+    import ctypes
+    import ctypes.util
+
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                   "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.mallinfo2.restype = Mallinfo2
+    m = libc.mallinfo2()
+    return {"tas_et_arenes": m.arena, "utilises": m.uordblks, "libres_gardes": m.fordblks, "par_mmap": m.hblkhd}
+
+
 def rss_ko() -> int:
     for ligne in Path("/proc/self/status").read_text().splitlines():
         if ligne.startswith("VmRSS:"):
@@ -293,6 +342,11 @@ def rapport(etiquette: str) -> dict:
         d["erreur_caches"] = traceback.format_exc()
     if TRACEMALLOC:
         d["tracemalloc"] = _tracemalloc()
+    for nom, fonction in (("pymalloc", _pymalloc), ("glibc", _glibc)):
+        try:
+            d[nom] = fonction()
+        except Exception:
+            d[f"erreur_{nom}"] = traceback.format_exc()
     d["duree_s"] = time.time() - d["t"]
     return d
 
