@@ -377,11 +377,27 @@ let {{ this.get_name() }} = L.control.layers(
         super().__init__(position="topright", collapsed=hauteur_px < 450)
 
 
+class EchelleMetrique(MacroElement):
+    """L'échelle de la carte en mètres et kilomètres seulement (celle de folium, ``control_scale``, écrit
+    aussi miles et pieds)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "EchelleMetrique"
+
+
 def carte_vide(hauteur_px: int = 600) -> folium.Map:
-    """Carte sans fond ni dépendance externe : Leaflet et jQuery locaux, styles du projet."""
+    """Carte sans fond ni dépendance externe : Leaflet et jQuery locaux, styles du projet, échelle en
+    mètres et kilomètres."""
     tuiles = tuiles_configurees()
-    carte = folium.Map(location=CENTRE_DIJON, zoom_start=13, tiles=None, control_scale=True,
+    carte = folium.Map(location=CENTRE_DIJON, zoom_start=13, tiles=None, control_scale=False,
                        height=hauteur_px, min_zoom=11, max_zoom=18, zoom_snap=0.25)
+    EchelleMetrique().add_to(carte)
     carte.default_js = statique.JS
     carte.default_css = statique.CSS
     if tuiles:

@@ -341,22 +341,6 @@ var {{ this.get_name() }} = (function (d, carte) {
         self.donnees = json_pour_script({"type": "FeatureCollection", "features": entites})
 
 
-class EchelleMetrique(MacroElement):
-    """L'échelle de la carte en kilomètres et mètres seulement (celle de Leaflet ajoute miles et pieds)."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
-{% endmacro %}
-"""
-    )
-
-    def __init__(self):
-        super().__init__()
-        self._name = "EchelleMetrique"
-
-
 class CoucheContour(folium.map.Layer):
     """Le contour du territoire : un trait épais, qui ne capte pas la souris."""
 
@@ -488,9 +472,7 @@ def carte_de_base(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame, *, cate
     territoire s'il en a (``qpv`` : ceux de ``qpv_du_territoire``) et légende, cadré sur le territoire ; ni
     commune choisie, ni équipements, ni liste des couches. Il ne dépend que des données : la page le
     construit une fois et l'envoie identique à chaque exécution (le cadre n'est pas rechargé)."""
-    carte = carte_vide(hauteur_px)
-    carte.control_scale = False
-    EchelleMetrique().add_to(carte)
+    carte = carte_vide(hauteur_px)  # échelle en mètres seulement
     centre = contour.geometry.union_all().centroid if not contour.empty else communes.geometry.union_all().centroid
     carte.location = [round(centre.y, 5), round(centre.x, 5)]
     carte.options["zoom"] = 10

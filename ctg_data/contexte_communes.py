@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 
 from . import carte as cartes
 from . import format as fmt
@@ -263,19 +262,6 @@ FOND_HACHURE_CSS = (f"background:repeating-linear-gradient(45deg,#5A5A5A 0 2px,{
                     "border:1px solid #161616")
 
 
-class EchelleMetrique(MacroElement):
-    """L'échelle de la carte en mètres et kilomètres seulement (pas de miles)."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}")
-
-    def __init__(self):
-        super().__init__()
-        self._name = "EchelleMetrique"
-
-
 @dataclass
 class LigneLegende:
     genre: str  # « classe », « sans_valeur », « trait »
@@ -307,9 +293,7 @@ def carte_des_communes(communes: gpd.GeoDataFrame, contour: gpd.GeoDataFrame | N
     choisie entourée. Rend la carte et les lignes de sa légende, à afficher sous la carte
     (``legende_html``)."""
     unite = indicateur.unite
-    carte = cartes.carte_vide(hauteur_px)
-    carte.control_scale = False  # l'échelle de Leaflet écrit aussi des miles : la nôtre, en mètres seulement
-    EchelleMetrique().add_to(carte)
+    carte = cartes.carte_vide(hauteur_px)  # échelle en mètres seulement
     carte.get_root().html.add_child(Element(MOTIF_HACHURES))
     par_code = valeurs.set_index(valeurs["code_commune"].astype(str))
     publies = [float(v) for v in valeurs["valeur"].dropna()]

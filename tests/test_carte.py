@@ -35,6 +35,13 @@ def test_aucune_ressource_externe_par_defaut(donnees, monkeypatch):
     assert "cdn" not in html.lower() and "tile.openstreetmap" not in html
 
 
+def test_echelle_en_metres_seulement(donnees):
+    """Une seule échelle, en mètres et kilomètres : pas de miles ni de pieds (celle de folium les ajoute)."""
+    _, html = construire(donnees)
+    appels = re.findall(r"L\.control\.scale\(([^)]*)\)", html)
+    assert appels == ["{imperial: false, metric: true}"]
+
+
 def test_fond_de_carte_configurable(donnees, monkeypatch):
     monkeypatch.setenv("CTG_TILES", "osm")
     carte, html = construire(donnees)
