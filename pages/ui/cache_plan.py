@@ -24,7 +24,8 @@ None : une clé à part) ; un calcul pendant lequel la base tombe n'est pas gard
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import pandas as pd
 import streamlit as st
@@ -90,6 +91,7 @@ class VuePlan:
     fichiers: int  # clé des fichiers et de la base désignée (``_fichiers``)
     magasin: object  # empreinte du magasin (None : base indisponible)
     tableau_indicateurs: pd.DataFrame | None = None  # lu par ``tableau_fiche`` ; None sans ``avec_tableau``
+    affichage: AffichagePlan | None = None  # ce que la page « Plan d'actions » envoie tel quel (``avec_tableau``)
 
     def tableau_fiche(self, fiche: str) -> pd.DataFrame:
         """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), tableau neuf propre à l'appelant
@@ -98,6 +100,89 @@ class VuePlan:
         if t is None:
             return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE)
         return t[t["fiche"].to_numpy() == fiche].drop(columns="fiche").reset_index(drop=True)
+
+    def tableau_fiche_affiche(self, fiche: str):
+        """Le tableau de ``tableau_fiche``, déjà converti pour ``st.dataframe`` (``ui.tableau_arrow``) quand la
+        vue a été préparée pour la page, sinon converti à l'envoi."""
+        if self.affichage is not None and fiche in self.affichage.fiches:
+            return self.affichage.fiches[fiche]
+        return self.tableau_fiche(fiche)
+
+
+@dataclass(frozen=True)
+class AffichagePlan:
+    """Ce que la page « Plan d'actions » montre de la synthèse, préparé une fois avec elle et partagé (textes
+    déjà échappés, tableaux déjà convertis en tables Arrow, non modifiables) : une réexécution de la page ne
+    refait ni filtre, ni mise en forme, ni conversion."""
+
+    synthese: object  # synthèse par axe avec sa colonne « Répartition », en table Arrow
+    axes: tuple  # par axe : (titre du volet, ((« texte » | « legende », texte), …)), les textes déjà échappés
+    fiches: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # fiche → table Arrow
+    indicateurs: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # fiche → ((id, libellé), …)
+    details: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # (fiche, id) → champs de la ligne
+
+
+# Les champs d'une ligne du tableau des statuts dont la page a besoin sous le tableau d'une fiche.
+CHAMPS_DETAIL = ("libelle", "unite", "cible", "reference", "statut_manuel_par", "statut_manuel_motif")
+
+
+def _blocs_axe(axe, nom_territoire: str) -> tuple:
+    """Les textes d'un axe, dans l'ordre de la page : les paragraphes qui se suivent réunis en un seul texte
+    (séparés par une ligne vide : le même rendu qu'un ``st.markdown`` chacun), une légende entre deux. Moins
+    d'éléments envoyés au navigateur, rien de retiré."""
+    brut = ui.texte_brut
+    blocs: list[tuple[str, str]] = []
+    paragraphes: list[str] = []
+
+    def legende(texte: str) -> None:
+        if paragraphes:
+            blocs.append(("texte", "\n\n".join(paragraphes)))
+            paragraphes.clear()
+        blocs.append(("legende", texte))
+
+    paragraphes.append(f"Statut de l'axe : {ui.badge(axe.statut)} · {axe.avancement} · pilote : {brut(axe.pilote)}")
+    if axe.axes_strategiques:
+        paragraphes.append("\n".join(f"- **{brut(titre)}**" + "".join(f"\n    - {brut(o)}" for o in objectifs)
+                                      for titre, objectifs in axe.axes_strategiques))
+    for fiche in axe.fiches:
+        if fiche.statut is None:
+            paragraphes.append(f"**{brut(fiche.id)} — {brut(fiche.titre)}** :gray-badge[sans indicateur]")
+            legende(brut(fiche.raison_sans_indicateur))  # sans numéros de ligne du fichier source
+            continue
+        paragraphes.append(f"**{brut(fiche.id)} — {brut(fiche.titre)}** {ui.badge(fiche.statut)} · {fiche.avancement}")
+        for i in fiche.indicateurs:
+            paragraphes.append(f"&nbsp;&nbsp;&nbsp;{ui.badge(i.statut)} {brut(i.libelle)} — *{brut(i.valeur)}*")
+    if axe.contexte:
+        paragraphes.append(f"**Contexte ({brut(nom_territoire)})** — séries choisies par l'équipe "
+                           "pour éclairer l'axe :")
+        for serie in axe.contexte:
+            paragraphes.append("\n".join(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})"
+                                          for indicateur, valeur, periode in serie.lignes))
+            legende(f"Source : {brut(vp.texte_lisible(serie.source))}")
+    if paragraphes:
+        blocs.append(("texte", "\n\n".join(paragraphes)))
+    return (f"Axe {ui.nom_brut(axe.numero)} — {ui.nom_brut(axe.titre)}", tuple(blocs))
+
+
+def _affichage(resume: vp.ResumePlan, tableau_indicateurs: pd.DataFrame, nom_territoire: str) -> AffichagePlan:
+    """Ce que la page « Plan d'actions » envoie, préparé une fois pour la vue (voir ``AffichagePlan``)."""
+    synthese = resume.synthese_axes
+    if not synthese.empty:
+        synthese = synthese.assign(Répartition=[recap.repartition(l) for l in synthese.to_dict("records")])
+    statuts = resume.statuts
+    fiches, indicateurs, details = {}, {}, {}
+    if not statuts.empty:
+        colonne_fiche = tableau_indicateurs["fiche"].to_numpy()
+        for id_fiche in dict.fromkeys(statuts["fiche"]):
+            fiches[id_fiche] = ui.tableau_arrow(
+                tableau_indicateurs[colonne_fiche == id_fiche].drop(columns="fiche").reset_index(drop=True))
+            lignes = statuts[statuts["fiche"] == id_fiche]
+            indicateurs[id_fiche] = tuple(zip(lignes["indicateur"], lignes["libelle"]))
+            for ligne in lignes[["indicateur", *CHAMPS_DETAIL]].itertuples(index=False):
+                details[(id_fiche, ligne[0])] = MappingProxyType(dict(zip(CHAMPS_DETAIL, ligne[1:])))
+    return AffichagePlan(synthese=ui.tableau_arrow(synthese), axes=tuple(_blocs_axe(a, nom_territoire) for a in resume.axes),
+                         fiches=MappingProxyType(fiches), indicateurs=MappingProxyType(indicateurs),
+                         details=MappingProxyType(details))
 
 
 def _en_lecture_seule(resume: vp.ResumePlan) -> vp.ResumePlan:
@@ -157,8 +242,10 @@ def _vue_plan(id_plan: str, id_territoire: str, sous_zone: str | None, axe: str 
         axes = tuple(resume.synthese_axes["Axe"])
         spec = _spec_statuts(tuple(resume.comptes_axes.itertuples(index=False, name=None)), axes)
         hauteur = graphiques.hauteur_affichee(len(axes))
+    tableau = vp.tableau_indicateurs(resume.statuts) if avec_tableau else None
     return VuePlan(resume=_en_lecture_seule(resume), graphique=spec, hauteur_graphique=hauteur, fichiers=fichiers,
-                   magasin=magasin, tableau_indicateurs=vp.tableau_indicateurs(resume.statuts) if avec_tableau else None)
+                   magasin=magasin, tableau_indicateurs=tableau,
+                   affichage=_affichage(resume, tableau, _territoire.nom) if avec_tableau else None)
 
 
 def vue_plan(plan: Plan, territoire: Territoire, *, sous_zone: str | None = None, axe: str | None = None,

@@ -5,7 +5,6 @@ cœur (``ctg_data.vues_plan``) et l'affiche ; aucune règle n'est calculée ici.
 
 import streamlit as st
 
-from ctg_data import recapitulatif as recap
 from ctg_data import suivi
 from ctg_data import vues_plan as vp
 from ctg_data.plan import A_DEFINIR
@@ -51,6 +50,7 @@ vue = cache_plan.vue_plan(plan, territoire, axe=None if choix_axe == TOUS else c
                           statuts_choisis=choix_statuts, sous_zone=quartier,
                           avec_contexte=any(a.contexte for a in plan.axes), avec_tableau=True)
 resume = vue.resume
+affichage = vue.affichage  # textes et tableaux déjà prêts (``cache_plan.AffichagePlan``)
 
 st.markdown("**Statuts des indicateurs**\n" + "".join(f"\n- {ui.badge(libelle)} {sens}" for libelle, sens in vp.legende_statuts()))
 with st.expander("Comment les statuts sont calculés", icon=":material/rule:"):
@@ -65,10 +65,8 @@ if resume.synthese_axes.empty:
 else:
     # Le statut de l'axe et la répartition de ses indicateurs (les mêmes nombres, en une phrase qui passe à la
     # ligne) juste après l'axe : lisibles sur un téléphone sans faire défiler le tableau de côté.
-    synthese_affichee = resume.synthese_axes.assign(
-        Répartition=[recap.repartition(l) for l in resume.synthese_axes.to_dict("records")])
     st.dataframe(
-        synthese_affichee, hide_index=True, width="stretch", row_height=66, height="content",
+        affichage.synthese, hide_index=True, width="stretch", row_height=66, height="content",
         column_order=["Axe", "Statut de l'axe", "Répartition", "Indicateurs", "Renseignés", *LIBELLES_STATUTS],
         column_config={"Axe": st.column_config.TextColumn(width=100),
                        "Statut de l'axe": st.column_config.TextColumn(width=90),
@@ -82,51 +80,15 @@ else:
 # --- Arbre axes -> fiches -> indicateurs -----------------------------------------------------
 st.header("Axes, fiches projet et indicateurs")
 
-
-class Blocs:
-    """Les textes d'un axe, dans l'ordre : les paragraphes qui se suivent partent en un seul st.markdown
-    (paragraphes séparés par une ligne vide, le même texte qu'un st.markdown chacun), une légende
-    (st.caption) entre deux. Moins d'éléments envoyés au navigateur, rien de retiré."""
-
-    def __init__(self) -> None:
-        self.paragraphes: list[str] = []
-
-    def markdown(self, texte: str) -> None:
-        self.paragraphes.append(texte)
-
-    def caption(self, texte: str) -> None:
-        self.envoyer()
-        st.caption(texte)
-
-    def envoyer(self) -> None:
-        if self.paragraphes:
-            st.markdown("\n\n".join(self.paragraphes))
-            self.paragraphes = []
-
-
-for axe in resume.axes:
-    with st.expander(f"Axe {ui.nom_brut(axe.numero)} — {ui.nom_brut(axe.titre)}", expanded=choix_axe != TOUS):
-        blocs = Blocs()
-        blocs.markdown(f"Statut de l'axe : {ui.badge(axe.statut)} · {axe.avancement} · pilote : {brut(axe.pilote)}")
-        if axe.axes_strategiques:
-            blocs.markdown("\n".join(f"- **{brut(titre)}**" + "".join(f"\n    - {brut(o)}" for o in objectifs)
-                                     for titre, objectifs in axe.axes_strategiques))
-        for fiche in axe.fiches:
-            if fiche.statut is None:
-                blocs.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** :gray-badge[sans indicateur]")
-                blocs.caption(brut(fiche.raison_sans_indicateur))  # sans numéros de ligne du fichier source
-                continue
-            blocs.markdown(f"**{brut(fiche.id)} — {brut(fiche.titre)}** {ui.badge(fiche.statut)} · {fiche.avancement}")
-            for i in fiche.indicateurs:
-                blocs.markdown(f"&nbsp;&nbsp;&nbsp;{ui.badge(i.statut)} {brut(i.libelle)} — *{brut(i.valeur)}*")
-        if axe.contexte:
-            blocs.markdown(f"**Contexte ({brut(territoire.nom)})** — séries choisies par l'équipe "
-                           "pour éclairer l'axe :")
-            for serie in axe.contexte:
-                blocs.markdown("\n".join(f"- {brut(indicateur)} : **{brut(valeur)}** ({brut(periode)})"
-                                          for indicateur, valeur, periode in serie.lignes))
-                blocs.caption(f"Source : {brut(vp.texte_lisible(serie.source))}")
-        blocs.envoyer()
+# Par axe : statut, axes stratégiques, fiches et leurs indicateurs, séries de contexte ; les paragraphes qui se
+# suivent partent en un seul st.markdown, une légende (st.caption) entre deux (``cache_plan._blocs_axe``).
+for titre_axe, blocs in affichage.axes:
+    with st.expander(titre_axe, expanded=choix_axe != TOUS):
+        for genre, texte in blocs:
+            if genre == "legende":
+                st.caption(texte)
+            else:
+                st.markdown(texte)
 
 # --- Détail d'une fiche ----------------------------------------------------------------------
 st.header("Détail d'une fiche projet")
@@ -164,7 +126,7 @@ if not fiche.indicateurs:
 
 # Après l'indicateur : sa dernière valeur, sa cible et son statut (lisibles sur un téléphone), puis le reste.
 st.dataframe(
-    vue.tableau_fiche(fiche.id), hide_index=True, width="stretch", row_height=66, height="content",
+    vue.tableau_fiche_affiche(fiche.id), hide_index=True, width="stretch", row_height=66, height="content",
     column_order=["Indicateur", "Dernière valeur", "Cible", "Statut", "Période", "Unité", "Référence", "Sens", "Pilote",
                   "Fréquence", "Prochaine échéance", "Source"],
     column_config={"Indicateur": st.column_config.TextColumn(width=100),
@@ -173,10 +135,10 @@ st.dataframe(
                    "Période": st.column_config.TextColumn(width=110)},
 )
 
-ind_fiche = resume.statuts[resume.statuts["fiche"] == fiche.id].set_index("indicateur")
-id_indicateur = st.selectbox("Indicateur à détailler", list(ind_fiche.index),
-                             format_func=lambda i: ind_fiche.loc[i, "libelle"], key="plan_indicateur")
-ind = ind_fiche.loc[id_indicateur]
+libelles = dict(affichage.indicateurs.get(fiche.id, ()))
+id_indicateur = st.selectbox("Indicateur à détailler", list(libelles), format_func=libelles.__getitem__,
+                             key="plan_indicateur")
+ind = affichage.details[(fiche.id, id_indicateur)]
 # Valeurs chiffrées (graphique, tableau) et historique : lus une fois par état du magasin, partagés.
 detail = cache_plan.detail_indicateur(vue, plan, id_indicateur, ind["unite"], ind["cible"], ind["reference"])
 if detail.valeurs.empty:
