@@ -24,7 +24,7 @@ None : une clé à part) ; un calcul pendant lequel la base tombe n'est pas gard
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import pandas as pd
@@ -96,10 +96,9 @@ class VuePlan:
     def tableau_fiche(self, fiche: str) -> pd.DataFrame:
         """Le tableau des indicateurs d'une fiche (``vues_plan.tableau_fiche``), tableau neuf propre à l'appelant
         (vide si la page n'a pas demandé les tableaux, ``avec_tableau``)."""
-        t = self.tableau_indicateurs
-        if t is None:
+        if self.tableau_indicateurs is None:
             return pd.DataFrame(columns=vp.COLONNES_TABLEAU_FICHE)
-        return t[t["fiche"].to_numpy() == fiche].drop(columns="fiche").reset_index(drop=True)
+        return _lignes_de_fiche(self.tableau_indicateurs, fiche)
 
     def tableau_fiche_affiche(self, fiche: str):
         """Le tableau de ``tableau_fiche``, déjà converti pour ``st.dataframe`` (``ui.tableau_arrow``) quand la
@@ -117,9 +116,15 @@ class AffichagePlan:
 
     synthese: object  # synthèse par axe avec sa colonne « Répartition », en table Arrow
     axes: tuple  # par axe : (titre du volet, ((« texte » | « legende », texte), …)), les textes déjà échappés
-    fiches: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # fiche → table Arrow
-    indicateurs: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # fiche → ((id, libellé), …)
-    details: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))  # (fiche, id) → champs de la ligne
+    fiches: MappingProxyType  # fiche → table Arrow de ses indicateurs
+    indicateurs: MappingProxyType  # fiche → ((id, libellé), …)
+    details: MappingProxyType  # (fiche, id) → champs de la ligne (``CHAMPS_DETAIL``)
+
+
+def _lignes_de_fiche(tableau_indicateurs: pd.DataFrame, fiche: str) -> pd.DataFrame:
+    """Les lignes d'une fiche dans ``vues_plan.tableau_indicateurs`` : le tableau de ``vues_plan.tableau_fiche``."""
+    t = tableau_indicateurs
+    return t[t["fiche"].to_numpy() == fiche].drop(columns="fiche").reset_index(drop=True)
 
 
 # Les champs d'une ligne du tableau des statuts dont la page a besoin sous le tableau d'une fiche.
@@ -172,10 +177,8 @@ def _affichage(resume: vp.ResumePlan, tableau_indicateurs: pd.DataFrame, nom_ter
     statuts = resume.statuts
     fiches, indicateurs, details = {}, {}, {}
     if not statuts.empty:
-        colonne_fiche = tableau_indicateurs["fiche"].to_numpy()
         for id_fiche in dict.fromkeys(statuts["fiche"]):
-            fiches[id_fiche] = ui.tableau_arrow(
-                tableau_indicateurs[colonne_fiche == id_fiche].drop(columns="fiche").reset_index(drop=True))
+            fiches[id_fiche] = ui.tableau_arrow(_lignes_de_fiche(tableau_indicateurs, id_fiche))
             lignes = statuts[statuts["fiche"] == id_fiche]
             indicateurs[id_fiche] = tuple(zip(lignes["indicateur"], lignes["libelle"]))
             for ligne in lignes[["indicateur", *CHAMPS_DETAIL]].itertuples(index=False):
