@@ -619,9 +619,11 @@ def resume_sonde(d: dict, avant: dict | None, n_sessions: int) -> None:
 def mode_diagnostic(n: int, ttl: int, tracemalloc_: bool, dossier: Path, fin: float, ensemble: bool = False) -> None:
     sonde_dossier = dossier / "sonde"
     sonde_dossier.mkdir()
-    # MALLOC_ARENA_MAX comme le lanceur (``ctg_data.lanceur.environnement_app``), sauf --arenes.
+    # L'environnement que pose le lanceur (``ctg_data.lanceur.environnement_app``), sauf --arenes.
+    from ctg_data.lanceur import ENVIRONNEMENT_APP
+
     env = {"CTG_SONDE_DOSSIER": str(sonde_dossier), "CTG_SONDE_TRACEMALLOC": "1" if tracemalloc_ else "0",
-           "MALLOC_ARENA_MAX": ENV_EN_PLUS.get("MALLOC_ARENA_MAX", os.environ.get("MALLOC_ARENA_MAX", "2"))}
+           **{nom: os.environ.get(nom, valeur) for nom, valeur in ENVIRONNEMENT_APP.items()}, **ENV_EN_PLUS}
     print(f"Diagnostic : {n} session(s) {'jouées en même temps (--ensemble)' if ensemble else 'jouées l’une après l’autre'} ; "
           f"server.disconnectedSessionTTL RACCOURCI à {ttl} s pour ce diagnostic ; "
           f"tracemalloc {'actif (serveur ralenti : temps non significatifs)' if tracemalloc_ else 'inactif'} ; "

@@ -160,6 +160,10 @@ def lancer_app(args: list[str]) -> None:
     os.execv(str(py), commande)
 
 
+# Réglages de l'environnement du serveur (voir ``environnement_app``) ; lus aussi par les bancs (bench/).
+ENVIRONNEMENT_APP = {"MALLOC_ARENA_MAX": "2"}
+
+
 def environnement_app() -> None:
     """Réglages de l'environnement du serveur, posés avant de remplacer le processus par Streamlit (un
     réglage déjà donné par l'environnement est gardé).
@@ -169,7 +173,8 @@ def environnement_app() -> None:
     libérée par une session terminée reste dans ces réserves et n'est pas rendue au système. Avec deux
     arènes : +12 Mo au lieu de +20 Mo pour 8 sessions (mesuré le 30/11/2026, bench/README.md ; l'effet sur
     la vitesse n'a pas été mesuré)."""
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    for nom, valeur in ENVIRONNEMENT_APP.items():
+        os.environ.setdefault(nom, valeur)
 
 
 def lancer_tests(args: list[str]) -> None:
